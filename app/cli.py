@@ -1,0 +1,153 @@
+"""The ``uniondesk`` command (DESIGN §5). With no sub-command it opens the GUI.
+
+Exit codes: 0 success, 2 bad input (one line, Chinese / English, on stderr), 1 a failed check.
+A user error never prints a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.domain.errors import UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, no usage dump
+        self.exit(2, f"错误：命令参数有误（{message}） / error: bad arguments: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="uniondesk", description="工会信访帮扶台账系统 UnionDesk")
+    p.add_argument("--db", metavar="PATH_OR_URL", help="数据库文件路径或 SQLAlchemy URL")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    d = sub.add_parser("demo", help="生成演示数据")
+    d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--people", type=int, default=None, help="人员数量（默认约 2000）")
+
+    dl = sub.add_parser("deadline", help="计算到期日")
+    dl.add_argument("--start", required=True)
+    dl.add_argument("--days", required=True, type=int)
+    dl.add_argument("--unit", required=True, choices=["workday", "calendar"])
+
+    b = sub.add_parser("backup", help="备份数据库到文件")
+    b.add_argument("out")
+    r = sub.add_parser("restore", help="从备份文件恢复")
+    r.add_argument("src", metavar="IN")
+    sub.add_parser("check", help="检查数据库完整性、审计链和版本")
+
+    c = sub.add_parser("calendar", help="节假日日历")
+    csub = c.add_subparsers(dest="calendar_command", required=True, parser_class=_Parser)
+    ci = csub.add_parser("import", help="导入 CSV：date,kind,name")
+    ci.add_argument("file")
+    cs = csub.add_parser("show", help="显示某年的节假日和调休")
+    cs.add_argument("year", type=int)
+    return p
+
+
+def _open(args):
+    from app.db import open_database
+    return open_database(args.db)
+
+
+def cmd_demo(args) -> int:
+    from app.services import demo
+    db = _open(args)
+    try:
+        summary = demo.generate(db, seed=args.seed, people=args.people,
+                                progress=lambda frac, msg: print(f"{frac:4.0%} {msg}", file=sys.stderr))
+    finally:
+        db.close()
+    print(summary)
+    return 0
+
+
+def cmd_deadline(args) -> int:
+    from app.domain.dates import parse_date
+    from app.domain.enums import DeadlineUnit
+    from app.services import calendar
+    start = parse_date(args.start, "开始日期 --start")
+    if args.days < 0:
+        raise UserError("期限天数 --days 不能为负数", "--days must not be negative")
+    db = _open(args)
+    try:
+        due = calendar.due_date(db, start, args.days, DeadlineUnit(args.unit))
+        missing = calendar.years_without_data(db, start.year, due.year)
+    finally:
+        db.close()
+    for y in missing:
+        print(f"注意：{y} 年没有节假日数据，按周末计算 / warning: no holiday data for {y}",
+              file=sys.stderr)
+    print(due.isoformat())
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from app.services import backup
+    db = _open(args)
+    try:
+        out = backup.backup_to(db, Path(args.out))
+    finally:
+        db.close()
+    print(f"已备份到 {out}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from app.db.engine import to_url
+    from app.services import backup
+    saved = backup.restore_from(to_url(args.db), Path(args.src))
+    print(f"已恢复；原数据库已保存为 {saved}" if saved else "已恢复")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from app.services import maintenance
+    db = _open(args)
+    try:
+        report = maintenance.check(db)
+    finally:
+        db.close()
+    for line in report.lines:
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_calendar(args) -> int:
+    from app.domain.actor import CLI_ACTOR
+    from app.services import calendar
+    db = _open(args)
+    try:
+        if args.calendar_command == "import":
+            n = calendar.import_csv(db, CLI_ACTOR, Path(args.file))
+            print(f"已导入 {n} 天")
+        else:
+            for day in calendar.year_days(db, args.year):
+                print(f"{day.day.isoformat()}\t{day.kind.value}\t{day.kind.label}\t{day.name}")
+            if not calendar.has_year(db, args.year):
+                print(f"注意：{args.year} 年没有节假日数据 / warning: no holiday data for {args.year}",
+                      file=sys.stderr)
+    finally:
+        db.close()
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "deadline": cmd_deadline, "backup": cmd_backup,
+            "restore": cmd_restore, "check": cmd_check, "calendar": cmd_calendar}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from ui.main import run_gui  # the only place app/ reaches into ui/, and only for the GUI
+        return run_gui(args.db)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as e:
+        print(f"错误：{e.message} / error: {e.english}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

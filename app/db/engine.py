@@ -1,0 +1,141 @@
+"""Engine and session factory.
+
+``open_database(path_or_url)`` returns a ``Database``: it creates the SQLite file when missing,
+backs it up and migrates it to the newest schema when it is behind, and hands out Sessions:
+
+* ``db.write()`` — one unit of work that writes. On SQLite the transaction starts with
+  ``BEGIN IMMEDIATE`` so that two processes never deadlock on a lock upgrade; the second simply
+  waits (busy timeout). Commits on leaving the block, rolls back on any exception.
+* ``db.read()`` — a read-only unit of work (deferred transaction; WAL readers never block).
+
+Callers never keep a Session beyond the ``with`` block. Safe to use from any thread: each call
+makes its own Session.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import APP_NAME
+
+BUSY_TIMEOUT_S = 30
+
+
+def default_data_dir() -> Path:
+    override = os.environ.get("UNIONDESK_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return default_data_dir() / "uniondesk.db"
+
+
+def to_url(path_or_url: str | os.PathLike | None) -> URL:
+    """A SQLAlchemy URL from what ``--db`` was given: a URL, a file path, or nothing (default)."""
+    if path_or_url is None:
+        path_or_url = os.environ.get("UNIONDESK_DB") or default_db_path()
+    text = os.fspath(path_or_url)
+    if "://" in text:
+        return make_url(text)
+    return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # pysqlite's own transaction handling is switched off; we emit BEGIN ourselves (see below).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    if conn.get_execution_options().get("immediate"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S,
+                                                  "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """An open database. Create with ``open_database``; ``close()`` when done."""
+
+    def __init__(self, url: URL, engine: Engine | None = None):
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(self.engine.execution_options(immediate=True),
+                                    expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
+        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+            return Path(self.url.database)
+        return None
+
+    @property
+    def data_dir(self) -> Path:
+        """Where backups, attachments and logs of this database live."""
+        return self.path.parent if self.path else default_data_dir()
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool = True,
+                  backup_dir: Path | None = None) -> Database:
+    """Open (creating when missing) and bring to the newest schema.
+
+    Before migrating an existing SQLite file that is behind, a copy goes to ``backups/``.
+    May raise ``UserError`` when the file is not a UnionDesk database or is newer than this program.
+    """
+    db = Database(to_url(path_or_url))
+    if migrate:
+        from .migrate import ensure_schema
+        try:
+            ensure_schema(db, backup_dir=backup_dir)
+        except BaseException:
+            db.close()
+            raise
+    return db

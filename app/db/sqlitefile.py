@@ -1,0 +1,48 @@
+"""File-level helpers for SQLite databases: a consistent online copy, an integrity probe."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+def online_copy(src: Path, dst: Path) -> None:
+    """Copy a live SQLite database to ``dst`` (a consistent snapshot, even while others write)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(dst.name + ".part")
+    tmp.unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30)
+    try:
+        target = sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            target.close()
+    finally:
+        source.close()
+    tmp.replace(dst)
+
+
+def probe(path: Path) -> tuple[bool, str, str | None]:
+    """(ok, message, alembic revision) for a file that claims to be a UnionDesk database."""
+    if not path.is_file():
+        return False, "文件不存在", None
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return False, "不是 SQLite 数据库文件", None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA integrity_check").fetchall()
+            if [r[0] for r in rows] != ["ok"]:
+                return False, "数据库文件已损坏：" + "; ".join(r[0] for r in rows[:3]), None
+            has = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                              "name='alembic_version'").fetchone()
+            if not has:
+                return False, "不是 UnionDesk 数据库（缺少版本信息）", None
+            rev = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            return True, "ok", rev[0] if rev else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        return False, f"无法读取数据库文件：{e}", None

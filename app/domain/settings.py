@@ -1,0 +1,84 @@
+"""Office settings, declared once with type, default and Chinese label (DESIGN §4 numbers live here).
+
+Stored as JSON values in the ``settings`` table by ``app.services.settings``; anything not stored
+takes its default. The office profile is the ``office.*`` group.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    label: str
+    group: str
+    required: bool = False
+    max_length: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+OFFICE = "office"
+DEADLINES = "deadlines"
+SECURITY = "security"
+BACKUP = "backup"
+
+SETTINGS: tuple[Setting, ...] = (
+    # office profile
+    Setting("office.name", str, "", "单位名称", OFFICE, required=True, max_length=60),
+    Setting("office.doc_prefix", str, "", "文号代字", OFFICE, required=True, max_length=10),
+    Setting("office.address", str, "", "地址", OFFICE, max_length=120),
+    Setting("office.phone", str, "", "联系电话", OFFICE, max_length=40),
+    Setting("office.postcode", str, "", "邮政编码", OFFICE, max_length=6),
+    Setting("office.contact", str, "", "联系人", OFFICE, max_length=30),
+    # deadlines (DESIGN §4)
+    Setting("deadline.accept_notice_days", int, 15, "书面受理告知期限(自然日)", DEADLINES, minimum=1, maximum=15),
+    Setting("deadline.reply_workdays", int, 5, "咨询/建议答复期限(工作日)", DEADLINES, minimum=1, maximum=60),
+    Setting("deadline.handle_workdays", int, 20, "求助/投诉办结期限(工作日)", DEADLINES, minimum=1, maximum=60),
+    Setting("deadline.extended_workdays", int, 30, "延期后办结上限(工作日)", DEADLINES, minimum=1, maximum=60),
+    Setting("deadline.statutory_days", int, 60, "法定办理上限(自然日)", DEADLINES, minimum=1, maximum=60),
+    Setting("deadline.extension_days", int, 30, "延期上限(自然日)", DEADLINES, minimum=1, maximum=30),
+    Setting("deadline.warn_workdays", int, 2, "即将到期提示(工作日)", DEADLINES, minimum=0, maximum=10),
+    Setting("deadline.review_days", int, 30, "复查/复核申请期限(日)", DEADLINES, minimum=1, maximum=60),
+    Setting("hotspot.employer_count", int, 3, "同一单位预警登记数", DEADLINES, minimum=2, maximum=100),
+    Setting("hotspot.window_days", int, 7, "预警统计天数", DEADLINES, minimum=1, maximum=90),
+    Setting("hotspot.group_size", int, 5, "集体访人数", DEADLINES, minimum=2, maximum=1000),
+    Setting("repeat.lookback_months", int, 12, "重复信访回溯月数", DEADLINES, minimum=1, maximum=60),
+    # security
+    Setting("security.max_failures", int, 5, "连续输错密码锁定次数", SECURITY, minimum=3, maximum=20),
+    Setting("security.lock_minutes", int, 15, "锁定时长(分钟)", SECURITY, minimum=1, maximum=1440),
+    Setting("security.min_password_length", int, 8, "密码最短长度", SECURITY, minimum=6, maximum=64),
+    # backup
+    Setting("backup.keep", int, 30, "自动备份保留份数", BACKUP, minimum=1, maximum=365),
+)
+
+BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+GROUP_LABELS = {OFFICE: "单位信息", DEADLINES: "期限与预警", SECURITY: "账户安全", BACKUP: "备份"}
+
+
+def validate(setting: Setting, value: Any) -> tuple[Any, str | None]:
+    """Coerce ``value`` to the setting's type; return (value, error message or None)."""
+    if setting.type is int:
+        try:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            v = int(str(value).strip()) if not isinstance(value, int) else value
+        except (TypeError, ValueError):
+            return value, "请输入整数"
+        if setting.minimum is not None and v < setting.minimum:
+            return v, f"不能小于 {setting.minimum}"
+        if setting.maximum is not None and v > setting.maximum:
+            return v, f"不能大于 {setting.maximum}"
+        return v, None
+    if setting.type is bool:
+        return bool(value), None
+    v = "" if value is None else str(value).strip()
+    if setting.required and not v:
+        return v, "不能为空"
+    if setting.max_length is not None and len(v) > setting.max_length:
+        return v, f"不能超过 {setting.max_length} 个字"
+    return v, None

@@ -1,0 +1,117 @@
+"""The audit trail: who, when, what entity, action, before and after — chained by SHA-256.
+
+``record`` is called inside the writing service's own transaction, so an audit row exists exactly
+when the change it describes was committed. ``verify`` recomputes the chain: an edited, inserted or
+deleted row breaks it at that row.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.db.models import AuditHead, AuditLog
+from app.domain.actor import Actor
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 715_0001
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, (date, datetime)):
+        return o.isoformat()
+    if hasattr(o, "value"):
+        return o.value
+    return str(o)
+
+
+def to_json(data: dict | None) -> str | None:
+    if data is None:
+        return None
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=_default)
+
+
+def row_hash(prev_hash: str, at: datetime, user_id: int | None, username: str, entity: str,
+             entity_id: str, action: str, before: str | None, after: str | None) -> str:
+    payload = json.dumps([prev_hash, at.isoformat(timespec="microseconds"), user_id, username,
+                          entity, entity_id, action, before, after],
+                         ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(session: Session, actor: Actor, entity: str, entity_id: Any, action: str,
+           before: dict | None = None, after: dict | None = None) -> None:
+    """Append one audit row in the caller's transaction (which must be a ``db.write()``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    head = session.get(AuditHead, 1)
+    prev = head.last_hash if head else GENESIS
+    at = datetime.now()
+    b, a = to_json(before), to_json(after)
+    eid = "" if entity_id is None else str(entity_id)
+    h = row_hash(prev, at, actor.user_id, actor.username, entity, eid, action, b, a)
+    row = AuditLog(at=at, user_id=actor.user_id, username=actor.username, entity=entity,
+                   entity_id=eid, action=action, before=b, after=a, prev_hash=prev, hash=h)
+    session.add(row)
+    session.flush()
+    if head is None:
+        session.add(AuditHead(id=1, last_id=row.id, last_hash=h))
+    else:
+        head.last_id, head.last_hash = row.id, h
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    audit_id: int | None
+    message: str
+
+
+def verify(db: Database, limit: int = 20) -> list[ChainProblem]:
+    """Recompute the whole chain; return up to ``limit`` problems (empty when intact)."""
+    problems: list[ChainProblem] = []
+    prev = GENESIS
+    last_id = None
+    with db.read() as s:
+        rows = s.execute(select(AuditLog).order_by(AuditLog.id)).scalars()
+        for r in rows.yield_per(2000):
+            if r.prev_hash != prev:
+                problems.append(ChainProblem(r.id, f"审计记录 #{r.id} 之前的记录被删除或改动"))
+            expect = row_hash(r.prev_hash, r.at, r.user_id, r.username, r.entity, r.entity_id,
+                              r.action, r.before, r.after)
+            if expect != r.hash:
+                problems.append(ChainProblem(r.id, f"审计记录 #{r.id} 的内容被改动"))
+            prev, last_id = r.hash, r.id
+            if len(problems) >= limit:
+                return problems
+        head = s.get(AuditHead, 1)
+        if head is None and last_id is not None:
+            problems.append(ChainProblem(None, "审计链头记录丢失"))
+        elif head is not None and (head.last_id != last_id or head.last_hash != prev):
+            problems.append(ChainProblem(head.last_id, f"审计记录 #{head.last_id} 之后的记录被删除或链头被改动"
+                                         if last_id is not None and head.last_id > last_id
+                                         else "审计链头与最后一条记录不一致"))
+    return problems
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    username: str
+    entity: str
+    entity_id: str
+    action: str
+    before: str | None
+    after: str | None
+
+
+def count(db: Database) -> int:
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(AuditLog)) or 0

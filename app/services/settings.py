@@ -1,0 +1,96 @@
+"""Office settings and profile, read and written by key (declarations: ``app.domain.settings``)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from app.db import Database
+from app.db.models import SettingRow, User
+from app.domain import settings as decl
+from app.domain.actor import Actor
+from app.domain.errors import Collector, UserError
+from app.domain.permissions import Perm
+
+from . import audit
+from .accounts import require
+
+
+@dataclass(frozen=True)
+class OfficeProfile:
+    name: str
+    doc_prefix: str
+    address: str
+    phone: str
+    postcode: str
+    contact: str
+
+
+def load(db: Database) -> dict[str, Any]:
+    """Every declared setting: stored value or default."""
+    values = {s.key: s.default for s in decl.SETTINGS}
+    with db.read() as s:
+        for row in s.execute(select(SettingRow)).scalars():
+            if row.key in values:
+                values[row.key] = json.loads(row.value)
+    return values
+
+
+def get(db: Database, key: str) -> Any:
+    setting = decl.BY_KEY[key]
+    with db.read() as s:
+        row = s.get(SettingRow, key)
+        return json.loads(row.value) if row else setting.default
+
+
+def office(db: Database) -> OfficeProfile:
+    v = load(db)
+    return OfficeProfile(**{k.split(".", 1)[1]: v[k] for k in v if k.startswith("office.")})
+
+
+def validated(values: dict[str, Any]) -> dict[str, Any]:
+    """Coerce and check; raises ValidationError naming every bad field (by its Chinese label)."""
+    errors = Collector()
+    clean: dict[str, Any] = {}
+    for key, raw in values.items():
+        setting = decl.BY_KEY.get(key)
+        if setting is None:
+            raise UserError(f"未知的设置项：{key}", f"unknown setting {key}")
+        value, message = decl.validate(setting, raw)
+        if message:
+            errors.add(setting.label, message)
+        clean[key] = value
+    errors.raise_if_any()
+    return clean
+
+
+def write_values(session, actor: Actor, clean: dict[str, Any]) -> None:
+    """Store already-validated values in the caller's write transaction, with audit rows."""
+    for key, value in clean.items():
+        row = session.get(SettingRow, key)
+        before = json.loads(row.value) if row else decl.BY_KEY[key].default
+        if row is not None and before == value:
+            continue
+        if row is None:
+            session.add(SettingRow(key=key, value=json.dumps(value, ensure_ascii=False)))
+        else:
+            row.value = json.dumps(value, ensure_ascii=False)
+        audit.record(session, actor, "setting", key, "update", {"value": before}, {"value": value})
+
+
+def save(db: Database, actor: Actor, values: dict[str, Any]) -> None:
+    """Change settings (office profile included). Requires EDIT_OFFICE; all or nothing."""
+    require(actor, Perm.EDIT_OFFICE)
+    clean = validated(values)
+    with db.write() as session:
+        write_values(session, actor, clean)
+
+
+def is_configured(db: Database) -> bool:
+    """True once the office has a name and at least one user (first-run wizard done)."""
+    with db.read() as s:
+        has_user = s.execute(select(User.id).limit(1)).first() is not None
+        named = s.get(SettingRow, "office.name") is not None
+    return has_user and named
