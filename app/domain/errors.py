@@ -66,3 +66,7 @@ class Collector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
+
+
+class Cancelled(Exception):
+    """Raised by a progress callback when the person pressed 取消; the unit of work rolls back."""
