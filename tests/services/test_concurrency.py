@@ -5,7 +5,7 @@ import multiprocessing as mp
 from app.db import open_database
 from app.services import audit, settings
 
-N = 40
+N = 200
 
 
 def _writer(path: str, who: str, start: mp.Event) -> None:
