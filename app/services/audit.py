@@ -9,15 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import AuditHead, AuditLog
 from app.domain.actor import Actor
+from app.domain.permissions import Perm
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 715_0001
@@ -115,3 +116,70 @@ class AuditEntry:
 def count(db: Database) -> int:
     with db.read() as s:
         return s.scalar(select(func.count()).select_from(AuditLog)) or 0
+
+
+# ---------------------------------------------------------------- browsing
+
+# Chinese names of the entities and actions that services record; an unknown code shows as is.
+ENTITY_LABELS = {
+    "user": "用户", "setting": "设置", "calendar": "节假日日历", "person": "人员",
+    "employer": "单位", "database": "数据库", "registration": "登记", "case": "案件",
+    "notice": "告知书", "hardship_file": "困难职工档案", "assistance": "帮扶记录",
+    "campaign": "帮扶活动", "fund": "资金", "plan": "互助保障计划", "enrollment": "参保",
+    "claim": "理赔", "warning": "预警",
+}
+ACTION_LABELS = {
+    "create": "新增", "update": "修改", "delete": "删除", "set": "设置", "clear": "清除",
+    "import": "导入", "sign_in": "登录", "sign_in_failed": "登录失败", "locked": "账户锁定",
+    "reset_password": "重置密码", "change_password": "修改密码", "enable": "启用",
+    "disable": "停用", "backup": "备份", "restore": "恢复",
+}
+
+
+def entity_label(code: str) -> str:
+    return ENTITY_LABELS.get(code, code)
+
+
+def action_label(code: str) -> str:
+    return ACTION_LABELS.get(code, code)
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search(db: Database, actor: Actor, *, entity: str | None = None, username: str | None = None,
+           action: str | None = None, date_from: date | None = None, date_to: date | None = None,
+           text: str | None = None, before_id: int | None = None,
+           limit: int = 200) -> list[AuditEntry]:
+    """Audit rows matching every given filter, newest first (VIEW_AUDIT).
+
+    Keyset paging: pass the smallest id of the previous page as ``before_id`` for the next one.
+    ``date_to`` is inclusive; ``text`` matches the entity id and the before/after JSON.
+    """
+    from .accounts import require  # accounts records audit rows: import here, not at the top
+    require(actor, Perm.VIEW_AUDIT)
+    q = select(AuditLog)
+    if entity:
+        q = q.where(AuditLog.entity == entity)
+    if username:
+        q = q.where(AuditLog.username == username)
+    if action:
+        q = q.where(AuditLog.action == action)
+    if date_from is not None:
+        q = q.where(AuditLog.at >= datetime.combine(date_from, time.min))
+    if date_to is not None:
+        q = q.where(AuditLog.at < datetime.combine(date_to + timedelta(days=1), time.min))
+    if text and text.strip():
+        pattern = _like(text.strip())
+        q = q.where(or_(AuditLog.entity_id.like(pattern, escape="\\"),
+                        AuditLog.before.like(pattern, escape="\\"),
+                        AuditLog.after.like(pattern, escape="\\")))
+    if before_id is not None:
+        q = q.where(AuditLog.id < before_id)
+    q = q.order_by(AuditLog.id.desc()).limit(max(1, min(int(limit), 5000)))
+    with db.read() as s:
+        return [AuditEntry(id=r.id, at=r.at, username=r.username, entity=r.entity,
+                           entity_id=r.entity_id, action=r.action, before=r.before, after=r.after)
+                for r in s.scalars(q)]
+
