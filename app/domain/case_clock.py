@@ -1,0 +1,129 @@
+"""A case's deadlines and deadline state (DESIGN §4). Pure: the caller supplies the calendar and the
+office's numbers (``DeadlineRules``, built from settings).
+
+Rules:
+
+* The written acceptance notice is due ``accept_notice_days`` calendar days after receipt (§203:
+  a period ending on a rest day ends on the next working day).
+* Handling is counted from acceptance: 咨询/建议 within ``reply_workdays`` working days, every other
+  category within ``handle_workdays``; an approved extension raises it to ``extended_workdays``.
+* Statutory caps are never exceeded: ``statutory_days`` calendar days from acceptance, plus at most
+  ``extension_days`` calendar days when extended.
+* Suspension (听证, 鉴定) stops the clock: the days from the day it starts up to the day before it
+  resumes do not count, for working-day and calendar-day periods alike; an open suspension has
+  no due date (the clock is stopped).
+* State: 已超期 when the day is past the due date; 即将到期 when ≤ ``warn_workdays`` working days are
+  left; else 正常. A concluded case keeps the state it had on the day it concluded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .calendar import WorkCalendar
+from .enums import LabelledEnum
+
+_ONE = timedelta(days=1)
+
+
+class DeadlineState(LabelledEnum):
+    NORMAL = ("normal", "正常")
+    DUE_SOON = ("due_soon", "即将到期")
+    OVERDUE = ("overdue", "已超期")
+    SUSPENDED = ("suspended", "已中止")
+
+
+SHORT_CATEGORIES = frozenset({"consult", "suggest"})
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    accept_notice_days: int = 15
+    reply_workdays: int = 5
+    handle_workdays: int = 20
+    extended_workdays: int = 30
+    statutory_days: int = 60
+    extension_days: int = 30
+    warn_workdays: int = 2
+
+    @classmethod
+    def from_settings(cls, values: dict) -> "DeadlineRules":
+        """From ``app.services.settings.load(db)`` (keys ``deadline.*``)."""
+        return cls(**{f: values[f"deadline.{f}"] for f in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Suspension:
+    start: date                 # first day not counted
+    resumed: date | None = None  # first day counted again; None while suspended
+
+    def covers(self, d: date) -> bool:
+        return self.start <= d and (self.resumed is None or d < self.resumed)
+
+
+def _counted(d: date, suspensions: tuple[Suspension, ...]) -> bool:
+    return not any(s.covers(d) for s in suspensions)
+
+
+def _add_workdays(cal: WorkCalendar, start: date, n: int,
+                  suspensions: tuple[Suspension, ...]) -> date:
+    d, left = start, n
+    while left:
+        d += _ONE
+        if cal.is_workday(d) and _counted(d, suspensions):
+            left -= 1
+    return d
+
+
+def _add_calendar_days(cal: WorkCalendar, start: date, n: int,
+                       suspensions: tuple[Suspension, ...]) -> date:
+    d, left = start, n
+    while left:
+        d += _ONE
+        if _counted(d, suspensions):
+            left -= 1
+    return cal.next_workday(d) if n else d
+
+
+def notice_due(cal: WorkCalendar, received: date, rules: DeadlineRules) -> date:
+    """Last day for the written acceptance notice."""
+    return cal.due_date(received, rules.accept_notice_days, "calendar")
+
+
+def handling_due(cal: WorkCalendar, accepted: date, category: str, rules: DeadlineRules, *,
+                 extended: bool = False,
+                 suspensions: tuple[Suspension, ...] = ()) -> date | None:
+    """Last day for concluding the case; None while a suspension is open."""
+    suspensions = tuple(suspensions)
+    if any(s.resumed is None for s in suspensions):
+        return None
+    if extended:
+        workdays = rules.extended_workdays
+        cap_days = rules.statutory_days + rules.extension_days
+    else:
+        workdays = rules.reply_workdays if category in SHORT_CATEGORIES else rules.handle_workdays
+        cap_days = rules.statutory_days
+    by_practice = _add_workdays(cal, accepted, workdays, suspensions)
+    by_statute = _add_calendar_days(cal, accepted, cap_days, suspensions)
+    return min(by_practice, by_statute)
+
+
+def extension_cap(cal: WorkCalendar, accepted: date, rules: DeadlineRules,
+                  suspensions: tuple[Suspension, ...] = ()) -> date:
+    """The latest due date an extension may set (statutory limit + extension limit)."""
+    return _add_calendar_days(cal, accepted, rules.statutory_days + rules.extension_days,
+                              tuple(suspensions))
+
+
+def state(cal: WorkCalendar, due: date | None, today: date, rules: DeadlineRules,
+          concluded: date | None = None) -> DeadlineState:
+    """正常 / 即将到期 / 已超期 (/ 已中止 while the clock is stopped) on ``today``, or on the day of
+    conclusion for a concluded case."""
+    if due is None:
+        return DeadlineState.SUSPENDED
+    day = concluded or today
+    if day > due:
+        return DeadlineState.OVERDUE
+    if concluded is None and cal.workdays_between(day, due) <= rules.warn_workdays:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.NORMAL
