@@ -1,0 +1,364 @@
+"""Foundation benchmark (DESIGN §6): start-up, main window, person lookup and memory on a
+1,000,000-person demo database.
+
+    .venv/bin/python tests/perf/bench_foundation.py [--people 1000000] [--db PATH] [--rebuild]
+
+The database is built once with ``uniondesk demo`` (in a subprocess, into a temporary file that is
+renamed when complete) and reused while it is present and complete. Default cache path:
+``$UNIONDESK_BENCH_DB`` or ``/tmp/uniondesk-bench/people-1m.db``.
+
+Not collected by pytest (``tests/perf`` is excluded). Prints one aligned table:
+``what | budget | measured | ok?``. To add a measurement, write a function ``fn(bench) -> list[Row]``
+and append it to ``MEASUREMENTS``; ``bench`` holds the open database and shared state.
+Exit status: 0 when every row is within budget, 1 otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_DB = Path(os.environ.get("UNIONDESK_BENCH_DB", "/tmp/uniondesk-bench/people-1m.db"))
+SEED = 1
+
+
+# ---------------------------------------------------------------------------------------------
+# rows and the table
+
+@dataclass(frozen=True)
+class Row:
+    what: str
+    budget: str
+    measured: str
+    ok: bool | None  # None = information only (no budget)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def print_table(rows: list[Row], out=sys.stdout) -> None:
+    head = Row("what", "budget", "measured", None)
+    ok_text = lambda r: "ok?" if r is head else ("—" if r.ok is None else "ok" if r.ok else "OVER")  # noqa: E731
+    cols = [[head.what] + [r.what for r in rows], [head.budget] + [r.budget for r in rows],
+            [head.measured] + [r.measured for r in rows], [ok_text(head)] + [ok_text(r) for r in rows]]
+    widths = [max(_width(x) for x in col) for col in cols]
+
+    def line(cells):
+        return " | ".join(_pad(c, w) for c, w in zip(cells, widths)).rstrip()
+    print(line([c[0] for c in cols]), file=out)
+    print("-+-".join("-" * w for w in widths), file=out)
+    for i in range(1, len(cols[0])):
+        print(line([c[i] for c in cols]), file=out)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# the database
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    """Environment for child processes: this checkout, offscreen Qt, nothing in the user's folders."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["UNIONDESK_DATA_DIR"] = str(data_dir)
+    env["XDG_CONFIG_HOME"] = str(data_dir / "config")
+    env.pop("UNIONDESK_DB", None)
+    return env
+
+
+def is_complete(path: Path, people: int) -> tuple[bool, str]:
+    """The file exists, opens at the newest schema, and holds the whole demo run."""
+    if not path.is_file():
+        return False, "不存在"
+    from sqlalchemy import func, select
+
+    from app.db import open_database
+    from app.db.models import AuditLog, Person
+    try:
+        db = open_database(path, backup_dir=path.parent / "backups")  # migrates a cached file once
+    except Exception as e:  # noqa: BLE001 - any trouble: rebuild
+        return False, f"无法打开（{e}）"
+    try:
+        with db.read() as s:
+            row = s.execute(select(AuditLog.after).where(AuditLog.entity == "demo")).first()
+            count = s.scalar(select(func.max(Person.id)))
+    finally:
+        db.close()
+    if row is None:
+        return False, "没有演示数据"
+    after = json.loads(row.after)
+    if after.get("people") != people or count != people:
+        return False, f"人员数 {after.get('people')} ≠ {people}"
+    return True, "完整"
+
+
+def build(path: Path, people: int) -> float:
+    """Build with the command line into a temporary file, then rename. Returns seconds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.stem + ".building.db")
+    for p in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm"))):
+        p.unlink(missing_ok=True)
+    print(f"building {people:,} people into {path} …", file=sys.stderr, flush=True)
+    t = time.perf_counter()
+    cmd = [sys.executable, "-m", "app.cli", "--db", str(tmp), "demo", "--seed", str(SEED),
+           "--people", str(people)]
+    r = subprocess.run(cmd, cwd=ROOT, env=_env(path.parent), stdout=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - t
+    if r.returncode != 0:
+        raise SystemExit(f"demo build failed (exit {r.returncode})")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    tmp.rename(path)
+    _sidecar(path).write_text(json.dumps({"people": people, "seed": SEED, "build_seconds": seconds,
+                                          "built": time.strftime("%Y-%m-%d %H:%M")}))
+    return seconds
+
+
+# ---------------------------------------------------------------------------------------------
+# measurements
+
+@dataclass
+class Bench:
+    path: Path
+    people: int
+    db: Any = None
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def fmt_s(x: float) -> str:
+    return f"{x:.3f} s"
+
+
+def fmt_ms(x: float) -> str:
+    return f"{x * 1000:.1f} ms"
+
+
+def measure_build(b: Bench) -> list[Row]:
+    info = json.loads(_sidecar(b.path).read_text()) if _sidecar(b.path).is_file() else {}
+    secs = info.get("build_seconds")
+    when = "this run" if b.state.get("built") else f"cached, built {info.get('built', '?')}"
+    size = b.path.stat().st_size / 2**20
+    return [Row(f"build demo database, {b.people:,} people ({when})", "—",
+                f"{secs:.0f} s, {size:.0f} MiB" if secs else f"?, {size:.0f} MiB", None)]
+
+
+def measure_startup(b: Bench, runs: int = 5) -> list[Row]:
+    """(a) ``python -m app.cli --db DB`` to the first painted window, offscreen, median of 5."""
+    env = _env(b.path.parent)
+    env["UNIONDESK_TIMING"] = "1"
+    env["UNIONDESK_EXIT_AFTER_PAINT"] = "1"
+    walls, selfs, window = [], [], "?"
+    for _ in range(runs):
+        t = time.perf_counter()
+        p = subprocess.Popen([sys.executable, "-m", "app.cli", "--db", str(b.path)], cwd=ROOT,
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall = reported = None
+        lines = []
+        for line in p.stderr:
+            lines.append(line)
+            if line.startswith("timing:") and wall is None:
+                wall = time.perf_counter() - t
+                parts = line.split()
+                window, reported = parts[1], float(parts[5])
+        p.wait(timeout=60)
+        if wall is None:
+            return [Row("start → first painted window", "≤ 1.0 s",
+                        f"no timing line (exit {p.returncode}): {''.join(lines)[-200:]!r}", False)]
+        walls.append(wall)
+        selfs.append(reported)
+    w, s = statistics.median(walls), statistics.median(selfs)
+    return [Row(f"start → first paint of {window}, wall from spawn (median of {runs})", "≤ 1.0 s",
+                fmt_s(w) + f" (max {max(walls):.3f})", w <= 1.0),
+            Row(f"start → first paint of {window}, self-reported (median of {runs})", "≤ 1.0 s",
+                fmt_s(s) + f" (max {max(selfs):.3f})", s <= 1.0)]
+
+
+def _queries(b: Bench, n: int = 50) -> dict[str, list[str]]:
+    """Varied lookups taken from the data: name, pinyin initials, ID and phone prefixes."""
+    from sqlalchemy import select
+
+    from app.db.models import Person
+    rng = random.Random(20261122)
+    ids = rng.sample(range(1, b.people + 1), min(b.people, 2 * n))
+    with b.db.read() as s:
+        got = s.execute(select(Person.name, Person.initials, Person.id_number, Person.phone)
+                        .where(Person.id.in_(ids))).all()
+    rng.shuffle(got)
+    q: dict[str, list[str]] = {"name": [], "initials": [], "id": [], "phone": []}
+    for i, r in enumerate(got[:n]):
+        q["name"].append(r.name[: (1, 2, len(r.name))[i % 3]])
+        q["initials"].append(r.initials[: (2, len(r.initials), 3)[i % 3]] or r.initials)
+        q["id"].append(r.id_number[: (6, 10, 14, 17, 18)[i % 5]])
+    for i, phone in enumerate([r.phone for r in got if r.phone][:n]):
+        q["phone"].append(phone[: (3, 7, 11)[i % 3]])
+    return q
+
+
+LOOKUP_LABELS = {"name": "姓名前缀", "initials": "拼音首字母", "id": "身份证号前缀", "phone": "手机号前缀"}
+
+
+def measure_lookups(b: Bench) -> list[Row]:
+    """(c) people.lookup by name prefix, pinyin initials, ID prefix and phone prefix."""
+    from app.services import people
+    queries = _queries(b)
+    people.lookup(b.db, "张")  # warm-up: first Session, statement cache
+    rows = []
+    for kind, qs in queries.items():
+        times, hits = [], 0
+        for q in qs:
+            t = time.perf_counter()
+            found = people.lookup(b.db, q, limit=20)
+            times.append(time.perf_counter() - t)
+            hits += bool(found)
+        med, worst = statistics.median(times), max(times)
+        rows.append(Row(f"person lookup: {kind} ({LOOKUP_LABELS[kind]}), median / max of {len(qs)}",
+                        "≤ 50 ms", f"{fmt_ms(med)} / {fmt_ms(worst)}", worst <= 0.050))
+        if hits < len(qs):
+            rows.append(Row(f"  ! {len(qs) - hits} {kind} queries found nobody", "—", "", False))
+    return rows
+
+
+def measure_memory(label: str, needs: str | None = None) -> Callable[[Bench], list[Row]]:
+    """VmRSS of this process now; ``needs`` names a state key an earlier measurement must have set."""
+    def fn(b: Bench) -> list[Row]:
+        if needs and not b.state.get(needs):
+            return [Row(f"resident memory (VmRSS), {label}", "≤ 300 MB", "not measured", None)]
+        mb = rss_mb()
+        return [Row(f"resident memory (VmRSS), {label}", "≤ 300 MB", f"{mb:.0f} MB", mb <= 300)]
+    fn.__name__ = f"measure_memory[{label}]"
+    return fn
+
+
+def measure_main_window(b: Bench, warm_runs: int = 3) -> list[Row]:
+    """(b) in-process: MainWindow(AppContext(db, actor)) constructed and shown until first paint.
+    The first one includes importing the window's modules, as after a real sign-in."""
+    from PySide6.QtCore import QEventLoop, QThreadPool
+    from sqlalchemy import select
+
+    from app.db.models import User
+    from app.domain.actor import Actor
+    from app.domain.enums import Role
+    from ui.main import PaintTimer, make_application
+
+    app = make_application()
+    with b.db.read() as s:
+        u = s.execute(select(User).where(User.role == Role.ADMIN.value).order_by(User.id)).scalars().first()
+        actor = Actor(user_id=u.id, username=u.username, display_name=u.display_name, role=Role(u.role))
+
+    def once() -> float:
+        timer = PaintTimer(report=False)
+        app.installEventFilter(timer)
+        t = time.perf_counter()
+        from ui.context import AppContext
+        from ui.main_window import MainWindow
+        window = MainWindow(AppContext(b.db, actor))
+        window.show()
+        deadline = t + 30
+        while "MainWindow" not in timer.painted and time.perf_counter() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        took = time.perf_counter() - t
+        app.removeEventFilter(timer)
+        b.state.setdefault("windows", []).append(window)  # keep open for the memory row
+        if "MainWindow" not in timer.painted:
+            return float("inf")
+        return took
+
+    cold = once()
+    warm = []
+    for _ in range(warm_runs):
+        old = b.state["windows"].pop()
+        old.close()
+        old.deleteLater()
+        QThreadPool.globalInstance().waitForDone(10_000)
+        app.processEvents()
+        warm.append(once())
+    QThreadPool.globalInstance().waitForDone(10_000)
+    app.processEvents()
+    return [Row("main window first paint after sign-in (cold, incl. imports)", "≤ 1.0 s",
+                fmt_s(cold), cold <= 1.0),
+            Row(f"main window first paint, again (median of {warm_runs})", "≤ 1.0 s",
+                fmt_s(statistics.median(warm)), statistics.median(warm) <= 1.0)]
+
+
+MEASUREMENTS: list[Callable[[Bench], list[Row]]] = [
+    measure_build,
+    measure_startup,
+    measure_lookups,
+    measure_memory("database open, after the lookups (no Qt)"),
+    measure_main_window,
+    measure_memory("with the main window open", needs="windows"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--people", type=int, default=1_000_000)
+    ap.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"cache path (default {DEFAULT_DB})")
+    ap.add_argument("--rebuild", action="store_true", help="build the database even when cached")
+    ap.add_argument("--only", help="comma-separated measurement names (e.g. lookups,memory)")
+    args = ap.parse_args(argv)
+
+    path = args.db.expanduser().resolve()
+    os.environ.update({k: v for k, v in _env(path.parent).items()
+                       if k in ("QT_QPA_PLATFORM", "UNIONDESK_DATA_DIR", "XDG_CONFIG_HOME")})
+    print(f"database: {path}", flush=True)
+    bench = Bench(path=path, people=args.people)
+    complete, why = (False, "--rebuild") if args.rebuild else is_complete(path, args.people)
+    if not complete:
+        print(f"cache {why}: building", file=sys.stderr, flush=True)
+        build(path, args.people)
+        bench.state["built"] = True
+    else:
+        print("cache complete: reusing", flush=True)
+
+    from app.db import open_database
+    bench.db = open_database(path)
+    rows: list[Row] = []
+    try:
+        for fn in MEASUREMENTS:
+            if args.only and not any(k in fn.__name__ for k in args.only.split(",")):
+                continue
+            print(f"… {fn.__name__}", file=sys.stderr, flush=True)
+            rows.extend(fn(bench))
+    finally:
+        bench.db.close()
+    print()
+    print_table(rows)
+    return 0 if all(r.ok is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
