@@ -1,0 +1,366 @@
+"""The GUI shell: first-run wizard → sign-in → main window, the office settings page, layout memory,
+and start-up (pytest-qt, offscreen)."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QGroupBox, QTreeWidgetItemIterator, QWidget, QWizard
+
+from app.domain.enums import Role
+from app.services import accounts, settings, setup
+from ui import operations
+from ui.context import AppContext
+
+PROFILE = {"name": "北京市朝阳区总工会", "doc_prefix": "朝工信"}
+ADMIN_PAGES = {"users", "calendar", "audit"}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def gui(qapp, tmp_path):
+    """Bundled font and app names as in the program; QSettings in a temp folder (this module only)."""
+    from ui.main import make_application
+    make_application()
+    folder = str(tmp_path / "qsettings")
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+    yield folder
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_operations(qtbot):
+    """Let background calls finish before the test's database is closed."""
+    yield
+    qtbot.waitUntil(lambda: not operations._running, timeout=15000)
+
+
+def _office_admin(db):
+    return setup.create_office(db, PROFILE, "admin", "王建华", "secret123")
+
+
+def _sign_in(qtbot, db, username: str, password: str):
+    from ui.dialogs.sign_in import SignInDialog
+    dialog = SignInDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, username)
+    qtbot.keyClicks(dialog.password, password)
+    with qtbot.waitSignal(dialog.accepted, timeout=15000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor is not None
+    return dialog.actor
+
+
+def _main_window(qtbot, db, actor):
+    from ui.main_window import MainWindow
+    window = MainWindow(AppContext(db, actor))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _nav_texts(window) -> list[str]:
+    texts = []
+    it = QTreeWidgetItemIterator(window.nav)
+    while it.value():
+        texts.append(it.value().text(0))
+        it += 1
+    return texts
+
+
+# ---------------------------------------------------------------- the whole first run
+
+def test_new_office_wizard_then_sign_in_then_main_window(qtbot, db):
+    from ui.wizard import PAGE_ADMIN, PAGE_OFFICE, PAGE_START, FirstRunWizard
+    assert not settings.is_configured(db)
+    wizard = FirstRunWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.currentId() == PAGE_START and wizard.start_page.new_office.isChecked()
+    wizard.next()
+    assert wizard.currentId() == PAGE_OFFICE
+
+    editors = wizard.office_page.form.editors
+    editors["office.name"].setText("北京市朝阳区总工会")
+    editors["office.doc_prefix"].setText("朝工信")
+    editors["office.address"].setText("北京市朝阳区朝阳北路101号")
+    qtbot.keyClicks(editors["office.phone"], "010-65012351")
+    qtbot.keyClicks(editors["office.postcode"], "100020")
+    editors["office.contact"].setText("李晓燕")
+    wizard.next()
+    assert wizard.currentId() == PAGE_ADMIN
+
+    page = wizard.admin_page
+    qtbot.keyClicks(page.username, "admin")
+    page.display_name.setText("王建华")
+    qtbot.keyClicks(page.password, "secret123")
+    qtbot.keyClicks(page.confirm, "secret123")
+    with qtbot.waitSignal(wizard.accepted, timeout=15000):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert wizard.admin_username == "admin" and wizard.actor.role is Role.ADMIN
+
+    assert settings.is_configured(db)
+    office = settings.office(db)
+    assert (office.name, office.doc_prefix, office.postcode, office.phone) == \
+        ("北京市朝阳区总工会", "朝工信", "100020", "010-65012351")
+
+    actor = _sign_in(qtbot, db, "admin", "secret123")
+    assert actor.display_name == "王建华"
+    window = _main_window(qtbot, db, actor)
+    assert window.windowTitle() == "工会信访帮扶台账系统 UnionDesk"
+    qtbot.waitUntil(lambda: "北京市朝阳区总工会" in window.status_text(), timeout=10000)
+    status = window.status_text()
+    assert "王建华（系统管理员）" in status
+    assert str(db.path) in status
+    assert ADMIN_PAGES | {"workbench", "people", "office"} <= set(window.nav_keys())
+    assert {"系统设置", "工作台", "人员与单位", "单位信息与参数", "用户管理", "节假日日历", "操作日志"} \
+        <= set(_nav_texts(window))
+    assert window.backup_action in window.menuBar().actions()[0].menu().actions()
+
+    # the workbench is the start page; other pages are only created when first shown
+    workbench = window.page("workbench")
+    assert window.current_key() == "workbench" and workbench is not None
+    assert window.page("users") is None and window.page("office") is None
+    qtbot.waitUntil(lambda: "北京市朝阳区总工会" in workbench.office_label.text(), timeout=10000)
+    assert "王建华" in workbench.greeting.text()
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 星期[一二三四五六日]", workbench.date_label.text())
+    office_page = window.show_page("office")
+    assert window.stack.currentWidget() is office_page and window.page("office") is office_page
+
+
+def test_clerk_does_not_see_admin_pages(qtbot, db):
+    admin = _office_admin(db)
+    accounts.create_user(db, admin, "clerk1", "李晓燕", Role.CLERK, "clerk2026x",
+                         must_change_password=False)
+    actor = _sign_in(qtbot, db, "clerk1", "clerk2026x")
+    assert actor.role is Role.CLERK
+    window = _main_window(qtbot, db, actor)
+    qtbot.waitUntil(lambda: "北京市朝阳区总工会" in window.status_text(), timeout=10000)
+    assert "李晓燕（登记员）" in window.status_text()
+    keys = set(window.nav_keys())
+    assert not keys & ADMIN_PAGES
+    assert {"workbench", "people", "office"} <= keys
+    texts = _nav_texts(window)
+    assert "用户管理" not in texts and "操作日志" not in texts and "节假日日历" not in texts
+    file_actions = window.menuBar().actions()[0].menu().actions()
+    assert window.backup_action not in file_actions and window.restore_action not in file_actions
+
+    # the office settings are shown read-only
+    page = window.show_page("office")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
+    assert page.form.value("office.name") == "北京市朝阳区总工会"
+    assert page.form.editors["office.doc_prefix"].isReadOnly()
+    assert page.save_button.isHidden()
+    assert page.save() is None
+
+
+def test_manager_sees_the_audit_log_but_not_user_management(qtbot, db):
+    admin = _office_admin(db)
+    accounts.create_user(db, admin, "boss", "刘淑芬", Role.MANAGER, "boss2026x",
+                         must_change_password=False)
+    window = _main_window(qtbot, db, accounts.sign_in(db, "boss", "boss2026x"))
+    keys = set(window.nav_keys())
+    assert "audit" in keys and "users" not in keys and "calendar" not in keys
+
+
+# ---------------------------------------------------------------- wizard refusals
+
+def _to_office_page(qtbot, db):
+    from ui.wizard import PAGE_OFFICE, FirstRunWizard
+    wizard = FirstRunWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    assert wizard.currentId() == PAGE_OFFICE
+    return wizard
+
+
+def test_wizard_refuses_an_empty_office_name_and_names_the_field(qtbot, db):
+    from ui.wizard import PAGE_ADMIN, PAGE_OFFICE
+    wizard = _to_office_page(qtbot, db)
+    form = wizard.office_page.form
+    form.editors["office.doc_prefix"].setText("朝工信")
+    qtbot.keyClicks(form.editors["office.postcode"], "1000200")
+    wizard.next()
+    assert wizard.currentId() == PAGE_OFFICE
+    assert form.error_text("office.name") == "单位名称：不能为空"
+    assert "邮政编码" in form.error_text("office.postcode")
+    assert form.error_text("office.doc_prefix") == ""
+    assert not form.error_labels["office.name"].isHidden()
+
+    form.editors["office.name"].setText("北京市朝阳区总工会")
+    form.editors["office.postcode"].setText("100020")
+    wizard.next()
+    assert wizard.currentId() == PAGE_ADMIN
+    assert form.error_text("office.name") == ""
+
+
+def test_wizard_refuses_mismatched_and_weak_passwords_and_writes_nothing(qtbot, db):
+    from ui.wizard import PAGE_ADMIN
+    wizard = _to_office_page(qtbot, db)
+    wizard.office_page.form.editors["office.name"].setText("北京市朝阳区总工会")
+    wizard.office_page.form.editors["office.doc_prefix"].setText("朝工信")
+    wizard.next()
+    page = wizard.admin_page
+    qtbot.keyClicks(page.username, "admin")
+    page.display_name.setText("王建华")
+    qtbot.keyClicks(page.password, "secret123")
+    qtbot.keyClicks(page.confirm, "secret124")
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.currentId() == PAGE_ADMIN and wizard.isVisible()
+    assert "不一致" in page.error_text("确认密码")
+
+    # the policy is the service's: refused in the background, shown under 密码
+    page.password.setText("short1")
+    page.confirm.setText("short1")
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: page.error_text("密码") != "", timeout=10000)
+    assert "至少需要 8 位" in page.error_text("密码")
+    assert page.error_text("确认密码") == ""
+    assert wizard.isVisible() and wizard.actor is None
+    assert not settings.is_configured(db) and not accounts.has_users(db)
+    assert settings.get(db, "office.name") == ""
+
+
+def test_wizard_demo_path_lists_the_demo_accounts(qtbot, db, monkeypatch):
+    from app.services import demo
+    from ui.wizard import PAGE_DEMO, FirstRunWizard
+    real = demo.generate
+    monkeypatch.setattr(demo, "generate",
+                        lambda db, seed=1, people=None, progress=None: real(db, seed=seed, people=30,
+                                                                            progress=progress,
+                                                                            employers=5))
+    wizard = FirstRunWizard(db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.start_page.demo.setChecked(True)
+    assert wizard.start_page.isCommitPage()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == PAGE_DEMO, timeout=30000)
+    table = wizard.demo_page.table
+    rows = {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
+            for r in range(table.rowCount())}
+    assert rows == {"admin": ("demo1234", "系统管理员"), "clerk": ("demo1234", "登记员"),
+                    "caseworker": ("demo1234", "承办人"), "manager": ("demo1234", "负责人")}
+    assert "演示数据" in wizard.demo_page.summary.text()
+    assert not wizard.button(QWizard.WizardButton.BackButton).isEnabled() \
+        or not wizard.button(QWizard.WizardButton.BackButton).isVisible()
+    with qtbot.waitSignal(wizard.accepted, timeout=5000):
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert settings.is_configured(db)
+    assert accounts.sign_in(db, "clerk", "demo1234").role is Role.CLERK
+
+
+# ---------------------------------------------------------------- office settings page
+
+def test_office_settings_page_saves_a_change_and_names_a_refused_value(qtbot, db):
+    from ui.pages.settings_office import OfficeSettingsPage
+    admin = _office_admin(db)
+    page = OfficeSettingsPage(AppContext(db, admin))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
+    form = page.form
+    assert form.value("office.doc_prefix") == "朝工信"
+    assert form.value("deadline.accept_notice_days") == 15
+    # one group box per settings group, with its label
+    titles = [b.title() for b in form.findChildren(QGroupBox)]
+    assert titles == ["单位信息", "期限与预警", "账户安全", "备份"]
+
+    form.editors["office.doc_prefix"].setText("朝工访")
+    op = page.save()
+    qtbot.waitUntil(lambda: op.done, timeout=10000)
+    assert settings.get(db, "office.doc_prefix") == "朝工访"
+    assert page.message.text() == "已保存 1 项修改。"
+
+    qtbot.waitUntil(lambda: not operations._running, timeout=10000)  # the reload after saving
+    form.editors["deadline.accept_notice_days"].setValue(16)
+    form.editors["office.name"].setText("")
+    op = page.save()
+    qtbot.waitUntil(lambda: op.done, timeout=10000)
+    assert form.error_text("deadline.accept_notice_days") == "书面受理告知期限(自然日)：不能大于 15"
+    assert form.error_text("office.name") == "单位名称：不能为空"
+    assert "未保存" in page.message.text()
+    assert settings.get(db, "deadline.accept_notice_days") == 15
+    assert settings.get(db, "office.name") == "北京市朝阳区总工会"
+
+    form.editors["office.name"].setText("北京市朝阳区总工会")
+    form.editors["deadline.accept_notice_days"].setValue(10)
+    op = page.save()
+    qtbot.waitUntil(lambda: op.done, timeout=10000)
+    assert settings.get(db, "deadline.accept_notice_days") == 10
+    assert form.error_text("deadline.accept_notice_days") == ""
+
+
+# ---------------------------------------------------------------- layout memory
+
+def test_main_window_geometry_and_splitter_are_remembered(qtbot, db, gui):
+    actor = _office_admin(db)
+    window = _main_window(qtbot, db, actor)
+    window.resize(700, 500)
+    window.splitter.setSizes([220, 480])
+    qtbot.waitUntil(lambda: window.width() == 700)
+    window.close()
+    s = QSettings()
+    assert Path(s.fileName()).is_relative_to(gui)
+    geometry = s.value("MainWindow/geometry")
+    assert isinstance(geometry, QByteArray) and not geometry.isEmpty()
+    assert isinstance(s.value("MainWindow/splitter"), QByteArray)
+
+    again = _main_window(qtbot, db, actor)
+    assert (again.width(), again.height()) == (700, 500)
+    assert again.splitter.sizes()[0] == 220
+
+
+# ---------------------------------------------------------------- start-up
+
+def test_paint_timer_reports_each_window_once(qtbot):
+    from ui.main import PaintTimer
+
+    class Probe(QWidget):
+        pass
+
+    lines: list[str] = []
+    timer = PaintTimer(report=True, exit_after="Probe", write=lines.append)
+    QApplication.instance().installEventFilter(timer)
+    try:
+        w = Probe()
+        qtbot.addWidget(w)
+        w.resize(200, 100)
+        w.show()
+        qtbot.waitUntil(lambda: timer.painted == ["Probe"], timeout=5000)
+        w.update()
+        qtbot.wait(50)
+    finally:
+        QApplication.instance().removeEventFilter(timer)
+    assert timer.painted == ["Probe"] and timer.quit_requested
+    assert re.fullmatch(r"timing: Probe first paint at \d+\.\d{3} s since process start.*", lines[0])
+
+
+def test_run_gui_refuses_a_file_that_is_not_a_database(qtbot, tmp_path, monkeypatch):
+    import ui.main
+    bad = tmp_path / "notes.db"
+    bad.write_text("这不是数据库" * 200, encoding="utf-8")
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(ui.main, "tell_error", lambda title, text: shown.append((title, text)))
+    assert ui.main.run_gui(str(bad)) == 2
+    assert shown and "无法打开数据库" in shown[0][1]
+
+
+def test_program_start_paints_the_wizard_and_reports_timing(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", UNIONDESK_TIMING="1",
+               UNIONDESK_EXIT_AFTER_PAINT="1", UNIONDESK_DATA_DIR=str(tmp_path / "data"),
+               HOME=str(tmp_path))
+    r = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(tmp_path / "new.db")],
+                       capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    m = re.search(r"timing: FirstRunWizard first paint at (\d+\.\d+) s since process start", r.stderr)
+    assert m, r.stderr
+    assert 0 < float(m.group(1)) < 60

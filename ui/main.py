@@ -1,0 +1,257 @@
+"""GUI start-up: application, bundled CJK font, database, first-run wizard, sign-in, main window.
+
+``run_gui(db_arg)`` is what ``uniondesk`` runs with no sub-command. It returns the exit code: 0 when
+the person closed the program, 2 when the database could not be opened (the reason is shown).
+
+Timing (for the start-up budget, DESIGN §6):
+
+* ``UNIONDESK_TIMING=1`` prints ``timing: <WindowClass> first paint at <s> s since process start``
+  to stderr the first time each top-level window has painted. "Process start" is the kernel's
+  start time of this process (``/proc/self/stat``) where available, so interpreter start-up and
+  imports are included; elsewhere it is when this module was imported, and the line says so.
+* ``UNIONDESK_EXIT_AFTER_PAINT=1`` quits right after the first window has painted;
+  ``UNIONDESK_EXIT_AFTER_PAINT=MainWindow`` (a class name) after that window has painted.
+"""
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()  # as early as this module allows; see process_age()
+
+import logging  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator  # noqa: E402
+from PySide6.QtGui import QFont, QFontDatabase  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget  # noqa: E402
+
+from app import APP_NAME, __version__  # noqa: E402
+from app.domain.errors import UserError  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- timing
+
+def process_age() -> float | None:
+    """Seconds since the kernel started this process (Linux), or None when unknown."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            stat = f.read()
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        start_ticks = int(stat[stat.rindex(")") + 2:].split()[19])  # field 22: starttime
+        return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def timing_line(window_class: str) -> str:
+    age = process_age()
+    since_import = time.perf_counter() - T0
+    if age is None:
+        return (f"timing: {window_class} first paint at {since_import:.3f} s since process start "
+                "(measured from ui.main import; process start time unavailable)")
+    return (f"timing: {window_class} first paint at {age:.3f} s since process start "
+            f"({since_import:.3f} s since ui.main import)")
+
+
+class PaintTimer(QObject):
+    """Application-wide event filter: reports each top-level window's first completed paint.
+
+    The report is made on the next turn of the event loop after the first paint event, i.e. once
+    the frame has been drawn and flushed. ``exit_after`` is "1" (any window) or a class name.
+    """
+
+    def __init__(self, report: bool = True, exit_after: str | None = None,
+                 write: Callable[[str], None] | None = None):
+        super().__init__()
+        self.report = report
+        self.exit_after = exit_after or None
+        self.quit_requested = False
+        self.painted: list[str] = []
+        self._seen: set[int] = set()
+        self._write = write or (lambda line: print(line, file=sys.stderr, flush=True))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget):
+            window = obj.window()
+            key = id(window)
+            if key not in self._seen:
+                self._seen.add(key)
+                name = type(window).__name__
+                QTimer.singleShot(0, lambda: self._painted(name))
+        return False
+
+    def _painted(self, name: str) -> None:
+        self.painted.append(name)
+        if self.report:
+            self._write(timing_line(name))
+        if self.exit_after and self.exit_after in ("1", name):
+            self.quit_requested = True
+            QApplication.exit(0)
+
+
+def install_timing(app: QApplication) -> PaintTimer | None:
+    """Install the paint timer when UNIONDESK_TIMING or UNIONDESK_EXIT_AFTER_PAINT is set."""
+    report = os.environ.get("UNIONDESK_TIMING", "") not in ("", "0")
+    exit_after = os.environ.get("UNIONDESK_EXIT_AFTER_PAINT", "").strip()
+    if exit_after == "0":
+        exit_after = ""
+    if not report and not exit_after:
+        return None
+    timer = PaintTimer(report=report, exit_after=exit_after or None)
+    app.installEventFilter(timer)
+    app._uniondesk_paint_timer = timer  # keep alive
+    return timer
+
+
+# ---------------------------------------------------------------- application
+
+def load_bundled_font(app: QApplication) -> list[str]:
+    """Register the bundled CJK font and append its families to the default font's family list,
+    so that Chinese renders even on a machine without any CJK font. Returns the families added."""
+    from app.paths import bundled_font
+    path = bundled_font()
+    font_id = QFontDatabase.addApplicationFont(str(path)) if path.is_file() else -1
+    if font_id < 0:
+        log.warning("bundled font not loaded: %s", path)
+        return []
+    families = [f for f in QFontDatabase.applicationFontFamilies(font_id) if "Mono" not in f]
+    font = QFont(app.font())
+    current = list(font.families()) or [font.family()]
+    font.setFamilies(current + [f for f in families if f not in current])
+    app.setFont(font)
+    return families
+
+
+def _load_qt_translations(app: QApplication) -> None:
+    """Chinese labels for Qt's own buttons and dialogs (确定/取消, file dialogs…)."""
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       folder):
+        app.installTranslator(translator)
+        app._uniondesk_translators = [translator]  # keep alive
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (reused when one exists, as under pytest-qt), named, with the bundled
+    font and Chinese Qt translations. Call on the main thread before creating any widget."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName(APP_NAME)
+    if not getattr(app, "_uniondesk_ready", False):
+        load_bundled_font(app)
+        _load_qt_translations(app)
+        app._uniondesk_ready = True
+    return app
+
+
+_logging_ready = False
+
+
+def _setup_logging() -> None:
+    """Warnings and errors go to ``<data dir>/logs/uniondesk.log`` (never shown as a traceback)."""
+    global _logging_ready
+    if _logging_ready:
+        return
+    _logging_ready = True
+    from logging.handlers import RotatingFileHandler
+
+    from app.db.engine import default_data_dir
+    try:
+        folder = default_data_dir() / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(folder / "uniondesk.log", maxBytes=2_000_000, backupCount=3,
+                                      encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+
+
+def tell_error(title: str, message: str) -> None:
+    """A modal error box before any window exists (tests replace this)."""
+    QMessageBox.critical(None, title, message)
+
+
+# ---------------------------------------------------------------- start-up sequence
+
+def _sign_in(db, username_hint: str = ""):
+    """The sign-in dialog; the signed-in Actor, or None when the person cancelled."""
+    from ui.dialogs.sign_in import SignInDialog
+    dialog = SignInDialog(db)
+    if username_hint:
+        dialog.set_username(username_hint)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.actor
+
+
+def run_gui(db_arg: str | None) -> int:
+    """Run the program; returns the process exit code (see module docstring)."""
+    app = make_application()
+    timer = install_timing(app)
+    _setup_logging()
+
+    def quitting() -> bool:
+        return timer is not None and timer.quit_requested
+
+    from app.db import open_database
+    try:
+        db = open_database(db_arg)
+    except UserError as e:
+        tell_error("无法打开数据库", e.message)
+        return 2
+    except OSError as e:
+        tell_error("无法打开数据库", f"无法打开或创建数据库文件：{e}")
+        return 2
+
+    from app.services import settings
+    try:
+        username_hint = ""
+        if not settings.is_configured(db):  # a tiny read, before any window exists
+            from ui.wizard import FirstRunWizard
+            wizard = FirstRunWizard(db)
+            if wizard.exec() != QDialog.DialogCode.Accepted or quitting():
+                return 0
+            username_hint = wizard.admin_username or ""
+        while True:
+            actor = _sign_in(db, username_hint)
+            if actor is None or quitting():
+                return 0
+            from ui.context import AppContext
+            from ui.main_window import MainWindow
+            ctx = AppContext(db, actor)
+            window = MainWindow(ctx)
+            window.show()
+            app.exec()
+            again = (window.sign_out_requested or window.restart_requested) and not quitting()
+            window.deleteLater()
+            if not again:
+                break
+            username_hint = ""
+        _auto_backup(db)
+        return 0
+    finally:
+        db.close()
+
+
+def _auto_backup(db) -> None:
+    """The daily backup on exit (the service decides whether one is due). Errors are logged."""
+    try:
+        from app.services import backup
+        backup.auto_backup(db)
+    except Exception:  # noqa: BLE001 - never bother the person on the way out
+        log.exception("automatic backup on exit failed")

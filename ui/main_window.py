@@ -1,0 +1,370 @@
+"""The main window: navigation on the left, the current page on the right, menus, status bar.
+
+The window knows its pages only through ``PAGES`` (one line per page: add a line to add a page).
+A page is imported and created the first time it is shown, so start-up does no work for pages
+nobody opens (DESIGN §6: first paint within 1 s on a 1,000,000-row database). Pages a role may not
+use (``perm``) are not listed for it; the services enforce the same rule again.
+
+Everything that reads or writes data goes through ``ui.operations.run``.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
+                               QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from app import WINDOW_TITLE, __version__
+from app.domain.permissions import Perm, allowed
+from ui.context import AppContext
+from ui.operations import run
+from ui.pages.base import Page
+
+log = logging.getLogger(__name__)
+
+GROUP_SETTINGS = "系统设置"
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str
+    module: str
+    cls: str
+    title: str                      # navigation label
+    group: str | None = None        # navigation group (a parent item), None = top level
+    perm: Perm | None = None        # shown only to roles with this permission
+
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("workbench", "ui.pages.workbench", "WorkbenchPage", "工作台"),
+    PageEntry("people", "ui.pages.people", "PeoplePage", "人员与单位", perm=Perm.VIEW_PEOPLE),
+    PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
+              group=GROUP_SETTINGS),
+    PageEntry("users", "ui.pages.settings_users", "UsersPage", "用户管理", group=GROUP_SETTINGS,
+              perm=Perm.MANAGE_USERS),
+    PageEntry("calendar", "ui.pages.settings_calendar", "CalendarSettingsPage", "节假日日历",
+              group=GROUP_SETTINGS, perm=Perm.EDIT_CALENDAR),
+    PageEntry("audit", "ui.pages.settings_audit", "AuditPage", "操作日志", group=GROUP_SETTINGS,
+              perm=Perm.VIEW_AUDIT),
+)
+START_PAGE = "workbench"
+
+SHORTCUTS = (
+    ("Ctrl+1 … Ctrl+9", "切换到导航中的第 1 … 9 个页面"),
+    ("F5", "刷新当前页面"),
+    ("Ctrl+Shift+P", "修改密码"),
+    ("Ctrl+Q", "退出"),
+    ("F1", "显示快捷键"),
+)
+
+
+class _Unavailable(QWidget):
+    """Stands in for a page that could not be opened (logged)."""
+
+    def __init__(self, title: str, reason: str):
+        super().__init__()
+        label = QLabel(f"「{title}」暂时无法打开：{reason}")
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        QVBoxLayout(self).addWidget(label)
+
+
+class MainWindow(QMainWindow):
+    """One per signed-in session. After ``close()``, ``sign_out_requested`` / ``restart_requested``
+    tell ``ui.main.run_gui`` whether to show the sign-in dialog again."""
+
+    SETTINGS_GROUP = "MainWindow"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sign_out_requested = False
+        self.restart_requested = False
+        self.office_name = ""
+        self.entries = [e for e in PAGES if e.perm is None or allowed(ctx.actor.role, e.perm)]
+        self._pages: dict[str, QWidget] = {}
+        self.setWindowTitle(WINDOW_TITLE)
+
+        self.nav = QTreeWidget()
+        self.nav.setHeaderHidden(True)
+        self.nav.setRootIsDecorated(False)
+        self.nav.setIndentation(14)
+        self.nav.setMinimumWidth(150)
+        self._items: dict[str, QTreeWidgetItem] = {}
+        groups: dict[str, QTreeWidgetItem] = {}
+        for entry in self.entries:
+            parent_item = self.nav.invisibleRootItem()
+            if entry.group:
+                parent_item = groups.get(entry.group)
+                if parent_item is None:
+                    parent_item = QTreeWidgetItem(self.nav, [entry.group])
+                    parent_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    font = parent_item.font(0)
+                    font.setBold(True)
+                    parent_item.setFont(0, font)
+                    groups[entry.group] = parent_item
+            item = QTreeWidgetItem(parent_item, [entry.title])
+            item.setData(0, KEY_ROLE, entry.key)
+            self._items[entry.key] = item
+        self.nav.expandAll()
+
+        self.stack = QStackedWidget()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.office_label = QLabel("…")
+        self.user_label = QLabel(self.tr("当前用户：") + f"{ctx.actor.display_name}（{ctx.actor.role_label}）")
+        self.db_label = QLabel(self.tr("数据库：") + ctx.db.display_name)
+        for n, label in enumerate((self.office_label, self.user_label, self.db_label)):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if n:
+                self.statusBar().addPermanentWidget(QLabel("·"))
+            self.statusBar().addPermanentWidget(label)
+
+        self._make_menus()
+        self._restore_layout()
+        self.nav.currentItemChanged.connect(self._nav_changed)
+        self.nav.setCurrentItem(self._items[START_PAGE])
+        ctx.changed.connect(self._on_changed)
+        self._load_office()
+
+    # ------------------------------------------------------------ pages
+
+    def nav_keys(self) -> list[str]:
+        """Keys of the pages listed in the navigation, in order."""
+        return [e.key for e in self.entries]
+
+    def nav_titles(self) -> list[str]:
+        return [e.title for e in self.entries]
+
+    def page(self, key: str) -> QWidget | None:
+        """The page if it has been created (pages are created when first shown)."""
+        return self._pages.get(key)
+
+    def current_key(self) -> str | None:
+        item = self.nav.currentItem()
+        return item.data(0, KEY_ROLE) if item is not None else None
+
+    def show_page(self, key: str) -> QWidget:
+        """Select ``key`` in the navigation (creating the page if needed) and return the page."""
+        item = self._items[key]
+        if self.nav.currentItem() is not item:
+            self.nav.setCurrentItem(item)
+        else:
+            self._activate(key)
+        return self._pages[key]
+
+    def _nav_changed(self, current: QTreeWidgetItem | None, _previous) -> None:
+        key = current.data(0, KEY_ROLE) if current is not None else None
+        if key:
+            self._activate(key)
+
+    def _activate(self, key: str) -> None:
+        page = self._pages.get(key)
+        if page is None:
+            page = self._create(next(e for e in self.entries if e.key == key))
+            self._pages[key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+
+    def _create(self, entry: PageEntry) -> QWidget:
+        try:
+            cls = getattr(importlib.import_module(entry.module), entry.cls)
+            return cls(self.ctx)
+        except Exception as e:  # noqa: BLE001 - one broken page must not take the window down
+            log.exception("cannot open page %s", entry.key)
+            return _Unavailable(entry.title, f"{type(e).__name__}: {e}")
+
+    def _refresh_current(self) -> None:
+        page = self.stack.currentWidget()
+        if isinstance(page, Page):
+            page._refresh_now()
+
+    def _select_nth(self, n: int) -> None:
+        if n < len(self.entries):
+            self.show_page(self.entries[n].key)
+
+    # ------------------------------------------------------------ status bar
+
+    def _load_office(self) -> None:
+        db = self.ctx.db
+
+        def load(_progress):  # worker thread
+            from app.services import settings
+            return settings.office(db).name
+
+        run(self, load, on_success=self._office_loaded, on_error=self._office_failed)
+
+    def _office_loaded(self, name: str) -> None:
+        self.office_name = name
+        self.office_label.setText(name or self.tr("（未填写单位名称）"))
+
+    def _office_failed(self, exc: BaseException) -> None:
+        log.warning("office name not loaded: %s", exc)
+        self.office_label.setText(self.tr("（单位名称读取失败）"))
+
+    def _on_changed(self, areas: set) -> None:
+        if "settings" in areas:
+            self._load_office()
+
+    def status_text(self) -> str:
+        """What the status bar shows, as one line: office · user · database."""
+        return " · ".join(label.text() for label in (self.office_label, self.user_label,
+                                                     self.db_label))
+
+    # ------------------------------------------------------------ menus
+
+    def _make_menus(self) -> None:
+        actor = self.ctx.actor
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.backup_action = QAction(self.tr("备份数据库…"), self)
+        self.backup_action.triggered.connect(self.backup_database)
+        self.restore_action = QAction(self.tr("恢复数据库…"), self)
+        self.restore_action.triggered.connect(self.restore_database)
+        if allowed(actor.role, Perm.BACKUP):
+            file_menu.addAction(self.backup_action)
+            file_menu.addAction(self.restore_action)
+            file_menu.addSeparator()
+        quit_action = QAction(self.tr("退出"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        account_menu = self.menuBar().addMenu(self.tr("账户(&A)"))
+        password_action = QAction(self.tr("修改密码…"), self)
+        password_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        password_action.triggered.connect(self.change_password)
+        account_menu.addAction(password_action)
+        sign_out_action = QAction(self.tr("注销"), self)
+        sign_out_action.triggered.connect(self.sign_out)
+        account_menu.addAction(sign_out_action)
+
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        keys_action = QAction(self.tr("快捷键"), self)
+        keys_action.setShortcut(QKeySequence("F1"))
+        keys_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys_action)
+        about_action = QAction(self.tr("关于"), self)
+        about_action.triggered.connect(self.show_about)
+        help_menu.addAction(about_action)
+
+        refresh = QAction(self)
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.triggered.connect(self._refresh_current)
+        self.addAction(refresh)
+        for n in range(9):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{n + 1}"))
+            action.triggered.connect(lambda _checked=False, n=n: self._select_nth(n))
+            self.addAction(action)
+
+    # Dialog helpers: small so that tests can replace them.
+    def ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def inform(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)
+
+    def backup_database(self) -> None:
+        from app.services import backup
+        folder = backup.backups_dir(self.ctx.db.data_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        suggested = folder / f"uniondesk-{datetime.now():%Y%m%d-%H%M}.db"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("备份数据库"), str(suggested),
+                                              self.tr("数据库文件 (*.db);;所有文件 (*)"))
+        if not path:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        run(self, lambda _p: backup.backup_as(db, actor, Path(path)),
+            on_success=lambda out: self.inform(self.tr("备份完成"), self.tr("已备份到：") + str(out)),
+            changes={"audit"}, progress_label=self.tr("正在备份数据库…"))
+
+    def restore_database(self) -> None:
+        if not self.ask(self.tr("恢复数据库"),
+                        self.tr("恢复会用备份文件替换当前的全部数据；当前数据库会先另存一份。\n"
+                                "恢复后需要重新登录。要继续吗？")):
+            return
+        from app.services import backup
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"),
+                                              str(backup.backups_dir(self.ctx.db.data_dir)),
+                                              self.tr("数据库文件 (*.db);;所有文件 (*)"))
+        if not path:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        run(self, lambda _p: backup.restore_as(db, actor, Path(path)),
+            on_success=self._restored, progress_label=self.tr("正在恢复数据库…"))
+
+    def _restored(self, saved) -> None:
+        text = self.tr("数据库已恢复。")
+        if saved:
+            text += self.tr("原数据库已另存为：") + str(saved) + "\n"
+        text += self.tr("请重新登录。")
+        self.inform(self.tr("恢复完成"), text)
+        self.restart_requested = True
+        self.close()
+
+    def change_password(self) -> None:
+        from ui.dialogs.change_password import ChangePasswordDialog
+        ChangePasswordDialog(self.ctx, parent=self).exec()
+
+    def sign_out(self) -> None:
+        self.sign_out_requested = True
+        self.close()
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("快捷键"))
+        box.setText("\n".join(f"{keys}\t{what}" for keys, what in SHORTCUTS))
+        box.open()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("关于"),
+                          f"{WINDOW_TITLE}\n" + self.tr("版本 ") + __version__ + "\n\n"
+                          + self.tr("区/县总工会信访维权登记、案件办理、告知书、困难职工帮扶和职工互助保障台账。\n"
+                                    "界面字体：文泉驿微米黑（Apache-2.0）。"))
+
+    # ------------------------------------------------------------ layout memory
+
+    def _restore_layout(self) -> None:
+        s = QSettings()
+        s.beginGroup(self.SETTINGS_GROUP)
+        geometry, state, splitter = s.value("geometry"), s.value("state"), s.value("splitter")
+        s.endGroup()
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([190, 1010])
+
+    def save_layout(self) -> None:
+        s = QSettings()
+        s.beginGroup(self.SETTINGS_GROUP)
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("state", self.saveState())
+        s.setValue("splitter", self.splitter.saveState())
+        s.endGroup()
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_layout()
+        super().closeEvent(event)
