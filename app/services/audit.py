@@ -136,6 +136,39 @@ ACTION_LABELS = {
 }
 
 
+# Chinese names of the keys and coded values in before/after (accounts and settings).
+FIELD_LABELS = {
+    "username": "用户名", "display_name": "姓名", "role": "角色", "active": "启用",
+    "must_change_password": "须修改密码", "failed_count": "连续输错次数", "locked_until": "锁定至",
+    "locked": "已锁定", "reason": "原因", "value": "值", "file": "文件", "saved": "原数据库另存为",
+}
+VALUE_LABELS = {
+    "wrong_password": "密码错误", "unknown_user": "用户名不存在", "locked": "账户已锁定",
+    "disabled": "账户已停用",
+}
+
+
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key)
+
+
+def value_text(key: str, value: Any) -> str:
+    """A before/after value for people: 是/否, role labels, reason labels, ISO times shortened."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if key == "role":
+        from app.domain.enums import Role
+        return Role.label_of(value)
+    if isinstance(value, str):
+        if key == "reason":
+            return VALUE_LABELS.get(value, value)
+        if len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+            return value[:19].replace("T", " ")
+    return str(value)
+
+
 def entity_label(code: str) -> str:
     return ENTITY_LABELS.get(code, code)
 
