@@ -346,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.db import open_database
     bench.db = open_database(path)
+    load_before = os.getloadavg()[0]
     rows: list[Row] = []
     try:
         for fn in MEASUREMENTS:
@@ -355,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.extend(fn(bench))
     finally:
         bench.db.close()
-    print()
+    print(f"\nload average (1 min) before / after the measurements: {load_before:.2f} / "
+          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores\n")
     print_table(rows)
     return 0 if all(r.ok is not False for r in rows) else 1
 
