@@ -1,0 +1,108 @@
+"""The employer form (新增单位 / 编辑单位). GUI thread only; same contract as ``PersonDialog``:
+the service validates, field errors stay in the dialog, ``saved`` carries the ``EmployerRecord``."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+
+from app.services import people
+from app.services.people import EMPLOYER_LABELS as L
+from app.services.people import INDUSTRY_CHOICES, EmployerInput, EmployerRecord
+from ui.context import AppContext
+from ui.dialogs.person_dialog import FormDialog
+from ui.operations import run, show_error
+
+
+class EmployerDialog(FormDialog):
+    saved = Signal(object)   # EmployerRecord
+
+    def __init__(self, ctx: AppContext, employer_id: int | None = None,
+                 parent: QWidget | None = None, name: str = ""):
+        super().__init__(ctx, parent)
+        self.employer_id = employer_id
+        self.record: EmployerRecord | None = None
+        self.setWindowTitle(self.tr("编辑单位") if employer_id else self.tr("新增单位"))
+        self.setMinimumWidth(480)
+
+        self.name_edit = QLineEdit(name)
+        self.uscc_edit = QLineEdit()
+        self.uscc_edit.setPlaceholderText(self.tr("18位，可不填"))
+        self.industry_combo = QComboBox()
+        self.industry_combo.setEditable(True)
+        self.industry_combo.addItem("")
+        self.industry_combo.addItems(list(INDUSTRY_CHOICES))
+        self.street_edit = QLineEdit()
+        self.union_check = QCheckBox(self.tr("该单位已建立工会组织"))
+        self.address_edit = QLineEdit()
+        self.contact_edit = QLineEdit()
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText(self.tr("手机或带区号的座机"))
+
+        form = QFormLayout()
+        for key, widget in (("name", self.name_edit), ("uscc", self.uscc_edit),
+                            ("industry", self.industry_combo), ("street", self.street_edit),
+                            ("has_union", self.union_check), ("address", self.address_edit),
+                            ("contact", self.contact_edit), ("phone", self.phone_edit)):
+            form.addRow(L[key], widget)
+            self.fields[L[key]] = widget
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+        if employer_id is not None:
+            self.save_button.setEnabled(False)
+            run(self, lambda _p: people.get_employer(ctx.db, employer_id),
+                on_success=self._loaded, on_error=self._load_failed)
+
+    @property
+    def loaded(self) -> bool:
+        return self.employer_id is None or self.record is not None
+
+    def _loaded(self, rec: EmployerRecord) -> None:
+        if not self.alive():
+            return
+        self.record = rec
+        self.name_edit.setText(rec.name)
+        self.uscc_edit.setText(rec.uscc or "")
+        self.industry_combo.setEditText(rec.industry)
+        self.street_edit.setText(rec.street)
+        self.union_check.setChecked(rec.has_union)
+        self.address_edit.setText(rec.address)
+        self.contact_edit.setText(rec.contact)
+        self.phone_edit.setText(rec.phone)
+        self.save_button.setEnabled(True)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if not self.alive():
+            return
+        show_error(self, exc)
+        self.reject()
+
+    def form_input(self) -> EmployerInput:
+        return EmployerInput(
+            name=self.name_edit.text(), uscc=self.uscc_edit.text(),
+            industry=self.industry_combo.currentText(), street=self.street_edit.text(),
+            has_union=self.union_check.isChecked(), address=self.address_edit.text(),
+            contact=self.contact_edit.text(), phone=self.phone_edit.text())
+
+    def save(self) -> None:
+        if self.saving or not self.loaded:
+            return
+        data = self.form_input()
+        db, actor, employer_id = self.ctx.db, self.ctx.actor, self.employer_id
+        self.begin_save()
+        if employer_id is None:
+            fn = lambda _p: people.create_employer(db, actor, data)  # noqa: E731
+        else:
+            fn = lambda _p: people.update_employer(db, actor, employer_id, data)  # noqa: E731
+        run(self, fn, on_success=self._saved, on_error=self.save_failed, changes={"people"})
+
+    def _saved(self, rec: EmployerRecord) -> None:
+        if not self.alive():
+            return
+        self.saving = False
+        self.record = rec
+        self.employer_id = rec.id
+        self.saved.emit(rec)
+        self.accept()
