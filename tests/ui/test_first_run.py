@@ -170,6 +170,19 @@ def test_manager_sees_the_audit_log_but_not_user_management(qtbot, db):
     assert "audit" in keys and "users" not in keys and "calendar" not in keys
 
 
+def test_every_listed_page_opens_and_matches_its_registry_line(qtbot, db):
+    from ui.main_window import PAGES
+    from ui.pages.base import Page
+    window = _main_window(qtbot, db, _office_admin(db))
+    assert window.nav_keys() == [e.key for e in PAGES]  # the administrator sees everything
+    for entry in PAGES:
+        page = window.show_page(entry.key)
+        assert isinstance(page, Page), f"{entry.key}: {page!r}"
+        assert type(page).__name__ == entry.cls and page.title == entry.title
+        assert window.stack.currentWidget() is page
+        qtbot.waitUntil(lambda: not operations._running, timeout=15000)
+
+
 # ---------------------------------------------------------------- wizard refusals
 
 def _to_office_page(qtbot, db):
@@ -321,8 +334,11 @@ def test_main_window_geometry_and_splitter_are_remembered(qtbot, db, gui):
 
 # ---------------------------------------------------------------- start-up
 
-def test_paint_timer_reports_each_window_once(qtbot):
+def test_paint_timer_reports_each_window_once(qtbot, monkeypatch):
     from ui.main import PaintTimer
+    exits: list[int] = []
+    # the real QApplication.exit would end the test process's later event loops
+    monkeypatch.setattr(QApplication, "exit", lambda code=0: exits.append(code))
 
     class Probe(QWidget):
         pass
@@ -340,7 +356,7 @@ def test_paint_timer_reports_each_window_once(qtbot):
         qtbot.wait(50)
     finally:
         QApplication.instance().removeEventFilter(timer)
-    assert timer.painted == ["Probe"] and timer.quit_requested
+    assert timer.painted == ["Probe"] and timer.quit_requested and exits == [0]
     assert re.fullmatch(r"timing: Probe first paint at \d+\.\d{3} s since process start.*", lines[0])
 
 
@@ -364,3 +380,58 @@ def test_program_start_paints_the_wizard_and_reports_timing(tmp_path):
     m = re.search(r"timing: FirstRunWizard first paint at (\d+\.\d+) s since process start", r.stderr)
     assert m, r.stderr
     assert 0 < float(m.group(1)) < 60
+
+
+# ---------------------------------------------------------------- menus and the session loop
+
+def test_backup_and_restore_from_the_file_menu(qtbot, db, tmp_path, monkeypatch):
+    import ui.main_window as mw
+    actor = _office_admin(db)
+    window = _main_window(qtbot, db, actor)
+    target = tmp_path / "copy.db"
+    told: list[str] = []
+    monkeypatch.setattr(window, "inform", lambda title, text: told.append(text))
+    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=15000)
+    assert target.is_file() and str(target) in told[0]
+
+    settings.save(db, actor, {"office.name": "改过的名字"})
+    monkeypatch.setattr(window, "ask", lambda title, text: True)
+    monkeypatch.setattr(mw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: window.restart_requested, timeout=15000)
+    assert not window.isVisible() and "请重新登录" in told[-1]
+    assert settings.office(db).name == "北京市朝阳区总工会"
+
+
+def test_run_gui_signs_in_again_after_sign_out_and_backs_up_on_exit(qtbot, db_path, monkeypatch):
+    import ui.main
+    from app.db import open_database
+    from ui.main_window import MainWindow
+    first = open_database(db_path)
+    _office_admin(first)
+    first.close()
+    sessions: list[str] = []
+
+    def fake_sign_in(db, username_hint=""):
+        if len(sessions) >= 2:
+            return None
+        sessions.append("signed in")
+        return accounts.sign_in(db, "admin", "secret123")
+
+    real_show = MainWindow.show
+
+    def show_then_leave(self):
+        real_show(self)
+        # first session: 注销; second: close the window (退出)
+        action = self.sign_out if len(sessions) == 1 else self.close
+        from PySide6.QtCore import QTimer
+        QTimer.singleShot(200, action)
+
+    monkeypatch.setattr(ui.main, "_sign_in", fake_sign_in)
+    monkeypatch.setattr(MainWindow, "show", show_then_leave)
+    assert ui.main.run_gui(str(db_path)) == 0
+    assert sessions == ["signed in", "signed in"]
+    backups = list((db_path.parent / "backups").glob("auto-*.db"))
+    assert len(backups) == 1
