@@ -23,7 +23,8 @@ import os  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator  # noqa: E402
+from PySide6.QtCore import (QEvent, QLibraryInfo, QLocale, QObject, QThreadPool, QTimer,  # noqa: E402
+                            QTranslator)
 from PySide6.QtGui import QFont, QFontDatabase  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget  # noqa: E402
 
@@ -245,6 +246,7 @@ def run_gui(db_arg: str | None) -> int:
         _auto_backup(db)
         return 0
     finally:
+        QThreadPool.globalInstance().waitForDone(10_000)  # background reads still running
         db.close()
 
 
