@@ -16,8 +16,13 @@ from app.domain.errors import UserError
 from .engine import Database
 from .sqlitefile import online_copy
 
-HEAD = "0001"
+HEAD = "0002"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def include_name(name: str | None, type_: str, parent_names) -> bool:
+    """Schema objects that are not in the models on purpose (the SQLite full-text table)."""
+    return not (type_ == "table" and name is not None and name.startswith("registration_fts"))
 
 
 def current_revision(db: Database) -> tuple[str | None, bool]:

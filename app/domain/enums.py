@@ -56,3 +56,127 @@ class PersonFlag(LabelledEnum):
     MIGRANT = ("migrant", "农民工")
     MODEL_WORKER = ("model_worker", "劳模")
     MEMBER = ("member", "工会会员")
+
+
+# ---- petition desk (DESIGN §3) -------------------------------------------------------------
+
+class Channel(LabelledEnum):
+    VISIT = ("visit", "来访")
+    CALL = ("call", "来电(12351热线)")
+    LETTER = ("letter", "来信")
+    ONLINE = ("online", "网上(主席信箱/工人在线)")
+    REFERRAL = ("referral", "上级转交/交办")
+    OUTREACH = ("outreach", "走访活动现场")
+    OTHER = ("other", "其他")
+
+
+class Category(LabelledEnum):
+    CONSULT = ("consult", "咨询")
+    SUGGEST = ("suggest", "建议意见")
+    HELP = ("help", "求助")
+    COMPLAINT = ("complaint", "投诉/申诉")
+    REPORT = ("report", "检举控告")
+    LEGAL_AID = ("legal_aid", "法律援助申请")
+    THANKS = ("thanks", "感谢")
+    OTHER = ("other", "其他")
+
+
+class IssueType(LabelledEnum):
+    WAGES = ("wages", "劳动报酬/欠薪")
+    CONTRACT = ("contract", "劳动合同")
+    SOCIAL_INSURANCE = ("social_insurance", "社会保险")
+    INJURY = ("injury", "工伤/职业病")
+    HOURS = ("hours", "工时休假")
+    WOMEN = ("women", "女职工/未成年工权益")
+    RESTRUCTURING = ("restructuring", "企业改制")
+    BARGAINING = ("bargaining", "集体协商/民主管理")
+    UNION_BUILDING = ("union_building", "工会组建/会员权益")
+    UNION_FUNDS = ("union_funds", "工会经费资产")
+    MODEL_WORKER = ("model_worker", "劳模待遇")
+    HARDSHIP = ("hardship", "生活困难")
+    MUTUAL_AID = ("mutual_aid", "互助保障")
+    SAFETY = ("safety", "安全生产/突发事件")
+    OTHER = ("other", "其他")
+
+
+class Disposition(LabelledEnum):
+    ANSWERED = ("answered", "当场答复")
+    ACCEPTED = ("accepted", "受理")
+    NOT_ACCEPTED = ("not_accepted", "不予受理")
+    TRANSFERRED = ("transferred", "转送")
+    REPEAT = ("repeat", "重复信访")
+    NO_MORE = ("no_more", "不再受理")
+
+
+class RejectReason(LabelledEnum):
+    """Fixed list of reasons for 不予受理, each with where to go instead (notices use both)."""
+    ARBITRATION = ("arbitration", "属于劳动人事争议仲裁范围")
+    LITIGATION = ("litigation", "已经或者依法应当通过诉讼途径解决")
+    INSPECTION = ("inspection", "属于劳动保障监察职责范围")
+    OTHER_AGENCY = ("other_agency", "属于其他行政机关法定职责范围")
+    PENDING = ("pending", "已由有关机关受理、正在办理")
+    NOT_UNION = ("not_union", "不属于工会职责范围")
+    NO_FACTS = ("no_facts", "诉求不明确或缺少基本事实")
+
+
+REJECT_REDIRECTS = {
+    RejectReason.ARBITRATION: "劳动人事争议仲裁委员会",
+    RejectReason.LITIGATION: "人民法院",
+    RejectReason.INSPECTION: "人力资源和社会保障局劳动保障监察机构",
+    RejectReason.OTHER_AGENCY: "有关行政机关",
+    RejectReason.PENDING: "正在办理的机关",
+    RejectReason.NOT_UNION: "有权处理的机关或单位",
+    RejectReason.NO_FACTS: "补充材料后重新提出",
+}
+
+
+class CaseStatus(LabelledEnum):
+    ACCEPTED = ("accepted", "已受理")
+    ASSIGNED = ("assigned", "已交办")
+    IN_PROGRESS = ("in_progress", "办理中")
+    CONCLUDED = ("concluded", "已办结")
+    FOLLOWED_UP = ("followed_up", "已回访")
+    ARCHIVED = ("archived", "已归档")
+
+
+OPEN_STATUSES = frozenset({CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS})
+
+
+class AssigneeKind(LabelledEnum):
+    HANDLER = ("handler", "承办人")
+    DEPARTMENT = ("department", "部门")
+    LOWER_UNION = ("lower_union", "下级工会")
+
+
+class Measure(LabelledEnum):
+    GUIDANCE = ("guidance", "政策解答")
+    LEGAL_AID = ("legal_aid", "法律援助")
+    MEDIATION = ("mediation", "调解")
+    ASSISTANCE = ("assistance", "经济帮扶")
+    COUNSELING = ("counseling", "心理关爱")
+    COORDINATION = ("coordination", "协调")
+
+
+class Outcome(LabelledEnum):
+    SUPPORTED = ("supported", "支持")
+    PARTLY = ("partly", "部分支持")
+    EXPLAINED = ("explained", "解释说明")
+    NOT_SUPPORTED = ("not_supported", "不予支持")
+
+
+class FollowUp(LabelledEnum):
+    SATISFIED = ("satisfied", "满意")
+    BASICALLY = ("basically", "基本满意")
+    DISSATISFIED = ("dissatisfied", "不满意")
+    UNREACHABLE = ("unreachable", "未能回访")
+
+
+class SuspendReason(LabelledEnum):
+    HEARING = ("hearing", "听证")
+    APPRAISAL = ("appraisal", "鉴定")
+    OTHER = ("other", "其他")
+
+
+class HotspotKind(LabelledEnum):
+    EMPLOYER = ("employer", "同一单位集中反映")
+    GROUP_VISIT = ("group_visit", "集体访")

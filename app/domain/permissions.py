@@ -15,6 +15,17 @@ class Perm(str, Enum):
     BACKUP = "backup"                      # backup and restore
     EDIT_PEOPLE = "edit_people"            # people and employers
     VIEW_PEOPLE = "view_people"
+    # petition desk
+    REGISTER = "register"                  # registrations, drafts, outreach events, attachments
+    VIEW_CASES = "view_cases"              # lists, search, case pages, export
+    ACCEPT_CASE = "accept_case"            # open a case from a registration
+    ASSIGN_CASE = "assign_case"            # assign / reassign (交办)
+    HANDLE_CASE = "handle_case"            # notes, measures, amounts, request extension, suspend, conclude
+    APPROVE_EXTENSION = "approve_extension"
+    FLAG_CASE = "flag_case"                # 督办, 重点关注, 包案领导
+    FOLLOW_UP = "follow_up"                # 回访
+    REOPEN_ARCHIVE = "reopen_archive"      # reopen with a reason, archive
+    ACK_HOTSPOT = "ack_hotspot"            # acknowledge a 预警
 
 
 _ALL = frozenset(Role)
@@ -28,6 +39,16 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.BACKUP: _ADMIN,
     Perm.EDIT_PEOPLE: _ALL,
     Perm.VIEW_PEOPLE: _ALL,
+    Perm.REGISTER: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),
+    Perm.VIEW_CASES: _ALL,
+    Perm.ACCEPT_CASE: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),
+    Perm.ASSIGN_CASE: frozenset({Role.MANAGER}),
+    Perm.HANDLE_CASE: frozenset({Role.CASEWORKER, Role.MANAGER}),
+    Perm.APPROVE_EXTENSION: frozenset({Role.MANAGER}),
+    Perm.FLAG_CASE: frozenset({Role.MANAGER}),
+    Perm.FOLLOW_UP: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),
+    Perm.REOPEN_ARCHIVE: frozenset({Role.MANAGER}),
+    Perm.ACK_HOTSPOT: frozenset({Role.MANAGER}),
 }
 
 LABELS: dict[Perm, str] = {
@@ -38,6 +59,16 @@ LABELS: dict[Perm, str] = {
     Perm.BACKUP: "备份和恢复数据",
     Perm.EDIT_PEOPLE: "登记和修改人员、单位",
     Perm.VIEW_PEOPLE: "查看人员、单位",
+    Perm.REGISTER: "登记信访事项",
+    Perm.VIEW_CASES: "查看信访登记和案件",
+    Perm.ACCEPT_CASE: "受理信访事项",
+    Perm.ASSIGN_CASE: "交办案件",
+    Perm.HANDLE_CASE: "办理案件",
+    Perm.APPROVE_EXTENSION: "审批延期",
+    Perm.FLAG_CASE: "设置督办和重点关注",
+    Perm.FOLLOW_UP: "回访",
+    Perm.REOPEN_ARCHIVE: "重新办理或归档案件",
+    Perm.ACK_HOTSPOT: "确认预警",
 }
 
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.db import open_database
-from app.db.migrate import HEAD, current_revision, script_head
+from app.db.migrate import HEAD, current_revision, include_name, script_head
 from app.db.models import Base
 from app.domain.errors import UserError
 
@@ -18,7 +18,7 @@ def test_head_constant_matches_scripts():
 def test_new_database_is_at_head_and_matches_models(db):
     assert current_revision(db) == (HEAD, True)
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name}),
                                 Base.metadata)
     assert diff == []
 
@@ -61,3 +61,44 @@ def test_newer_database_is_refused(db_path):
     db.close()
     with pytest.raises(UserError, match="比本程序新"):
         open_database(db_path)
+
+
+def test_upgrade_from_previous_schema_keeps_data_and_backs_up(db_path, tmp_path):
+    """A database made by the foundation schema (0001) is backed up, then upgraded to head."""
+    from app.db.engine import Database, to_url
+    from app.db.migrate import upgrade
+    from app.domain.actor import SYSTEM_ACTOR
+    from app.services import settings
+    old = Database(to_url(db_path))
+    upgrade(old, "0001")
+    settings.save(old, SYSTEM_ACTOR, {"office.name": "旧库总工会"})
+    old.close()
+    backups = tmp_path / "bk"
+    db = open_database(db_path, backup_dir=backups)
+    try:
+        assert current_revision(db) == (HEAD, True)
+        assert settings.office(db).name == "旧库总工会"
+        made = list(backups.glob("*before-migration-0001*.db"))
+        assert len(made) == 1
+        con = sqlite3.connect(made[0])
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        con.close()
+    finally:
+        db.close()
+
+
+def test_fts_follows_registration_text(db):
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO registrations (reg_no, channel, received_at, head_count, is_group, "
+            "representatives, category, summary, request, facts, disposition, answer, redirect_to, "
+            "transfer_to, transfer_reason, earlier_documents, solved_on_site, leader_reception, "
+            "leader_name, created_at, updated_at) VALUES ('2026-000001','call','2026-11-20 10:00',"
+            "1,0,'[]','consult','建筑工地拖欠农民工工资','支付工资','', 'answered','','','','','',0,0,'',"
+            "'2026-11-20 10:00','2026-11-20 10:00')")
+        hit = conn.exec_driver_sql(
+            "SELECT rowid FROM registration_fts WHERE registration_fts MATCH '\"拖欠农民工\"'").all()
+        assert len(hit) == 1
+        conn.exec_driver_sql("UPDATE registrations SET summary='咨询社保缴费' WHERE reg_no='2026-000001'")
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM registration_fts WHERE registration_fts MATCH '\"拖欠农民工\"'").scalar() == 0
