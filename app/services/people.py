@@ -400,18 +400,33 @@ def create_person(db: Database, actor: Actor, data: PersonInput) -> PersonRecord
     Raises ValidationError naming every bad field (duplicate ID number, unknown employer…)."""
     require(actor, Perm.EDIT_PEOPLE)
     errors = Collector()
-    values = _clean_person(data, errors)
     with _friendly_integrity(), db.write() as s:
-        employer_id, employer_name = _resolve_employer(s, data, errors)
-        _check_person_unique(s, values["id_number"], errors, None)
+        prepared = prepare_person(s, data, errors)
         errors.raise_if_any()
-        now = datetime.now()
-        row = Person(**values, employer_id=employer_id, initials=initials(values["name"])[:50],
-                     created_at=now, updated_at=now)
-        s.add(row)
-        s.flush()
-        audit.record(s, actor, "person", row.id, "create", None, _snapshot(row, _PERSON_AUDITED))
-        return _person_record(row, employer_name)
+        return insert_person(s, actor, prepared)
+
+
+def prepare_person(s: Session, data: PersonInput, errors: Collector) -> dict[str, Any]:
+    """Check a new person's fields inside the caller's transaction, adding every problem to
+    ``errors`` (not raising), so another form (a registration) can report its own fields and the
+    person's together. Pass the result to ``insert_person`` once ``errors`` is empty."""
+    values = _clean_person(data, errors)
+    employer_id, employer_name = _resolve_employer(s, data, errors)
+    _check_person_unique(s, values["id_number"], errors, None)
+    return {**values, "employer_id": employer_id, "_employer_name": employer_name}
+
+
+def insert_person(s: Session, actor: Actor, prepared: dict[str, Any]) -> PersonRecord:
+    """Insert a person checked by ``prepare_person`` and its audit row, in the caller's write
+    transaction (the caller has checked ``Perm.EDIT_PEOPLE``)."""
+    values = dict(prepared)
+    employer_name = values.pop("_employer_name")
+    now = datetime.now()
+    row = Person(**values, initials=initials(values["name"])[:50], created_at=now, updated_at=now)
+    s.add(row)
+    s.flush()
+    audit.record(s, actor, "person", row.id, "create", None, _snapshot(row, _PERSON_AUDITED))
+    return _person_record(row, employer_name)
 
 
 def update_person(db: Database, actor: Actor, person_id: int, data: PersonInput) -> PersonRecord:
