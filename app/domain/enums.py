@@ -180,3 +180,35 @@ class SuspendReason(LabelledEnum):
 class HotspotKind(LabelledEnum):
     EMPLOYER = ("employer", "同一单位集中反映")
     GROUP_VISIT = ("group_visit", "集体访")
+
+
+class ExtensionStatus(LabelledEnum):
+    REQUESTED = ("requested", "待审批")
+    APPROVED = ("approved", "已批准")
+    REJECTED = ("rejected", "未批准")
+
+
+class CaseEventKind(LabelledEnum):
+    """Kinds of entries on a case's timeline (case_events.kind)."""
+    OPENED = ("opened", "受理")
+    ASSIGNED = ("assigned", "交办")
+    REASSIGNED = ("reassigned", "改派")
+    NOTE = ("note", "办理记录")
+    MEASURE = ("measure", "办理措施")
+    RESULT = ("result", "追回金额和受益人数")
+    EXTENSION_REQUESTED = ("extension_requested", "申请延期")
+    EXTENSION_APPROVED = ("extension_approved", "批准延期")
+    EXTENSION_REJECTED = ("extension_rejected", "不批准延期")
+    SUSPENDED = ("suspended", "中止办理")
+    RESUMED = ("resumed", "恢复办理")
+    FLAGS = ("flags", "督办和关注")
+    CONCLUDED = ("concluded", "办结")
+    FOLLOWED_UP = ("followed_up", "回访")
+    REOPENED = ("reopened", "重新办理")
+    ARCHIVED = ("archived", "归档")
+
+
+class RepeatMatch(LabelledEnum):
+    """Why repeat detection (DESIGN §4) linked an earlier case to a new contact."""
+    PERSON = ("person", "同一信访人")
+    EMPLOYER = ("employer", "同一单位同类问题")
