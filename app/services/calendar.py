@@ -133,7 +133,7 @@ def missing_years_message(years: list[int]) -> str:
     """The Chinese notice for years without holiday data (shown in banners and the settings page)."""
     text = "、".join(str(y) for y in years)
     return (f"{text} 年的法定节假日和调休安排尚未录入，期限按周末计算。"
-            "请系统管理员在「设置 → 节假日日历」中录入或导入。")
+            "请系统管理员在「系统设置 → 节假日日历」中录入或导入。")
 
 
 def missing_data_banner(db: Database, today: date) -> str | None:
