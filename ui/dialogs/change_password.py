@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
-from shiboken6 import isValid
 
 from app.domain.errors import UserError, ValidationError
 from ui.operations import run, show_error
@@ -62,8 +61,7 @@ class ChangePasswordDialog(QDialog):
             on_error=lambda _e: None)
 
     def _show_policy(self, text: str) -> None:
-        if isValid(self.policy):  # the dialog may be gone already
-            self.policy.setText(text)
+        self.policy.setText(text)
 
     def _password_edit(self, name: str) -> QLineEdit:
         edit = QLineEdit()

@@ -60,8 +60,6 @@ class EmployerDialog(FormDialog):
         return self.employer_id is None or self.record is not None
 
     def _loaded(self, rec: EmployerRecord) -> None:
-        if not self.alive():
-            return
         self.record = rec
         self.name_edit.setText(rec.name)
         self.uscc_edit.setText(rec.uscc or "")
@@ -74,8 +72,6 @@ class EmployerDialog(FormDialog):
         self.save_button.setEnabled(True)
 
     def _load_failed(self, exc: BaseException) -> None:
-        if not self.alive():
-            return
         show_error(self, exc)
         self.reject()
 
@@ -99,8 +95,6 @@ class EmployerDialog(FormDialog):
         run(self, fn, on_success=self._saved, on_error=self.save_failed, changes={"people"})
 
     def _saved(self, rec: EmployerRecord) -> None:
-        if not self.alive():
-            return
         self.saving = False
         self.record = rec
         self.employer_id = rec.id

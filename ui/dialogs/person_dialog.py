@@ -8,7 +8,6 @@ the dialog's error label and the first bad field gets the focus. ``saved`` carri
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
-from shiboken6 import isValid
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout, QWidget)
@@ -66,10 +65,6 @@ class FormDialog(QDialog):
     def save(self) -> None:  # overridden
         raise NotImplementedError
 
-    def alive(self) -> bool:
-        """False once the dialog was closed and deleted while a background call was running."""
-        return isValid(self)
-
     def begin_save(self) -> None:
         self.saving = True
         self.save_button.setEnabled(False)
@@ -79,8 +74,6 @@ class FormDialog(QDialog):
 
     def save_failed(self, exc: BaseException) -> None:
         """On the GUI thread: field errors stay in the dialog; anything else in a message box."""
-        if not self.alive():
-            return
         self.saving = False
         self.save_button.setEnabled(True)
         if isinstance(exc, ValidationError):
@@ -183,8 +176,6 @@ class PersonDialog(FormDialog):
         return self.person_id is None or self.record is not None
 
     def _loaded(self, rec: PersonRecord) -> None:
-        if not self.alive():
-            return
         self.record = rec
         self.name_edit.setText(rec.name)
         self.gender_combo.setCurrentIndex(max(0, self.gender_combo.findData(rec.gender)))
@@ -201,8 +192,6 @@ class PersonDialog(FormDialog):
         self.save_button.setEnabled(True)
 
     def _load_failed(self, exc: BaseException) -> None:
-        if not self.alive():
-            return
         show_error(self, exc)
         self.reject()
 
@@ -226,7 +215,7 @@ class PersonDialog(FormDialog):
             on_error=lambda _e: None)
 
     def _employers_found(self, ticket: int, found, initial: bool) -> None:
-        if not self.alive() or ticket != self._employer_query:
+        if ticket != self._employer_query:
             return  # an older answer; a newer query is on its way
         names = [e.name for e in found]
         self._employer_model.setStringList(names)
@@ -265,8 +254,6 @@ class PersonDialog(FormDialog):
         run(self, fn, on_success=self._saved, on_error=self.save_failed, changes={"people"})
 
     def _saved(self, rec: PersonRecord) -> None:
-        if not self.alive():
-            return
         self.saving = False
         self.record = rec
         self.person_id = rec.id

@@ -9,7 +9,13 @@ Usage from a widget::
   reports progress; it raises ``Cancelled`` once the person pressed 取消, so the service's unit of
   work rolls back.
 * ``on_success(result)`` and ``on_error(exc)`` run on the GUI thread. Without ``on_error`` a
-  ``UserError`` is shown in a warning box in Chinese; any other exception as an internal error.
+  ``UserError`` is shown in a warning box in Chinese; any other exception as an internal error;
+  ``Cancelled`` (the person pressed 取消) is not shown.
+* When ``parent`` has been deleted (closed with WA_DeleteOnClose, page gone) by the time the answer
+  arrives, neither callback runs and no box is shown: the answer has nowhere to go. The operation
+  still finishes (``result``/``error``, ``changes`` announced, ``finished`` emitted), so callers
+  never check ``shiboken6.isValid`` themselves. Dropping answers to an *older* request of a widget
+  that is still alive (a newer search was started) is the widget's own business.
 * ``changes`` (a set of area names such as {"people"}) is announced on ``AppContext.changed`` after
   success, so pages can refresh; hidden pages refresh when next shown.
 * With ``progress_label`` a QProgressDialog with a 取消 button appears if the work takes longer than
@@ -23,8 +29,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from app.domain.errors import Cancelled, UserError
 
@@ -47,6 +54,10 @@ class Operation(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self.done = False
+
+    def wanted(self) -> bool:
+        """False once the widget that asked (``parent_widget``) has been deleted."""
+        return self.parent_widget is None or isValid(self.parent_widget)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -110,13 +121,15 @@ def run(parent: QWidget | None, fn: Callable[[Callable[[float, str], None]], Any
         dialog.canceled.connect(op.cancel)
 
         def on_progress(frac: float, message: str) -> None:
+            if not isValid(dialog):  # deleted together with ``parent``
+                return
             dialog.setValue(int(max(0.0, min(1.0, frac)) * 1000))
             if message:
                 dialog.setLabelText(message)
         op.progressed.connect(on_progress)
 
     def finish() -> None:
-        if dialog is not None:
+        if dialog is not None and isValid(dialog):
             dialog.canceled.disconnect(op.cancel)
             dialog.close()
             dialog.deleteLater()
@@ -130,7 +143,7 @@ def run(parent: QWidget | None, fn: Callable[[Callable[[float, str], None]], Any
             if changes:
                 from ui.context import AppContext
                 AppContext.announce(changes)
-            if on_success is not None:
+            if on_success is not None and op.wanted():
                 on_success(result)
         finally:
             finish()
@@ -138,10 +151,11 @@ def run(parent: QWidget | None, fn: Callable[[Callable[[float, str], None]], Any
     def failed(exc: BaseException) -> None:
         op.error = exc
         try:
-            if on_error is not None:
-                on_error(exc)
-            else:
-                show_error(parent, exc)
+            if op.wanted():
+                if on_error is not None:
+                    on_error(exc)
+                else:
+                    show_error(parent, exc)
         finally:
             finish()
 
@@ -149,7 +163,3 @@ def run(parent: QWidget | None, fn: Callable[[Callable[[float, str], None]], Any
     op.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
     QThreadPool.globalInstance().start(_Job(op, fn))
     return op
-
-
-def later(ms: int, fn: Callable[[], None]) -> None:
-    QTimer.singleShot(ms, fn)

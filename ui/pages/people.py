@@ -2,9 +2,9 @@
 their forms.
 
 GUI thread only. Searches run through ``ui.operations.run`` as the person types (short debounce);
-an answer to an older query, or one arriving after the page was deleted, is dropped. The people
-table is keyset-paged: it holds the rows fetched so far and asks for the next page when the view
-scrolls to the end (``fetchMore``).
+an answer to an older query is dropped here by its ticket (one arriving after the page was
+deleted never gets here: ``run`` drops it). The people table is keyset-paged: it holds the rows
+fetched so far and asks for the next page when the view scrolls to the end (``fetchMore``).
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
-from shiboken6 import isValid
 
 from app.domain.permissions import Perm, allowed
 from app.services import people
@@ -264,8 +263,8 @@ class PeoplePage(Page):
             on_success=lambda page: self._people_found(ticket, page))
 
     def _people_found(self, ticket: int, page: PeoplePage) -> None:
-        if not isValid(self) or ticket != self._people_ticket:
-            return
+        if ticket != self._people_ticket:
+            return  # a newer search is on its way
         self.model.reset(page)
         self._show_people_status()
         self._update_buttons()
@@ -274,13 +273,12 @@ class PeoplePage(Page):
         ticket, db, text = self._people_ticket, self.ctx.db, self.search.text()
 
         def got(page: PeoplePage) -> None:
-            if isValid(self) and ticket == self._people_ticket:
+            if ticket == self._people_ticket:
                 self.model.append(page)
                 self._show_people_status()
 
         def failed(_exc: BaseException) -> None:
-            if isValid(self):
-                self.model.loading_more = False
+            self.model.loading_more = False
         run(self, lambda _p: people.list_people(db, after_key, PEOPLE_PAGE_SIZE, text),
             on_success=got, on_error=failed)
 
@@ -303,7 +301,7 @@ class PeoplePage(Page):
             on_success=lambda rows: self._employers_found(ticket, rows))
 
     def _employers_found(self, ticket: int, rows: list[EmployerRecord]) -> None:
-        if not isValid(self) or ticket != self._employer_ticket:
+        if ticket != self._employer_ticket:
             return
         self.employer_model.set_rows(rows)
         self.employer_status.setText(self.tr("共 %n 个单位", "", len(rows))
