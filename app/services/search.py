@@ -1,0 +1,95 @@
+"""Content search over registrations: summary (事项摘要), request (诉求), facts (事实和理由) and the
+case notes written while handling (DESIGN §6 budgets: ≤ 100 ms for 3+ characters, ≤ 500 ms for
+1–2 characters, first ``SEARCH_LIMIT`` hits ordered by date received, newest first).
+
+* SQLite: an FTS5 table ``registration_fts`` with the trigram tokenizer (migration 0002; rowid =
+  registration id; summary/request/facts kept by triggers, ``notes`` kept by ``index_case_notes``).
+  Queries of 3+ characters use ``MATCH`` with the text quoted as one phrase; shorter ones fall back
+  to ``LIKE`` (the trigram index cannot answer them).
+* PostgreSQL: ``ILIKE`` on the columns (pg_trgm GIN indexes exist) and on the case timeline text.
+
+This is the only module that knows which database it runs on; everything else calls
+``match_condition`` and ``index_case_notes``. Called inside the caller's Session (any thread).
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, literal_column, or_, select, text
+from sqlalchemy.orm import Session
+
+from app.db.models import Case, CaseEvent, Registration
+
+SEARCH_LIMIT = 200      # hits returned by a content search
+TRIGRAM = 3             # shortest query the trigram index answers
+
+
+def _dialect(session_or_bind) -> str:
+    bind = session_or_bind.get_bind() if isinstance(session_or_bind, Session) else session_or_bind
+    return bind.dialect.name
+
+
+def normalize(query: str | None) -> str:
+    """Trimmed, inner runs of white space made one space."""
+    return " ".join((query or "").split())
+
+
+def fts_phrase(query: str) -> str:
+    """The FTS5 MATCH argument for ``query`` as one phrase: double quotes doubled, then quoted, so
+    that operators (AND, OR, NEAR, *, :, -) in what the person typed are plain text."""
+    return '"' + query.replace('"', '""') + '"'
+
+
+def like_pattern(query: str) -> str:
+    """``%query%`` with LIKE's wildcards escaped (escape character ``\\``)."""
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def match_condition(session: Session, query: str) -> ColumnElement[bool] | None:
+    """A WHERE condition on ``Registration`` that is true when ``query`` occurs in the summary,
+    request, facts or case notes; None for an empty query. The caller orders by date and limits."""
+    q = normalize(query)
+    if not q:
+        return None
+    if _dialect(session) == "sqlite":
+        if len(q) >= TRIGRAM:
+            hits = text("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :fts_q") \
+                .bindparams(fts_q=fts_phrase(q))
+            return Registration.id.in_(select(literal_column("rowid")).select_from(
+                hits.columns(literal_column("rowid")).subquery()))
+        pattern = like_pattern(q)
+        notes = text("SELECT rowid FROM registration_fts WHERE notes LIKE :notes_p ESCAPE '\\'") \
+            .bindparams(notes_p=pattern)
+        return or_(Registration.summary.like(pattern, escape="\\"),
+                   Registration.request.like(pattern, escape="\\"),
+                   Registration.facts.like(pattern, escape="\\"),
+                   Registration.id.in_(select(literal_column("rowid")).select_from(
+                       notes.columns(literal_column("rowid")).subquery())))
+    pattern = like_pattern(q)
+    in_notes = exists(select(CaseEvent.id).join(Case, Case.id == CaseEvent.case_id)
+                      .where(Case.registration_id == Registration.id,
+                             CaseEvent.text.ilike(pattern, escape="\\")))
+    return or_(Registration.summary.ilike(pattern, escape="\\"),
+               Registration.request.ilike(pattern, escape="\\"),
+               Registration.facts.ilike(pattern, escape="\\"), in_notes)
+
+
+def search_ids(session: Session, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
+    """Ids of the first ``limit`` registrations matching ``query``, newest received first."""
+    cond = match_condition(session, query)
+    if cond is None:
+        return []
+    stmt = (select(Registration.id).where(cond)
+            .order_by(Registration.received_at.desc(), Registration.id.desc()).limit(limit))
+    return list(session.execute(stmt).scalars())
+
+
+def index_case_notes(session: Session, registration_id: int, text_: str) -> None:
+    """Make ``text_`` (a progress note, measure or result written on the case of this registration)
+    findable by content search; appended to what was indexed before. Runs in the caller's write
+    transaction. On PostgreSQL nothing to do: the search reads the case timeline directly."""
+    note = (text_ or "").strip()
+    if not note or _dialect(session) != "sqlite":
+        return
+    session.execute(text("UPDATE registration_fts SET notes = CASE WHEN notes = '' THEN :t "
+                         "ELSE notes || char(10) || :t END WHERE rowid = :id"),
+                    {"t": note, "id": registration_id})
