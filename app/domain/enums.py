@@ -212,3 +212,29 @@ class RepeatMatch(LabelledEnum):
     """Why repeat detection (DESIGN §4) linked an earlier case to a new contact."""
     PERSON = ("person", "同一信访人")
     EMPLOYER = ("employer", "同一单位同类问题")
+
+
+# ---- lists (filters of the registration and case lists) --------------------------------------
+
+class Period(LabelledEnum):
+    """Relative periods of a list filter; saved filters store the code, so 本月 stays "this month"."""
+    TODAY = ("today", "今天")
+    THIS_WEEK = ("this_week", "本周")
+    THIS_MONTH = ("this_month", "本月")
+    LAST_MONTH = ("last_month", "上月")
+    THIS_QUARTER = ("this_quarter", "本季度")
+    THIS_YEAR = ("this_year", "本年")
+    LAST_7_DAYS = ("last_7_days", "近7天")
+    LAST_30_DAYS = ("last_30_days", "近30天")
+
+
+class ListFlag(LabelledEnum):
+    """Flags a list can be narrowed by."""
+    SUPERVISED = ("supervised", "督办")
+    FOCUS = ("focus", "重点关注")
+    GROUP_VISIT = ("group_visit", "集体访")
+    LEADER_RECEPTION = ("leader_reception", "领导接待日")
+    EXTENSION_REQUESTED = ("extension_requested", "延期待审批")
+
+
+OPEN_STATUSES_LABEL = "未办结"   # the case-list status choice meaning any of OPEN_STATUSES

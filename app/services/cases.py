@@ -1,0 +1,525 @@
+"""Case tracking (办理): from acceptance to archive (DESIGN §3–4, issue 3).
+
+Life cycle::
+
+    accepted 已受理 → assigned 已交办 → in_progress 办理中 → concluded 已办结 → followed_up 已回访
+    → archived 已归档;   reopen: concluded / followed_up / archived → in_progress
+
+Contract for callers:
+
+* ``open_case(session, actor, reg, now)`` runs INSIDE the caller's ``db.write()`` transaction (intake
+  calls it when a registration is accepted) and returns the ORM ``Case`` for that session only.
+* Every other write function takes ``(db, actor, case_id, ..., now=None)``, opens one
+  ``db.write()``, checks the actor's permission, refuses illegal steps with ``Conflict`` and bad
+  input with ``ValidationError`` (every bad field at once; nothing is written), writes one timeline
+  event (``case_events``) and one audit row (entity ``case``, before/after of the changed fields) in
+  the same transaction, and returns a fresh ``CaseRecord``.
+* Reads return frozen dataclasses; safe from any thread (each call has its own Session).
+
+Decisions (documented here, tested in tests/services/test_cases.py):
+
+* Due dates are stored on the case and recomputed by ``app.domain.case_clock`` from the working
+  calendar and the office's ``deadline.*`` settings whenever extension or suspension changes them.
+* Assignment: to a handler (a caseworker or manager account), a department or a lower-level union
+  (name), with a feedback deadline (default ``FEEDBACK_WORKDAYS`` working days from today, never
+  after the handling due date). Reassigning is allowed while the case is open; the timeline keeps
+  from → to. Assigning moves 已受理 → 已交办.
+* A note, measure or result recorded by the case's own handler — or by any staff member when the
+  case went to a department / lower-level union — moves 已交办 → 办理中.
+* Recovered amount and workers benefited are SET as totals (not added); the timeline shows before
+  and after. ``recovered`` as ``int`` is fen; as ``str``/``Decimal`` it is yuan text (``parse_yuan``).
+* Extension: requested with a reason by a handler/manager, decided by a manager. At most one
+  approved extension per case; a rejected request may be followed by a new request.
+* Suspension stops the clock (due date None); resuming recomputes the due date from all suspension
+  periods. A suspended case cannot be concluded.
+* Conclude needs an outcome and its text, an assigned case and a running clock.
+* Follow-up only for a concluded (or already followed-up) case. Archive only after a follow-up —
+  an unreachable petitioner is recorded as the follow-up result 未能回访, so every case can be archived.
+* Reopen (manager, with a reason) from concluded / followed-up / archived: back to 办理中,
+  reopened_count + 1, conclusion, follow-up and archive fields cleared; the ORIGINAL due date is
+  kept (the statutory clock is not restarted), so a late reopened case shows 已超期; the timeline
+  records the kept due date.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.db.models import (Case, CaseEvent, CaseSuspension, Employer, Person, Registration,
+                           RegistrationIssue, SettingRow, User)
+from app.domain import case_clock
+from app.domain import settings as settings_decl
+from app.domain.actor import Actor
+from app.domain.calendar import WorkCalendar
+from app.domain.case_clock import DeadlineRules, DeadlineState
+from app.domain.enums import (AssigneeKind, CaseEventKind, CaseStatus, Category, Channel,
+                              ExtensionStatus, FollowUp, IssueType, Measure, OPEN_STATUSES,
+                              Outcome, Role, SuspendReason)
+from app.domain.errors import Collector, Conflict, NotFound, ValidationError
+from app.domain.money import format_yuan, parse_yuan
+from app.domain.permissions import Perm
+from app.domain.validation import check_text
+
+from . import audit
+from .accounts import require
+from .calendar import _load as _load_calendar
+from .numbering import case_no as format_case_no
+from .numbering import next_number
+
+FEEDBACK_WORKDAYS = 10          # default feedback deadline of an assignment (working days)
+MAX_WORKERS = 100_000
+NOTE_MAX = 2000
+SHORT_MAX = 100
+
+F_HANDLER = "承办人"
+F_ASSIGNEE = "承办单位"
+F_ASSIGNEE_KIND = "交办对象"
+F_FEEDBACK = "反馈期限"
+F_NOTE = "办理记录"
+F_MEASURE = "办理措施"
+F_MEASURE_TEXT = "措施说明"
+F_LAWYER = "律师姓名"
+F_MEDIATION = "调解结果"
+F_AID_AMOUNT = "帮扶金额"
+F_RECOVERED = "追回金额"
+F_WORKERS = "受益职工人数"
+F_EXT_REASON = "延期理由"
+F_DECISION_NOTE = "审批意见"
+F_SUSPEND_REASON = "中止原因"
+F_SUSPEND_NOTE = "中止说明"
+F_SUSPEND_DAY = "中止日期"
+F_RESUME_DAY = "恢复日期"
+F_LEADER = "包案领导"
+F_OUTCOME = "处理意见"
+F_OUTCOME_TEXT = "处理意见内容"
+F_FOLLOWUP = "回访结果"
+F_FOLLOWUP_NOTE = "回访情况"
+F_REOPEN_REASON = "重新办理原因"
+
+# Columns whose before/after go to the audit row.
+_AUDITED = ("status", "due_date", "notice_due", "handler_id", "assignee_kind", "assignee_name",
+            "feedback_due", "extension_status", "extension_reason", "extension_requested_by",
+            "extension_decided_by", "extended", "suspended", "supervised", "focus",
+            "leader_in_charge", "concluded_on", "on_time", "outcome", "outcome_text",
+            "recovered_fen", "workers_benefited", "followup_result", "followup_on",
+            "followup_note", "archived_on", "reopened_count")
+
+
+# ------------------------------------------------------------------------------------ records
+
+@dataclass(frozen=True)
+class CaseRecord:
+    id: int
+    case_no: str
+    status: CaseStatus
+    category: str
+    accepted_on: date
+    notice_due: date
+    notice_delivered_on: date | None
+    due_date: date | None
+    state: DeadlineState              # for today (or the day of conclusion)
+    handler_id: int | None
+    handler_name: str
+    assignee_kind: AssigneeKind | None
+    assignee_name: str
+    feedback_due: date | None
+    extension_status: ExtensionStatus | None
+    extension_reason: str
+    extended: bool
+    suspended: bool
+    supervised: bool
+    focus: bool
+    leader_in_charge: str
+    concluded_on: date | None
+    on_time: bool | None
+    outcome: Outcome | None
+    outcome_text: str
+    recovered_fen: int
+    workers_benefited: int
+    followup_result: FollowUp | None
+    followup_on: date | None
+    followup_note: str
+    archived_on: date | None
+    reopened_count: int
+    # the registration
+    registration_id: int
+    reg_no: str
+    channel: str
+    received_at: datetime
+    person_id: int | None
+    person_name: str
+    employer_id: int | None
+    employer_name: str
+    head_count: int
+    is_group: bool
+    summary: str
+    request: str
+    facts: str
+    issue_types: tuple[str, ...] = ()
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+    @property
+    def state_label(self) -> str:
+        return self.state.label
+
+    @property
+    def category_label(self) -> str:
+        return Category.label_of(self.category)
+
+    @property
+    def channel_label(self) -> str:
+        return Channel.label_of(self.channel)
+
+    @property
+    def issue_labels(self) -> tuple[str, ...]:
+        return tuple(IssueType.label_of(t) for t in self.issue_types)
+
+    @property
+    def assignee_label(self) -> str:
+        """Who the case went to, for display: the handler's name or the body's name."""
+        if self.assignee_kind is None:
+            return ""
+        if self.assignee_kind is AssigneeKind.HANDLER:
+            return self.handler_name
+        return self.assignee_name
+
+    @property
+    def outcome_label(self) -> str:
+        return self.outcome.label if self.outcome else ""
+
+    @property
+    def followup_label(self) -> str:
+        return self.followup_result.label if self.followup_result else ""
+
+    @property
+    def extension_label(self) -> str:
+        return self.extension_status.label if self.extension_status else ""
+
+    @property
+    def recovered_label(self) -> str:
+        return format_yuan(self.recovered_fen)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class CaseEventRecord:
+    id: int
+    case_id: int
+    at: datetime
+    user_id: int | None
+    user_name: str          # display name when the account exists, else the username
+    kind: CaseEventKind
+    text: str
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now()
+
+
+def _rules(s: Session) -> DeadlineRules:
+    """The office's deadline settings, read in the caller's session (same values as
+    ``settings.load(db)``)."""
+    values = {st.key: st.default for st in settings_decl.SETTINGS if st.key.startswith("deadline.")}
+    for row in s.execute(select(SettingRow).where(SettingRow.key.like("deadline.%"))).scalars():
+        if row.key in values:
+            values[row.key] = json.loads(row.value)
+    return DeadlineRules.from_settings(values)
+
+
+def _calendar(s: Session, first: date, today: date) -> WorkCalendar:
+    """One range query covering acceptance up to a year past today (deadlines run ≤ 90 days)."""
+    return _load_calendar(s, min(first.year, today.year), max(first.year, today.year) + 1)
+
+
+def _suspensions(s: Session, case_id: int) -> tuple[case_clock.Suspension, ...]:
+    rows = s.execute(select(CaseSuspension.start, CaseSuspension.resumed)
+                     .where(CaseSuspension.case_id == case_id)
+                     .order_by(CaseSuspension.start, CaseSuspension.id)).all()
+    return tuple(case_clock.Suspension(start, resumed) for start, resumed in rows)
+
+
+def _recompute_due(s: Session, case: Case, cal: WorkCalendar, rules: DeadlineRules) -> None:
+    case.due_date = case_clock.handling_due(cal, case.accepted_on, case.category, rules,
+                                            extended=bool(case.extended),
+                                            suspensions=_suspensions(s, case.id))
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return {name: getattr(case, name) for name in _AUDITED}
+
+
+def _diff(before: dict, after: dict) -> tuple[dict, dict]:
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _jsonable(detail: dict) -> str:
+    return audit.to_json(detail) or "{}"
+
+
+def _event(s: Session, actor: Actor, case: Case, kind: CaseEventKind, at: datetime, text: str = "",
+           detail: dict | None = None) -> None:
+    s.add(CaseEvent(case_id=case.id, at=at, user_id=actor.user_id, username=actor.username,
+                    kind=kind.value, text=text, detail=_jsonable(detail or {})))
+
+
+def _finish(s: Session, actor: Actor, case: Case, action: str, before: dict, at: datetime) -> None:
+    """Audit row for the fields that changed; touch updated_at."""
+    case.updated_at = at
+    b, a = _diff(before, _snapshot(case))
+    audit.record(s, actor, "case", case.id, action, b, a)
+
+
+def _get(s: Session, case_id: int) -> Case:
+    case = s.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"找不到编号为 {case_id} 的案件，可能已被删除，请刷新列表", "case not found")
+    return case
+
+
+def _user_name(s: Session, user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    u = s.get(User, user_id)
+    return u.display_name if u else ""
+
+
+def _record(s: Session, case: Case, cal: WorkCalendar, rules: DeadlineRules,
+            today: date) -> CaseRecord:
+    reg = s.get(Registration, case.registration_id)
+    person = s.get(Person, reg.person_id) if reg.person_id else None
+    employer = s.get(Employer, reg.employer_id) if reg.employer_id else None
+    issues = tuple(s.execute(select(RegistrationIssue.issue_type)
+                             .where(RegistrationIssue.registration_id == reg.id)
+                             .order_by(RegistrationIssue.issue_type)).scalars())
+    st = case_clock.state(cal, case.due_date, today, rules, concluded=case.concluded_on)
+    return CaseRecord(
+        id=case.id, case_no=case.case_no, status=CaseStatus(case.status), category=case.category,
+        accepted_on=case.accepted_on, notice_due=case.notice_due,
+        notice_delivered_on=case.notice_delivered_on, due_date=case.due_date, state=st,
+        handler_id=case.handler_id, handler_name=_user_name(s, case.handler_id),
+        assignee_kind=AssigneeKind(case.assignee_kind) if case.assignee_kind else None,
+        assignee_name=case.assignee_name or "", feedback_due=case.feedback_due,
+        extension_status=ExtensionStatus(case.extension_status) if case.extension_status else None,
+        extension_reason=case.extension_reason or "", extended=bool(case.extended),
+        suspended=bool(case.suspended), supervised=bool(case.supervised), focus=bool(case.focus),
+        leader_in_charge=case.leader_in_charge or "", concluded_on=case.concluded_on,
+        on_time=case.on_time, outcome=Outcome(case.outcome) if case.outcome else None,
+        outcome_text=case.outcome_text or "", recovered_fen=case.recovered_fen or 0,
+        workers_benefited=case.workers_benefited or 0,
+        followup_result=FollowUp(case.followup_result) if case.followup_result else None,
+        followup_on=case.followup_on, followup_note=case.followup_note or "",
+        archived_on=case.archived_on, reopened_count=case.reopened_count or 0,
+        registration_id=reg.id, reg_no=reg.reg_no, channel=reg.channel,
+        received_at=reg.received_at, person_id=reg.person_id,
+        person_name=person.name if person else "", employer_id=reg.employer_id,
+        employer_name=employer.name if employer else "", head_count=reg.head_count,
+        is_group=bool(reg.is_group), summary=reg.summary, request=reg.request or "",
+        facts=reg.facts or "", issue_types=issues)
+
+
+def _fresh(s: Session, case: Case, today: date) -> CaseRecord:
+    s.flush()
+    return _record(s, case, _calendar(s, case.accepted_on, today), _rules(s), today)
+
+
+def _d(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _require_open(case: Case, doing: str) -> None:
+    status = CaseStatus(case.status)
+    if status not in OPEN_STATUSES:
+        raise Conflict(f"案件{case.case_no}{status.label}，不能{doing}；如需继续办理，请由负责人重新办理",
+                       f"case is {status.value}")
+
+
+def _index_notes(s: Session, case: Case, text: str) -> None:
+    from .search import index_case_notes
+    if text:
+        index_case_notes(s, case.registration_id, text)
+
+
+def _moves_to_progress(case: Case, actor: Actor) -> bool:
+    """Work recorded by the handler (or by staff for a department / lower union) starts handling."""
+    if case.status != CaseStatus.ASSIGNED.value:
+        return False
+    if case.assignee_kind == AssigneeKind.HANDLER.value:
+        return actor.user_id is not None and actor.user_id == case.handler_id
+    return True
+
+
+def _start_progress(case: Case, actor: Actor) -> None:
+    if _moves_to_progress(case, actor):
+        case.status = CaseStatus.IN_PROGRESS.value
+
+
+def _parse_fen(value: Any, errors: Collector, fld: str, *, allow_zero: bool = True) -> int | None:
+    """int → fen as given; str / Decimal → yuan text. None when bad (error collected)."""
+    try:
+        if isinstance(value, bool):
+            raise ValidationError([(fld, "请填写金额（元）")])
+        if isinstance(value, int):
+            if value < 0:
+                raise ValidationError([(fld, "不能为负数")])
+            if value == 0 and not allow_zero:
+                raise ValidationError([(fld, "必须大于 0")])
+            return value
+        if isinstance(value, (str, Decimal)) or value is None:
+            return parse_yuan(value, fld, allow_zero=allow_zero)
+        raise ValidationError([(fld, f"「{value}」不是金额，请填写数字，例如 86000 或 1234.50")])
+    except ValidationError as e:
+        errors.errors.extend(e.errors)
+        return None
+
+
+def _parse_workers(value: Any, errors: Collector) -> int | None:
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            errors.add(F_WORKERS, "请填写人数（0 或更大的整数）")
+            return None
+        if not text.isdigit():
+            errors.add(F_WORKERS, f"「{text}」不是人数，请填写整数")
+            return None
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors.add(F_WORKERS, "请填写整数人数")
+        return None
+    if value < 0:
+        errors.add(F_WORKERS, "不能为负数")
+        return None
+    if value > MAX_WORKERS:
+        errors.add(F_WORKERS, f"不能超过 {MAX_WORKERS} 人，请核对")
+        return None
+    return value
+
+
+def _text(errors: Collector, value: Any, fld: str, max_len: int, required: bool = False) -> str:
+    try:
+        return check_text(value, fld, max_len, required=required)
+    except ValidationError as e:
+        errors.errors.extend(e.errors)
+        return ""
+
+
+def _enum(errors: Collector, enum_cls, value: Any, fld: str):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.add(fld, f"请选择{fld}")
+        return None
+    try:
+        return enum_cls(value)
+    except ValueError:
+        errors.add(fld, f"「{value}」不是有效的{fld}，请从列表中选择")
+        return None
+
+
+# ------------------------------------------------------------------------------------ opening
+
+def open_case(session: Session, actor: Actor, reg: Registration, now: datetime) -> Case:
+    """Open the case of an accepted registration, inside the caller's write transaction.
+
+    Takes the next case number (gap-free, per year), computes the acceptance-notice and handling
+    deadlines from the working calendar and the office settings, writes the first timeline event
+    and the audit row. Requires ``Perm.ACCEPT_CASE``. Returns the ORM row (valid in ``session``).
+    """
+    require(actor, Perm.ACCEPT_CASE)
+    if reg.id is None:
+        session.flush()
+    existing = session.execute(select(Case).where(Case.registration_id == reg.id)).scalar_one_or_none()
+    if existing is not None:
+        raise Conflict(f"登记 {reg.reg_no} 已受理为案件 {existing.case_no}，不能重复受理",
+                       "registration already has a case")
+    accepted = now.date()
+    received = reg.received_at.date() if reg.received_at else accepted
+    rules = _rules(session)
+    cal = _calendar(session, min(received, accepted), accepted)
+    n = next_number(session, "case", accepted.year)
+    case = Case(case_no=format_case_no(accepted.year, n), registration_id=reg.id,
+                status=CaseStatus.ACCEPTED.value, category=reg.category, accepted_on=accepted,
+                notice_due=case_clock.notice_due(cal, received, rules), notice_delivered_on=None,
+                due_date=case_clock.handling_due(cal, accepted, reg.category, rules),
+                handler_id=None, assignee_kind=None, assignee_name="", feedback_due=None,
+                extension_status=None, extension_reason="", extended=False, suspended=False,
+                supervised=False, focus=False, leader_in_charge="", concluded_on=None,
+                on_time=None, outcome=None, outcome_text="", recovered_fen=0,
+                workers_benefited=0, followup_result=None, followup_on=None, followup_note="",
+                archived_on=None, reopened_count=0, created_at=now, updated_at=now)
+    session.add(case)
+    session.flush()
+    _event(session, actor, case, CaseEventKind.OPENED, now,
+           f"受理登记 {reg.reg_no}，书面告知期限 {_d(case.notice_due)}，办结期限 {_d(case.due_date)}",
+           {"reg_no": reg.reg_no, "notice_due": case.notice_due, "due_date": case.due_date,
+            "category": reg.category})
+    audit.record(session, actor, "case", case.id, "create", None,
+                 {"case_no": case.case_no, "registration_id": reg.id, **_snapshot(case)})
+    return case
+
+
+# ------------------------------------------------------------------------------------ reads
+
+def get_case(db: Database, case_id: int, today: date | None = None) -> CaseRecord:
+    """The case with its deadline state for ``today`` (default: the real today)."""
+    today = today or date.today()
+    with db.read() as s:
+        return _fresh(s, _get(s, case_id), today)
+
+
+def get_case_by_no(db: Database, case_no: str, today: date | None = None) -> CaseRecord:
+    today = today or date.today()
+    text = (case_no or "").strip().upper()
+    with db.read() as s:
+        case = s.execute(select(Case).where(Case.case_no == text)).scalar_one_or_none()
+        if case is None:
+            raise NotFound(f"找不到案件编号「{case_no}」，请核对（格式如 C2026-000045）",
+                           "case not found")
+        return _fresh(s, case, today)
+
+
+def case_id_for_registration(db: Database, registration_id: int) -> int | None:
+    with db.read() as s:
+        return s.execute(select(Case.id).where(Case.registration_id == registration_id)).scalar()
+
+
+def timeline(db: Database, case_id: int) -> list[CaseEventRecord]:
+    """Every step of the case, oldest first."""
+    with db.read() as s:
+        _get(s, case_id)
+        rows = s.execute(select(CaseEvent, User.display_name)
+                         .outerjoin(User, User.id == CaseEvent.user_id)
+                         .where(CaseEvent.case_id == case_id)
+                         .order_by(CaseEvent.at, CaseEvent.id)).all()
+        return [CaseEventRecord(id=e.id, case_id=e.case_id, at=e.at, user_id=e.user_id,
+                                user_name=name or e.username, kind=CaseEventKind(e.kind),
+                                text=e.text or "", detail=json.loads(e.detail or "{}"))
+                for e, name in rows]
+
+
+def handlers(db: Database) -> list[tuple[int, str]]:
+    """(user id, display name) of the active accounts that can handle cases."""
+    with db.read() as s:
+        rows = s.execute(select(User.id, User.display_name)
+                         .where(User.active.is_(True),
+                                User.role.in_([Role.CASEWORKER.value, Role.MANAGER.value]))
+                         .order_by(User.display_name, User.id)).all()
+        return [(i, n) for i, n in rows]
