@@ -1,0 +1,1155 @@
+"""来访登记: the registration form, made for keyboard-only entry while the worker is on the phone.
+
+GUI thread only. Every read and write goes through ``ui.operations.run`` to ``app.services.intake``
+(and ``people`` for the look-ups); the service validates everything and either saves the whole
+registration or nothing.
+
+Keys (also listed under 帮助 → 快捷键, see ``SHORTCUTS``):
+
+* Tab / Shift+Tab move through the fields in the order of the paper form.
+* Enter saves (Ctrl+Enter inside a multi-line field); in the person or employer field with a list
+  of matches open, Up/Down choose and Enter picks.
+* Esc clears the form after confirmation; Ctrl+N starts a new registration.
+* F8 links the registration as 重复信访 to the case the side panel suggests.
+
+While the clerk types, a side panel (debounced) shows this person's and this employer's earlier
+contacts and open cases (``intake.repeat_check``) and highlights a probable repeat.
+
+The half-typed form is kept as a draft (``intake.save_draft``) every few seconds and whenever the
+page is hidden or closed; when the page opens and a draft exists, a bar offers it back.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import fields as dc_fields
+from dataclasses import is_dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateTimeEdit, QFileDialog,
+                               QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit,
+                               QPushButton, QScrollArea, QSpinBox, QSplitter, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from app.domain.enums import (REJECT_REDIRECTS, Category, Channel, Disposition, IssueType,
+                              RejectReason)
+from app.domain.errors import ValidationError
+from ui.context import AppContext
+from ui.operations import run, show_error
+from ui.pages.base import Page
+
+log = logging.getLogger(__name__)
+
+DRAFT_FORM = "registration"
+DRAFT_INTERVAL_MS = 5000
+PANEL_DEBOUNCE_MS = 350
+LOOKUP_DEBOUNCE_MS = 200
+MAX_REPRESENTATIVES = 5
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+ERROR_STYLE = "color: #c0392b; font-weight: bold;"
+INVALID_STYLE = "border: 1px solid #c0392b;"
+BAR_STYLE = ("background: #fff4c2; color: #5c4300; border: 1px solid #e0c050;"
+             " border-radius: 4px; padding: 4px;")
+OK_STYLE = ("background: #e6f4ea; color: #1e5631; border: 1px solid #8cc49a;"
+            " border-radius: 4px; padding: 4px;")
+REPEAT_STYLE = ("background: #fdecea; color: #8a1c12; border: 1px solid #e6a49c;"
+                " border-radius: 4px; padding: 4px; font-weight: bold;")
+
+SHORTCUTS = (
+    ("Enter", "来访登记：保存（多行文本框内用 Ctrl+Enter）"),
+    ("Esc", "来访登记：清空表单（先确认）"),
+    ("Ctrl+N", "来访登记：新登记"),
+    ("F8", "来访登记：按侧栏提示关联为重复信访"),
+    ("↑ / ↓ / Enter", "来访登记：在人员、单位的匹配列表中选择"),
+)
+
+# Field labels (the service's ValidationError names fields by these).
+L = {
+    "channel": "渠道", "received_at": "接待时间", "person": "来访人", "head_count": "人数",
+    "representatives": "代表", "employer": "用人单位", "category": "诉求类别",
+    "issue_types": "问题类型", "summary": "事项摘要", "request": "诉求", "facts": "事实和理由",
+    "attachments": "附件", "disposition": "处理方式", "answer": "答复内容",
+    "reject_reason": "不予受理理由", "redirect_to": "告知去向", "transfer_to": "转送机关",
+    "transfer_reason": "转送理由", "repeat_of_case": "原案件", "earlier_documents": "此前文书",
+    "leader_reception": "领导接待日", "leader_name": "接待领导", "outreach_event": "走访活动",
+}
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    """First present attribute (or mapping key) of ``obj`` among ``names``."""
+    for n in names:
+        if isinstance(obj, dict):
+            if n in obj:
+                return obj[n]
+        elif hasattr(obj, n):
+            return getattr(obj, n)
+    return default
+
+
+def build_input(cls: type, values: dict[str, Any]) -> Any:
+    """A ``cls`` (the service's input dataclass) from the form values it knows about."""
+    if is_dataclass(cls):
+        names = {f.name for f in dc_fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in names})
+    return cls(**values)
+
+
+class LookupField(QWidget):
+    """A line edit with a list of matches under it. Typing (debounced) calls ``search(text)`` in
+    the background; it returns ``[(id, line shown, text put in the field)]``. Up/Down move in the
+    list, Enter picks (and is not passed on), Esc closes the list. ``picked(id, text)`` after a
+    pick; ``cleared()`` when the text is edited after a pick."""
+
+    picked = Signal(object, str)
+    cleared = Signal()
+
+    def __init__(self, search: Callable[[str], list[tuple[int, str, str]]],
+                 placeholder: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.search = search
+        self.selected_id: int | None = None
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(placeholder)
+        self.matches = QListWidget()
+        self.matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.matches.setMaximumHeight(140)
+        self.matches.hide()
+        self.matches.itemClicked.connect(self._pick_item)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.edit)
+        lay.addWidget(self.matches)
+        self.setFocusProxy(self.edit)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(LOOKUP_DEBOUNCE_MS)
+        self._timer.timeout.connect(self._run_search)
+        self._ticket = 0
+        self.edit.textEdited.connect(self._edited)
+        self.edit.installEventFilter(self)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def set_value(self, item_id: int | None, text: str) -> None:
+        self.selected_id = item_id
+        self.edit.setText(text)
+        self.matches.hide()
+
+    def clear(self) -> None:
+        self.set_value(None, "")
+        self.matches.clear()
+
+    def _edited(self, _text: str) -> None:
+        if self.selected_id is not None:
+            self.selected_id = None
+            self.cleared.emit()
+        self._timer.start()
+
+    def search_now(self) -> None:
+        self._timer.stop()
+        self._run_search()
+
+    def _run_search(self) -> None:
+        text = self.edit.text().strip()
+        self._ticket += 1
+        ticket = self._ticket
+        if not text:
+            self.matches.clear()
+            self.matches.hide()
+            return
+        run(self, lambda _p: self.search(text),
+            on_success=lambda rows: self._found(ticket, rows), on_error=lambda _e: None)
+
+    @property
+    def searching(self) -> bool:
+        return self._timer.isActive()
+
+    def _found(self, ticket: int, rows: list[tuple[int, str, str]]) -> None:
+        if ticket != self._ticket:
+            return  # a newer search is on its way
+        self.matches.clear()
+        for item_id, line, text in rows:
+            item = QListWidgetItem(line)
+            item.setData(ID_ROLE, item_id)
+            item.setData(TEXT_ROLE, text)
+            self.matches.addItem(item)
+        if rows:
+            self.matches.setCurrentRow(0)
+        self.matches.setVisible(bool(rows) and self.selected_id is None)
+
+    def _pick_item(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        self.set_value(item.data(ID_ROLE), item.data(TEXT_ROLE))
+        self.picked.emit(self.selected_id, self.edit.text())
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.edit and event.type() == QEvent.Type.KeyPress and self.matches.isVisible():
+            key = event.key()
+            n = self.matches.count()
+            if key == Qt.Key.Key_Down and n:
+                self.matches.setCurrentRow(min(n - 1, self.matches.currentRow() + 1))
+                return True
+            if key == Qt.Key.Key_Up and n:
+                self.matches.setCurrentRow(max(0, self.matches.currentRow() - 1))
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._pick_item(self.matches.currentItem())
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.matches.hide()
+                return True
+        return super().eventFilter(obj, event)
+
+
+def _text_edit(height: int = 70) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(height)
+    return edit
+
+
+def _combo(choices: list[tuple[str, str]]) -> QComboBox:
+    combo = QComboBox()
+    for value, label in choices:
+        combo.addItem(label, value)
+    return combo
+
+
+class RegisterPage(Page):
+    title = "来访登记"
+    areas = frozenset({"registrations"})
+
+    case_opened = Signal(int)          # a case id the clerk asked to open
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.saving = False
+        self.dirty = False
+        self.last_saved = None             # RegistrationRecord of the last save
+        self.repeat = None                 # RepeatCheck shown in the side panel
+        self.suggested_case: tuple[int, str] | None = None
+        self.repeat_case: tuple[int, str] | None = None
+        self.pending_draft: dict | None = None
+        self.attachment_paths: list[str] = []
+        self._loading = False
+        self._panel_ticket = 0
+        self.fields: dict[str, QWidget] = {}
+
+        # ---- bars at the top
+        self.draft_bar = QFrame()
+        self.draft_bar.setStyleSheet(BAR_STYLE)
+        self.draft_label = QLabel(self.tr("有未完成的登记，恢复？"))
+        self.restore_button = QPushButton(self.tr("恢复"))
+        self.discard_button = QPushButton(self.tr("放弃"))
+        self.restore_button.clicked.connect(self.restore_draft)
+        self.discard_button.clicked.connect(self.discard_draft)
+        bar = QHBoxLayout(self.draft_bar)
+        bar.setContentsMargins(6, 2, 6, 2)
+        bar.addWidget(self.draft_label, 1)
+        bar.addWidget(self.restore_button)
+        bar.addWidget(self.discard_button)
+        self.draft_bar.hide()
+
+        self.result_bar = QFrame()
+        self.result_bar.setStyleSheet(OK_STYLE)
+        self.result_label = QLabel()
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_case_button = QPushButton(self.tr("打开案件"))
+        self.open_case_button.clicked.connect(self.open_saved_case)
+        rb = QHBoxLayout(self.result_bar)
+        rb.setContentsMargins(6, 2, 6, 2)
+        rb.addWidget(self.result_label, 1)
+        rb.addWidget(self.open_case_button)
+        self.result_bar.hide()
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+
+        # ---- fields, in the order of the paper form
+        self.channel_combo = _combo(Channel.choices())
+        self.received_edit = QDateTimeEdit(QDateTime.currentDateTime())
+        self.received_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.received_edit.setCalendarPopup(True)
+        self.person_field = LookupField(self._search_people,
+                                        self.tr("姓名、拼音首字母、身份证号或电话"))
+        self.person_edit = self.person_field.edit
+        self.new_person_button = QPushButton(self.tr("新建人员"))
+        self.new_person_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.new_person_button.clicked.connect(self.new_person)
+        self.head_spin = QSpinBox()
+        self.head_spin.setRange(0, 999999)
+        self.head_spin.setValue(1)
+        self.head_spin.setSuffix(self.tr(" 人"))
+        self.reps_edit = QLineEdit()
+        self.reps_edit.setPlaceholderText(self.tr("集体访的代表姓名，用逗号或顿号分隔，最多 5 人"))
+        self.employer_field = LookupField(self._search_employers,
+                                          self.tr("单位名称、拼音首字母或信用代码"))
+        self.employer_edit = self.employer_field.edit
+        self.new_employer_button = QPushButton(self.tr("新建单位"))
+        self.new_employer_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.new_employer_button.clicked.connect(self.new_employer)
+        self.category_combo = _combo(Category.choices())
+        self.issue_list = QListWidget()
+        self.issue_list.setFixedHeight(110)
+        self.issue_list.setFlow(QListWidget.Flow.LeftToRight)
+        self.issue_list.setWrapping(True)
+        self.issue_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        for value, label in IssueType.choices():
+            item = QListWidgetItem(label)
+            item.setData(ID_ROLE, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.issue_list.addItem(item)
+        self.summary_edit = QLineEdit()
+        self.summary_edit.setPlaceholderText(self.tr("一句话概括反映的事项"))
+        self.request_edit = _text_edit()
+        self.facts_edit = _text_edit()
+        self.attach_list = QListWidget()
+        self.attach_list.setFixedHeight(60)
+        self.attach_list.itemActivated.connect(self.open_attachment)
+        self.add_attach_button = QPushButton(self.tr("添加附件…"))
+        self.add_attach_button.clicked.connect(self.add_attachments)
+        self.remove_attach_button = QPushButton(self.tr("移除"))
+        self.remove_attach_button.clicked.connect(self.remove_attachment)
+
+        self.disposition_combo = _combo(Disposition.choices())
+        self.disposition_stack = QStackedWidget()
+        self._build_disposition_forms()
+        self.disposition_combo.currentIndexChanged.connect(self.disposition_stack.setCurrentIndex)
+        self.leader_check = QCheckBox(self.tr("领导接待日接待"))
+        self.leader_edit = QLineEdit()
+        self.leader_edit.setPlaceholderText(self.tr("接待领导姓名"))
+        self.leader_edit.setEnabled(False)
+        self.leader_check.toggled.connect(self.leader_edit.setEnabled)
+        self.outreach_combo = QComboBox()
+        self.outreach_combo.addItem(self.tr("（请选择走访活动）"), None)
+        self.outreach_label = QLabel(L["outreach_event"])
+        self.solved_check = QCheckBox(self.tr("现场解决"))
+        self.channel_combo.currentIndexChanged.connect(self._channel_changed)
+
+        self.save_button = QPushButton(self.tr("保存 (Enter)"))
+        self.save_button.clicked.connect(self.save)
+        self.clear_button = QPushButton(self.tr("清空 (Esc)"))
+        self.clear_button.clicked.connect(self.cancel)
+        for b in (self.save_button, self.clear_button, self.restore_button, self.discard_button,
+                  self.open_case_button, self.add_attach_button, self.remove_attach_button):
+            b.setAutoDefault(False)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(L["channel"], self.channel_combo)
+        form.addRow(L["received_at"], self.received_edit)
+        person_row = QHBoxLayout()
+        person_row.addWidget(self.person_field, 1)
+        person_row.addWidget(self.new_person_button, 0, Qt.AlignmentFlag.AlignTop)
+        form.addRow(L["person"], person_row)
+        group_row = QHBoxLayout()
+        group_row.addWidget(self.head_spin)
+        group_row.addWidget(QLabel(L["representatives"]))
+        group_row.addWidget(self.reps_edit, 1)
+        form.addRow(L["head_count"], group_row)
+        employer_row = QHBoxLayout()
+        employer_row.addWidget(self.employer_field, 1)
+        employer_row.addWidget(self.new_employer_button, 0, Qt.AlignmentFlag.AlignTop)
+        form.addRow(L["employer"], employer_row)
+        form.addRow(L["category"], self.category_combo)
+        form.addRow(L["issue_types"], self.issue_list)
+        form.addRow(L["summary"], self.summary_edit)
+        form.addRow(L["request"], self.request_edit)
+        form.addRow(L["facts"], self.facts_edit)
+        attach_row = QHBoxLayout()
+        attach_row.addWidget(self.attach_list, 1)
+        attach_buttons = QVBoxLayout()
+        attach_buttons.addWidget(self.add_attach_button)
+        attach_buttons.addWidget(self.remove_attach_button)
+        attach_row.addLayout(attach_buttons)
+        form.addRow(L["attachments"], attach_row)
+        form.addRow(L["disposition"], self.disposition_combo)
+        form.addRow("", self.disposition_stack)
+        leader_row = QHBoxLayout()
+        leader_row.addWidget(self.leader_check)
+        leader_row.addWidget(self.leader_edit, 1)
+        form.addRow(L["leader_reception"], leader_row)
+        outreach_row = QHBoxLayout()
+        outreach_row.addWidget(self.outreach_combo, 1)
+        outreach_row.addWidget(self.solved_check)
+        form.addRow(self.outreach_label, outreach_row)
+        self._outreach_row = outreach_row
+
+        self.fields.update({
+            L["channel"]: self.channel_combo, L["received_at"]: self.received_edit,
+            L["person"]: self.person_edit, "姓名": self.person_edit,
+            L["head_count"]: self.head_spin, L["representatives"]: self.reps_edit,
+            L["employer"]: self.employer_edit, "单位": self.employer_edit,
+            L["category"]: self.category_combo, L["issue_types"]: self.issue_list,
+            L["summary"]: self.summary_edit, L["request"]: self.request_edit,
+            L["facts"]: self.facts_edit, L["attachments"]: self.attach_list,
+            L["disposition"]: self.disposition_combo, L["answer"]: self.answer_edit,
+            L["reject_reason"]: self.reject_combo, L["redirect_to"]: self.redirect_edit,
+            L["transfer_to"]: self.transfer_to_edit, L["transfer_reason"]: self.transfer_reason_edit,
+            L["repeat_of_case"]: self.repeat_case_edit,
+            L["earlier_documents"]: self.earlier_docs_edit, L["leader_name"]: self.leader_edit,
+            L["outreach_event"]: self.outreach_combo,
+        })
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.save_button)
+
+        form_widget = QWidget()
+        fl = QVBoxLayout(form_widget)
+        fl.addLayout(form)
+        fl.addLayout(buttons)
+        fl.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_widget)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        # ---- side panel
+        self.panel = QGroupBox(self.tr("此前来访与案件"))
+        self.repeat_label = QLabel()
+        self.repeat_label.setWordWrap(True)
+        self.repeat_label.setStyleSheet(REPEAT_STYLE)
+        self.repeat_label.hide()
+        self.link_button = QPushButton(self.tr("关联为重复信访 (F8)"))
+        self.link_button.setAutoDefault(False)
+        self.link_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.link_button.clicked.connect(self.link_repeat)
+        self.link_button.hide()
+        self.person_history = QListWidget()
+        self.person_history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.employer_history = QListWidget()
+        self.employer_history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.open_cases = QListWidget()
+        self.open_cases.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.open_cases.itemDoubleClicked.connect(
+            lambda item: self.open_case(item.data(ID_ROLE)) if item.data(ID_ROLE) else None)
+        pl = QVBoxLayout(self.panel)
+        pl.addWidget(self.repeat_label)
+        pl.addWidget(self.link_button)
+        pl.addWidget(QLabel(self.tr("未结或近12个月办结的案件")))
+        pl.addWidget(self.open_cases, 1)
+        pl.addWidget(QLabel(self.tr("该来访人此前的来访")))
+        pl.addWidget(self.person_history, 1)
+        pl.addWidget(QLabel(self.tr("该单位此前的来访")))
+        pl.addWidget(self.employer_history, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.draft_bar)
+        layout.addWidget(self.result_bar)
+        layout.addWidget(self.error_label)
+        layout.addWidget(splitter, 1)
+
+        self._set_tab_order()
+        self._channel_changed()
+
+        # ---- keys
+        QShortcut(QKeySequence("Ctrl+N"), self, self.new_registration,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("F8"), self, self.link_repeat,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+R"), self, self.link_repeat,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for edit in (self.request_edit, self.facts_edit, self.answer_edit,
+                     self.transfer_reason_edit, self.earlier_docs_edit):
+            edit.installEventFilter(self)
+
+        # ---- change tracking: side panel and drafts
+        self._panel_timer = QTimer(self)
+        self._panel_timer.setSingleShot(True)
+        self._panel_timer.setInterval(PANEL_DEBOUNCE_MS)
+        self._panel_timer.timeout.connect(self.check_repeat)
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setInterval(DRAFT_INTERVAL_MS)
+        self._draft_timer.timeout.connect(self.autosave_draft)
+        self._draft_timer.start()
+        for signal in (self.person_edit.textEdited, self.employer_edit.textEdited,
+                       self.person_field.picked, self.employer_field.picked,
+                       self.issue_list.itemChanged):
+            signal.connect(self._panel_input_changed)
+        for signal in (self.channel_combo.currentIndexChanged, self.received_edit.dateTimeChanged,
+                       self.person_edit.textChanged, self.head_spin.valueChanged,
+                       self.reps_edit.textChanged, self.employer_edit.textChanged,
+                       self.category_combo.currentIndexChanged, self.issue_list.itemChanged,
+                       self.summary_edit.textChanged, self.request_edit.textChanged,
+                       self.facts_edit.textChanged, self.disposition_combo.currentIndexChanged,
+                       self.answer_edit.textChanged, self.reject_combo.currentIndexChanged,
+                       self.redirect_edit.textChanged, self.transfer_to_edit.textChanged,
+                       self.transfer_reason_edit.textChanged, self.repeat_case_edit.textChanged,
+                       self.earlier_docs_edit.textChanged, self.leader_check.toggled,
+                       self.leader_edit.textChanged, self.outreach_combo.currentIndexChanged):
+            signal.connect(self._mark_dirty)
+
+        self._load_events()
+        self._load_draft()
+
+    # ------------------------------------------------------------ layout pieces
+
+    def _build_disposition_forms(self) -> None:
+        self.answer_edit = _text_edit(60)
+        self.answer_edit.setPlaceholderText(self.tr("当场答复的内容"))
+        self.accept_note = QLabel(self.tr("保存后生成案件编号并计算办理期限，可随即打开案件。"))
+        self.reject_combo = _combo(RejectReason.choices())
+        self.redirect_edit = QLineEdit()
+        self.reject_combo.currentIndexChanged.connect(self._reject_reason_changed)
+        self.transfer_to_edit = QLineEdit()
+        self.transfer_reason_edit = _text_edit(50)
+        self.repeat_case_edit = QLineEdit()
+        self.repeat_case_edit.setPlaceholderText(self.tr("原案件编号，如 C2026-000045；可按 F8 按侧栏提示填入"))
+        self.repeat_case_edit.textEdited.connect(lambda _t: setattr(self, "repeat_case", None))
+        self.earlier_docs_edit = _text_edit(50)
+        self.earlier_docs_edit.setPlaceholderText(self.tr("此前出具的文书编号和日期"))
+
+        def page(*rows: tuple[str, QWidget]) -> QWidget:
+            w = QWidget()
+            f = QFormLayout(w)
+            f.setContentsMargins(0, 0, 0, 0)
+            for label, widget in rows:
+                f.addRow(label, widget)
+            return w
+
+        pages = {
+            Disposition.ANSWERED: page((L["answer"], self.answer_edit)),
+            Disposition.ACCEPTED: page(("", self.accept_note)),
+            Disposition.NOT_ACCEPTED: page((L["reject_reason"], self.reject_combo),
+                                           (L["redirect_to"], self.redirect_edit)),
+            Disposition.TRANSFERRED: page((L["transfer_to"], self.transfer_to_edit),
+                                          (L["transfer_reason"], self.transfer_reason_edit)),
+            Disposition.REPEAT: page((L["repeat_of_case"], self.repeat_case_edit)),
+            Disposition.NO_MORE: page((L["earlier_documents"], self.earlier_docs_edit)),
+        }
+        for d in Disposition:
+            self.disposition_stack.addWidget(pages[d])
+        self._reject_reason_changed()
+
+    def _set_tab_order(self) -> None:
+        order = [self.channel_combo, self.received_edit, self.person_edit, self.new_person_button,
+                 self.head_spin, self.reps_edit, self.employer_edit, self.new_employer_button,
+                 self.category_combo, self.issue_list, self.summary_edit, self.request_edit,
+                 self.facts_edit, self.add_attach_button, self.disposition_combo,
+                 self.answer_edit, self.reject_combo, self.redirect_edit, self.transfer_to_edit,
+                 self.transfer_reason_edit, self.repeat_case_edit, self.earlier_docs_edit,
+                 self.leader_check, self.leader_edit, self.outreach_combo, self.solved_check,
+                 self.save_button]
+        for a, b in zip(order, order[1:]):
+            QWidget.setTabOrder(a, b)
+
+    def _reject_reason_changed(self, _i: int = 0) -> None:
+        reason = self.reject_combo.currentData()
+        if reason:
+            self.redirect_edit.setText(REJECT_REDIRECTS.get(RejectReason(reason), ""))
+
+    def _channel_changed(self, _i: int = 0) -> None:
+        outreach = self.channel_combo.currentData() == Channel.OUTREACH.value
+        for w in (self.outreach_label, self.outreach_combo, self.solved_check):
+            w.setVisible(outreach)
+
+    # ------------------------------------------------------------ keys
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.save()
+            return True
+        return super().eventFilter(obj, event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        """Enter and Esc that the focused field passed on (line edits, combos, spin boxes)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focus = self.focusWidget()
+            if isinstance(focus, QPushButton) and focus is not self.save_button:
+                focus.click()
+            else:
+                self.save()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancel()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # Dialog helper: small so that tests can replace it.
+    def ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # ------------------------------------------------------------ look-ups
+
+    def _search_people(self, text: str) -> list[tuple[int, str, str]]:  # worker thread
+        from app.services import people
+        found = people.lookup(self.ctx.db, text, 10)
+        last = {}
+        try:
+            from app.services import intake
+            fn = getattr(intake, "last_contacts", None)
+            if fn is not None:
+                last = fn(self.ctx.db, [m.id for m in found]) or {}
+        except Exception:  # noqa: BLE001 - the list is still useful without the dates
+            log.debug("last contacts not available", exc_info=True)
+        rows = []
+        for m in found:
+            parts = [m.name, m.id_tail or "", m.phone or "", m.employer_name or ""]
+            when = last.get(m.id)
+            if when:
+                parts.append("上次来访 " + (when.strftime("%Y-%m-%d") if hasattr(when, "strftime")
+                                         else str(when)))
+            rows.append((m.id, "  ".join(p for p in parts if p), m.name))
+        return rows
+
+    def _search_employers(self, text: str) -> list[tuple[int, str, str]]:  # worker thread
+        from app.services import people
+        return [(e.id, "  ".join(p for p in (e.name, e.uscc or "", e.street) if p), e.name)
+                for e in people.find_employers(self.ctx.db, text, 10)]
+
+    def new_person(self) -> None:
+        from ui.dialogs.person_dialog import PersonDialog
+        dlg = PersonDialog(self.ctx, parent=self)
+        text = self.person_edit.text().strip()
+        if text and not any(c.isdigit() for c in text):
+            dlg.name_edit.setText(text)
+        dlg.saved.connect(self._person_created)
+        dlg.open()
+        return dlg
+
+    def _person_created(self, rec) -> None:
+        self.person_field.set_value(rec.id, rec.name)
+        if rec.employer_id and self.employer_field.selected_id is None:
+            self.employer_field.set_value(rec.employer_id, rec.employer_name)
+        self._panel_input_changed()
+        self.head_spin.setFocus()
+
+    def new_employer(self) -> None:
+        from ui.dialogs.employer_dialog import EmployerDialog
+        dlg = EmployerDialog(self.ctx, parent=self, name=self.employer_edit.text().strip())
+        dlg.saved.connect(lambda rec: (self.employer_field.set_value(rec.id, rec.name),
+                                       self._panel_input_changed(),
+                                       self.category_combo.setFocus()))
+        dlg.open()
+        return dlg
+
+    def _load_events(self, select: int | None = None) -> None:
+        def load(_p):
+            from app.services import intake
+            return intake.list_events(self.ctx.db)
+        run(self, load, on_success=lambda evs: self._events_loaded(evs, select),
+            on_error=lambda e: log.warning("outreach events not loaded: %s", e))
+
+    def _events_loaded(self, events, select: int | None) -> None:
+        current = select if select is not None else self.outreach_combo.currentData()
+        self.outreach_combo.blockSignals(True)
+        self.outreach_combo.clear()
+        self.outreach_combo.addItem(self.tr("（请选择走访活动）"), None)
+        for ev in events:
+            when = _get(ev, "date", "held_on", "event_date", default="")
+            self.outreach_combo.addItem(f"{when} {_get(ev, 'theme', 'title', default='')}",
+                                        _get(ev, "id"))
+        i = self.outreach_combo.findData(current) if current is not None else 0
+        self.outreach_combo.setCurrentIndex(max(0, i))
+        self.outreach_combo.blockSignals(False)
+
+    def preset_outreach(self, event_id: int) -> None:
+        """Start a registration of a problem raised at outreach event ``event_id``."""
+        self.channel_combo.setCurrentIndex(self.channel_combo.findData(Channel.OUTREACH.value))
+        i = self.outreach_combo.findData(event_id)
+        if i >= 0:
+            self.outreach_combo.setCurrentIndex(i)
+        else:
+            self._load_events(select=event_id)
+        self.person_edit.setFocus()
+
+    # ------------------------------------------------------------ attachments
+
+    def add_attachments(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择附件"), "",
+                                                self.tr("扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"))
+        self.add_attachment_paths(paths)
+
+    def add_attachment_paths(self, paths: list[str]) -> None:
+        for p in paths:
+            if p and p not in self.attachment_paths:
+                self.attachment_paths.append(p)
+                item = QListWidgetItem(Path(p).name)
+                item.setData(ID_ROLE, None)
+                item.setData(TEXT_ROLE, p)
+                item.setToolTip(p)
+                self.attach_list.addItem(item)
+        self._mark_dirty()
+
+    def remove_attachment(self) -> None:
+        row = self.attach_list.currentRow()
+        if row >= 0:
+            item = self.attach_list.takeItem(row)
+            path = item.data(TEXT_ROLE)
+            if path in self.attachment_paths:
+                self.attachment_paths.remove(path)
+            self._mark_dirty()
+
+    def open_attachment(self, item: QListWidgetItem) -> None:
+        path = item.data(TEXT_ROLE)
+        if path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+    # ------------------------------------------------------------ the form's values
+
+    def issue_types(self) -> list[str]:
+        out = []
+        for i in range(self.issue_list.count()):
+            item = self.issue_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(item.data(ID_ROLE))
+        return out
+
+    def set_issue_types(self, values) -> None:
+        wanted = set(values or ())
+        for i in range(self.issue_list.count()):
+            item = self.issue_list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(ID_ROLE) in wanted
+                               else Qt.CheckState.Unchecked)
+
+    def representatives(self) -> list[str]:
+        text = self.reps_edit.text()
+        for sep in "，、;；":
+            text = text.replace(sep, ",")
+        return [p.strip() for p in text.split(",") if p.strip()]
+
+    def form_values(self) -> dict[str, Any]:
+        """Everything typed, as plain values (also the draft payload)."""
+        return {
+            "channel": self.channel_combo.currentData(),
+            "received_at": self.received_edit.dateTime().toPython().replace(second=0, microsecond=0),
+            "person_id": self.person_field.selected_id,
+            "person_text": self.person_edit.text(),
+            "head_count": self.head_spin.value(),
+            "representatives": self.representatives(),
+            "employer_id": self.employer_field.selected_id,
+            "employer_text": self.employer_edit.text(),
+            "category": self.category_combo.currentData(),
+            "issue_types": self.issue_types(),
+            "summary": self.summary_edit.text(),
+            "request": self.request_edit.toPlainText(),
+            "facts": self.facts_edit.toPlainText(),
+            "disposition": self.disposition_combo.currentData(),
+            "answer": self.answer_edit.toPlainText(),
+            "reject_reason": self.reject_combo.currentData(),
+            "redirect_to": self.redirect_edit.text(),
+            "transfer_to": self.transfer_to_edit.text(),
+            "transfer_reason": self.transfer_reason_edit.toPlainText(),
+            "repeat_case_id": self.repeat_case[0] if self.repeat_case else None,
+            "repeat_case_no": self.repeat_case_edit.text().strip(),
+            "earlier_documents": self.earlier_docs_edit.toPlainText(),
+            "leader_reception": self.leader_check.isChecked(),
+            "leader_name": self.leader_edit.text(),
+            "outreach_event_id": (self.outreach_combo.currentData()
+                                  if self.channel_combo.currentData() == Channel.OUTREACH.value
+                                  else None),
+            "solved_on_site": self.solved_check.isChecked(),
+            "attachments": list(self.attachment_paths),
+        }
+
+    def service_input(self, values: dict[str, Any]):
+        """The service's ``RegistrationInput`` from ``form_values()``."""
+        from app.services import intake
+        v = dict(values)
+        v["person_name"] = v["person_text"] if v["person_id"] is None else ""
+        v["employer_name"] = v["employer_text"] if v["employer_id"] is None else ""
+        v["repeat_of_case_id"] = v["repeat_case_id"]
+        v["repeat_of_case_no"] = v["repeat_case_no"]
+        v["attachment_paths"] = v["attachments"]
+        return build_input(intake.RegistrationInput, v)
+
+    def set_values(self, v: dict[str, Any]) -> None:
+        """Fill the form (a restored draft)."""
+        self._loading = True
+        try:
+            def combo(c: QComboBox, value) -> None:
+                i = c.findData(value)
+                if i >= 0:
+                    c.setCurrentIndex(i)
+            combo(self.channel_combo, v.get("channel"))
+            when = v.get("received_at")
+            if isinstance(when, str) and when:
+                when = datetime.fromisoformat(when)
+            if isinstance(when, datetime):
+                self.received_edit.setDateTime(QDateTime(when))
+            self.person_field.set_value(v.get("person_id"), v.get("person_text") or "")
+            self.head_spin.setValue(int(v.get("head_count") or 1))
+            self.reps_edit.setText("、".join(v.get("representatives") or ()))
+            self.employer_field.set_value(v.get("employer_id"), v.get("employer_text") or "")
+            combo(self.category_combo, v.get("category"))
+            self.set_issue_types(v.get("issue_types"))
+            self.summary_edit.setText(v.get("summary") or "")
+            self.request_edit.setPlainText(v.get("request") or "")
+            self.facts_edit.setPlainText(v.get("facts") or "")
+            combo(self.disposition_combo, v.get("disposition"))
+            self.answer_edit.setPlainText(v.get("answer") or "")
+            combo(self.reject_combo, v.get("reject_reason"))
+            if v.get("redirect_to") is not None:
+                self.redirect_edit.setText(v.get("redirect_to") or "")
+            self.transfer_to_edit.setText(v.get("transfer_to") or "")
+            self.transfer_reason_edit.setPlainText(v.get("transfer_reason") or "")
+            self.repeat_case = ((v["repeat_case_id"], v.get("repeat_case_no") or "")
+                                if v.get("repeat_case_id") else None)
+            self.repeat_case_edit.setText(v.get("repeat_case_no") or "")
+            self.earlier_docs_edit.setPlainText(v.get("earlier_documents") or "")
+            self.leader_check.setChecked(bool(v.get("leader_reception")))
+            self.leader_edit.setText(v.get("leader_name") or "")
+            if v.get("outreach_event_id"):
+                i = self.outreach_combo.findData(v["outreach_event_id"])
+                if i >= 0:
+                    self.outreach_combo.setCurrentIndex(i)
+                else:
+                    self._load_events(select=v["outreach_event_id"])
+            self.solved_check.setChecked(bool(v.get("solved_on_site")))
+            self.attachment_paths.clear()
+            self.attach_list.clear()
+            self.add_attachment_paths(v.get("attachments") or [])
+        finally:
+            self._loading = False
+        self.dirty = True
+        self._panel_input_changed()
+
+    def clear_form(self) -> None:
+        self._loading = True
+        try:
+            self.channel_combo.setCurrentIndex(0)
+            self.received_edit.setDateTime(QDateTime.currentDateTime())
+            self.person_field.clear()
+            self.head_spin.setValue(1)
+            self.reps_edit.clear()
+            self.employer_field.clear()
+            self.category_combo.setCurrentIndex(0)
+            self.set_issue_types(())
+            for w in (self.summary_edit, self.redirect_edit, self.transfer_to_edit,
+                      self.repeat_case_edit, self.leader_edit):
+                w.clear()
+            for w in (self.request_edit, self.facts_edit, self.answer_edit,
+                      self.transfer_reason_edit, self.earlier_docs_edit):
+                w.clear()
+            self.disposition_combo.setCurrentIndex(0)
+            self.reject_combo.setCurrentIndex(0)
+            self._reject_reason_changed()
+            self.leader_check.setChecked(False)
+            self.outreach_combo.setCurrentIndex(0)
+            self.solved_check.setChecked(False)
+            self.attachment_paths.clear()
+            self.attach_list.clear()
+            self.repeat_case = None
+        finally:
+            self._loading = False
+        self.dirty = False
+        self._clear_errors()
+        self._show_panel(None)
+        self.channel_combo.setFocus()
+
+    def _mark_dirty(self, *_a) -> None:
+        if not self._loading:
+            self.dirty = True
+
+    # ------------------------------------------------------------ side panel
+
+    def _panel_input_changed(self, *_a) -> None:
+        if not self._loading:
+            self._panel_timer.start()
+
+    def check_repeat(self) -> None:
+        """Ask the service about earlier contacts of this person and employer (background)."""
+        self._panel_timer.stop()
+        person_id = self.person_field.selected_id
+        employer_id = self.employer_field.selected_id
+        text = self.person_edit.text().strip()
+        issues = tuple(self.issue_types())
+        self._panel_ticket += 1
+        ticket = self._panel_ticket
+        if person_id is None and employer_id is None and not text:
+            self._show_panel(None)
+            return
+        kw: dict[str, Any] = {"person_id": person_id, "employer_id": employer_id,
+                              "issue_types": issues}
+        if person_id is None and text:
+            digits = text.replace(" ", "").upper()
+            if len(digits) == 18 and digits[:17].isdigit():
+                kw["id_number"] = digits
+            elif digits.isdigit():
+                kw["phone"] = digits
+            else:
+                kw["name"] = text
+
+        def check(_p):
+            from app.services import intake
+            return intake.repeat_check(self.ctx.db, **kw)
+        run(self, check, on_success=lambda r: self._repeat_found(ticket, r),
+            on_error=lambda e: log.warning("repeat check failed: %s", e))
+
+    @property
+    def panel_busy(self) -> bool:
+        return self._panel_timer.isActive()
+
+    def _repeat_found(self, ticket: int, result) -> None:
+        if ticket == self._panel_ticket:
+            self._show_panel(result)
+
+    def _show_panel(self, result) -> None:
+        self.repeat = result
+        for lst in (self.person_history, self.employer_history, self.open_cases):
+            lst.clear()
+        self.suggested_case = None
+        if result is None:
+            self.repeat_label.hide()
+            self.link_button.hide()
+            return
+
+        def contact_line(c) -> str:
+            when = _get(c, "received_at", "at", "date", default="")
+            if hasattr(when, "strftime"):
+                when = when.strftime("%Y-%m-%d")
+            parts = [str(when), _get(c, "reg_no", default=""),
+                     _get(c, "summary", default=""),
+                     _get(c, "disposition_label", default="")]
+            case_no = _get(c, "case_no", default="")
+            if case_no:
+                parts.append(case_no)
+            return "  ".join(p for p in parts if p)
+
+        def case_line(c) -> str:
+            parts = [_get(c, "case_no", default=""), _get(c, "status_label", default=""),
+                     _get(c, "summary", default=""), _get(c, "person_name", default=""),
+                     _get(c, "employer_name", default="")]
+            return "  ".join(p for p in parts if p)
+
+        for c in _get(result, "person_contacts", "person_history", default=()) or ():
+            self.person_history.addItem(contact_line(c))
+        for c in _get(result, "employer_contacts", "employer_history", default=()) or ():
+            self.employer_history.addItem(contact_line(c))
+        for c in _get(result, "cases", "open_cases", default=()) or ():
+            item = QListWidgetItem(case_line(c))
+            item.setData(ID_ROLE, _get(c, "id", "case_id"))
+            item.setData(TEXT_ROLE, _get(c, "case_no", default=""))
+            self.open_cases.addItem(item)
+        suggested = _get(result, "suggested_case_id")
+        if _get(result, "is_repeat", default=False) and suggested:
+            no = _get(result, "suggested_case_no", default="")
+            if not no:
+                for i in range(self.open_cases.count()):
+                    if self.open_cases.item(i).data(ID_ROLE) == suggested:
+                        no = self.open_cases.item(i).data(TEXT_ROLE)
+                        self.open_cases.setCurrentRow(i)
+            self.suggested_case = (suggested, no)
+            reason = _get(result, "reason", "message", default="")
+            self.repeat_label.setText(self.tr("疑似重复信访：") + f"{no} {reason}".strip()
+                                      + self.tr("。按 F8 关联为重复信访。"))
+            self.repeat_label.show()
+            self.link_button.show()
+        else:
+            self.repeat_label.hide()
+            self.link_button.hide()
+
+    def link_repeat(self) -> None:
+        """F8: the registration is a 重复信访 of the suggested case."""
+        if self.suggested_case is None:
+            return
+        case_id, case_no = self.suggested_case
+        self.disposition_combo.setCurrentIndex(self.disposition_combo.findData(Disposition.REPEAT.value))
+        self.repeat_case = (case_id, case_no)
+        self.repeat_case_edit.setText(case_no)
+        self._mark_dirty()
+
+    # ------------------------------------------------------------ saving
+
+    def _clear_errors(self) -> None:
+        self.error_label.clear()
+        self.error_label.hide()
+        for w in set(self.fields.values()):
+            w.setStyleSheet("")
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        if self.person_field.matches.isVisible() and self.person_edit.hasFocus():
+            return
+        values = self.form_values()
+        try:
+            data = self.service_input(values)
+        except ValidationError as e:
+            self._save_failed(e)
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self._clear_errors()
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def save(_p):
+            from app.services import intake
+            return intake.register(db, actor, data)
+        run(self, save, on_success=self._saved, on_error=self._save_failed,
+            changes={"registrations", "cases"})
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if not isinstance(exc, ValidationError):
+            if hasattr(exc, "message"):
+                self.error_label.setText(exc.message)
+                self.error_label.show()
+            else:
+                show_error(self, exc)
+            return
+        self.error_label.setText("\n".join(f"{f}：{m}" if f else m for f, m in exc.errors))
+        self.error_label.show()
+        first = None
+        for field in exc.fields:
+            w = self.fields.get(field)
+            if w is None:
+                continue
+            if isinstance(w, (QLineEdit, QPlainTextEdit, QComboBox)):
+                w.setStyleSheet(INVALID_STYLE)
+            first = first or w
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(first, QLineEdit):
+                first.selectAll()
+
+    def _saved(self, rec) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.last_saved = rec
+        text = self.tr("已保存，登记编号 ") + _get(rec, "reg_no", default="")
+        case_no = _get(rec, "case_no", default=None)
+        self.open_case_button.setVisible(bool(case_no))
+        if case_no:
+            text += self.tr("；已受理，案件编号 ") + case_no + self.tr("。按「打开案件」办理。")
+        warnings = _get(rec, "warnings", default=()) or ()
+        if warnings:
+            text += "\n" + self.tr("预警：") + "；".join(
+                w if isinstance(w, str) else _get(w, "text", "label", "message", default=str(w))
+                for w in warnings)
+        self.result_label.setText(text)
+        self.result_bar.show()
+        self._discard_saved_draft()
+        self.clear_form()
+
+    def open_saved_case(self) -> None:
+        case_id = _get(self.last_saved, "case_id", default=None) if self.last_saved else None
+        if case_id:
+            self.open_case(case_id)
+
+    def open_case(self, case_id: int):
+        from ui.dialogs.case_dialog import CaseDialog
+        self.case_opened.emit(case_id)
+        dlg = CaseDialog(self.ctx, case_id, parent=self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        self.case_dialog = dlg
+        return dlg
+
+    def cancel(self) -> None:
+        """Esc: clear the form after confirmation (no question when nothing was typed)."""
+        if self.dirty and not self.ask(self.tr("清空登记"), self.tr("放弃正在填写的登记内容吗？")):
+            return
+        self._discard_saved_draft()
+        self.clear_form()
+        self.result_bar.hide()
+
+    def new_registration(self) -> None:
+        """Ctrl+N."""
+        self.cancel()
+
+    # ------------------------------------------------------------ drafts
+
+    def _draft_payload(self) -> dict[str, Any]:
+        v = self.form_values()
+        v["received_at"] = v["received_at"].isoformat()
+        return v
+
+    def autosave_draft(self) -> None:
+        if not self.dirty or self.saving or self.pending_draft is not None:
+            return
+        self.save_draft_now()
+
+    def save_draft_now(self) -> None:
+        """Keep the half-typed form (background; the answer is not needed)."""
+        if not self.dirty or self.pending_draft is not None:
+            return
+        payload = self._draft_payload()
+        db, actor = self.ctx.db, self.ctx.actor
+        self.dirty = False
+
+        def save(_p):
+            from app.services import intake
+            return intake.save_draft(db, actor, DRAFT_FORM, payload)
+        run(self, save, on_error=lambda e: log.warning("draft not saved: %s", e))
+
+    def _discard_saved_draft(self) -> None:
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def discard(_p):
+            from app.services import intake
+            return intake.discard_draft(db, actor, DRAFT_FORM)
+        run(self, discard, on_error=lambda e: log.warning("draft not discarded: %s", e))
+
+    def _load_draft(self) -> None:
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def load(_p):
+            from app.services import intake
+            return intake.load_draft(db, actor, DRAFT_FORM)
+        run(self, load, on_success=self._draft_loaded,
+            on_error=lambda e: log.warning("draft not loaded: %s", e))
+
+    def _draft_loaded(self, draft) -> None:
+        payload = _get(draft, "payload", default=draft) if draft is not None else None
+        if not payload:
+            return
+        self.pending_draft = dict(payload)
+        when = _get(draft, "updated_at", default=None)
+        text = self.tr("有未完成的登记，恢复？")
+        if hasattr(when, "strftime"):
+            text += self.tr("（保存于 ") + when.strftime("%m-%d %H:%M") + "）"
+        self.draft_label.setText(text)
+        self.draft_bar.show()
+
+    def restore_draft(self) -> None:
+        if self.pending_draft is None:
+            return
+        payload, self.pending_draft = self.pending_draft, None
+        self.draft_bar.hide()
+        self.set_values(payload)
+        self.person_edit.setFocus()
+
+    def discard_draft(self) -> None:
+        self.pending_draft = None
+        self.draft_bar.hide()
+        self._discard_saved_draft()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self.save_draft_now()
+        super().hideEvent(event)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.save_draft_now()
+        self._draft_timer.stop()
+        super().closeEvent(event)
