@@ -52,7 +52,9 @@ def script_head() -> str:
     return ScriptDirectory.from_config(alembic_config(None)).get_current_head()
 
 
-def _known(rev: str) -> bool:
+def is_known_revision(rev: str) -> bool:
+    """Whether this program has a migration script for ``rev`` (so it can open, or upgrade, a
+    database at that revision). Imports Alembic: not on the start-up path of a current database."""
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
     try:
@@ -75,7 +77,7 @@ def ensure_schema(db: Database, backup_dir: Path | None = None) -> str | None:
     if rev is None and has_tables:
         raise UserError(f"{db.display_name} 不是 UnionDesk 数据库（已有其他数据表）。请选择其他文件。",
                         "not a UnionDesk database")
-    if rev is not None and not _known(rev):
+    if rev is not None and not is_known_revision(rev):
         raise UserError(f"数据库版本 {rev} 比本程序新，请升级 UnionDesk 后再打开。",
                         "database is newer than this program")
     backup = None

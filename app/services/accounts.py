@@ -193,8 +193,22 @@ def has_users(db: Database) -> bool:
 
 # ---------------------------------------------------------------- managing accounts
 
-def _new_user(s: Session, username: str, display_name: str, role: Role, password_hash: str,
-              must_change: bool) -> User:
+def validate_new_user(db: Database, errors: Collector, username: str, display_name: str,
+                      password: str) -> tuple[str, str]:
+    """The rules for a new account: user name, display name and the office's password policy.
+    Problems go into ``errors`` (the caller adds its own checks, then raises); returns the cleaned
+    (user name, display name). Reads a setting, so call it before opening the write session."""
+    name = _check_username(errors, username)
+    display = _check_display_name(errors, display_name)
+    _check_password(errors, db, password, name)
+    return name, display
+
+
+def add_user(s: Session, actor: Actor, username: str, display_name: str, role: Role,
+             password_hash: str, must_change: bool) -> Actor:
+    """Add an account inside the caller's open ``db.write()`` session, with its audit row by
+    ``actor``; the caller has checked the permission and ``validate_new_user``, and commits.
+    Raises ValidationError when the user name is taken (any case)."""
     if _by_username(s, username) is not None:
         raise ValidationError([(F_USERNAME, f"「{username}」已被使用，请换一个用户名")])
     u = User(username=username, display_name=display_name, role=role.value,
@@ -203,7 +217,19 @@ def _new_user(s: Session, username: str, display_name: str, role: Role, password
              last_login_at=None)
     s.add(u)
     s.flush()
-    return u
+    audit.record(s, actor, "user", u.id, "create", None, _public(u))
+    return _actor(u)
+
+
+def add_first_admin(s: Session, username: str, display_name: str, password_hash: str) -> Actor:
+    """The first account, an administrator who is signed in at once (first-run set-up), inside
+    the caller's open write session. Raises Conflict once any user exists."""
+    if s.execute(select(User.id).limit(1)).first() is not None:
+        raise Conflict("系统中已经有用户（本单位已设置过），不能再创建初始管理员；请用已有的管理员账户登录，"
+                       "在「用户管理」中添加其他用户。", "users already exist")
+    admin = add_user(s, SYSTEM_ACTOR, username, display_name, Role.ADMIN, password_hash, False)
+    _get(s, admin.user_id).last_login_at = datetime.now()
+    return admin
 
 
 def create_user(db: Database, actor: Actor, username: str, display_name: str, role: Role | str,
@@ -212,34 +238,24 @@ def create_user(db: Database, actor: Actor, username: str, display_name: str, ro
     sign-in unless ``must_change_password=False``."""
     require(actor, Perm.MANAGE_USERS)
     errors = Collector()
-    name = _check_username(errors, username)
-    display = _check_display_name(errors, display_name)
+    name, display = validate_new_user(db, errors, username, display_name, password)
     r = _check_role(errors, role)
-    _check_password(errors, db, password, name)
     errors.raise_if_any()
     password_hash = hash_password(password)
     with db.write() as s:
-        u = _new_user(s, name, display, r, password_hash, must_change_password)
-        audit.record(s, actor, "user", u.id, "create", None, _public(u))
-        return _record(u)
+        new = add_user(s, actor, name, display, r, password_hash, must_change_password)
+        return _record(_get(s, new.user_id))
 
 
 def create_first_admin(db: Database, username: str, display_name: str, password: str) -> Actor:
-    """First-run wizard: the first account, an administrator. Refused once any user exists."""
+    """The first account, an administrator, without an office profile (``setup.create_office``
+    does both). Refused once any user exists."""
     errors = Collector()
-    name = _check_username(errors, username)
-    display = _check_display_name(errors, display_name)
-    _check_password(errors, db, password, name)
+    name, display = validate_new_user(db, errors, username, display_name, password)
     errors.raise_if_any()
     password_hash = hash_password(password)
     with db.write() as s:
-        if s.execute(select(User.id).limit(1)).first() is not None:
-            raise Conflict("系统中已经有用户，不能再创建初始管理员；请用管理员账户登录后在「用户管理」中添加。",
-                           "users already exist")
-        u = _new_user(s, name, display, Role.ADMIN, password_hash, False)
-        u.last_login_at = datetime.now()
-        audit.record(s, SYSTEM_ACTOR, "user", u.id, "create", None, _public(u))
-        return _actor(u)
+        return add_first_admin(s, name, display, password_hash)
 
 
 def update_user(db: Database, actor: Actor, user_id: int, display_name: str | None = None,

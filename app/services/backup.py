@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from app.db import Database, open_database
-from app.db.migrate import HEAD, _known
+from app.db.migrate import HEAD, is_known_revision
 from app.db.sqlitefile import online_copy, probe
 from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.errors import UserError
@@ -136,7 +136,7 @@ def check_backup_file(src: Path) -> str:
         raise _not_backup(src, f"无法读取（{e}）") from e
     if not rev or not _CORE_TABLES <= names:
         raise _not_backup(src, "缺少 UnionDesk 的数据表或版本信息")
-    if rev != HEAD and not _known(rev):
+    if rev != HEAD and not is_known_revision(rev):
         raise UserError(f"备份文件 {src} 的数据库版本 {rev} 比本程序新，请先升级 UnionDesk 再恢复。当前数据库没有改动。",
                         "the backup is newer than this program; nothing was changed")
     return rev

@@ -8,18 +8,13 @@ office is set up completely or nothing is stored. Safe to call from a worker thr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from app.db import Database
-from app.db.models import User
-from app.domain.actor import SYSTEM_ACTOR, Actor
-from app.domain.enums import Role
-from app.domain.errors import Collector, Conflict, ValidationError
+from app.domain.actor import Actor
+from app.domain.errors import Collector, ValidationError
 
-from . import accounts, audit, settings
+from . import accounts, settings
 from .passwords import hash_password
 
 
@@ -45,19 +40,12 @@ def create_office(db: Database, profile: Mapping[str, Any], admin_username: str,
     except ValidationError as e:
         errors.errors.extend(e.errors)
         clean = {}
-    username = accounts._check_username(errors, admin_username)
-    display_name = accounts._check_display_name(errors, admin_display_name)
-    accounts._check_password(errors, db, admin_password, username)
+    username, display_name = accounts.validate_new_user(db, errors, admin_username,
+                                                        admin_display_name, admin_password)
     errors.raise_if_any()
     password_hash = hash_password(admin_password)
 
     with db.write() as s:
-        if s.execute(select(User.id).limit(1)).first() is not None:
-            raise Conflict("本单位已经设置过，系统中已有用户；请用已有账户登录。",
-                           "the office is already set up")
-        u = accounts._new_user(s, username, display_name, Role.ADMIN, password_hash, False)
-        u.last_login_at = datetime.now()
-        audit.record(s, SYSTEM_ACTOR, "user", u.id, "create", None, accounts._public(u))
-        actor = accounts._actor(u)
+        actor = accounts.add_first_admin(s, username, display_name, password_hash)
         settings.write_values(s, actor, clean)
     return actor

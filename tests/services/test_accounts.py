@@ -37,6 +37,34 @@ def test_first_admin_then_refused(db):
         accounts.create_first_admin(db, "boss2", "李四", "Admin2026")
 
 
+def test_validate_new_user_reports_every_field_at_once(db):
+    from app.domain.errors import Collector
+    errors = Collector()
+    assert accounts.validate_new_user(db, errors, " li si ", "", "short") == ("li si", "")
+    assert [f for f, _m in errors.errors] == ["用户名", "姓名", "密码"]
+    errors = Collector()
+    assert accounts.validate_new_user(db, errors, " lisi ", " 李四 ", PW) == ("lisi", "李四")
+    assert errors.errors == []
+
+
+def test_add_user_is_part_of_the_callers_transaction(db, boss):
+    from app.services.passwords import hash_password
+    with pytest.raises(RuntimeError):
+        with db.write() as s:
+            new = accounts.add_user(s, boss, "lisi", "李四", Role.CLERK, hash_password(PW), True)
+            assert new.username == "lisi" and new.role is Role.CLERK and new.user_id
+            raise RuntimeError("the caller's next step failed")
+    assert [u.username for u in accounts.list_users(db)] == ["boss"]
+    assert [r.after for r in audit_rows(db, entity="user", action="create")
+            if "lisi" in (r.after or "")] == []
+    with db.write() as s:
+        accounts.add_user(s, boss, "lisi", "李四", Role.CLERK, hash_password(PW), True)
+        with pytest.raises(ValidationError, match="已被使用"):
+            accounts.add_user(s, boss, "LiSi", "李四", Role.CLERK, hash_password(PW), True)
+    [row] = [r for r in audit_rows(db, entity="user", action="create") if "lisi" in r.after]
+    assert row.username == "boss"
+
+
 def test_create_user_and_list(db, boss):
     rec = accounts.create_user(db, boss, "zhang.san", "张三", Role.CLERK, PW)
     assert rec.role is Role.CLERK and rec.active and rec.must_change_password

@@ -6,13 +6,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.db import open_database
-from app.db.migrate import HEAD, current_revision, include_name, script_head
+from app.db.migrate import HEAD, current_revision, include_name, is_known_revision, script_head
 from app.db.models import Base
 from app.domain.errors import UserError
 
 
 def test_head_constant_matches_scripts():
     assert HEAD == script_head()
+
+
+def test_known_revisions_are_those_with_a_script():
+    assert is_known_revision("0001") and is_known_revision(HEAD)
+    assert not is_known_revision("9999")
 
 
 def test_new_database_is_at_head_and_matches_models(db):
