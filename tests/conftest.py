@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh SQLite file per test, actors of every role, offscreen Qt."""
+"""Shared fixtures: a fresh SQLite file per test, actors of every role, offscreen Qt with the
+program's own application set-up."""
 from __future__ import annotations
 
 import os
@@ -16,6 +17,22 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     """Nothing a test does may touch the real user's data folder."""
     monkeypatch.setenv("UNIONDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("UNIONDESK_DB", raising=False)
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp_args, tmp_path_factory):
+    """pytest-qt's QApplication, made by the program's own ``make_application``: bundled CJK font,
+    Chinese Qt translations and application names as in the real program. QSettings (window
+    layout) go to a temporary folder, never the real user's configuration. Only UI tests ask for
+    it, so the service and unit tests never import Qt."""
+    from PySide6.QtCore import QSettings
+
+    from ui.main import make_application
+    app = make_application(qapp_args)
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+    return app
 
 
 @pytest.fixture

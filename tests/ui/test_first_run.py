@@ -24,9 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(autouse=True)
 def gui(qapp, tmp_path):
-    """Bundled font and app names as in the program; QSettings in a temp folder (this module only)."""
-    from ui.main import make_application
-    make_application()
+    """QSettings in a folder of this test's own, so layout memory starts empty (``qapp`` in
+    tests/conftest.py has set up the application as the program does)."""
     folder = str(tmp_path / "qsettings")
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
@@ -435,3 +434,10 @@ def test_run_gui_signs_in_again_after_sign_out_and_backs_up_on_exit(qtbot, db_pa
     assert sessions == ["signed in", "signed in"]
     backups = list((db_path.parent / "backups").glob("auto-*.db"))
     assert len(backups) == 1
+
+
+def test_ui_tests_run_with_the_programs_application_set_up(qapp):
+    """tests/conftest.py makes pytest-qt's QApplication with ui.main.make_application."""
+    from app import APP_NAME
+    assert qapp is QApplication.instance() and qapp.applicationName() == APP_NAME
+    assert any("WenQuanYi" in family for family in qapp.font().families())
