@@ -328,6 +328,7 @@ class RegisterPage(Page):
         self.disposition_stack = QStackedWidget()
         self._build_disposition_forms()
         self.disposition_combo.currentIndexChanged.connect(self.disposition_stack.setCurrentIndex)
+        self.disposition_combo.currentIndexChanged.connect(self._disposition_changed)
         self.leader_check = QCheckBox(self.tr("领导接待日接待"))
         self.leader_edit = QLineEdit()
         self.leader_edit.setPlaceholderText(self.tr("接待领导姓名"))
@@ -390,7 +391,7 @@ class RegisterPage(Page):
 
         self.fields.update({
             L["channel"]: self.channel_combo, L["received_at"]: self.received_edit,
-            L["person"]: self.person_edit, "姓名": self.person_edit,
+            L["person"]: self.person_edit, "信访人": self.person_edit, "姓名": self.person_edit,
             L["head_count"]: self.head_spin, L["representatives"]: self.reps_edit,
             L["employer"]: self.employer_edit, "单位": self.employer_edit,
             L["category"]: self.category_combo, L["issue_types"]: self.issue_list,
@@ -560,10 +561,18 @@ class RegisterPage(Page):
         if reason:
             self.redirect_edit.setText(REJECT_REDIRECTS.get(RejectReason(reason), ""))
 
+    def _disposition_changed(self, _i: int = 0) -> None:
+        """At an outreach event, a problem answered on the spot counts as solved on the spot."""
+        if not self._loading:
+            self.solved_check.setChecked(
+                self.disposition_combo.currentData() == Disposition.ANSWERED.value)
+
     def _channel_changed(self, _i: int = 0) -> None:
         outreach = self.channel_combo.currentData() == Channel.OUTREACH.value
         for w in (self.outreach_label, self.outreach_combo, self.solved_check):
             w.setVisible(outreach)
+        if outreach:
+            self._disposition_changed()
 
     # ------------------------------------------------------------ keys
 
@@ -767,7 +776,9 @@ class RegisterPage(Page):
             "outreach_event_id": (self.outreach_combo.currentData()
                                   if self.channel_combo.currentData() == Channel.OUTREACH.value
                                   else None),
-            "solved_on_site": self.solved_check.isChecked(),
+            "solved_on_site": (self.solved_check.isChecked()
+                               if self.channel_combo.currentData() == Channel.OUTREACH.value
+                               else None),
             "attachments": list(self.attachment_paths),
         }
 
@@ -959,7 +970,10 @@ class RegisterPage(Page):
                         no = self.open_cases.item(i).data(TEXT_ROLE)
                         self.open_cases.setCurrentRow(i)
             self.suggested_case = (suggested, no)
-            reason = _get(result, "reason", "message", default="")
+            suggested_rec = _get(result, "suggested", default=None)
+            reason = _get(suggested_rec, "matched_label", default="") if suggested_rec else ""
+            if suggested_rec is not None:
+                reason = f"（{reason}，{_get(suggested_rec, 'status_label', default='')}）"
             self.repeat_label.setText(self.tr("疑似重复信访：") + f"{no} {reason}".strip()
                                       + self.tr("。按 F8 关联为重复信访。"))
             self.repeat_label.show()

@@ -1,0 +1,519 @@
+"""The case page (案件办理): header, deadline state in colour, timeline, and one button per step.
+
+GUI thread only. ``CaseDialog(ctx, case_id)`` loads the case and its timeline through
+``ui.operations.run`` (``cases.get_case`` / ``cases.timeline``). Each step is a small
+``ActionDialog`` that makes ONE service call with ``changes={"cases"}``; the service checks the
+permission and the state and refuses illegal steps with a Chinese message, which stays in the
+action dialog's red error label (the dialog stays open, nothing was written).
+
+Buttons are enabled by the signed-in role (``app.domain.permissions``) — a convenience only, the
+service enforces the same table — and by the case's state where a step is meaningless (an
+archived case can only be reopened). Steps whose legality depends on the case's history
+(concluding an unassigned case, a second extension, following up an open case) stay available and
+the service explains the refusal.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+                               QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from app.domain.case_clock import DeadlineState
+from app.domain.enums import (AssigneeKind, CaseStatus, FollowUp, Measure, Outcome,
+                              SuspendReason)
+from app.domain.errors import UserError, ValidationError
+from app.domain.money import format_yuan
+from app.domain.permissions import LABELS as PERM_LABELS
+from app.domain.permissions import Perm, allowed
+from ui.context import AppContext
+from ui.operations import run, show_error
+
+log = logging.getLogger(__name__)
+
+STATE_COLOURS = {
+    DeadlineState.NORMAL: "#1e7b34",
+    DeadlineState.DUE_SOON: "#c26a00",
+    DeadlineState.OVERDUE: "#c0392b",
+    DeadlineState.SUSPENDED: "#666666",
+}
+ERROR_STYLE = "color: #c0392b;"
+INVALID_STYLE = "border: 1px solid #c0392b;"
+
+
+def state_style(state: DeadlineState | str | None) -> str:
+    """Colour of a deadline state label (the case list uses the same)."""
+    try:
+        colour = STATE_COLOURS[DeadlineState(state)]
+    except (ValueError, KeyError):
+        return ""
+    return f"color: {colour}; font-weight: bold;"
+
+
+def _d(d: date | None) -> str:
+    return d.isoformat() if d else "—"
+
+
+def _text_edit(height: int = 80) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(height)
+    return edit
+
+
+def _combo(choices, blank: str | None = None) -> QComboBox:
+    combo = QComboBox()
+    if blank is not None:
+        combo.addItem(blank, None)
+    for value, label in choices:
+        combo.addItem(label, value)
+    return combo
+
+
+def _value(w: QWidget) -> Any:
+    if isinstance(w, QComboBox):
+        return w.currentData()
+    if isinstance(w, QLineEdit):
+        return w.text()
+    if isinstance(w, QPlainTextEdit):
+        return w.toPlainText()
+    if isinstance(w, QSpinBox):
+        return w.value()
+    if isinstance(w, QCheckBox):
+        return w.isChecked()
+    if isinstance(w, QDateEdit):
+        return w.date().toPython()
+    raise TypeError(type(w))
+
+
+class ActionDialog(QDialog):
+    """One case step: a few fields, a red error label, 确定/取消. ``call(values)`` runs on a worker
+    thread and returns the new CaseRecord; ``done`` carries it, then the dialog accepts."""
+
+    done = Signal(object)
+
+    def __init__(self, title: str, rows: list[tuple[str, str, QWidget]],
+                 call: Callable[[dict[str, Any]], Any], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self.call = call
+        self.widgets: dict[str, QWidget] = {}
+        self.by_label: dict[str, QWidget] = {}
+        form = QFormLayout()
+        for key, label, widget in rows:
+            form.addRow(label, widget)
+            self.widgets[key] = widget
+            if label:
+                self.by_label[label] = widget
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("确定"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.busy = False
+
+    def __getitem__(self, key: str) -> QWidget:
+        return self.widgets[key]
+
+    def values(self) -> dict[str, Any]:
+        return {k: _value(w) for k, w in self.widgets.items() if not isinstance(w, QLabel)}
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        values = self.values()
+        self.busy = True
+        self.ok_button.setEnabled(False)
+        self.error_label.hide()
+        for w in self.widgets.values():
+            w.setStyleSheet("")
+        run(self, lambda _p: self.call(values), on_success=self._done, on_error=self._failed,
+            changes={"cases"})
+
+    def _done(self, record) -> None:
+        self.busy = False
+        self.done.emit(record)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.ok_button.setEnabled(True)
+        if not isinstance(exc, UserError):
+            show_error(self, exc)
+            return
+        if isinstance(exc, ValidationError):
+            self.error_label.setText("\n".join(f"{f}：{m}" if f else m for f, m in exc.errors))
+            first = None
+            for f in exc.fields:
+                w = self.by_label.get(f)
+                if w is not None:
+                    w.setStyleSheet(INVALID_STYLE)
+                    first = first or w
+            if first is not None:
+                first.setFocus()
+        else:
+            self.error_label.setText(exc.message)
+        self.error_label.show()
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    perm: Perm
+
+
+STEPS: tuple[Step, ...] = (
+    Step("assign", "交办", Perm.ASSIGN_CASE),
+    Step("note", "记录进展", Perm.HANDLE_CASE),
+    Step("measure", "办理措施", Perm.HANDLE_CASE),
+    Step("result", "追回金额", Perm.HANDLE_CASE),
+    Step("request_extension", "申请延期", Perm.HANDLE_CASE),
+    Step("decide_extension", "审批延期", Perm.APPROVE_EXTENSION),
+    Step("suspend", "中止", Perm.HANDLE_CASE),
+    Step("flags", "督办/重点关注/包案领导", Perm.FLAG_CASE),
+    Step("conclude", "办结", Perm.HANDLE_CASE),
+    Step("follow_up", "回访", Perm.FOLLOW_UP),
+    Step("reopen", "重新办理", Perm.REOPEN_ARCHIVE),
+    Step("archive", "归档", Perm.REOPEN_ARCHIVE),
+)
+
+
+class CaseDialog(QDialog):
+    """The case page. ``record`` is the loaded ``CaseRecord`` (None until loaded); ``events`` the
+    timeline. ``action`` is the step dialog last opened (tests drive it)."""
+
+    loaded = Signal(object)
+
+    def __init__(self, ctx: AppContext, case_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.case_id = case_id
+        self.record = None
+        self.events: list = []
+        self.action: ActionDialog | None = None
+        self.setWindowTitle(self.tr("案件"))
+        self.resize(860, 620)
+
+        self.case_no_label = QLabel("…")
+        font = self.case_no_label.font()
+        font.setPointSize(font.pointSize() + 3)
+        font.setBold(True)
+        self.case_no_label.setFont(font)
+        self.status_label = QLabel()
+        self.state_label = QLabel()
+        self.flags_label = QLabel()
+        self.flags_label.setStyleSheet("color: #8a1c12;")
+        self.reg_no_label = QLabel()
+        self.person_label = QLabel()
+        self.employer_label = QLabel()
+        self.due_label = QLabel()
+        self.notice_label = QLabel()
+        self.handler_label = QLabel()
+        self.extension_label = QLabel()
+        self.result_label = QLabel()
+        self.outcome_label = QLabel()
+        self.outcome_label.setWordWrap(True)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        for lbl in (self.reg_no_label, self.person_label, self.employer_label, self.summary_label,
+                    self.case_no_label):
+            lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        top = QHBoxLayout()
+        top.addWidget(self.case_no_label)
+        top.addWidget(self.status_label)
+        top.addWidget(self.state_label)
+        top.addWidget(self.flags_label)
+        top.addStretch(1)
+        grid = QGridLayout()
+        pairs = (("登记编号", self.reg_no_label), ("来访人", self.person_label),
+                 ("用人单位", self.employer_label), ("承办", self.handler_label),
+                 ("办结期限", self.due_label), ("书面告知期限", self.notice_label),
+                 ("延期", self.extension_label), ("追回金额", self.result_label))
+        for n, (caption, widget) in enumerate(pairs):
+            grid.addWidget(QLabel(caption + "："), n // 2, (n % 2) * 2)
+            grid.addWidget(widget, n // 2, (n % 2) * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
+        self.timeline = QTreeWidget()
+        self.timeline.setHeaderLabels([self.tr("时间"), self.tr("人员"), self.tr("事项"),
+                                       self.tr("内容")])
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+        self.buttons: dict[str, QPushButton] = {}
+        button_grid = QGridLayout()
+        for n, step in enumerate(STEPS):
+            b = QPushButton(self.tr(step.label))
+            b.setAutoDefault(False)
+            b.clicked.connect(lambda _c=False, k=step.key: self.open_action(k))
+            if not allowed(ctx.actor.role, step.perm):
+                b.setToolTip(self.tr("需要「") + PERM_LABELS[step.perm] + self.tr("」权限"))
+            self.buttons[step.key] = b
+            button_grid.addWidget(b, n // 6, n % 6)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        close = QPushButton(self.tr("关闭"))
+        close.setAutoDefault(False)
+        close.clicked.connect(self.close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.outcome_label)
+        layout.addWidget(self.timeline, 1)
+        layout.addLayout(button_grid)
+        layout.addWidget(self.error_label)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+        self._update_buttons()
+        self.reload()
+
+    # ------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        db, case_id = self.ctx.db, self.case_id
+
+        def load(_p):
+            from app.services import cases
+            return cases.get_case(db, case_id), cases.timeline(db, case_id)
+        run(self, load, on_success=self._loaded, on_error=self._load_failed)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.error_label.setText(getattr(exc, "message", str(exc)))
+        self.error_label.show()
+
+    def _loaded(self, answer) -> None:
+        rec, events = answer
+        self.record, self.events = rec, list(events)
+        self.setWindowTitle(self.tr("案件 ") + rec.case_no)
+        self.case_no_label.setText(rec.case_no)
+        self.status_label.setText(rec.status_label)
+        self.state_label.setText(rec.state_label)
+        self.state_label.setStyleSheet(state_style(rec.state))
+        flags = []
+        if rec.supervised:
+            flags.append("督办")
+        if rec.focus:
+            flags.append("重点关注")
+        if rec.leader_in_charge:
+            flags.append("包案领导：" + rec.leader_in_charge)
+        if rec.suspended:
+            flags.append("已中止")
+        if rec.is_group:
+            flags.append(f"集体访 {rec.head_count} 人")
+        self.flags_label.setText("  ".join(flags))
+        self.reg_no_label.setText(rec.reg_no)
+        self.person_label.setText(rec.person_name or "—")
+        self.employer_label.setText(rec.employer_name or "—")
+        handler = rec.assignee_label
+        if handler and rec.assignee_kind is not None:
+            handler = f"{rec.assignee_kind.label}：{handler}"
+            if rec.feedback_due:
+                handler += f"（反馈期限 {_d(rec.feedback_due)}）"
+        self.handler_label.setText(handler or self.tr("未交办"))
+        self.due_label.setText(_d(rec.due_date) if rec.due_date else
+                               (self.tr("中止中") if rec.suspended else "—"))
+        self.notice_label.setText(_d(rec.notice_due))
+        self.extension_label.setText(rec.extension_label or "—")
+        self.result_label.setText(f"{format_yuan(rec.recovered_fen)}，受益职工 {rec.workers_benefited} 人")
+        self.summary_label.setText(self.tr("事项摘要：") + rec.summary)
+        outcome = []
+        if rec.outcome is not None:
+            outcome.append(f"处理意见：{rec.outcome_label}（{_d(rec.concluded_on)}）{rec.outcome_text}")
+        if rec.followup_result is not None:
+            outcome.append(f"回访：{rec.followup_label}（{_d(rec.followup_on)}）{rec.followup_note}")
+        self.outcome_label.setText("\n".join(outcome))
+        self.outcome_label.setVisible(bool(outcome))
+        self.timeline.clear()
+        for e in self.events:
+            QTreeWidgetItem(self.timeline, [e.at.strftime("%Y-%m-%d %H:%M"), e.user_name,
+                                            e.kind_label, e.text])
+        for c in range(3):
+            self.timeline.resizeColumnToContents(c)
+        self.error_label.hide()
+        self._update_buttons()
+        self.loaded.emit(rec)
+
+    def _update_buttons(self) -> None:
+        rec = self.record
+        role = self.ctx.actor.role
+        for step in STEPS:
+            b = self.buttons[step.key]
+            ok = rec is not None and allowed(role, step.perm)
+            if rec is not None and rec.status is CaseStatus.ARCHIVED:
+                ok = ok and step.key == "reopen"
+            b.setEnabled(ok)
+        if rec is not None:
+            self.buttons["assign"].setText(self.tr("改派") if rec.assignee_kind else self.tr("交办"))
+            self.buttons["suspend"].setText(self.tr("恢复") if rec.suspended else self.tr("中止"))
+
+    # ------------------------------------------------------------ steps
+
+    def open_action(self, key: str) -> ActionDialog:
+        """Open the small dialog of step ``key`` (see ``STEPS``) and return it."""
+        dlg = getattr(self, "_make_" + key)()
+        dlg.done.connect(lambda _rec: self.reload())
+        self.action = dlg
+        dlg.open()
+        return dlg
+
+    def _call(self, fn_name: str, **fixed) -> Callable[[dict[str, Any]], Any]:
+        db, actor, case_id = self.ctx.db, self.ctx.actor, self.case_id
+
+        def call(values: dict[str, Any]):
+            from app.services import cases
+            return getattr(cases, fn_name)(db, actor, case_id, **{**values, **fixed})
+        return call
+
+    def _make_assign(self) -> ActionDialog:
+        kind = _combo(AssigneeKind.choices())
+        handler = QComboBox()
+        handler.addItem(self.tr("（请选择承办人）"), None)
+        name = QLineEdit()
+        name.setPlaceholderText(self.tr("部门或下级工会名称"))
+        feedback = QDateEdit()
+        feedback.setCalendarPopup(True)
+        feedback.setDisplayFormat("yyyy-MM-dd")
+        feedback.setSpecialValueText(self.tr("（默认）"))
+        feedback.setMinimumDate(QDate(2000, 1, 1))
+        feedback.setDate(feedback.minimumDate())
+        note = _text_edit(60)
+
+        def kind_changed(_i=0) -> None:
+            name.setEnabled(kind.currentData() != AssigneeKind.HANDLER.value)
+        kind.currentIndexChanged.connect(kind_changed)
+        kind_changed()
+        db, actor, case_id = self.ctx.db, self.ctx.actor, self.case_id
+
+        def call(v: dict[str, Any]):
+            from app.services import cases
+            is_handler = v["kind"] == AssigneeKind.HANDLER.value
+            fb = v["feedback_due"]
+            return cases.assign(db, actor, case_id, kind=v["kind"], handler_id=v["handler_id"],
+                                assignee_name="" if is_handler else v["name"],
+                                feedback_due=None if fb <= date(2000, 1, 1) else fb,
+                                note=v["note"])
+        dlg = ActionDialog(self.tr("交办/改派"), [
+            ("kind", "交办对象", kind), ("handler_id", "承办人", handler),
+            ("name", "承办单位", name), ("feedback_due", "反馈期限", feedback),
+            ("note", "交办要求", note)], call, self)
+
+        def got_handlers(rows) -> None:
+            for uid, display in rows:
+                handler.addItem(display, uid)
+            if self.record is not None and self.record.handler_id:
+                i = handler.findData(self.record.handler_id)
+                if i >= 0:
+                    handler.setCurrentIndex(i)
+        run(dlg, lambda _p: __import__("app.services.cases", fromlist=["handlers"]).handlers(db),
+            on_success=got_handlers, on_error=lambda e: log.warning("handlers: %s", e))
+        return dlg
+
+    def _make_note(self) -> ActionDialog:
+        return ActionDialog(self.tr("记录进展"), [("text", "办理记录", _text_edit(120))],
+                            self._call("add_note"), self)
+
+    def _make_measure(self) -> ActionDialog:
+        measure = _combo(Measure.choices(), self.tr("（请选择）"))
+        return ActionDialog(self.tr("办理措施"), [
+            ("measure", "办理措施", measure), ("text", "措施说明", _text_edit(70)),
+            ("lawyer", "律师姓名", QLineEdit()), ("mediation_result", "调解结果", QLineEdit())],
+            self._call("add_measure"), self)
+
+    def _make_result(self) -> ActionDialog:
+        amount = QLineEdit()
+        amount.setPlaceholderText(self.tr("元，例如 86000 或 1234.50"))
+        workers = QSpinBox()
+        workers.setRange(0, 1_000_000)
+        if self.record is not None:
+            if self.record.recovered_fen:
+                amount.setText(str(self.record.recovered_fen / 100))
+            workers.setValue(self.record.workers_benefited or self.record.head_count or 0)
+        return ActionDialog(self.tr("追回金额和受益人数"), [
+            ("recovered", "追回金额", amount), ("workers", "受益职工人数", workers)],
+            self._call("record_result"), self)
+
+    def _make_request_extension(self) -> ActionDialog:
+        return ActionDialog(self.tr("申请延期"), [("reason", "延期理由", _text_edit(90))],
+                            self._call("request_extension"), self)
+
+    def _make_decide_extension(self) -> ActionDialog:
+        decision = QComboBox()
+        decision.addItem(self.tr("批准"), True)
+        decision.addItem(self.tr("不批准"), False)
+        reason = QLabel(self.record.extension_reason if self.record else "")
+        reason.setWordWrap(True)
+        db, actor, case_id = self.ctx.db, self.ctx.actor, self.case_id
+
+        def call(v: dict[str, Any]):
+            from app.services import cases
+            return cases.decide_extension(db, actor, case_id, approve=v["approve"], note=v["note"])
+        dlg = ActionDialog(self.tr("审批延期"), [
+            ("approve", "审批结果", decision), ("note", "审批意见", _text_edit(60))], call, self)
+        dlg.layout().insertWidget(0, reason)
+        return dlg
+
+    def _make_suspend(self) -> ActionDialog:
+        if self.record is not None and self.record.suspended:
+            return ActionDialog(self.tr("恢复办理"), [("note", "说明", _text_edit(60))],
+                                self._call("resume"), self)
+        return ActionDialog(self.tr("中止办理"), [
+            ("reason", "中止原因", _combo(SuspendReason.choices())),
+            ("note", "中止说明", _text_edit(60))], self._call("suspend"), self)
+
+    def _make_flags(self) -> ActionDialog:
+        sup = QCheckBox(self.tr("督办"))
+        foc = QCheckBox(self.tr("重点关注"))
+        leader = QLineEdit()
+        if self.record is not None:
+            sup.setChecked(self.record.supervised)
+            foc.setChecked(self.record.focus)
+            leader.setText(self.record.leader_in_charge)
+        return ActionDialog(self.tr("督办、重点关注和包案领导"), [
+            ("supervised", "", sup), ("focus", "", foc), ("leader_in_charge", "包案领导", leader)],
+            self._call("set_flags"), self)
+
+    def _make_conclude(self) -> ActionDialog:
+        return ActionDialog(self.tr("办结"), [
+            ("outcome", "处理意见", _combo(Outcome.choices(), self.tr("（请选择）"))),
+            ("outcome_text", "处理意见内容", _text_edit(120))], self._call("conclude"), self)
+
+    def _make_follow_up(self) -> ActionDialog:
+        return ActionDialog(self.tr("回访"), [
+            ("result", "回访结果", _combo(FollowUp.choices(), self.tr("（请选择）"))),
+            ("note", "回访情况", _text_edit(90))], self._call("follow_up"), self)
+
+    def _make_reopen(self) -> ActionDialog:
+        return ActionDialog(self.tr("重新办理"), [("reason", "重新办理原因", _text_edit(90))],
+                            self._call("reopen"), self)
+
+    def _make_archive(self) -> ActionDialog:
+        label = QLabel(self.tr("归档后案件不能再修改，除非由负责人重新办理。"))
+        return ActionDialog(self.tr("归档"), [("info", "", label)], self._call("archive"), self)
