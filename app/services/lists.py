@@ -1,0 +1,699 @@
+"""The registration list (信访登记) and the case list (案件办理): filters, keyset pages, counts,
+workbench numbers.
+
+Contract:
+
+* Filters are frozen dataclasses (``RegistrationFilter``, ``CaseFilter``); a relative period is kept
+  as a ``Period`` code and resolved against ``today`` by ``resolve_period`` only, so a saved 本月
+  means the current month when it is reopened.
+* ``registration_page`` / ``case_page`` return one ``ListPage`` of at most ``limit`` rows, ordered by
+  the filter's sort column(s) and then id, found by keyset (never OFFSET): ``after`` = the rows after
+  a row's ``key``, ``before`` = the rows before it, ``tail=True`` = the last rows (the "jump to the
+  last row" of a million). Rows always come back in display order. Every sort offered here has an
+  index whose columns match the ORDER BY, so each page is an index range read with LIMIT.
+* Counting (``count_registrations`` / ``count_cases``) is separate: callers run it in the background
+  and show the total when it arrives.
+* With ``text`` set the list is a content search (``app.services.search``): at most
+  ``SEARCH_LIMIT`` hits, newest received first, in one page (``ListPage.complete``); the sort
+  column is then ignored.
+* Deadline states are date ranges on the stored ``cases.due_date`` of open cases: 已超期
+  ``due < today``; 即将到期 ``today ≤ due < soon_end`` where ``soon_end`` is the first day with more
+  than ``warn_workdays`` working days left; 正常 ``due ≥ soon_end``; 已中止 while suspended.
+* Reads only (no actor needed; the pages are shown to roles with ``Perm.VIEW_CASES``). Every function
+  opens its own Session and returns frozen dataclasses; safe on any thread.
+"""
+from __future__ import annotations
+
+import calendar as _pycal
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from app.db import Database
+from app.db.models import Case, Employer, HotspotWarning, Person, Registration, RegistrationIssue, User
+from app.domain import case_clock
+from app.domain.actor import Actor
+from app.domain.calendar import WorkCalendar
+from app.domain.case_clock import DeadlineRules, DeadlineState
+from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disposition, ExtensionStatus,
+                              IssueType, ListFlag, Period, Role)
+from app.domain.errors import ValidationError
+from app.domain.money import format_yuan
+
+from . import search
+
+PAGE_SIZE = 100
+OPEN = "open"    # CaseFilter.status meaning any of OPEN_STATUSES (label: enums.OPEN_STATUSES_LABEL)
+_OPEN_VALUES = tuple(sorted(s.value for s in OPEN_STATUSES))
+
+
+# ------------------------------------------------------------------------------------ periods
+
+def period_of(value: Period | str | None) -> Period | None:
+    """A ``Period`` from its code or its Chinese label (「本月」); None for blank."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Period):
+        return value
+    try:
+        return Period(value)
+    except ValueError:
+        for p in Period:
+            if p.label == value:
+                return p
+    raise ValidationError([("时间范围", f"「{value}」不是可用的时间范围，请从列表中选择")])
+
+
+def resolve_period(period: Period | str, today: date) -> tuple[date, date]:
+    """The first and last day (both included) of a relative period on ``today``. The one place
+    where 今天/本周/本月/上月/本季度/本年/近7天/近30天 get their meaning."""
+    p = period_of(period)
+    if p is Period.TODAY:
+        return today, today
+    if p is Period.THIS_WEEK:                     # Monday … Sunday
+        start = today - timedelta(days=today.weekday())
+        return start, start + timedelta(days=6)
+    if p is Period.THIS_MONTH:
+        return today.replace(day=1), today.replace(day=_pycal.monthrange(today.year, today.month)[1])
+    if p is Period.LAST_MONTH:
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if p is Period.THIS_QUARTER:
+        first_month = (today.month - 1) // 3 * 3 + 1
+        start = date(today.year, first_month, 1)
+        end_month = first_month + 2
+        return start, date(today.year, end_month, _pycal.monthrange(today.year, end_month)[1])
+    if p is Period.THIS_YEAR:
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    if p is Period.LAST_7_DAYS:
+        return today - timedelta(days=6), today
+    if p is Period.LAST_30_DAYS:
+        return today - timedelta(days=29), today
+    raise ValueError(period)
+
+
+# ------------------------------------------------------------------------------------ filters
+
+@dataclass(frozen=True)
+class RegistrationFilter:
+    period: str | None = None          # Period code; wins over date_from/date_to
+    date_from: date | None = None      # received on or after (day)
+    date_to: date | None = None        # received on or before (day)
+    channel: str | None = None
+    category: str | None = None
+    issue_type: str | None = None
+    disposition: str | None = None
+    employer_id: int | None = None
+    person_id: int | None = None
+    flags: tuple[str, ...] = ()        # ListFlag codes: group_visit, leader_reception
+    text: str = ""                     # content search
+    sort: str = "received"             # a key of REGISTRATION_SORTS
+    descending: bool = True
+
+    LIST = "registrations"
+
+    def days(self, today: date) -> tuple[date | None, date | None]:
+        if self.period:
+            return resolve_period(self.period, today)
+        return self.date_from, self.date_to
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    period: str | None = None          # on the acceptance date
+    date_from: date | None = None
+    date_to: date | None = None
+    channel: str | None = None
+    category: str | None = None
+    issue_type: str | None = None
+    status: str | None = None          # a CaseStatus code, or OPEN (未办结)
+    deadline: str | None = None        # DeadlineState code (open cases only)
+    handler_id: int | None = None
+    employer_id: int | None = None
+    person_id: int | None = None
+    flags: tuple[str, ...] = ()        # ListFlag codes
+    text: str = ""
+    sort: str = "case_no"              # a key of CASE_SORTS
+    descending: bool = True
+
+    LIST = "cases"
+
+    def days(self, today: date) -> tuple[date | None, date | None]:
+        if self.period:
+            return resolve_period(self.period, today)
+        return self.date_from, self.date_to
+
+
+ListFilter = RegistrationFilter | CaseFilter
+
+
+def filter_to_dict(f: ListFilter) -> dict[str, Any]:
+    """JSON-ready: dates as ISO text, the relative period as its code (not resolved)."""
+    out: dict[str, Any] = {}
+    for fld in fields(f):
+        v = getattr(f, fld.name)
+        if isinstance(v, date):
+            v = v.isoformat()
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[fld.name] = v
+    return out
+
+
+def filter_from_dict(cls: type, data: dict[str, Any]) -> ListFilter:
+    """The inverse of ``filter_to_dict``; unknown keys (from an older version) are ignored."""
+    names = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for k, v in data.items():
+        if k not in names:
+            continue
+        if k in ("date_from", "date_to") and v:
+            v = date.fromisoformat(v)
+        elif k == "flags":
+            v = tuple(v or ())
+        kwargs[k] = v
+    return cls(**kwargs)
+
+
+# ------------------------------------------------------------------------------------ rows
+
+@dataclass(frozen=True)
+class RegistrationRow:
+    id: int
+    reg_no: str
+    received_at: datetime
+    channel: str
+    channel_label: str
+    category: str
+    category_label: str
+    issues_label: str
+    disposition: str
+    disposition_label: str
+    person_name: str
+    id_number: str
+    employer_name: str
+    head_count: int
+    is_group: bool
+    leader_reception: bool
+    summary: str
+    case_id: int | None
+    case_no: str
+    key: tuple
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    case_no: str
+    registration_id: int
+    reg_no: str
+    received_at: datetime
+    accepted_on: date
+    channel_label: str
+    category_label: str
+    issues_label: str
+    person_name: str
+    id_number: str
+    employer_name: str
+    handler_name: str
+    status: str
+    status_label: str
+    due_date: date | None
+    deadline: DeadlineState
+    extension_pending: bool
+    supervised: bool
+    focus: bool
+    extended: bool
+    suspended: bool
+    recovered_fen: int
+    workers_benefited: int
+    summary: str
+    key: tuple
+
+    @property
+    def deadline_label(self) -> str:
+        return self.deadline.label
+
+    @property
+    def recovered_text(self) -> str:
+        return format_yuan(self.recovered_fen) if self.recovered_fen else ""
+
+    @property
+    def flags_label(self) -> str:
+        parts = [flag.label for flag, on in ((ListFlag.SUPERVISED, self.supervised),
+                                             (ListFlag.FOCUS, self.focus)) if on]
+        return "、".join(parts)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    rows: tuple
+    more: bool          # more rows beyond this page in the direction it was read
+    complete: bool = False   # the page is the whole result (content search)
+
+
+# ------------------------------------------------------------------------------------ clock
+
+@dataclass(frozen=True)
+class _Clock:
+    today: date
+    cal: WorkCalendar
+    rules: DeadlineRules
+    soon_end: date      # first due date that is 正常 (more than warn_workdays working days left)
+
+
+def _clock(db: Database, today: date) -> _Clock:
+    from . import calendar, settings
+    rules = DeadlineRules.from_settings(settings.load(db))
+    cal = calendar.load(db, today.year - 1, today.year + 1)
+    return _Clock(today, cal, rules, cal.add_workdays(today, rules.warn_workdays + 1))
+
+
+def soon_end(db: Database, today: date) -> date:
+    """Cases due on or after this day are 正常 on ``today`` (exclusive end of 即将到期)."""
+    return _clock(db, today).soon_end
+
+
+# ------------------------------------------------------------------------------------ sorting + keyset
+
+@dataclass(frozen=True)
+class SortSpec:
+    columns: tuple          # ORDER BY columns before the id
+    nullable: tuple[bool, ...]
+
+
+REGISTRATION_SORTS: dict[str, SortSpec] = {     # each matches an index of registrations
+    "received": SortSpec((Registration.received_at,), (False,)),
+    "reg_no": SortSpec((Registration.reg_no,), (False,)),
+    "channel": SortSpec((Registration.channel, Registration.received_at), (False, False)),
+    "category": SortSpec((Registration.category, Registration.received_at), (False, False)),
+    "disposition": SortSpec((Registration.disposition, Registration.received_at), (False, False)),
+}
+CASE_SORTS: dict[str, SortSpec] = {             # each matches an index of cases
+    "case_no": SortSpec((), ()),                 # case numbers follow the id
+    "accepted": SortSpec((Case.accepted_on,), (False,)),
+    "due": SortSpec((Case.due_date,), (True,)),
+    "status": SortSpec((Case.status, Case.due_date), (False, True)),
+}
+
+
+def _cmp(col, value, nullable: bool, greater: bool):
+    """``col`` strictly after ``value`` in an order where NULL is the smallest value."""
+    if greater:
+        if value is None:
+            return col.is_not(None) if nullable else false()
+        return col > value
+    if value is None:
+        return false()
+    return or_(col < value, col.is_(None)) if nullable else col < value
+
+
+def _eq(col, value):
+    return col.is_(None) if value is None else col == value
+
+
+def _keyset(spec: SortSpec, id_col, key: tuple, greater: bool):
+    """Rows strictly after ``key`` when reading in the direction ``greater`` (ascending)."""
+    cols = list(spec.columns) + [id_col]
+    nulls = list(spec.nullable) + [False]
+    ors = []
+    for i, col in enumerate(cols):
+        eqs = [_eq(cols[j], key[j]) for j in range(i)]
+        ors.append(and_(*eqs, _cmp(col, key[i], nulls[i], greater)))
+    cond = or_(*ors)
+    # A redundant bound on the leading column lets the database seek into the index instead of
+    # scanning it from the start (the OR alone is not sargable).
+    lead, v0 = cols[0], key[0]
+    if v0 is not None and not nulls[0]:
+        cond = and_(lead >= v0 if greater else lead <= v0, cond)
+    elif v0 is not None and greater:
+        cond = and_(lead >= v0, cond)
+    return cond
+
+
+def _order(spec: SortSpec, id_col, ascending: bool) -> list:
+    out = []
+    for col, nullable in zip(spec.columns, spec.nullable):
+        o = col.asc() if ascending else col.desc()
+        if nullable:
+            o = o.nulls_first() if ascending else o.nulls_last()
+        out.append(o)
+    out.append(id_col.asc() if ascending else id_col.desc())
+    return out
+
+
+def _paged(stmt: Select, spec: SortSpec, id_col, descending: bool, *, after: tuple | None,
+           before: tuple | None, tail: bool, limit: int) -> tuple[Select, bool]:
+    """Adds keyset condition, ORDER BY and LIMIT; returns the statement and whether the rows come
+    back reversed (to be flipped into display order)."""
+    backwards = before is not None or (tail and after is None)
+    ascending = descending == backwards     # display order, flipped when reading backwards
+    key = before if before is not None else after
+    if key is not None:
+        stmt = stmt.where(_keyset(spec, id_col, key, greater=ascending))
+    return stmt.order_by(*_order(spec, id_col, ascending)).limit(limit + 1), backwards
+
+
+def _sort_spec(sorts: dict[str, SortSpec], name: str) -> SortSpec:
+    try:
+        return sorts[name]
+    except KeyError:
+        raise ValidationError([("排序", f"不能按「{name}」排序")]) from None
+
+
+# ------------------------------------------------------------------------------------ conditions
+
+def _day_bounds(col_is_datetime: bool, lo: date | None, hi: date | None, col) -> list:
+    conds = []
+    if lo is not None:
+        conds.append(col >= (datetime.combine(lo, time.min) if col_is_datetime else lo))
+    if hi is not None:
+        nxt = hi + timedelta(days=1)
+        conds.append(col < (datetime.combine(nxt, time.min) if col_is_datetime else nxt))
+    return conds
+
+
+def _issue_cond(issue_type: str):
+    return exists(select(RegistrationIssue.registration_id).where(
+        RegistrationIssue.registration_id == Registration.id,
+        RegistrationIssue.issue_type == issue_type))
+
+
+def _registration_conds(f: RegistrationFilter | CaseFilter, today: date, *, on_registration: bool) -> list:
+    conds: list = []
+    lo, hi = f.days(today)
+    if on_registration:
+        conds += _day_bounds(True, lo, hi, Registration.received_at)
+    if f.channel:
+        conds.append(Registration.channel == f.channel)
+    if f.category:
+        conds.append((Registration.category if on_registration else Case.category) == f.category)
+    if f.issue_type:
+        conds.append(_issue_cond(f.issue_type))
+    if f.employer_id is not None:
+        conds.append(Registration.employer_id == f.employer_id)
+    if f.person_id is not None:
+        conds.append(Registration.person_id == f.person_id)
+    if ListFlag.GROUP_VISIT.value in f.flags:
+        conds.append(Registration.is_group.is_(True))
+    if ListFlag.LEADER_RECEPTION.value in f.flags:
+        conds.append(Registration.leader_reception.is_(True))
+    return conds
+
+
+def registration_conditions(f: RegistrationFilter, today: date) -> list:
+    conds = _registration_conds(f, today, on_registration=True)
+    if f.disposition:
+        conds.append(Registration.disposition == f.disposition)
+    return conds
+
+
+def case_conditions(f: CaseFilter, today: date, clock: _Clock | None = None,
+                    db: Database | None = None) -> list:
+    conds = _registration_conds(f, today, on_registration=False)
+    lo, hi = f.days(today)
+    conds += _day_bounds(False, lo, hi, Case.accepted_on)
+    if f.status == OPEN:
+        conds.append(Case.status.in_(_OPEN_VALUES))
+    elif f.status:
+        conds.append(Case.status == f.status)
+    if f.handler_id is not None:
+        conds.append(Case.handler_id == f.handler_id)
+    if ListFlag.SUPERVISED.value in f.flags:
+        conds.append(Case.supervised.is_(True))
+    if ListFlag.FOCUS.value in f.flags:
+        conds.append(Case.focus.is_(True))
+    if ListFlag.EXTENSION_REQUESTED.value in f.flags:
+        conds.append(Case.extension_status == ExtensionStatus.REQUESTED.value)
+    if f.deadline:
+        state = DeadlineState(f.deadline)
+        conds.append(Case.status.in_(_OPEN_VALUES))
+        if state is DeadlineState.SUSPENDED:
+            conds.append(Case.due_date.is_(None))
+        elif state is DeadlineState.OVERDUE:
+            conds.append(Case.due_date < today)
+        else:
+            end = clock.soon_end if clock else soon_end(db, today)
+            if state is DeadlineState.DUE_SOON:
+                conds += [Case.due_date >= today, Case.due_date < end]
+            else:
+                conds.append(Case.due_date >= end)
+    return conds
+
+
+# ------------------------------------------------------------------------------------ queries
+
+_REG_COLUMNS = (Registration.id, Registration.reg_no, Registration.received_at, Registration.channel,
+                Registration.category, Registration.disposition, Person.name, Person.id_number,
+                Employer.name, Registration.head_count, Registration.is_group,
+                Registration.leader_reception, Registration.summary, Case.id, Case.case_no)
+
+
+def _registration_select(conds: list) -> Select:
+    return (select(*_REG_COLUMNS)
+            .select_from(Registration)
+            .outerjoin(Person, Person.id == Registration.person_id)
+            .outerjoin(Employer, Employer.id == Registration.employer_id)
+            .outerjoin(Case, Case.registration_id == Registration.id)
+            .where(*conds))
+
+
+def _issues(s: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    out: dict[int, list[str]] = {}
+    for rid, code in s.execute(select(RegistrationIssue.registration_id, RegistrationIssue.issue_type)
+                               .where(RegistrationIssue.registration_id.in_(ids))
+                               .order_by(RegistrationIssue.registration_id)):
+        out.setdefault(rid, []).append(IssueType.label_of(code))
+    return {k: "、".join(v) for k, v in out.items()}
+
+
+def _reg_key(spec: SortSpec, r) -> tuple:
+    values = {"received_at": r.received_at, "reg_no": r.reg_no, "channel": r.channel,
+              "category": r.category, "disposition": r.disposition}
+    return tuple(values[c.key] for c in spec.columns) + (r.id,)
+
+
+def _reg_rows(s: Session, raw: list, spec: SortSpec) -> tuple[RegistrationRow, ...]:
+    issues = _issues(s, [r[0] for r in raw])
+    out = []
+    for (rid, reg_no, received, channel, category, disp, pname, idn, ename, heads, group, leader,
+         summary, case_id, case_no) in raw:
+        row = RegistrationRow(
+            id=rid, reg_no=reg_no, received_at=received, channel=channel,
+            channel_label=Channel.label_of(channel), category=category,
+            category_label=Category.label_of(category),
+            issues_label=issues.get(rid, ""), disposition=disp,
+            disposition_label=Disposition.label_of(disp), person_name=pname or "",
+            id_number=idn or "", employer_name=ename or "", head_count=heads, is_group=bool(group),
+            leader_reception=bool(leader), summary=summary, case_id=case_id, case_no=case_no or "",
+            key=())
+        out.append(replace(row, key=_reg_key(spec, row)))
+    return tuple(out)
+
+
+def _text_limited(stmt: Select, s: Session, f, order_cols) -> Select | None:
+    cond = search.match_condition(s, f.text)
+    if cond is None:
+        return None
+    return stmt.where(cond).order_by(*order_cols).limit(search.SEARCH_LIMIT)
+
+
+def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | None = None,
+                      before: tuple | None = None, tail: bool = False, limit: int = PAGE_SIZE,
+                      today: date | None = None) -> ListPage:
+    """One page of the registration list (see the module docstring)."""
+    today = today or date.today()
+    spec = _sort_spec(REGISTRATION_SORTS, f.sort)
+    with db.read() as s:
+        stmt = _registration_select(registration_conditions(f, today))
+        if search.normalize(f.text):
+            if after is not None or before is not None:
+                return ListPage((), False, True)
+            stmt = _text_limited(stmt, s, f, (Registration.received_at.desc(), Registration.id.desc()))
+            return ListPage(_reg_rows(s, s.execute(stmt).all(), spec), False, True)
+        stmt, backwards = _paged(stmt, spec, Registration.id, f.descending, after=after,
+                                 before=before, tail=tail, limit=limit)
+        raw = s.execute(stmt).all()
+        more = len(raw) > limit
+        raw = raw[:limit]
+        if backwards:
+            raw.reverse()
+        return ListPage(_reg_rows(s, raw, spec), more)
+
+
+def count_registrations(db: Database, f: RegistrationFilter, today: date | None = None) -> int:
+    """How many registrations the filter shows (run in the background on big databases)."""
+    today = today or date.today()
+    with db.read() as s:
+        conds = registration_conditions(f, today)
+        if search.normalize(f.text):
+            inner = (select(Registration.id).where(*conds, search.match_condition(s, f.text))
+                     .limit(search.SEARCH_LIMIT).subquery())
+            return s.execute(select(func.count()).select_from(inner)).scalar_one()
+        return s.execute(select(func.count(Registration.id)).where(*conds)).scalar_one()
+
+
+_Handler = aliased(User)
+_CASE_COLUMNS = (Case.id, Case.case_no, Case.registration_id, Registration.reg_no,
+                 Registration.received_at, Case.accepted_on, Registration.channel, Case.category,
+                 Person.name, Person.id_number, Employer.name, _Handler.display_name,
+                 Case.assignee_name, Case.status, Case.due_date, Case.concluded_on,
+                 Case.extension_status, Case.supervised, Case.focus, Case.extended, Case.suspended,
+                 Case.recovered_fen, Case.workers_benefited, Registration.summary)
+
+
+def _case_select(conds: list) -> Select:
+    return (select(*_CASE_COLUMNS)
+            .select_from(Case)
+            .join(Registration, Registration.id == Case.registration_id)
+            .outerjoin(Person, Person.id == Registration.person_id)
+            .outerjoin(Employer, Employer.id == Registration.employer_id)
+            .outerjoin(_Handler, _Handler.id == Case.handler_id)
+            .where(*conds))
+
+
+def case_deadline(clock: _Clock, status: str, due: date | None, concluded: date | None) -> DeadlineState:
+    """The state shown for a case row (open: on today; concluded: on the day it concluded)."""
+    if status in _OPEN_VALUES:
+        return case_clock.state(clock.cal, due, clock.today, clock.rules)
+    if due is None:
+        return DeadlineState.NORMAL
+    return case_clock.state(clock.cal, due, clock.today, clock.rules, concluded=concluded or clock.today)
+
+
+def _case_rows(s: Session, raw: list, spec: SortSpec, clock: _Clock) -> tuple[CaseRow, ...]:
+    issues = _issues(s, [r[2] for r in raw])
+    out = []
+    for (cid, case_no, reg_id, reg_no, received, accepted, channel, category, pname, idn, ename,
+         handler, assignee, status, due, concluded, ext, supervised, focus, extended, suspended,
+         recovered, workers, summary) in raw:
+        values = {"accepted_on": accepted, "due_date": due, "status": status}
+        out.append(CaseRow(
+            id=cid, case_no=case_no, registration_id=reg_id, reg_no=reg_no, received_at=received,
+            accepted_on=accepted, channel_label=Channel.label_of(channel),
+            category_label=Category.label_of(category), issues_label=issues.get(reg_id, ""),
+            person_name=pname or "", id_number=idn or "", employer_name=ename or "",
+            handler_name=handler or assignee or "", status=status,
+            status_label=CaseStatus.label_of(status), due_date=due,
+            deadline=case_deadline(clock, status, due, concluded),
+            extension_pending=ext == ExtensionStatus.REQUESTED.value, supervised=bool(supervised),
+            focus=bool(focus), extended=bool(extended), suspended=bool(suspended),
+            recovered_fen=recovered or 0, workers_benefited=workers or 0, summary=summary,
+            key=tuple(values[c.key] for c in spec.columns) + (cid,)))
+    return tuple(out)
+
+
+def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before: tuple | None = None,
+              tail: bool = False, limit: int = PAGE_SIZE, today: date | None = None) -> ListPage:
+    """One page of the case list (see the module docstring)."""
+    today = today or date.today()
+    spec = _sort_spec(CASE_SORTS, f.sort)
+    clock = _clock(db, today)
+    with db.read() as s:
+        stmt = _case_select(case_conditions(f, today, clock))
+        if search.normalize(f.text):
+            if after is not None or before is not None:
+                return ListPage((), False, True)
+            stmt = _text_limited(stmt, s, f, (Registration.received_at.desc(), Registration.id.desc()))
+            return ListPage(_case_rows(s, s.execute(stmt).all(), spec, clock), False, True)
+        stmt, backwards = _paged(stmt, spec, Case.id, f.descending, after=after, before=before,
+                                 tail=tail, limit=limit)
+        raw = s.execute(stmt).all()
+        more = len(raw) > limit
+        raw = raw[:limit]
+        if backwards:
+            raw.reverse()
+        return ListPage(_case_rows(s, raw, spec, clock), more)
+
+
+def _needs_registration(f: CaseFilter) -> bool:
+    return bool(f.channel or f.issue_type or f.employer_id is not None or f.person_id is not None
+                or ListFlag.GROUP_VISIT.value in f.flags or ListFlag.LEADER_RECEPTION.value in f.flags)
+
+
+def count_cases(db: Database, f: CaseFilter, today: date | None = None) -> int:
+    today = today or date.today()
+    with db.read() as s:
+        conds = case_conditions(f, today, db=db)
+        if search.normalize(f.text):
+            inner = (select(Case.id).join(Registration, Registration.id == Case.registration_id)
+                     .where(*conds, search.match_condition(s, f.text))
+                     .limit(search.SEARCH_LIMIT).subquery())
+            return s.execute(select(func.count()).select_from(inner)).scalar_one()
+        stmt = select(func.count(Case.id)).select_from(Case)
+        if _needs_registration(f):
+            stmt = stmt.join(Registration, Registration.id == Case.registration_id)
+        return s.execute(stmt.where(*conds)).scalar_one()
+
+
+def iter_rows(db: Database, f: ListFilter, *, today: date | None = None, page_size: int = 500,
+              progress=None):
+    """Every row the filter shows, in display order, read page by page (for export). ``progress``
+    is called with the number of rows read so far; it may raise ``Cancelled``."""
+    today = today or date.today()
+    fetch = registration_page if isinstance(f, RegistrationFilter) else case_page
+    after = None
+    done = 0
+    while True:
+        page = fetch(db, f, after=after, limit=page_size, today=today)
+        yield from page.rows
+        done += len(page.rows)
+        if progress is not None:
+            progress(done)
+        if page.complete or not page.more or not page.rows:
+            return
+        after = page.rows[-1].key
+
+
+# ------------------------------------------------------------------------------------ workbench
+
+@dataclass(frozen=True)
+class WorkbenchCounts:
+    my_open: int
+    due_soon: int
+    overdue: int
+    awaiting_approval: int | None      # None: not a manager
+    warnings: int
+    today_registrations: int
+
+
+def _sees_all(actor: Actor) -> bool:
+    return actor.role in (Role.MANAGER, Role.ADMIN, Role.CLERK)
+
+
+def workbench_filters(actor: Actor) -> dict[str, ListFilter]:
+    """What each workbench number counts, as the filter its button opens."""
+    mine = None if _sees_all(actor) else actor.user_id
+    return {
+        "my_open": CaseFilter(status=OPEN, handler_id=actor.user_id if actor.user_id is not None else -1,
+                              sort="due", descending=False),
+        "due_soon": CaseFilter(deadline=DeadlineState.DUE_SOON.value, handler_id=mine, sort="due",
+                               descending=False),
+        "overdue": CaseFilter(deadline=DeadlineState.OVERDUE.value, handler_id=mine, sort="due",
+                              descending=False),
+        "awaiting_approval": CaseFilter(flags=(ListFlag.EXTENSION_REQUESTED.value,), status=OPEN),
+        "today_registrations": RegistrationFilter(period=Period.TODAY.value),
+    }
+
+
+def workbench_counts(db: Database, actor: Actor, today: date | None = None) -> WorkbenchCounts:
+    """The numbers on the start page, each the count of ``workbench_filters(actor)[name]``."""
+    today = today or date.today()
+    fs = workbench_filters(actor)
+    with db.read() as s:
+        warnings = s.execute(select(func.count(HotspotWarning.id))
+                             .where(HotspotWarning.acknowledged_at.is_(None))).scalar_one()
+    return WorkbenchCounts(
+        my_open=count_cases(db, fs["my_open"], today),
+        due_soon=count_cases(db, fs["due_soon"], today),
+        overdue=count_cases(db, fs["overdue"], today),
+        awaiting_approval=(count_cases(db, fs["awaiting_approval"], today)
+                           if actor.role is Role.MANAGER else None),
+        warnings=warnings,
+        today_registrations=count_registrations(db, fs["today_registrations"], today),
+    )

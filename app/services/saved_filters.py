@@ -1,0 +1,87 @@
+"""Saved list filters, per user and list (信访登记 / 案件办理).
+
+A filter is stored as JSON by ``lists.filter_to_dict``: a relative period stays a code
+(``this_month``), so a filter saved as 本月 shows the current month whenever it is reopened.
+Saving under an existing name replaces that filter. Writes require ``Perm.VIEW_CASES`` (whoever may
+see the lists may keep their own filters) and are audited in the same transaction.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.db import Database
+from app.db.models import SavedFilter
+from app.domain.actor import Actor
+from app.domain.errors import Collector, NotFound
+from app.domain.permissions import Perm
+from app.domain.validation import check_text, checked
+
+from . import audit
+from .accounts import require
+from .lists import CaseFilter, ListFilter, RegistrationFilter, filter_from_dict, filter_to_dict
+
+NAME_FIELD = "筛选名称"
+NAME_MAX = 40
+_CLASSES: dict[str, type] = {RegistrationFilter.LIST: RegistrationFilter, CaseFilter.LIST: CaseFilter}
+
+
+@dataclass(frozen=True)
+class SavedFilterRecord:
+    id: int
+    name: str
+    list_name: str
+    filter: ListFilter
+
+
+def _record(row: SavedFilter) -> SavedFilterRecord:
+    return SavedFilterRecord(row.id, row.name, row.list_name,
+                             filter_from_dict(_CLASSES[row.list_name], json.loads(row.payload)))
+
+
+def save(db: Database, actor: Actor, name: str, f: ListFilter) -> SavedFilterRecord:
+    """Keep ``f`` under ``name`` for ``actor`` (replacing a filter of the same name)."""
+    require(actor, Perm.VIEW_CASES)
+    errors = Collector()
+    clean = checked(errors, check_text, name, NAME_FIELD, NAME_MAX, True, default="")
+    errors.raise_if_any()
+    payload = json.dumps(filter_to_dict(f), ensure_ascii=False, sort_keys=True)
+    list_name = f.LIST
+    with db.write() as s:
+        row = s.execute(select(SavedFilter).where(
+            SavedFilter.user_id == (actor.user_id or 0), SavedFilter.list_name == list_name,
+            SavedFilter.name == clean)).scalar_one_or_none()
+        before = None
+        if row is None:
+            row = SavedFilter(user_id=actor.user_id or 0, list_name=list_name, name=clean,
+                              payload=payload)
+            s.add(row)
+        else:
+            before = {"payload": json.loads(row.payload)}
+            row.payload = payload
+        s.flush()
+        audit.record(s, actor, "saved_filter", row.id, "save" if before is None else "update",
+                     before, {"name": clean, "list": list_name, "payload": json.loads(payload)})
+        return _record(row)
+
+
+def list_saved(db: Database, actor: Actor, cls: type) -> list[SavedFilterRecord]:
+    """``actor``'s filters of the list that ``cls`` (RegistrationFilter / CaseFilter) filters, by name."""
+    with db.read() as s:
+        rows = s.execute(select(SavedFilter).where(
+            SavedFilter.user_id == (actor.user_id or 0), SavedFilter.list_name == cls.LIST)
+            .order_by(SavedFilter.name)).scalars().all()
+        return [_record(r) for r in rows]
+
+
+def delete(db: Database, actor: Actor, filter_id: int) -> None:
+    require(actor, Perm.VIEW_CASES)
+    with db.write() as s:
+        row = s.get(SavedFilter, filter_id)
+        if row is None or row.user_id != (actor.user_id or 0):
+            raise NotFound("该筛选条件已不存在，请刷新列表", "saved filter not found")
+        audit.record(s, actor, "saved_filter", row.id, "delete",
+                     {"name": row.name, "list": row.list_name}, None)
+        s.delete(row)
