@@ -48,7 +48,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -523,3 +523,486 @@ def handlers(db: Database) -> list[tuple[int, str]]:
                                 User.role.in_([Role.CASEWORKER.value, Role.MANAGER.value]))
                          .order_by(User.display_name, User.id)).all()
         return [(i, n) for i, n in rows]
+
+
+# ------------------------------------------------------------------------------------ writes
+
+def _begin(s: Session, case_id: int, now: datetime | None) -> tuple[Case, datetime, dict]:
+    case = _get(s, case_id)
+    at = _now(now)
+    return case, at, _snapshot(case)
+
+
+def assign(db: Database, actor: Actor, case_id: int, *,
+           kind: AssigneeKind | str = AssigneeKind.HANDLER, handler_id: int | None = None,
+           assignee_name: str = "", feedback_due: date | None = None, note: str = "",
+           now: datetime | None = None) -> CaseRecord:
+    """交办 / 改派 (Perm.ASSIGN_CASE) while the case is open.
+
+    ``kind`` handler → ``handler_id`` (an active caseworker or manager) is required; department /
+    lower_union → ``assignee_name`` is required and ``handler_id`` (the staff member who follows
+    it up) is optional. ``feedback_due`` defaults to ``FEEDBACK_WORKDAYS`` working days from today,
+    capped at the handling due date; given explicitly it may not be before today or after it.
+    """
+    require(actor, Perm.ASSIGN_CASE)
+    errors = Collector()
+    akind = _enum(errors, AssigneeKind, kind, F_ASSIGNEE_KIND)
+    name = _text(errors, assignee_name, F_ASSIGNEE, SHORT_MAX,
+                 required=akind is not None and akind is not AssigneeKind.HANDLER)
+    note_text = _text(errors, note, "交办要求", NOTE_MAX)
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        _require_open(case, "交办")
+        today = at.date()
+        if akind is AssigneeKind.HANDLER and handler_id is None:
+            errors.add(F_HANDLER, "请选择承办人")
+        if handler_id is not None:
+            u = s.get(User, handler_id)
+            if u is None or not u.active or u.role not in (Role.CASEWORKER.value, Role.MANAGER.value):
+                errors.add(F_HANDLER, "只能交办给在用的承办人或负责人账户，请重新选择")
+        cal = _calendar(s, case.accepted_on, today)
+        rules = _rules(s)
+        if feedback_due is None:
+            feedback = cal.add_workdays(today, FEEDBACK_WORKDAYS)
+            if case.due_date is not None and feedback > case.due_date:
+                feedback = max(case.due_date, today)
+        else:
+            feedback = feedback_due
+            if feedback < today:
+                errors.add(F_FEEDBACK, "不能早于今天，请重新选择日期")
+            elif case.due_date is not None and feedback > case.due_date:
+                errors.add(F_FEEDBACK, f"不能晚于办结期限 {_d(case.due_date)}，请提前")
+        errors.raise_if_any()
+        old_who = _assignee_text(s, case)
+        first = case.assignee_kind is None
+        case.assignee_kind = akind.value
+        case.handler_id = handler_id
+        case.assignee_name = "" if akind is AssigneeKind.HANDLER else name
+        case.feedback_due = feedback
+        if case.status == CaseStatus.ACCEPTED.value:
+            case.status = CaseStatus.ASSIGNED.value
+        new_who = _assignee_text(s, case)
+        kind_ev = CaseEventKind.ASSIGNED if first else CaseEventKind.REASSIGNED
+        msg = (f"交办给{akind.label}「{new_who}」" if first
+               else f"由「{old_who}」改派给{akind.label}「{new_who}」")
+        msg += f"，反馈期限 {_d(feedback)}"
+        if note_text:
+            msg += f"。{note_text}"
+        _event(s, actor, case, kind_ev, at, msg,
+               {"from": old_who if not first else None, "to": new_who, "kind": akind.value,
+                "handler_id": handler_id, "feedback_due": feedback, "note": note_text})
+        _finish(s, actor, case, "reassign" if not first else "assign", before, at)
+        s.flush()
+        return _record(s, case, cal, rules, today)
+
+
+def _assignee_text(s: Session, case: Case) -> str:
+    if case.assignee_kind is None:
+        return ""
+    if case.assignee_kind == AssigneeKind.HANDLER.value:
+        return _user_name(s, case.handler_id)
+    return case.assignee_name or ""
+
+
+def add_note(db: Database, actor: Actor, case_id: int, text: str, *,
+             now: datetime | None = None) -> CaseRecord:
+    """A progress note (Perm.HANDLE_CASE), on any case not yet archived. Indexed for content
+    search. By the handler on an assigned case: 已交办 → 办理中."""
+    require(actor, Perm.HANDLE_CASE)
+    errors = Collector()
+    body = _text(errors, text, F_NOTE, NOTE_MAX, required=True)
+    errors.raise_if_any()
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        if case.status == CaseStatus.ARCHIVED.value:
+            raise Conflict(f"案件{case.case_no}已归档，不能再添加办理记录", "case archived")
+        _start_progress(case, actor)
+        _event(s, actor, case, CaseEventKind.NOTE, at, body)
+        _index_notes(s, case, body)
+        _finish(s, actor, case, "note", before, at)
+        return _fresh(s, case, at.date())
+
+
+def add_measure(db: Database, actor: Actor, case_id: int, measure: Measure | str, text: str = "", *,
+                lawyer: str = "", mediation_result: str = "", amount: Any = None,
+                now: datetime | None = None) -> CaseRecord:
+    """A measure taken (Perm.HANDLE_CASE), on an open case. 法律援助 needs the lawyer's name,
+    调解 its result (成功/不成功 or text), 经济帮扶 an amount (> 0; int fen or yuan text) — the
+    amount is kept in the event detail (the hardship ledger comes in a later issue)."""
+    require(actor, Perm.HANDLE_CASE)
+    errors = Collector()
+    m = _enum(errors, Measure, measure, F_MEASURE)
+    body = _text(errors, text, F_MEASURE_TEXT, NOTE_MAX)
+    detail: dict[str, Any] = {"measure": m.value if m else None}
+    if m is Measure.LEGAL_AID:
+        detail["lawyer"] = _text(errors, lawyer, F_LAWYER, 40, required=True)
+    elif m is Measure.MEDIATION:
+        detail["mediation_result"] = _text(errors, mediation_result, F_MEDIATION, 200, required=True)
+    elif m is Measure.ASSISTANCE:
+        if amount is None or (isinstance(amount, str) and not amount.strip()):
+            errors.add(F_AID_AMOUNT, "请填写帮扶金额（元）")
+        else:
+            detail["amount_fen"] = _parse_fen(amount, errors, F_AID_AMOUNT, allow_zero=False)
+    errors.raise_if_any()
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        _require_open(case, "添加办理措施")
+        _start_progress(case, actor)
+        parts = [m.label]
+        if "lawyer" in detail:
+            parts.append(f"律师：{detail['lawyer']}")
+        if "mediation_result" in detail:
+            parts.append(f"调解结果：{detail['mediation_result']}")
+        if "amount_fen" in detail:
+            parts.append(f"金额：{format_yuan(detail['amount_fen'])}")
+        if body:
+            parts.append(body)
+        detail["text"] = body
+        _event(s, actor, case, CaseEventKind.MEASURE, at, "；".join(parts), detail)
+        _index_notes(s, case, body)
+        _finish(s, actor, case, "measure", before, at)
+        return _fresh(s, case, at.date())
+
+
+def _apply_result(case: Case, recovered: int | None, workers: int | None) -> dict[str, Any]:
+    detail: dict[str, Any] = {}
+    if recovered is not None:
+        detail["recovered_before"] = case.recovered_fen or 0
+        detail["recovered_after"] = recovered
+        case.recovered_fen = recovered
+    if workers is not None:
+        detail["workers_before"] = case.workers_benefited or 0
+        detail["workers_after"] = workers
+        case.workers_benefited = workers
+    return detail
+
+
+def _result_text(detail: dict) -> str:
+    parts = []
+    if "recovered_after" in detail:
+        parts.append(f"追回金额 {format_yuan(detail['recovered_before'])} → "
+                     f"{format_yuan(detail['recovered_after'])}")
+    if "workers_after" in detail:
+        parts.append(f"受益职工 {detail['workers_before']} → {detail['workers_after']} 人")
+    return "；".join(parts)
+
+
+def record_result(db: Database, actor: Actor, case_id: int, recovered: Any = None,
+                  workers: Any = None, *, now: datetime | None = None) -> CaseRecord:
+    """Set (not add) the amount recovered for the worker(s) and the number of workers benefited
+    (Perm.HANDLE_CASE), on an open case. ``recovered``: int = fen, str/Decimal = yuan text; None
+    leaves it unchanged. ``workers``: 0..100000, None leaves it unchanged."""
+    require(actor, Perm.HANDLE_CASE)
+    errors = Collector()
+    fen = _parse_fen(recovered, errors, F_RECOVERED) if recovered is not None else None
+    count = _parse_workers(workers, errors) if workers is not None else None
+    if recovered is None and workers is None:
+        errors.add(F_RECOVERED, "请填写追回金额或受益职工人数")
+    errors.raise_if_any()
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        _require_open(case, "登记追回金额")
+        _start_progress(case, actor)
+        detail = _apply_result(case, fen, count)
+        _event(s, actor, case, CaseEventKind.RESULT, at, _result_text(detail), detail)
+        _finish(s, actor, case, "result", before, at)
+        return _fresh(s, case, at.date())
+
+
+def request_extension(db: Database, actor: Actor, case_id: int, reason: str, *,
+                      now: datetime | None = None) -> CaseRecord:
+    """Ask for the one extension a case may have (Perm.HANDLE_CASE), with a reason."""
+    require(actor, Perm.HANDLE_CASE)
+    errors = Collector()
+    why = _text(errors, reason, F_EXT_REASON, NOTE_MAX, required=True)
+    errors.raise_if_any()
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        _require_open(case, "申请延期")
+        if case.extended or case.extension_status == ExtensionStatus.APPROVED.value:
+            raise Conflict("本案已延期一次，不能再次延期", "already extended once")
+        if case.extension_status == ExtensionStatus.REQUESTED.value:
+            raise Conflict("本案已有待审批的延期申请，不能重复申请；请等待负责人审批",
+                           "extension request pending")
+        case.extension_status = ExtensionStatus.REQUESTED.value
+        case.extension_reason = why
+        case.extension_requested_by = actor.user_id
+        case.extension_decided_by = None
+        _event(s, actor, case, CaseEventKind.EXTENSION_REQUESTED, at, f"申请延期：{why}",
+               {"reason": why, "due_date": case.due_date})
+        _finish(s, actor, case, "request_extension", before, at)
+        return _fresh(s, case, at.date())
+
+
+def decide_extension(db: Database, actor: Actor, case_id: int, approve: bool, note: str = "", *,
+                     now: datetime | None = None) -> CaseRecord:
+    """Approve or reject the pending extension request (Perm.APPROVE_EXTENSION: managers).
+    Approval recomputes the due date with the extended working-day period, never beyond the
+    statutory cap (60 + 30 calendar days from acceptance, suspensions not counted)."""
+    require(actor, Perm.APPROVE_EXTENSION)
+    errors = Collector()
+    remark = _text(errors, note, F_DECISION_NOTE, NOTE_MAX)
+    errors.raise_if_any()
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        if case.extension_status != ExtensionStatus.REQUESTED.value:
+            if case.extended:
+                raise Conflict("本案已延期一次，不能再次延期", "already extended once")
+            raise Conflict(f"案件{case.case_no}没有待审批的延期申请", "no pending request")
+        _require_open(case, "审批延期")
+        today = at.date()
+        cal = _calendar(s, case.accepted_on, today)
+        rules = _rules(s)
+        case.extension_decided_by = actor.user_id
+        old_due = case.due_date
+        if approve:
+            case.extension_status = ExtensionStatus.APPROVED.value
+            case.extended = True
+            _recompute_due(s, case, cal, rules)
+            cap = case_clock.extension_cap(cal, case.accepted_on, rules, _suspensions(s, case.id))
+            if case.due_date is not None and case.due_date > cap:   # handling_due caps already
+                case.due_date = cap
+            msg = f"批准延期，办结期限 {_d(old_due) or '（中止中）'} → {_d(case.due_date) or '（中止中）'}"
+            kind = CaseEventKind.EXTENSION_APPROVED
+        else:
+            case.extension_status = ExtensionStatus.REJECTED.value
+            msg = "不批准延期"
+            kind = CaseEventKind.EXTENSION_REJECTED
+        if remark:
+            msg += f"。{remark}"
+        _event(s, actor, case, kind, at, msg,
+               {"approved": bool(approve), "due_before": old_due, "due_after": case.due_date,
+                "note": remark})
+        _finish(s, actor, case, "approve_extension" if approve else "reject_extension", before, at)
+        s.flush()
+        return _record(s, case, cal, rules, today)
+
+
+def suspend(db: Database, actor: Actor, case_id: int, reason: SuspendReason | str, note: str = "",
+            day: date | None = None, *, now: datetime | None = None) -> CaseRecord:
+    """中止 (Perm.HANDLE_CASE): the clock stops from ``day`` (default today); due date None until
+    resumed. 其他 needs a note."""
+    require(actor, Perm.HANDLE_CASE)
+    errors = Collector()
+    why = _enum(errors, SuspendReason, reason, F_SUSPEND_REASON)
+    text_ = _text(errors, note, F_SUSPEND_NOTE, NOTE_MAX, required=why is SuspendReason.OTHER)
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        _require_open(case, "中止")
+        if case.suspended:
+            raise Conflict(f"案件{case.case_no}已处于中止状态", "already suspended")
+        start = day or at.date()
+        last = s.execute(select(func.max(CaseSuspension.resumed)).where(CaseSuspension.case_id == case.id)).scalar()
+        if start < case.accepted_on:
+            errors.add(F_SUSPEND_DAY, f"不能早于受理日期 {_d(case.accepted_on)}")
+        elif last is not None and start < last:
+            errors.add(F_SUSPEND_DAY, f"不能早于上次恢复办理的日期 {_d(last)}")
+        if start > at.date():
+            errors.add(F_SUSPEND_DAY, "不能晚于今天")
+        errors.raise_if_any()
+        s.add(CaseSuspension(case_id=case.id, start=start, resumed=None, reason=why.value, note=text_))
+        old_due = case.due_date
+        case.suspended = True
+        case.due_date = None
+        msg = f"因{why.label}中止办理，自 {_d(start)} 起停止计时"
+        if text_:
+            msg += f"。{text_}"
+        _event(s, actor, case, CaseEventKind.SUSPENDED, at, msg,
+               {"reason": why.value, "start": start, "note": text_, "due_before": old_due})
+        _finish(s, actor, case, "suspend", before, at)
+        return _fresh(s, case, at.date())
+
+
+def resume(db: Database, actor: Actor, case_id: int, day: date | None = None, note: str = "", *,
+           now: datetime | None = None) -> CaseRecord:
+    """恢复办理 (Perm.HANDLE_CASE): ``day`` (default today) is the first day counted again; the due
+    date is recomputed from every suspension period."""
+    require(actor, Perm.HANDLE_CASE)
+    errors = Collector()
+    text_ = _text(errors, note, "恢复说明", NOTE_MAX)
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        if not case.suspended:
+            raise Conflict(f"案件{case.case_no}未中止，无需恢复办理", "not suspended")
+        row = s.execute(select(CaseSuspension).where(CaseSuspension.case_id == case.id,
+                                                     CaseSuspension.resumed.is_(None))
+                        .order_by(CaseSuspension.id.desc())).scalars().first()
+        back = day or at.date()
+        if row is not None and back < row.start:
+            errors.add(F_RESUME_DAY, f"不能早于中止日期 {_d(row.start)}")
+        if back > at.date():
+            errors.add(F_RESUME_DAY, "不能晚于今天")
+        errors.raise_if_any()
+        if row is not None:
+            row.resumed = back
+        case.suspended = False
+        s.flush()
+        today = at.date()
+        cal = _calendar(s, case.accepted_on, today)
+        rules = _rules(s)
+        _recompute_due(s, case, cal, rules)
+        msg = f"恢复办理，自 {_d(back)} 起重新计时，办结期限 {_d(case.due_date)}"
+        if text_:
+            msg += f"。{text_}"
+        _event(s, actor, case, CaseEventKind.RESUMED, at, msg,
+               {"resumed": back, "start": row.start if row else None, "due_after": case.due_date,
+                "note": text_})
+        _finish(s, actor, case, "resume", before, at)
+        s.flush()
+        return _record(s, case, cal, rules, today)
+
+
+def set_flags(db: Database, actor: Actor, case_id: int, *, supervised: bool | None = None,
+              focus: bool | None = None, leader_in_charge: str | None = None,
+              now: datetime | None = None) -> CaseRecord:
+    """督办 / 重点关注 / 包案领导 (Perm.FLAG_CASE: managers); None leaves a flag unchanged."""
+    require(actor, Perm.FLAG_CASE)
+    errors = Collector()
+    leader = (_text(errors, leader_in_charge, F_LEADER, 40)
+              if leader_in_charge is not None else None)
+    errors.raise_if_any()
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        if case.status == CaseStatus.ARCHIVED.value:
+            raise Conflict(f"案件{case.case_no}已归档，不能修改督办和关注", "case archived")
+        if supervised is not None:
+            case.supervised = bool(supervised)
+        if focus is not None:
+            case.focus = bool(focus)
+        if leader is not None:
+            case.leader_in_charge = leader
+        b, a = _diff(before, _snapshot(case))
+        if not a:
+            return _fresh(s, case, at.date())
+        parts = []
+        if "supervised" in a:
+            parts.append("设为督办" if case.supervised else "取消督办")
+        if "focus" in a:
+            parts.append("设为重点关注" if case.focus else "取消重点关注")
+        if "leader_in_charge" in a:
+            parts.append(f"包案领导：{case.leader_in_charge}" if case.leader_in_charge
+                         else "取消包案领导")
+        _event(s, actor, case, CaseEventKind.FLAGS, at, "；".join(parts),
+               {"before": b, "after": a})
+        _finish(s, actor, case, "flags", before, at)
+        return _fresh(s, case, at.date())
+
+
+def conclude(db: Database, actor: Actor, case_id: int, outcome: Outcome | str | None,
+             outcome_text: str, *, recovered: Any = None, workers: Any = None,
+             now: datetime | None = None) -> CaseRecord:
+    """办结 (Perm.HANDLE_CASE) with an outcome and its text; optionally the final recovered amount
+    and workers benefited. Refused for an unassigned, suspended or already concluded case.
+    ``on_time`` = concluded on or before the due date."""
+    require(actor, Perm.HANDLE_CASE)
+    errors = Collector()
+    out = _enum(errors, Outcome, outcome, F_OUTCOME)
+    body = _text(errors, outcome_text, F_OUTCOME_TEXT, NOTE_MAX, required=True)
+    fen = _parse_fen(recovered, errors, F_RECOVERED) if recovered is not None else None
+    count = _parse_workers(workers, errors) if workers is not None else None
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        if case.status == CaseStatus.ACCEPTED.value:
+            raise Conflict("案件尚未交办，不能办结", "case not assigned")
+        _require_open(case, "办结")
+        if case.suspended:
+            raise Conflict("案件处于中止状态，不能办结；请先恢复办理", "case suspended")
+        errors.raise_if_any()
+        today = at.date()
+        detail = _apply_result(case, fen, count)
+        case.status = CaseStatus.CONCLUDED.value
+        case.concluded_on = today
+        case.on_time = case.due_date is not None and today <= case.due_date
+        case.outcome = out.value
+        case.outcome_text = body
+        msg = f"办结，处理意见：{out.label}。{body}"
+        extra = _result_text(detail)
+        if extra:
+            msg += f"（{extra}）"
+        _event(s, actor, case, CaseEventKind.CONCLUDED, at, msg,
+               {"outcome": out.value, "text": body, "on_time": case.on_time,
+                "due_date": case.due_date, **detail})
+        _index_notes(s, case, body)
+        _finish(s, actor, case, "conclude", before, at)
+        return _fresh(s, case, today)
+
+
+def follow_up(db: Database, actor: Actor, case_id: int, result: FollowUp | str | None,
+              note: str = "", *, now: datetime | None = None) -> CaseRecord:
+    """回访 (Perm.FOLLOW_UP) of a concluded case (again allowed after an earlier follow-up, e.g.
+    未能回访 then reached). 不满意 and 未能回访 need a note."""
+    require(actor, Perm.FOLLOW_UP)
+    errors = Collector()
+    res = _enum(errors, FollowUp, result, F_FOLLOWUP)
+    body = _text(errors, note, F_FOLLOWUP_NOTE, NOTE_MAX,
+                 required=res in (FollowUp.DISSATISFIED, FollowUp.UNREACHABLE))
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        status = CaseStatus(case.status)
+        if status in OPEN_STATUSES:
+            raise Conflict("案件尚未办结，不能回访", "case not concluded")
+        if status is CaseStatus.ARCHIVED:
+            raise Conflict(f"案件{case.case_no}已归档，不能回访", "case archived")
+        errors.raise_if_any()
+        case.status = CaseStatus.FOLLOWED_UP.value
+        case.followup_result = res.value
+        case.followup_on = at.date()
+        case.followup_note = body
+        msg = f"回访：{res.label}"
+        if body:
+            msg += f"。{body}"
+        _event(s, actor, case, CaseEventKind.FOLLOWED_UP, at, msg,
+               {"result": res.value, "note": body})
+        _finish(s, actor, case, "follow_up", before, at)
+        return _fresh(s, case, at.date())
+
+
+def reopen(db: Database, actor: Actor, case_id: int, reason: str, *,
+           now: datetime | None = None) -> CaseRecord:
+    """重新办理 (Perm.REOPEN_ARCHIVE) of a concluded, followed-up or archived case, with a reason.
+    Back to 办理中; conclusion, follow-up and archive fields cleared; the original due date kept."""
+    require(actor, Perm.REOPEN_ARCHIVE)
+    errors = Collector()
+    why = _text(errors, reason, F_REOPEN_REASON, NOTE_MAX, required=True)
+    errors.raise_if_any()
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        if CaseStatus(case.status) in OPEN_STATUSES:
+            raise Conflict(f"案件{case.case_no}正在办理中，无需重新办理", "case is open")
+        old = {"status": case.status, "outcome": case.outcome, "concluded_on": case.concluded_on,
+               "followup_result": case.followup_result, "archived_on": case.archived_on}
+        case.status = CaseStatus.IN_PROGRESS.value
+        case.reopened_count = (case.reopened_count or 0) + 1
+        case.concluded_on = None
+        case.on_time = None
+        case.outcome = None
+        case.outcome_text = ""
+        case.followup_result = None
+        case.followup_on = None
+        case.followup_note = ""
+        case.archived_on = None
+        _event(s, actor, case, CaseEventKind.REOPENED, at,
+               f"重新办理（第 {case.reopened_count} 次）：{why}。办结期限仍为 {_d(case.due_date)}",
+               {"reason": why, "previous": old, "due_date_kept": case.due_date})
+        _finish(s, actor, case, "reopen", before, at)
+        return _fresh(s, case, at.date())
+
+
+def archive(db: Database, actor: Actor, case_id: int, *, now: datetime | None = None) -> CaseRecord:
+    """归档 (Perm.REOPEN_ARCHIVE) of a followed-up case (未能回访 counts as a follow-up)."""
+    require(actor, Perm.REOPEN_ARCHIVE)
+    with db.write() as s:
+        case, at, before = _begin(s, case_id, now)
+        status = CaseStatus(case.status)
+        if status is CaseStatus.ARCHIVED:
+            raise Conflict(f"案件{case.case_no}已归档", "already archived")
+        if status in OPEN_STATUSES:
+            raise Conflict("案件尚未办结，不能归档", "case not concluded")
+        if status is not CaseStatus.FOLLOWED_UP:
+            raise Conflict("案件尚未回访，不能归档；联系不上当事人时请登记回访结果「未能回访」",
+                           "case not followed up")
+        case.status = CaseStatus.ARCHIVED.value
+        case.archived_on = at.date()
+        _event(s, actor, case, CaseEventKind.ARCHIVED, at, "归档", {})
+        _finish(s, actor, case, "archive", before, at)
+        return _fresh(s, case, at.date())
