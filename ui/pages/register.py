@@ -210,6 +210,14 @@ class LookupField(QWidget):
         return super().eventFilter(obj, event)
 
 
+class DateTimeField(QDateTimeEdit):
+    """Tab leaves the field (a plain QDateTimeEdit moves between its sections first); the sections
+    are reached with ←/→."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802
+        return QWidget.focusNextPrevChild(self, next_)
+
+
 def _text_edit(height: int = 70) -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setTabChangesFocus(True)
@@ -279,7 +287,7 @@ class RegisterPage(Page):
 
         # ---- fields, in the order of the paper form
         self.channel_combo = _combo(Channel.choices())
-        self.received_edit = QDateTimeEdit(QDateTime.currentDateTime())
+        self.received_edit = DateTimeField(QDateTime.currentDateTime())
         self.received_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.received_edit.setCalendarPopup(True)
         self.person_field = LookupField(self._search_people,
@@ -553,6 +561,7 @@ class RegisterPage(Page):
                  self.transfer_reason_edit, self.repeat_case_edit, self.earlier_docs_edit,
                  self.leader_check, self.leader_edit, self.outreach_combo, self.solved_check,
                  self.save_button]
+        self._tab_order = order
         for a, b in zip(order, order[1:]):
             QWidget.setTabOrder(a, b)
 
@@ -1034,14 +1043,12 @@ class RegisterPage(Page):
             return
         self.error_label.setText("\n".join(f"{f}：{m}" if f else m for f, m in exc.errors))
         self.error_label.show()
-        first = None
-        for field in exc.fields:
-            w = self.fields.get(field)
-            if w is None:
-                continue
-            if isinstance(w, (QLineEdit, QPlainTextEdit, QComboBox)):
+        bad = [w for w in (self.fields.get(f) for f in exc.fields) if w is not None]
+        for w in bad:
+            if isinstance(w, (QLineEdit, QPlainTextEdit, QComboBox, QSpinBox)):
                 w.setStyleSheet(INVALID_STYLE)
-            first = first or w
+        # the first bad field in the order of the form, not of the messages
+        first = next((w for w in self._tab_order if w in bad), bad[0] if bad else None)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
             if isinstance(first, QLineEdit):

@@ -1,0 +1,236 @@
+"""来访登记 end to end, offscreen, on a real temp database (issue 3 "What it must show").
+
+Chinese text is entered with setText (keyClicks with non-ASCII aborts Qt); ASCII, Tab, Enter and
+shortcuts with qtbot.keyClick/keyClicks.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.domain.enums import Channel, Disposition, IssueType, Role
+from app.domain.actor import Actor
+from app.domain.errors import NotFound
+from app.services import accounts, intake, people
+from app.services.intake import RegistrationInput
+from app.services.people import EmployerInput, PersonInput
+from ui import operations
+from ui.context import AppContext
+from ui.pages.register import RegisterPage
+
+ZHANG_ID = "11010519491231002X"
+
+
+def idle(qtbot, timeout=10000):
+    qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
+
+
+@pytest.fixture(autouse=True)
+def _no_boxes(qtbot, monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError(f"unexpected message box: {args[1:3]}")
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, boom)
+    yield
+    idle(qtbot)
+
+
+def make_user(db, boss: Actor, username: str, name: str, role: Role) -> Actor:
+    rec = accounts.create_user(db, boss, username, name, role, "Secret2026",
+                               must_change_password=False)
+    return Actor(user_id=rec.id, username=username, display_name=name, role=role)
+
+
+@pytest.fixture
+def clerk(db):
+    boss = accounts.create_first_admin(db, "boss", "王管理", "Admin2026")
+    return make_user(db, boss, "clerk", "赵登记", Role.CLERK)
+
+
+@pytest.fixture
+def zhang(db, clerk):
+    emp = people.create_employer(db, clerk, EmployerInput(name="宏达电子有限公司"))
+    return people.create_person(db, clerk, PersonInput(name="张三", id_number=ZHANG_ID,
+                                                       phone="13812345678", employer_id=emp.id))
+
+
+def open_page(ctx, qtbot) -> RegisterPage:
+    page = RegisterPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=5000)
+    idle(qtbot)
+    return page
+
+
+def press(qtbot, page, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key sent to whatever has the focus (as the keyboard would)."""
+    target = QApplication.focusWidget() or page
+    qtbot.keyClick(target, key, modifier)
+
+
+def test_hotline_call_registered_by_keyboard_and_answered_on_the_spot(db, clerk, zhang, qtbot):
+    page = open_page(AppContext(db, clerk), qtbot)
+    assert page.title == "来访登记" and page.areas == {"registrations"}
+    page.channel_combo.setFocus()
+    press(qtbot, page, Qt.Key.Key_Down)                         # 来访 → 来电
+    assert page.channel_combo.currentData() == Channel.CALL.value
+    press(qtbot, page, Qt.Key.Key_Tab)                          # 接待时间 (now)
+    assert page.focusWidget() is page.received_edit
+    press(qtbot, page, Qt.Key.Key_Tab)                          # 来访人
+    assert page.focusWidget() is page.person_edit
+    qtbot.keyClicks(page.person_edit, "zs")                     # pinyin initials
+    qtbot.waitUntil(lambda: page.person_field.matches.isVisible(), timeout=5000)
+    line = page.person_field.matches.item(0).text()
+    assert "张三" in line and "****002X" in line and "宏达电子有限公司" in line
+    press(qtbot, page, Qt.Key.Key_Return)                       # pick the first match
+    assert page.person_field.selected_id == zhang.id and page.person_edit.text() == "张三"
+    assert not page.result_bar.isVisible()                      # Enter picked, did not save
+    for _ in range(2):                                          # 新建人员, 人数
+        press(qtbot, page, Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.head_spin
+    for _ in range(2):                                          # 代表, 用人单位
+        press(qtbot, page, Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.employer_edit
+    qtbot.keyClicks(page.employer_edit, "hd")
+    qtbot.waitUntil(lambda: page.employer_field.matches.isVisible(), timeout=5000)
+    press(qtbot, page, Qt.Key.Key_Return)
+    assert page.employer_edit.text() == "宏达电子有限公司"
+    for _ in range(2):                                          # 新建单位, 诉求类别 (咨询)
+        press(qtbot, page, Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.category_combo
+    press(qtbot, page, Qt.Key.Key_Tab)                          # 问题类型: space ticks the first
+    assert page.focusWidget() is page.issue_list
+    page.issue_list.setCurrentRow(0)
+    press(qtbot, page, Qt.Key.Key_Space)
+    assert page.issue_types() == [IssueType.WAGES.value]
+    press(qtbot, page, Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.summary_edit
+    page.summary_edit.setText("咨询加班工资计算方法")
+    press(qtbot, page, Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.request_edit
+    page.request_edit.setPlainText("想了解周末加班工资怎么算")
+    for _ in range(3):                                          # 事实和理由, 添加附件, 处理方式
+        press(qtbot, page, Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.disposition_combo
+    assert page.disposition_combo.currentData() == Disposition.ANSWERED.value
+    press(qtbot, page, Qt.Key.Key_Tab)
+    assert page.focusWidget() is page.answer_edit
+    page.answer_edit.setPlainText("休息日加班不能补休的，按不低于工资的200%支付")
+    press(qtbot, page, Qt.Key.Key_Tab)                          # 领导接待日 checkbox
+    assert page.focusWidget() is page.leader_check
+    press(qtbot, page, Qt.Key.Key_Return)                       # Enter saves
+    qtbot.waitUntil(page.result_bar.isVisible, timeout=10000)
+    idle(qtbot)
+
+    rec = page.last_saved
+    assert page.error_label.isHidden()
+    assert rec.reg_no == f"{datetime.now().year}-000001" and rec.reg_no in page.result_label.text()
+    saved = intake.get_registration(db, rec.id)
+    assert (saved.channel, saved.person_id, saved.employer_name, saved.disposition) == \
+        (Channel.CALL.value, zhang.id, "宏达电子有限公司", Disposition.ANSWERED.value)
+    assert saved.answer.startswith("休息日加班") and saved.issue_types == (IssueType.WAGES.value,)
+    assert saved.case_id is None and not page.open_case_button.isVisible()
+    # the form is empty again for the next call
+    assert page.person_edit.text() == "" and page.summary_edit.text() == ""
+    assert intake.load_draft(db, clerk, "registration") is None
+
+
+def test_empty_form_shows_every_error_focuses_the_first_and_saves_nothing(db, clerk, qtbot):
+    page = open_page(AppContext(db, clerk), qtbot)
+    page.head_spin.setValue(0)
+    page.summary_edit.setFocus()
+    press(qtbot, page, Qt.Key.Key_Return)
+    qtbot.waitUntil(page.error_label.isVisible, timeout=10000)
+    idle(qtbot)
+    text = page.error_label.text()
+    for field in ("信访人", "人数", "问题类型", "事项摘要", "答复内容"):
+        assert field in text, text
+    assert page.focusWidget() is page.person_edit               # the first bad field
+    assert not page.result_bar.isVisible()
+    with pytest.raises(NotFound):                               # nothing saved, no number used
+        intake.get_registration_by_no(db, f"{datetime.now().year}-000001")
+
+
+def test_repeat_caught_by_the_side_panel_and_linked_with_one_key(db, clerk, zhang, qtbot):
+    earlier = intake.register(db, clerk, RegistrationInput(
+        channel=Channel.VISIT.value, person_id=zhang.id, employer_id=zhang.employer_id,
+        category="complaint", issue_types=[IssueType.WAGES.value], summary="拖欠三个月工资",
+        disposition=Disposition.ACCEPTED.value))
+    assert earlier.case_no
+
+    page = open_page(AppContext(db, clerk), qtbot)
+    page.person_edit.setFocus()
+    qtbot.keyClicks(page.person_edit, ZHANG_ID[:10])             # by ID number
+    qtbot.waitUntil(lambda: page.person_field.matches.isVisible(), timeout=5000)
+    press(qtbot, page, Qt.Key.Key_Return)
+    qtbot.waitUntil(page.repeat_label.isVisible, timeout=10000)
+    assert earlier.case_no in page.repeat_label.text()
+    assert "同一信访人" in page.repeat_label.text()
+    assert page.open_cases.count() == 1 and earlier.case_no in page.open_cases.item(0).text()
+    assert page.person_history.count() == 1 and earlier.reg_no in page.person_history.item(0).text()
+
+    press(qtbot, page, Qt.Key.Key_F8)                           # one key links it
+    assert page.disposition_combo.currentData() == Disposition.REPEAT.value
+    assert page.repeat_case_edit.text() == earlier.case_no
+    page.issue_list.item(0).setCheckState(Qt.CheckState.Checked)
+    page.summary_edit.setText("再次反映拖欠工资")
+    page.summary_edit.setFocus()
+    press(qtbot, page, Qt.Key.Key_Return)
+    qtbot.waitUntil(page.result_bar.isVisible, timeout=10000)
+    idle(qtbot)
+    saved = intake.get_registration(db, page.last_saved.id)
+    assert saved.disposition == Disposition.REPEAT.value
+    assert saved.repeat_of_case_id == earlier.case_id and saved.case_id is None
+
+
+def test_draft_survives_closing_the_page_and_is_offered_back(db, clerk, zhang, qtbot):
+    ctx = AppContext(db, clerk)
+    page = open_page(ctx, qtbot)
+    page.person_field.set_value(zhang.id, "张三")
+    page.summary_edit.setText("单位未签劳动合同")
+    page.head_spin.setValue(7)
+    page.reps_edit.setText("张三、李四")
+    page.issue_list.item(1).setCheckState(Qt.CheckState.Checked)
+    page.close()
+    idle(qtbot)
+    draft = intake.load_draft(db, clerk, "registration")
+    assert draft is not None and draft.payload["summary"] == "单位未签劳动合同"
+
+    again = open_page(ctx, qtbot)
+    qtbot.waitUntil(again.draft_bar.isVisible, timeout=5000)
+    assert "有未完成的登记，恢复？" in again.draft_label.text()
+    assert again.summary_edit.text() == ""
+    qtbot.mouseClick(again.restore_button, Qt.MouseButton.LeftButton)
+    assert not again.draft_bar.isVisible()
+    assert again.summary_edit.text() == "单位未签劳动合同"
+    assert again.person_field.selected_id == zhang.id and again.person_edit.text() == "张三"
+    assert again.head_spin.value() == 7 and again.representatives() == ["张三", "李四"]
+    assert again.issue_types() == [IssueType.CONTRACT.value]
+
+    # 放弃 forgets it
+    again.close()
+    idle(qtbot)
+    third = open_page(ctx, qtbot)
+    qtbot.waitUntil(third.draft_bar.isVisible, timeout=5000)
+    qtbot.mouseClick(third.discard_button, Qt.MouseButton.LeftButton)
+    idle(qtbot)
+    assert intake.load_draft(db, clerk, "registration") is None
+
+
+def test_escape_clears_after_confirmation(db, clerk, qtbot):
+    page = open_page(AppContext(db, clerk), qtbot)
+    answers = []
+    page.ask = lambda title, text: answers.append(text) or False
+    page.summary_edit.setText("半句话")
+    page.summary_edit.setFocus()
+    press(qtbot, page, Qt.Key.Key_Escape)
+    assert answers and page.summary_edit.text() == "半句话"     # declined: kept
+    page.ask = lambda title, text: True
+    press(qtbot, page, Qt.Key.Key_Escape)
+    assert page.summary_edit.text() == ""
+    idle(qtbot)
