@@ -18,8 +18,9 @@ Contract:
   the transaction (content-addressed, so the same file is stored once). When the transaction then
   fails, the files this call newly created are removed again unless some attachment row refers to
   them; nothing is left behind.
-* Anonymous contacts: the person may be left blank (anonymous) for calls, letters and online
-  messages only (a visit always has a person in front of the clerk); an anonymous contact cannot
+* Anonymous contacts: the person may be left blank (anonymous) for calls, letters, online
+  messages and questions raised at an outreach event (often answered on the spot without a name);
+  a visit always has a person in front of the clerk. An anonymous contact cannot
   be accepted as a case, because the acceptance notice must be delivered to someone. A name typed
   but not picked from the matches (``person_name``) is refused: pick or create the person.
 * Representatives (≤ 5 names) only for a group contact (head count ≥ ``hotspot.group_size``).
@@ -81,7 +82,7 @@ MAX = {"summary": 500, "request": 2000, "facts": 10000, "answer": 5000, "redirec
        "representative": 40, "ack_note": 500}
 HEAD_COUNT_MIN, HEAD_COUNT_MAX = 1, 10000
 MAX_REPRESENTATIVES = 5
-ANONYMOUS_CHANNELS = frozenset({Channel.CALL, Channel.LETTER, Channel.ONLINE})
+ANONYMOUS_CHANNELS = frozenset({Channel.CALL, Channel.LETTER, Channel.ONLINE, Channel.OUTREACH})
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
 MAX_DRAFT_CHARS = 1_000_000
@@ -96,7 +97,7 @@ class RegistrationInput:
     Chinese label. ``received_at``: a datetime, a date or text (「2026-11-20 10:30」, 「2026-11-20」);
     blank means now. The person is ``person_id`` (picked from the matches), or ``new_person``
     (created with the registration), or nobody with ``anonymous`` (calls, letters, online only).
-    Left blank, it is anonymous (calls, letters, online only); ``person_name`` is text typed in
+    Left blank, it is anonymous (calls, letters, online, outreach only); ``person_name`` is text typed in
     the person field without picking a match (refused with a hint). The employer is
     ``employer_id``, or ``employer_name`` (must be registered, exact name). The earlier case of a
     repeat is ``repeat_of_case_id`` or ``repeat_of_case_no``.
@@ -622,11 +623,11 @@ def _clean(data: RegistrationInput, cfg: dict[str, Any], now: datetime,
         if typed:
             errors.add(L["person"], f"「{typed}」尚未从匹配列表中选定，请用 ↑↓ 选择已登记的人员，"
                                     "或点「新建」登记该信访人")
-        elif channel is None and data.channel is None or is_blank(data.channel):
-            errors.add(L["person"], "请选择或新建信访人（只有来电、来信、网上反映可以匿名）")
+        elif channel is None:
+            errors.add(L["person"], "请选择或新建信访人（只有来电、来信、网上反映和走访活动现场可以匿名）")
         elif channel is not None and channel not in ANONYMOUS_CHANNELS:
             errors.add(L["person"], f"渠道为「{channel.label}」时须登记信访人，请选择或新建信访人"
-                                    "（只有来电、来信、网上反映可以匿名）")
+                                    "（只有来电、来信、网上反映和走访活动现场可以匿名）")
         elif disposition is Disposition.ACCEPTED:
             errors.add(L["person"], "匿名反映不能受理（受理告知书须送达本人），请登记信访人，"
                                     "或选择其他处理方式")
