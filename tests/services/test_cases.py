@@ -511,3 +511,21 @@ def test_permission_matrix(db, staff, name):
         assert len(events(db, cid)) == len(before[0]) + 1
         assert len(audit_actions(db, cid)) == len(before[1]) + 1
     assert allowed == EXPECTED[name]
+
+
+def test_case_opened_through_intake_shows_person_and_employer(db, staff):
+    from app.services import intake, people
+    boss = staff[Role.MANAGER]
+    emp = people.create_employer(db, boss, people.EmployerInput(name="深圳市某电子厂"))
+    person = people.create_person(db, boss, people.PersonInput(name="张伟", phone="13800138000",
+                                                               employer_id=emp.id))
+    reg = intake.register(db, staff[Role.CLERK], intake.RegistrationInput(
+        channel="visit", received_at=FEB10, person_id=person.id, head_count=12,
+        representatives=["张伟", "李娜"], employer_id=emp.id, category="complaint",
+        issue_types=["wages"], summary="12名工人反映拖欠工资", request="支付工资",
+        facts="三个月未发工资", disposition="accepted"), now=FEB10)
+    rec = cases.get_case(db, reg.case_id, today=date(2026, 2, 10))
+    assert rec.case_no == reg.case_no and rec.reg_no == reg.reg_no
+    assert rec.person_name == "张伟" and rec.employer_name == "深圳市某电子厂"
+    assert rec.head_count == 12 and rec.is_group and rec.due_date == date(2026, 3, 16)
+    assert rec.channel_label == "来访" and rec.category_label == "投诉/申诉"
