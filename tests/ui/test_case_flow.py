@@ -1,0 +1,256 @@
+"""案件办理 end to end, offscreen: a group visit about unpaid wages from the registration form to a
+followed-up case, each step driven through CaseDialog as the right role; and the illegal steps
+refused by the service with its message shown in the step's dialog (issue 3)."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.domain.actor import Actor
+from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, Disposition,
+                              ExtensionStatus, FollowUp, IssueType, Outcome, Role)
+from app.services import accounts, cases, intake, people
+from app.services.intake import RegistrationInput
+from app.services.people import EmployerInput, PersonInput
+from ui import operations
+from ui.context import AppContext
+from ui.dialogs.case_dialog import ActionDialog, CaseDialog
+from ui.pages.register import RegisterPage
+
+ZHANG_ID = "11010519491231002X"
+
+
+def idle(qtbot, timeout=10000):
+    qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
+
+
+@pytest.fixture(autouse=True)
+def _no_boxes(qtbot, monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError(f"unexpected message box: {args[1:3]}")
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, boom)
+    yield
+    idle(qtbot)
+
+
+@pytest.fixture
+def staff(db) -> dict[Role, Actor]:
+    boss = accounts.create_first_admin(db, "boss", "王管理", "Admin2026")
+    out = {}
+    for username, name, role in (("clerk", "赵登记", Role.CLERK), ("worker", "李承办", Role.CASEWORKER),
+                                 ("chief", "周主任", Role.MANAGER)):
+        rec = accounts.create_user(db, boss, username, name, role, "Secret2026",
+                                   must_change_password=False)
+        out[role] = Actor(user_id=rec.id, username=username, display_name=name, role=role)
+    return out
+
+
+@pytest.fixture
+def zhang(db, staff):
+    clerk = staff[Role.CLERK]
+    emp = people.create_employer(db, clerk, EmployerInput(name="宏达电子有限公司"))
+    return people.create_person(db, clerk, PersonInput(name="张三", id_number=ZHANG_ID,
+                                                       phone="13812345678", employer_id=emp.id))
+
+
+def open_case(db, actor, case_id, qtbot) -> CaseDialog:
+    dlg = CaseDialog(AppContext(db, actor), case_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg.record is not None, timeout=10000)
+    idle(qtbot)
+    return dlg
+
+
+def step(dlg: CaseDialog, key: str, qtbot, **values) -> ActionDialog:
+    """Click the step's button (it must be enabled for this role), fill the fields, press 确定."""
+    button = dlg.buttons[key]
+    assert button.isEnabled(), key
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    action = dlg.action
+    idle(qtbot)                                  # choices loaded in the background (handlers)
+    fill(action, **values)
+    qtbot.mouseClick(action.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not action.busy, timeout=10000)
+    idle(qtbot)
+    return action
+
+
+def fill(action: ActionDialog, **values) -> None:
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
+    for key, value in values.items():
+        w = action[key]
+        if isinstance(w, QComboBox):
+            i = w.findData(value)
+            assert i >= 0, (key, value)
+            w.setCurrentIndex(i)
+        elif isinstance(w, QLineEdit):
+            w.setText(value)
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText(value)
+        elif isinstance(w, QSpinBox):
+            w.setValue(value)
+        elif isinstance(w, QCheckBox):
+            w.setChecked(value)
+
+
+def done_ok(dlg: CaseDialog, action: ActionDialog, qtbot) -> None:
+    assert action.result() == ActionDialog.DialogCode.Accepted, action.error_label.text()
+    qtbot.waitUntil(lambda: dlg.record is not None and not operations._running, timeout=10000)  # noqa: SLF001
+
+
+def refused(action: ActionDialog) -> str:
+    assert action.isVisible() and action.error_label.isVisible()
+    assert action.result() != ActionDialog.DialogCode.Accepted
+    return action.error_label.text()
+
+
+def accepted_case(db, staff, zhang) -> int:
+    rec = intake.register(db, staff[Role.CLERK], RegistrationInput(
+        channel=Channel.CALL.value, person_id=zhang.id, employer_id=zhang.employer_id,
+        category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
+        summary="拖欠两个月工资", disposition=Disposition.ACCEPTED.value))
+    return rec.case_id
+
+
+def test_group_visit_accepted_assigned_extended_concluded_and_followed_up(db, staff, zhang, qtbot):
+    clerk, worker, chief = staff[Role.CLERK], staff[Role.CASEWORKER], staff[Role.MANAGER]
+
+    # the clerk registers the group visit on the form and accepts it
+    page = RegisterPage(AppContext(db, clerk))
+    qtbot.addWidget(page)
+    page.show()
+    idle(qtbot)
+    page.person_field.set_value(zhang.id, "张三")
+    page.head_spin.setValue(12)
+    page.reps_edit.setText("张三、李四、王五")
+    page.employer_field.set_value(zhang.employer_id, "宏达电子有限公司")
+    page.category_combo.setCurrentIndex(page.category_combo.findData(Category.COMPLAINT.value))
+    page.set_issue_types([IssueType.WAGES.value])
+    page.summary_edit.setText("12名职工反映被拖欠三个月工资共计86000元")
+    page.request_edit.setPlainText("要求单位足额支付拖欠工资")
+    page.disposition_combo.setCurrentIndex(page.disposition_combo.findData(Disposition.ACCEPTED.value))
+    page.save()
+    qtbot.waitUntil(page.result_bar.isVisible, timeout=10000)
+    idle(qtbot)
+    saved = page.last_saved
+    assert saved.is_group and saved.head_count == 12 and saved.case_no
+    assert saved.case_no in page.result_label.text() and "预警" in page.result_label.text()
+    assert page.open_case_button.isVisible()
+    qtbot.mouseClick(page.open_case_button, Qt.MouseButton.LeftButton)   # offered: open it
+    opened = page.case_dialog
+    qtbot.waitUntil(lambda: opened.record is not None, timeout=10000)
+    assert opened.case_no_label.text() == saved.case_no
+    assert opened.status_label.text() == "已受理" and opened.state_label.text() == "正常"
+    assert "color: #1e7b34" in opened.state_label.styleSheet()
+    assert opened.person_label.text() == "张三" and "集体访 12 人" in opened.flags_label.text()
+    assert not opened.buttons["assign"].isEnabled()          # a clerk does not assign
+    case_id = saved.case_id
+    opened.close()
+
+    # the manager assigns it to the caseworker
+    dlg = open_case(db, chief, case_id, qtbot)
+    act = step(dlg, "assign", qtbot, handler_id=worker.user_id, note="一周内约谈单位负责人")
+    done_ok(dlg, act, qtbot)
+    qtbot.waitUntil(lambda: dlg.record.status is CaseStatus.ASSIGNED, timeout=10000)
+    assert "李承办" in dlg.handler_label.text() and dlg.buttons["assign"].text() == "改派"
+
+    # the caseworker records progress and asks for an extension
+    dlg = open_case(db, worker, case_id, qtbot)
+    assert not dlg.buttons["decide_extension"].isEnabled()
+    done_ok(dlg, step(dlg, "note", qtbot, text="已约谈单位负责人，单位承认欠薪"), qtbot)
+    done_ok(dlg, step(dlg, "request_extension", qtbot, reason="需调取考勤和工资台账"), qtbot)
+    due_before = cases.get_case(db, case_id).due_date
+
+    # the manager approves it
+    dlg = open_case(db, chief, case_id, qtbot)
+    assert dlg.extension_label.text() == ExtensionStatus.REQUESTED.label
+    done_ok(dlg, step(dlg, "decide_extension", qtbot, approve=True, note="同意延期"), qtbot)
+    qtbot.waitUntil(lambda: dlg.record.extended, timeout=10000)
+    assert dlg.record.due_date > due_before and dlg.extension_label.text() == "已批准"
+
+    # the caseworker records ¥86,000 for 12 workers and concludes
+    dlg = open_case(db, worker, case_id, qtbot)
+    done_ok(dlg, step(dlg, "result", qtbot, recovered="86000", workers=12), qtbot)
+    qtbot.waitUntil(lambda: dlg.record.recovered_fen == 8_600_000, timeout=10000)
+    assert dlg.result_label.text() == "¥86,000.00，受益职工 12 人"
+    done_ok(dlg, step(dlg, "conclude", qtbot, outcome=Outcome.SUPPORTED.value,
+                      outcome_text="经协调，单位已足额支付拖欠工资"), qtbot)
+    qtbot.waitUntil(lambda: dlg.record.status is CaseStatus.CONCLUDED, timeout=10000)
+
+    # the clerk calls back: satisfied
+    dlg = open_case(db, clerk, case_id, qtbot)
+    done_ok(dlg, step(dlg, "follow_up", qtbot, result=FollowUp.SATISFIED.value,
+                      note="职工表示工资已到账"), qtbot)
+    qtbot.waitUntil(lambda: dlg.record.status is CaseStatus.FOLLOWED_UP, timeout=10000)
+    idle(qtbot)
+
+    rec = cases.get_case(db, case_id)
+    assert (rec.status, rec.recovered_fen, rec.workers_benefited, rec.outcome, rec.followup_result,
+            rec.extended) == (CaseStatus.FOLLOWED_UP, 8_600_000, 12, Outcome.SUPPORTED,
+                              FollowUp.SATISFIED, True)
+    assert "回访：满意" in dlg.outcome_label.text()
+    kinds = [dlg.timeline.topLevelItem(i).text(2) for i in range(dlg.timeline.topLevelItemCount())]
+    assert kinds == [k.label for k in (CaseEventKind.OPENED, CaseEventKind.ASSIGNED,
+                                       CaseEventKind.NOTE, CaseEventKind.EXTENSION_REQUESTED,
+                                       CaseEventKind.EXTENSION_APPROVED, CaseEventKind.RESULT,
+                                       CaseEventKind.CONCLUDED, CaseEventKind.FOLLOWED_UP)]
+    who = [dlg.timeline.topLevelItem(i).text(1) for i in range(dlg.timeline.topLevelItemCount())]
+    assert who == ["赵登记", "周主任", "李承办", "李承办", "周主任", "李承办", "李承办", "赵登记"]
+
+
+def test_illegal_steps_are_refused_with_the_message_in_the_dialog(db, staff, zhang, qtbot):
+    clerk, worker, chief = staff[Role.CLERK], staff[Role.CASEWORKER], staff[Role.MANAGER]
+    case_id = accepted_case(db, staff, zhang)
+
+    # concluding an unassigned case
+    dlg = open_case(db, worker, case_id, qtbot)
+    act = step(dlg, "conclude", qtbot, outcome=Outcome.EXPLAINED.value, outcome_text="已解释")
+    assert "交办" in refused(act)
+    act.reject()
+    assert cases.get_case(db, case_id).status is CaseStatus.ACCEPTED
+
+    # following up an open case
+    dlg = open_case(db, clerk, case_id, qtbot)
+    act = step(dlg, "follow_up", qtbot, result=FollowUp.SATISFIED.value, note="")
+    assert "办结" in refused(act)
+    act.reject()
+
+    # a clerk approving an extension: the button is off for the role; the service refuses too
+    cases.assign(db, chief, case_id, handler_id=worker.user_id)
+    cases.request_extension(db, worker, case_id, "需要调查")
+    dlg = open_case(db, clerk, case_id, qtbot)
+    assert not dlg.buttons["decide_extension"].isEnabled()
+    assert "审批延期" in dlg.buttons["decide_extension"].toolTip()
+    act = dlg.open_action("decide_extension")
+    fill(act, approve=True)
+    qtbot.mouseClick(act.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not act.busy, timeout=10000)
+    assert "审批延期" in refused(act)
+    act.reject()
+    assert cases.get_case(db, case_id).extension_status is ExtensionStatus.REQUESTED
+
+    # extending twice
+    cases.decide_extension(db, chief, case_id, True)
+    dlg = open_case(db, worker, case_id, qtbot)
+    act = step(dlg, "request_extension", qtbot, reason="还需要再延期")
+    assert "延期" in refused(act)
+    act.reject()
+    idle(qtbot)
+    rec = cases.get_case(db, case_id)
+    assert rec.extended and rec.extension_status is ExtensionStatus.APPROVED
+    assert [e.kind for e in cases.timeline(db, case_id)].count(CaseEventKind.EXTENSION_REQUESTED) == 1
+
+
+def test_empty_conclusion_lists_both_fields(db, staff, zhang, qtbot):
+    chief = staff[Role.MANAGER]
+    case_id = accepted_case(db, staff, zhang)
+    cases.assign(db, chief, case_id, handler_id=staff[Role.CASEWORKER].user_id)
+    dlg = open_case(db, chief, case_id, qtbot)
+    act = step(dlg, "conclude", qtbot)
+    text = refused(act)
+    assert "处理意见：" in text and "处理意见内容：" in text
+    assert "border" in act["outcome"].styleSheet()
+    act.reject()
