@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="生成演示数据")
     d.add_argument("--seed", type=int, default=1)
     d.add_argument("--people", type=int, default=None, help="人员数量（默认约 2000）")
+    d.add_argument("--registrations", type=int, default=None, help="登记数量（默认约 3000）")
 
     dl = sub.add_parser("deadline", help="计算到期日")
     dl.add_argument("--start", required=True)
@@ -56,6 +57,7 @@ def cmd_demo(args) -> int:
     db = _open(args)
     try:
         summary = demo.generate(db, seed=args.seed, people=args.people,
+                                registrations=args.registrations,
                                 progress=lambda frac, msg: print(f"{frac:4.0%} {msg}", file=sys.stderr))
     finally:
         db.close()
