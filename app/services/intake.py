@@ -983,26 +983,24 @@ def _hotspots(s: Session, actor: Actor, reg: Registration, cfg: dict[str, Any],
                          {"count": open_w.count, "registration_id": reg.id})
             raised.append(open_w)
         elif in_window[0] >= int(cfg["hotspot.employer_count"]):
-            w = HotspotWarning(kind=HotspotKind.EMPLOYER.value, employer_id=reg.employer_id,
-                               registration_id=reg.id, count=in_window[0], first_at=in_window[1],
-                               last_at=in_window[2], created_at=now)
-            s.add(w)
-            s.flush()
-            audit.record(s, actor, "warning", w.id, "create", None,
-                         {"kind": w.kind, "employer_id": w.employer_id, "count": w.count,
-                          "registration_id": reg.id})
-            raised.append(w)
+            raised.append(_new_warning(s, actor, HotspotKind.EMPLOYER, reg, in_window[0],
+                                       in_window[1], in_window[2], now))
     if reg.is_group and reg.channel == Channel.VISIT.value:
-        w = HotspotWarning(kind=HotspotKind.GROUP_VISIT.value, employer_id=reg.employer_id,
-                           registration_id=reg.id, count=reg.head_count, first_at=reg.received_at,
-                           last_at=reg.received_at, created_at=now)
-        s.add(w)
-        s.flush()
-        audit.record(s, actor, "warning", w.id, "create", None,
-                     {"kind": w.kind, "employer_id": w.employer_id, "count": w.count,
-                      "registration_id": reg.id})
-        raised.append(w)
+        raised.append(_new_warning(s, actor, HotspotKind.GROUP_VISIT, reg, reg.head_count,
+                                   reg.received_at, reg.received_at, now))
     return [_warning_record(s, w) for w in raised]
+
+
+def _new_warning(s: Session, actor: Actor, kind: HotspotKind, reg: Registration, count: int,
+                 first_at: datetime, last_at: datetime, now: datetime) -> HotspotWarning:
+    w = HotspotWarning(kind=kind.value, employer_id=reg.employer_id, registration_id=reg.id,
+                       count=count, first_at=first_at, last_at=last_at, created_at=now)
+    s.add(w)
+    s.flush()
+    audit.record(s, actor, "warning", w.id, "create", None,
+                 {"kind": w.kind, "employer_id": w.employer_id, "count": w.count,
+                  "registration_id": reg.id})
+    return w
 
 
 def _warning_record(s: Session, w: HotspotWarning) -> HotspotRecord:
