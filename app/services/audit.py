@@ -126,13 +126,21 @@ ENTITY_LABELS = {
     "employer": "单位", "database": "数据库", "registration": "登记", "case": "案件",
     "notice": "告知书", "hardship_file": "困难职工档案", "assistance": "帮扶记录",
     "campaign": "帮扶活动", "fund": "资金", "plan": "互助保障计划", "enrollment": "参保",
-    "claim": "理赔", "warning": "预警",
+    "claim": "理赔", "warning": "预警", "outreach_event": "走访活动", "saved_filter": "常用筛选",
+    "export": "导出", "demo": "演示数据",
 }
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "set": "设置", "clear": "清除",
     "import": "导入", "sign_in": "登录", "sign_in_failed": "登录失败", "locked": "账户锁定",
     "reset_password": "重置密码", "change_password": "修改密码", "enable": "启用",
     "disable": "停用", "backup": "备份", "restore": "恢复",
+    # petition desk
+    "attach": "添加附件", "acknowledge": "确认", "save": "保存", "generate": "生成",
+    "export_full_ids": "导出完整身份证号", "assign": "交办", "reassign": "改派", "note": "记录进展",
+    "measure": "办理措施", "result": "追回金额/受益人数", "request_extension": "申请延期",
+    "approve_extension": "批准延期", "reject_extension": "不批准延期", "suspend": "中止",
+    "resume": "恢复办理", "flags": "督办/重点关注", "conclude": "办结", "follow_up": "回访",
+    "reopen": "重新办理", "archive": "归档",
 }
 
 
