@@ -697,3 +697,102 @@ def workbench_counts(db: Database, actor: Actor, today: date | None = None) -> W
         warnings=warnings,
         today_registrations=count_registrations(db, fs["today_registrations"], today),
     )
+
+
+# ------------------------------------------------------------------------------------ export
+
+def mask_id_number(number: str | None) -> str:
+    """110105********002X: the region code and the last four shown (blank stays blank)."""
+    if not number:
+        return ""
+    if len(number) <= 10:
+        return "*" * max(0, len(number) - 4) + number[-4:]
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: str
+    rows: int
+    full_ids: bool
+
+
+def _yesno(flag: bool) -> str:
+    return "是" if flag else ""
+
+
+def _registration_export(full: bool):
+    from app.output.excel import Column
+    ident = (lambda r: r.id_number) if full else (lambda r: mask_id_number(r.id_number))
+    return [
+        (Column("登记编号", 14), lambda r: r.reg_no),
+        (Column("登记时间", 17, "datetime"), lambda r: r.received_at),
+        (Column("渠道", 14), lambda r: r.channel_label),
+        (Column("诉求类别", 12), lambda r: r.category_label),
+        (Column("问题类型", 20), lambda r: r.issues_label),
+        (Column("信访人", 10), lambda r: r.person_name),
+        (Column("身份证号", 21), ident),
+        (Column("单位", 24), lambda r: r.employer_name),
+        (Column("人数", 6, "int"), lambda r: r.head_count),
+        (Column(ListFlag.GROUP_VISIT.label, 8), lambda r: _yesno(r.is_group)),
+        (Column(ListFlag.LEADER_RECEPTION.label, 10), lambda r: _yesno(r.leader_reception)),
+        (Column("事项摘要", 40), lambda r: r.summary),
+        (Column("处理方式", 10), lambda r: r.disposition_label),
+        (Column("案件编号", 15), lambda r: r.case_no),
+    ]
+
+
+def _case_export(full: bool):
+    from app.output.excel import Column
+    ident = (lambda r: r.id_number) if full else (lambda r: mask_id_number(r.id_number))
+    return [
+        (Column("案件编号", 15), lambda r: r.case_no),
+        (Column("登记编号", 14), lambda r: r.reg_no),
+        (Column("受理日期", 12, "date"), lambda r: r.accepted_on),
+        (Column("渠道", 14), lambda r: r.channel_label),
+        (Column("诉求类别", 12), lambda r: r.category_label),
+        (Column("问题类型", 20), lambda r: r.issues_label),
+        (Column("信访人", 10), lambda r: r.person_name),
+        (Column("身份证号", 21), ident),
+        (Column("单位", 24), lambda r: r.employer_name),
+        (Column("承办", 12), lambda r: r.handler_name),
+        (Column("状态", 10), lambda r: r.status_label),
+        (Column("办理期限", 12, "date"), lambda r: r.due_date),
+        (Column("期限状态", 10), lambda r: r.deadline_label),
+        (Column("标记", 12), lambda r: r.flags_label),
+        (Column("追回金额", 14, "money"), lambda r: r.recovered_fen or None),
+        (Column("受益职工", 9, "int"), lambda r: r.workers_benefited or None),
+        (Column("事项摘要", 40), lambda r: r.summary),
+    ]
+
+
+def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bool = False,
+                progress=None, today: date | None = None) -> ExportResult:
+    """Every row the filter shows, in the list's order, to an xlsx file (worker thread).
+
+    ID numbers are masked unless ``full_ids``; an export with full ID numbers is written to the
+    audit trail (after the file is complete). ``progress(frac, message)`` may raise ``Cancelled``:
+    then no file is left behind and nothing is audited."""
+    from app.domain.permissions import Perm
+    from app.output.excel import write_table
+
+    from . import audit
+    from .accounts import require
+    require(actor, Perm.VIEW_CASES)
+    today = today or date.today()
+    is_reg = isinstance(f, RegistrationFilter)
+    spec = _registration_export(full_ids) if is_reg else _case_export(full_ids)
+    total = count_registrations(db, f, today) if is_reg else count_cases(db, f, today)
+    title = ("信访登记" if is_reg else "案件办理") + f"（导出于 {today.isoformat()}，共 {total} 条）"
+
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(done / total if total else 1.0, f"已导出 {done} / {total} 条")
+
+    rows = ([get(r) for _c, get in spec] for r in iter_rows(db, f, today=today, progress=tick))
+    n = write_table(path, title, [c for c, _g in spec], rows, sheet_title=title[:4])
+    if full_ids:
+        with db.write() as s:
+            audit.record(s, actor, "export", f.LIST, "export_full_ids", None,
+                         {"rows": n, "file": str(path), "filter": filter_to_dict(f)})
+    return ExportResult(str(path), n, full_ids)

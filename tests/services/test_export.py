@@ -1,0 +1,121 @@
+"""Export of exactly what is filtered to xlsx, read back cell by cell; ID numbers masked unless
+asked, and an export with full ID numbers is audited; cancelling leaves no file."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.db.models import AuditLog
+from app.domain.errors import Cancelled
+from app.domain.enums import Role
+from app.output.excel import Column, write_table
+from app.services import lists
+from app.services.lists import CaseFilter, RegistrationFilter, mask_id_number
+
+from .test_lists import TODAY, add_employer, add_person, add_registration, make_user
+
+ZHANG_ID = "11010519491231002X"
+
+
+@pytest.fixture
+def office(db):
+    acme = add_employer(db, "甲公司")
+    zhang = add_person(db, "张三", ZHANG_ID, acme)
+    wang = make_user(db, Role.CASEWORKER, "wang", "王芳")
+    add_registration(db, received=datetime(2026, 11, 2, 9, 30), channel="visit", head_count=12,
+                     person_id=zhang, employer_id=acme, summary="十二名工人被拖欠工资",
+                     case=dict(handler_id=wang.user_id, status="concluded", due_date=date(2026, 11, 30),
+                               concluded_on=date(2026, 11, 16), recovered_fen=8_600_000,
+                               workers_benefited=12))
+    add_registration(db, received=datetime(2026, 11, 3, 10), channel="call", person_id=zhang,
+                     summary="咨询加班费")
+    add_registration(db, received=datetime(2026, 10, 3, 10), channel="visit", summary="十月来访")
+    return dict(wang=wang)
+
+
+def cells(path) -> list[list]:
+    ws = load_workbook(path).active
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_mask():
+    assert mask_id_number(ZHANG_ID) == "110105********002X"
+    assert mask_id_number("") == ""
+
+
+def test_registration_export_is_exactly_the_filter_masked(db, office, admin, tmp_path):
+    out = tmp_path / "登记.xlsx"
+    f = RegistrationFilter(channel="visit", period="本月")
+    res = lists.export_xlsx(db, admin, f, out, today=TODAY)
+    assert res.rows == 1 and out.exists()
+    rows = cells(out)
+    assert rows[0][0] == "信访登记（导出于 2026-11-18，共 1 条）"
+    assert rows[1][:8] == ["登记编号", "登记时间", "渠道", "诉求类别", "问题类型", "信访人", "身份证号", "单位"]
+    data = rows[2]
+    assert data[0] == "2026-000001"
+    assert data[1] == datetime(2026, 11, 2, 9, 30)            # a real date cell
+    assert data[2:9] == ["来访", "投诉/申诉", "劳动报酬/欠薪", "张三", "110105********002X", "甲公司", 12]
+    assert data[9] == "是" and data[11] == "十二名工人被拖欠工资" and data[12] == "受理"
+    assert len(rows) == 3
+    ws = load_workbook(out).active
+    assert ws.freeze_panes == "A3" and ws["A2"].font.b
+    assert not db_audited(db)
+
+
+def db_audited(db) -> list:
+    with db.read() as s:
+        return list(s.execute(select(AuditLog.action).where(AuditLog.entity == "export")).scalars())
+
+
+def test_case_export_full_ids_is_audited_and_money_is_a_number(db, office, admin, tmp_path):
+    out = tmp_path / "cases.xlsx"
+    res = lists.export_xlsx(db, admin, CaseFilter(), out, full_ids=True, today=TODAY)
+    assert res.rows == 1 and res.full_ids
+    rows = cells(out)
+    header, data = rows[1], rows[2]
+    col = {h: i for i, h in enumerate(header)}
+    assert data[col["身份证号"]] == ZHANG_ID
+    assert data[col["受理日期"]] == datetime(2026, 11, 2)
+    assert data[col["追回金额"]] == 86000 and data[col["受益职工"]] == 12
+    assert data[col["承办"]] == "王芳" and data[col["状态"]] == "已办结"
+    ws = load_workbook(out).active
+    assert ws.cell(3, col["追回金额"] + 1).number_format == '"¥"#,##0.00'
+    assert db_audited(db) == ["export_full_ids"]
+
+
+def test_export_streams_all_pages_and_cancel_leaves_nothing(db, admin, tmp_path):
+    for i in range(1203):
+        add_registration(db, received=datetime(2026, 11, 1, 8) , summary=f"第{i}件") if i < 3 else None
+    with db.write() as s:   # bulk: 1,200 more rows quickly
+        from app.db.models import Registration
+        now = datetime(2026, 11, 2, 8)
+        s.add_all([Registration(reg_no=f"2026-1{i:05d}", channel="call", received_at=now, category="consult",
+                                summary=f"批量{i}", disposition="answered", created_at=now, updated_at=now)
+                   for i in range(1200)])
+    out = tmp_path / "all.xlsx"
+    seen = []
+    res = lists.export_xlsx(db, admin, RegistrationFilter(), out, today=TODAY,
+                            progress=lambda frac, msg: seen.append(frac))
+    assert res.rows == 1203 and len(cells(out)) == 1205
+    assert seen[-1] == pytest.approx(1.0) and len(seen) >= 3         # page by page
+
+    def cancel(frac, msg):
+        raise Cancelled()
+    out2 = tmp_path / "cancelled.xlsx"
+    with pytest.raises(Cancelled):
+        lists.export_xlsx(db, admin, RegistrationFilter(), out2, today=TODAY, progress=cancel)
+    assert not out2.exists() and not (tmp_path / "cancelled.xlsx.part").exists()
+
+
+def test_generic_writer_kinds(tmp_path):
+    out = tmp_path / "t.xlsx"
+    cols = [Column("名称", 10), Column("日期", 12, "date"), Column("金额", 12, "money"), Column("数", 5, "int")]
+    n = write_table(out, "标题", cols, [["甲", date(2026, 1, 2), 12345, 3], ["乙", None, None, None]])
+    assert n == 2
+    rows = cells(out)
+    assert rows[2] == ["甲", datetime(2026, 1, 2), Decimal("123.45"), 3] or rows[2] == ["甲", datetime(2026, 1, 2), 123.45, 3]
+    assert rows[3][0] == "乙" and rows[3][1:] == [None, None, None]
