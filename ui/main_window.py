@@ -44,6 +44,8 @@ class PageEntry:
 
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("workbench", "ui.pages.workbench", "WorkbenchPage", "工作台"),
+    PageEntry("register", "ui.pages.register", "RegisterPage", "来访登记", perm=Perm.VIEW_CASES),
+    PageEntry("outreach", "ui.pages.outreach", "OutreachPage", "走访活动", perm=Perm.VIEW_CASES),
     PageEntry("people", "ui.pages.people", "PeoplePage", "人员与单位", perm=Perm.VIEW_PEOPLE),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
               group=GROUP_SETTINGS),
@@ -62,6 +64,11 @@ SHORTCUTS = (
     ("Ctrl+Shift+P", "修改密码"),
     ("Ctrl+Q", "退出"),
     ("F1", "显示快捷键"),
+    ("Enter", "来访登记：保存（多行文本框内用 Ctrl+Enter）"),
+    ("Esc", "来访登记：清空表单（先确认）"),
+    ("Ctrl+N", "来访登记：新登记"),
+    ("F8 / Ctrl+R", "来访登记：按侧栏提示关联为重复信访"),
+    ("↑ / ↓ / Enter", "来访登记：在人员、单位的匹配列表中选择"),
 )
 
 

@@ -75,7 +75,7 @@ def press(qtbot, page, key, modifier=Qt.KeyboardModifier.NoModifier):
 
 def test_hotline_call_registered_by_keyboard_and_answered_on_the_spot(db, clerk, zhang, qtbot):
     page = open_page(AppContext(db, clerk), qtbot)
-    assert page.title == "来访登记" and page.areas == {"registrations"}
+    assert page.title == "来访登记" and page.areas == {"registrations", "outreach"}
     page.channel_combo.setFocus()
     press(qtbot, page, Qt.Key.Key_Down)                         # 来访 → 来电
     assert page.channel_combo.currentData() == Channel.CALL.value

@@ -22,7 +22,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
                                QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTreeWidget,
+                               QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QPushButton, QSpinBox, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain.case_clock import DeadlineState
@@ -262,6 +263,13 @@ class CaseDialog(QDialog):
         self.timeline.setAlternatingRowColors(True)
         self.timeline.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
+        self.attachments_caption = QLabel(self.tr("附件（双击打开）"))
+        self.attachments = QListWidget()
+        self.attachments.setMaximumHeight(60)
+        self.attachments.itemActivated.connect(self._open_attachment)
+        self.attachments.hide()
+        self.attachments_caption.hide()
+
         self.buttons: dict[str, QPushButton] = {}
         button_grid = QGridLayout()
         for n, step in enumerate(STEPS):
@@ -285,6 +293,8 @@ class CaseDialog(QDialog):
         layout.addLayout(grid)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.outcome_label)
+        layout.addWidget(self.attachments_caption)
+        layout.addWidget(self.attachments)
         layout.addWidget(self.timeline, 1)
         layout.addLayout(button_grid)
         layout.addWidget(self.error_label)
@@ -301,8 +311,9 @@ class CaseDialog(QDialog):
         db, case_id = self.ctx.db, self.case_id
 
         def load(_p):
-            from app.services import cases
-            return cases.get_case(db, case_id), cases.timeline(db, case_id)
+            from app.services import cases, intake
+            rec = cases.get_case(db, case_id)
+            return rec, cases.timeline(db, case_id), intake.attachments(db, rec.registration_id)
         run(self, load, on_success=self._loaded, on_error=self._load_failed)
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -310,7 +321,14 @@ class CaseDialog(QDialog):
         self.error_label.show()
 
     def _loaded(self, answer) -> None:
-        rec, events = answer
+        rec, events, files = answer
+        self.attachments.clear()
+        for a in files:
+            item = QListWidgetItem(f"{a.filename}（{a.size // 1024 + 1} KB）")
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            self.attachments.addItem(item)
+        self.attachments.setVisible(bool(files))
+        self.attachments_caption.setVisible(bool(files))
         self.record, self.events = rec, list(events)
         self.setWindowTitle(self.tr("案件 ") + rec.case_no)
         self.case_no_label.setText(rec.case_no)
@@ -360,6 +378,11 @@ class CaseDialog(QDialog):
         self.error_label.hide()
         self._update_buttons()
         self.loaded.emit(rec)
+
+    def _open_attachment(self, item: QListWidgetItem) -> None:
+        from ui.dialogs.person_history import open_attachment
+        open_attachment(self.ctx, self, item.data(Qt.ItemDataRole.UserRole),
+                        on_error=self._load_failed)
 
     def _update_buttons(self) -> None:
         rec = self.record

@@ -206,8 +206,11 @@ class PeoplePage(Page):
         self.new_person_button.clicked.connect(lambda: self.open_person())
         self.new_employer_button.clicked.connect(lambda: self.open_employer())
         self.edit_button.clicked.connect(self.edit_selected)
+        self.history_button = QPushButton(self.tr("查看记录"))   # petition desk: ui/dialogs/person_history.py
+        self.history_button.clicked.connect(self.show_history)
         buttons = QHBoxLayout()
-        for b in (self.new_person_button, self.new_employer_button, self.edit_button):
+        for b in (self.new_person_button, self.new_employer_button, self.edit_button,
+                  self.history_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
@@ -328,6 +331,25 @@ class PeoplePage(Page):
             row = self._selected_row(self.employer_table)
             if row is not None:
                 self.open_employer(self.employer_model.employer_id(row))
+
+    def show_history(self):
+        """查看记录: the selected person's (or employer's) registrations and cases."""
+        from ui.dialogs.person_history import PersonHistoryDialog
+        if self.tabs.currentIndex() == self.PEOPLE_TAB:
+            row = self._selected_row(self.table)
+            if row is None:
+                return None
+            r = self.model.rows[row]
+            dlg = PersonHistoryDialog(self.ctx, person_id=r.id, title=r.name, parent=self)
+        else:
+            row = self._selected_row(self.employer_table)
+            if row is None:
+                return None
+            e = self.employer_model.rows[row]
+            dlg = PersonHistoryDialog(self.ctx, employer_id=e.id, title=e.name, parent=self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return dlg
 
     def open_person(self, person_id: int | None = None) -> PersonDialog:
         dlg = PersonDialog(self.ctx, person_id, self)

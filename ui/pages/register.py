@@ -4,7 +4,7 @@ GUI thread only. Every read and write goes through ``ui.operations.run`` to ``ap
 (and ``people`` for the look-ups); the service validates everything and either saves the whole
 registration or nothing.
 
-Keys (also listed under 帮助 → 快捷键, see ``SHORTCUTS``):
+Keys (also listed under 帮助 → 快捷键, ``ui.main_window.SHORTCUTS``):
 
 * Tab / Shift+Tab move through the fields in the order of the paper form.
 * Enter saves (Ctrl+Enter inside a multi-line field); in the person or employer field with a list
@@ -60,14 +60,6 @@ OK_STYLE = ("background: #e6f4ea; color: #1e5631; border: 1px solid #8cc49a;"
             " border-radius: 4px; padding: 4px;")
 REPEAT_STYLE = ("background: #fdecea; color: #8a1c12; border: 1px solid #e6a49c;"
                 " border-radius: 4px; padding: 4px; font-weight: bold;")
-
-SHORTCUTS = (
-    ("Enter", "来访登记：保存（多行文本框内用 Ctrl+Enter）"),
-    ("Esc", "来访登记：清空表单（先确认）"),
-    ("Ctrl+N", "来访登记：新登记"),
-    ("F8", "来访登记：按侧栏提示关联为重复信访"),
-    ("↑ / ↓ / Enter", "来访登记：在人员、单位的匹配列表中选择"),
-)
 
 # Field labels (the service's ValidationError names fields by these).
 L = {
@@ -234,7 +226,7 @@ def _combo(choices: list[tuple[str, str]]) -> QComboBox:
 
 class RegisterPage(Page):
     title = "来访登记"
-    areas = frozenset({"registrations"})
+    areas = frozenset({"registrations", "outreach"})
 
     case_opened = Signal(int)          # a case id the clerk asked to open
 
@@ -465,6 +457,15 @@ class RegisterPage(Page):
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
+        from app.domain.permissions import LABELS as PERM_LABELS
+        from app.domain.permissions import Perm, allowed
+        if not allowed(ctx.actor.role, Perm.REGISTER):
+            notice = QLabel(self.tr("您的角色（") + ctx.actor.role_label + self.tr("）没有「")
+                            + PERM_LABELS[Perm.REGISTER] + self.tr("」权限，只能查看本页。"))
+            notice.setStyleSheet(BAR_STYLE)
+            layout.addWidget(notice)
+            self.save_button.setEnabled(False)
+            self._draft_timer_allowed = False
         layout.addWidget(self.draft_bar)
         layout.addWidget(self.result_bar)
         layout.addWidget(self.error_label)
@@ -492,7 +493,8 @@ class RegisterPage(Page):
         self._draft_timer = QTimer(self)
         self._draft_timer.setInterval(DRAFT_INTERVAL_MS)
         self._draft_timer.timeout.connect(self.autosave_draft)
-        self._draft_timer.start()
+        if getattr(self, "_draft_timer_allowed", True):
+            self._draft_timer.start()
         for signal in (self.person_edit.textEdited, self.employer_edit.textEdited,
                        self.person_field.picked, self.employer_field.picked,
                        self.issue_list.itemChanged):
@@ -510,8 +512,11 @@ class RegisterPage(Page):
                        self.leader_edit.textChanged, self.outreach_combo.currentIndexChanged):
             signal.connect(self._mark_dirty)
 
+        if getattr(self, "_draft_timer_allowed", True):
+            self._load_draft()      # the outreach events load on first show (refresh)
+
+    def refresh(self) -> None:
         self._load_events()
-        self._load_draft()
 
     # ------------------------------------------------------------ layout pieces
 
@@ -1113,7 +1118,8 @@ class RegisterPage(Page):
 
     def save_draft_now(self) -> None:
         """Keep the half-typed form (background; the answer is not needed)."""
-        if not self.dirty or self.pending_draft is not None:
+        if (not self.dirty or self.pending_draft is not None
+                or not getattr(self, "_draft_timer_allowed", True)):
             return
         payload = self._draft_payload()
         db, actor = self.ctx.db, self.ctx.actor
