@@ -223,3 +223,330 @@ def test_cli_demo_then_check(tmp_path, capsys):
     assert main(["--db", str(path), "demo"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------------------------
+# The petition desk: registrations, cases, timelines, outreach events, hot spots
+
+from collections import Counter as Tally  # noqa: E402
+from datetime import date, datetime, timedelta  # noqa: E402
+
+from sqlalchemy import text  # noqa: E402
+
+from app.db.models import (Case, CaseEvent, CaseSuspension, Counter, HotspotWarning,  # noqa: E402
+                           OutreachEvent, Registration, RegistrationIssue)
+from app.domain import case_clock  # noqa: E402
+from app.domain.actor import Actor  # noqa: E402
+from app.domain.enums import (CaseEventKind, CaseStatus, Channel, Disposition, FollowUp,  # noqa: E402
+                              IssueType, OPEN_STATUSES)
+from app.services import calendar as calendar_service  # noqa: E402
+from app.services import numbering  # noqa: E402
+
+REG_COLUMNS = [c for c in Registration.__table__.columns]
+CASE_COLUMNS = [c for c in Case.__table__.columns]
+EVENT_COLUMNS = [c for c in CaseEvent.__table__.columns]
+
+
+def all_of(db, model, *where):
+    with db.read() as s:
+        return s.execute(select(model).where(*where)).scalars().all()
+
+
+def test_desk_same_seed_gives_identical_registrations_and_cases(fresh):
+    a, b = fresh("a"), fresh("b")
+    assert demo.generate(a, seed=5, people=300, registrations=1500) == \
+        demo.generate(b, seed=5, people=300, registrations=1500)
+    for cols, model in ((REG_COLUMNS, Registration), (CASE_COLUMNS, Case), (EVENT_COLUMNS, CaseEvent)):
+        ra, rb = rows(a, cols, model), rows(b, cols, model)
+        assert ra == rb and ra, model
+    issues = [RegistrationIssue.registration_id, RegistrationIssue.issue_type]
+    with a.read() as sa, b.read() as sb:
+        q = select(*issues).order_by(*issues)
+        assert sa.execute(q).all() == sb.execute(q).all()
+    c = fresh("c")
+    demo.generate(c, seed=6, people=300, registrations=1500)
+    assert rows(c, [Registration.summary], Registration) != rows(a, [Registration.summary], Registration)
+
+
+def test_desk_numbers_are_gap_free_per_year_and_counters_continue(demo_db):
+    regs = rows(demo_db, [Registration.id, Registration.reg_no, Registration.received_at], Registration)
+    assert len(regs) == demo.DEFAULT_REGISTRATIONS
+    assert [r[2] for r in regs] == sorted(r[2] for r in regs), "numbers rise with time"
+    with demo_db.read() as s:
+        counters = {(c.name, c.year): c.last for c in s.execute(select(Counter)).scalars()}
+        cases = s.execute(select(Case.case_no, Case.accepted_on).order_by(Case.id)).all()
+    for name, numbers, fmt in (
+            (demo.REGISTRATION_COUNTER, [(r[2].year, r[1]) for r in regs], numbering.registration_no),
+            (demo.CASE_COUNTER, [(c.accepted_on.year, c.case_no) for c in cases], numbering.case_no)):
+        by_year: dict[int, list[str]] = {}
+        for year, no in numbers:
+            by_year.setdefault(year, []).append(no)
+        assert len(by_year) >= 3
+        for year, got in by_year.items():
+            assert got == [fmt(year, i) for i in range(1, len(got) + 1)], (name, year)
+            assert counters[(name, year)] == len(got)
+    # the next number taken the way intake and cases take it continues without a gap
+    last_year = regs[-1][2].year
+    with demo_db.write() as s:
+        n = numbering.next_number(s, demo.REGISTRATION_COUNTER, last_year)
+        s.rollback()
+    assert n == counters[(demo.REGISTRATION_COUNTER, last_year)] + 1
+
+
+def test_desk_a_registration_made_afterwards_gets_the_next_number(fresh):
+    intake = pytest.importorskip("app.services.intake")
+    d = fresh("next")
+    demo.generate(d, seed=2, people=200, registrations=400)
+    with d.read() as s:
+        last = s.execute(select(Registration.reg_no, Registration.received_at)
+                         .order_by(Registration.id.desc())).first()
+        cases_last = s.execute(select(Case.case_no).order_by(Case.id.desc())).scalar()
+        manager = s.execute(select(User).where(User.username == "manager")).scalar_one()
+        person = s.execute(select(Person.id, Person.employer_id).where(Person.employer_id.is_not(None))
+                           .order_by(Person.id)).first()
+    actor = Actor(user_id=manager.id, username=manager.username, display_name=manager.display_name,
+                  role=Role(manager.role))
+    now = demo.base_time(2)
+    assert now.year == last.received_at.year
+    rec = intake.register(d, actor, intake.RegistrationInput(
+        channel=Channel.VISIT, received_at=now - timedelta(minutes=5), person_id=person.id,
+        employer_id=person.employer_id, category="complaint", issue_types=[IssueType.WAGES],
+        summary="反映单位拖欠三个月工资", request="要求支付工资", facts="单位以资金紧张为由拖欠",
+        disposition=Disposition.ACCEPTED), now=now)
+    year, n = last.reg_no.split("-")
+    assert rec.reg_no == numbering.registration_no(int(year), int(n) + 1)
+    cyear, cn = cases_last[1:].split("-")
+    if int(cyear) == now.year:
+        assert rec.case_no == numbering.case_no(now.year, int(cn) + 1)
+
+
+def test_desk_every_accepted_registration_has_exactly_one_case(demo_db):
+    with demo_db.read() as s:
+        accepted = set(s.execute(select(Registration.id).where(
+            Registration.disposition == Disposition.ACCEPTED.value)).scalars())
+        with_case = s.execute(select(Case.registration_id)).scalars().all()
+    assert len(with_case) == len(set(with_case))
+    assert set(with_case) == accepted
+    share = len(accepted) / demo.DEFAULT_REGISTRATIONS
+    assert 0.28 < share < 0.42, share   # 受理 about 35 %
+
+
+def _calendar(db):
+    return calendar_service.load(db, 2020, 2028)
+
+
+def test_desk_case_statuses_agree_with_their_dates_and_deadlines(demo_db):
+    cal, rules = _calendar(demo_db), case_clock.DeadlineRules()
+    last_day = demo.base_time(1).date() - timedelta(days=1)
+    cases = all_of(demo_db, Case)
+    regs = {r.id: r for r in all_of(demo_db, Registration)}
+    susp = {}
+    for sp in all_of(demo_db, CaseSuspension):
+        susp.setdefault(sp.case_id, []).append(case_clock.Suspension(sp.start, sp.resumed))
+    statuses = Tally(c.status for c in cases)
+    for st in CaseStatus:
+        assert statuses[st.value] > 0, (st, statuses)
+    assert statuses[CaseStatus.ARCHIVED.value] > len(cases) / 2   # most older cases are closed
+    overdue = 0
+    for c in cases:
+        reg = regs[c.registration_id]
+        assert c.category == reg.category and c.accepted_on == reg.received_at.date()
+        assert c.notice_due == case_clock.notice_due(cal, c.accepted_on, rules)
+        expected = case_clock.handling_due(cal, c.accepted_on, c.category, rules, extended=c.extended,
+                                           suspensions=tuple(susp.get(c.id, ())))
+        assert c.due_date == expected, c.case_no
+        assert (c.due_date is None) == c.suspended
+        if c.extended:
+            assert c.extension_status == "approved" and c.extension_decided_by
+        status = CaseStatus(c.status)
+        if status in OPEN_STATUSES:
+            assert c.concluded_on is None and c.outcome is None and c.on_time is None
+            assert (c.handler_id is None) == (status is CaseStatus.ACCEPTED)
+            overdue += c.due_date is not None and c.due_date < last_day
+        else:
+            assert c.accepted_on <= c.concluded_on <= last_day
+            assert c.outcome and c.outcome_text and c.handler_id
+            assert c.on_time == (c.concluded_on <= c.due_date)
+        if status in (CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED):
+            assert c.concluded_on <= c.followup_on <= last_day and c.followup_result
+        else:
+            assert c.followup_result is None
+        if status is CaseStatus.ARCHIVED:
+            assert c.followup_on <= c.archived_on <= last_day
+        if c.recovered_fen:
+            assert 2000_00 <= c.recovered_fen <= 300_000_00 and c.workers_benefited >= 1
+    assert overdue >= 1
+    concluded = [c for c in cases if c.on_time is not None]
+    assert 0.8 < sum(c.on_time for c in concluded) / len(concluded) < 0.97
+    results = Tally(c.followup_result for c in cases if c.followup_result)
+    assert results[FollowUp.SATISFIED.value] + results[FollowUp.BASICALLY.value] > 0.8 * sum(results.values())
+    assert results[FollowUp.DISSATISFIED.value] and results[FollowUp.UNREACHABLE.value]
+
+
+def test_desk_timelines_are_short_ordered_and_match_the_status(demo_db):
+    events: dict[int, list] = {}
+    for e in all_of(demo_db, CaseEvent):
+        events.setdefault(e.case_id, []).append(e)
+    cases = all_of(demo_db, Case)
+    assert set(events) == {c.id for c in cases}
+    for c in cases:
+        evs = sorted(events[c.id], key=lambda e: e.id)
+        kinds = [e.kind for e in evs]
+        assert kinds[0] == CaseEventKind.OPENED.value
+        assert [e.at for e in evs] == sorted(e.at for e in evs)
+        assert 1 <= len(evs) <= 10
+        assert (CaseEventKind.CONCLUDED.value in kinds) == (c.concluded_on is not None)
+        assert (CaseEventKind.ARCHIVED.value in kinds) == (c.archived_on is not None)
+        assert evs[-1].at <= demo.base_time(1)
+    total = sum(len(v) for v in events.values())
+    assert 3 <= total / len(cases) <= 7
+
+
+def test_desk_channel_category_and_disposition_mix(demo_db):
+    regs = all_of(demo_db, Registration)
+    n = len(regs)
+    ch = Tally(r.channel for r in regs)
+    share = {k: v / n for k, v in ch.items()}
+    assert 0.40 < share["call"] < 0.51
+    assert 0.19 < share["visit"] < 0.30
+    assert 0.11 < share["online"] < 0.21
+    assert 0.05 < share["letter"] < 0.11
+    assert 0.01 < share["outreach"] < 0.04 and share["referral"] > 0 and share["other"] > 0
+    cats = Tally(r.category for r in regs)
+    assert cats.most_common(1)[0][0] == "consult"
+    assert cats["complaint"] > cats["help"] > cats["suggest"]
+    consult = [r for r in regs if r.category == "consult"]
+    assert sum(r.disposition == "answered" for r in consult) / len(consult) > 0.75
+    for r in regs:
+        if r.disposition == "not_accepted":
+            assert r.reject_reason and r.redirect_to
+        if r.disposition == "transferred":
+            assert r.transfer_to and r.transfer_reason
+        if r.disposition == "answered":
+            assert r.answer
+        assert 8 <= len(r.summary) <= 70 and 5 <= len(r.request) <= 40 and 5 <= len(r.facts) <= 90
+    # office hours mostly; calls also in the evening
+    office = sum(1 for r in regs if 8 <= r.received_at.hour < 18) / n
+    assert 0.75 < office < 0.95
+    assert any(r.received_at.hour >= 19 for r in regs if r.channel == "call")
+    assert not any(r.received_at.hour >= 18 for r in regs if r.channel == "visit")
+
+
+def test_desk_wage_complaints_peak_before_the_spring_festival(demo_db):
+    with demo_db.read() as s:
+        festivals = demo._spring_festivals(s)
+        wage_days = s.execute(select(Registration.received_at).join(
+            RegistrationIssue, RegistrationIssue.registration_id == Registration.id)
+            .where(RegistrationIssue.issue_type == IssueType.WAGES.value)).scalars().all()
+    days = [t.date() for t in wage_days]
+    first, last = min(days), max(days)
+    inside = [f for f in festivals if first + timedelta(days=28) <= f <= last]
+    assert len(inside) >= 2
+    before = [sum(1 for d in days if f - timedelta(days=28) <= d < f) for f in inside]
+    per_month = len(days) / ((last - first).days / 30.4)
+    assert min(before) > 1.4 * per_month, (before, per_month)
+    # and the peak is wage complaints, not only more contacts of every kind
+    regs = all_of(demo_db, Registration)
+    with demo_db.read() as s:
+        wage_ids = set(s.execute(select(RegistrationIssue.registration_id).where(
+            RegistrationIssue.issue_type == "wages")).scalars())
+    peak = [r for r in regs if any(f - timedelta(days=28) <= r.received_at.date() < f for f in inside)]
+    share_peak = sum(r.id in wage_ids for r in peak) / len(peak)
+    share_all = len(wage_ids) / len(regs)
+    assert share_peak > share_all * 1.2
+
+
+def test_desk_group_visits_repeats_and_outreach(demo_db):
+    regs = all_of(demo_db, Registration)
+    by_id = {r.id: r for r in regs}
+    case_reg = {c.id: by_id[c.registration_id] for c in all_of(demo_db, Case)}
+    groups = [r for r in regs if r.is_group]
+    assert groups and all(r.channel == "visit" and 5 <= r.head_count <= 60 for r in groups)
+    for r in groups:
+        reps = json.loads(r.representatives)
+        assert 1 <= len(reps) <= 5 and all(2 <= len(x) <= 4 for x in reps)
+    assert all(r.head_count == 1 and r.representatives == "[]" for r in regs if not r.is_group)
+    repeats = [r for r in regs if r.disposition == "repeat"]
+    assert 0.01 < len(repeats) / len(regs) < 0.08
+    for r in repeats:
+        earlier = case_reg[r.repeat_of_case_id]
+        assert earlier.person_id == r.person_id and earlier.received_at < r.received_at
+        assert (r.received_at - earlier.received_at).days <= 366
+    assert all(r.earlier_documents for r in regs if r.disposition == "no_more")
+    events = all_of(demo_db, OutreachEvent)
+    outreach = [r for r in regs if r.channel == "outreach"]
+    assert events and outreach
+    assert {r.outreach_event_id for r in outreach} == {e.id for e in events}
+    assert all(r.outreach_event_id is None for r in regs if r.channel != "outreach")
+    held = {e.id: e.held_on for e in events}
+    assert all(r.received_at.date() == held[r.outreach_event_id] for r in outreach)
+    solved = sum(r.solved_on_site for r in outreach)
+    assert 0 < solved < len(outreach)
+    assert all(r.disposition == "answered" for r in outreach if r.solved_on_site)
+    assert any(r.leader_reception and r.leader_name for r in regs)
+
+
+def test_desk_hot_spot_warnings_some_open(demo_db):
+    warnings = all_of(demo_db, HotspotWarning)
+    open_ = [w for w in warnings if w.acknowledged_at is None]
+    assert len(open_) >= 2
+    kinds = {w.kind for w in warnings}
+    assert kinds == {"group_visit", "employer"}
+    regs = {r.id: r for r in all_of(demo_db, Registration)}
+    for w in warnings:
+        if w.kind == "group_visit":
+            assert regs[w.registration_id].is_group
+        else:
+            assert w.count >= 3 and (w.last_at - w.first_at) <= timedelta(days=7)
+            assert regs[w.registration_id].employer_id == w.employer_id
+
+
+def test_desk_content_search_index_has_every_registration_and_case_notes(demo_db):
+    with demo_db.read() as s:
+        n_fts = s.execute(text("SELECT count(*) FROM registration_fts")).scalar()
+        with_notes = s.execute(text("SELECT count(*) FROM registration_fts WHERE notes <> ''")).scalar()
+        hit = s.execute(text("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :q "
+                             "LIMIT 5"), {"q": '"拖欠工资"'}).scalars().all()
+        trigger = s.execute(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                 "AND name = 'registration_fts_ai'")).scalar()
+        summary = s.execute(select(Registration.summary).where(Registration.id == 1)).scalar()
+        indexed = s.execute(text("SELECT summary FROM registration_fts WHERE rowid = 1")).scalar()
+    assert n_fts == demo.DEFAULT_REGISTRATIONS and indexed == summary
+    assert with_notes > 0 and hit
+    assert trigger == 1, "the insert trigger is back after the bulk load"
+
+
+def test_desk_cancel_during_registrations_rolls_everything_back(fresh):
+    d = fresh("cancel")
+
+    def progress(frac, message):
+        if message.startswith("正在生成登记"):
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        demo.generate(d, seed=1, people=100, registrations=25_000, progress=progress)
+    for model in (Registration, Case, CaseEvent, Person, Counter):
+        assert count(d, model) == 0, model
+    with d.read() as s:
+        assert s.execute(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                              "AND name = 'registration_fts_ai'")).scalar() == 1
+
+
+def test_desk_small_and_empty_sizes(fresh):
+    d = fresh("none")
+    summary = demo.generate(d, seed=1, people=20, registrations=0)
+    assert count(d, Registration) == 0 and "登记 0 件" in summary
+    e = fresh("few")
+    demo.generate(e, seed=1, people=0, employers=0, registrations=30)
+    assert count(e, Registration) == 30
+    with pytest.raises(UserError):
+        demo.generate(fresh("bad"), registrations=-1)
+
+
+def test_cli_demo_with_registrations_then_check(tmp_path, capsys):
+    path = tmp_path / "desk.db"
+    assert main(["--db", str(path), "demo", "--seed", "3", "--people", "300",
+                 "--registrations", "800"]) == 0
+    out = capsys.readouterr()
+    assert "登记 800 件" in out.out and "正在生成登记和案件" in out.err
+    assert main(["--db", str(path), "check"]) == 0
