@@ -234,3 +234,85 @@ def test_escape_clears_after_confirmation(db, clerk, qtbot):
     press(qtbot, page, Qt.Key.Key_Escape)
     assert page.summary_edit.text() == ""
     idle(qtbot)
+
+
+def test_outreach_event_created_problem_registered_and_counted(db, clerk, zhang, qtbot):
+    from ui.main_window import MainWindow
+    ctx = AppContext(db, clerk)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    idle(qtbot)
+    page = window.show_page("outreach")
+    idle(qtbot)
+    assert page.title == "走访活动" and page.event_list.count() == 0
+
+    page.save()                                                 # no theme: refused in the label
+    qtbot.waitUntil(page.error_label.isVisible, timeout=10000)
+    assert "活动主题" in page.error_label.text()
+    page.theme_edit.setText("工情直通车·走进工业园")
+    page.place_edit.setText("工业园服务中心")
+    page.departments_edit.setText("人社局、司法局")
+    page.units_edit.setText("宏达电子有限公司")
+    page.workers_spin.setValue(80)
+    page.save()
+    qtbot.waitUntil(lambda: page.event_list.count() == 1 and page.summary is not None, timeout=10000)
+    idle(qtbot)
+    assert "现场反映问题 0 件" in page.counts_label.text()
+
+    register = page.register_problem()                          # opens 来访登记 preset
+    idle(qtbot)
+    assert window.current_key() == "register" and register is window.page("register")
+    qtbot.waitUntil(lambda: register.outreach_combo.currentData() == page.current_event_id(),
+                    timeout=10000)
+    assert register.channel_combo.currentData() == Channel.OUTREACH.value
+    assert register.outreach_combo.isVisible() and register.solved_check.isChecked()
+    register.person_field.set_value(zhang.id, "张三")
+    register.set_issue_types([IssueType.HOURS.value])
+    register.summary_edit.setText("车间连续加班无休息日")
+    register.answer_edit.setPlainText("人社局现场答复，单位当场承诺调整排班")
+    register.save()
+    qtbot.waitUntil(register.result_bar.isVisible, timeout=10000)
+    idle(qtbot)
+    assert intake.get_registration(db, register.last_saved.id).solved_on_site
+
+    window.show_page("outreach")                                # refreshed on show
+    qtbot.waitUntil(lambda: "现场解决 1 件" in page.counts_label.text(), timeout=10000)
+    assert "现场反映问题 1 件" in page.counts_label.text()
+    assert page.problems.count() == 1 and "车间连续加班" in page.problems.item(0).text()
+    window.close()
+    idle(qtbot)
+
+
+def test_attachment_saved_and_listed_in_the_person_history(db, clerk, zhang, qtbot, tmp_path):
+    from ui.dialogs.person_history import PersonHistoryDialog
+    scan = tmp_path / "letter.pdf"
+    scan.write_bytes(b"%PDF-1.4 scanned letter")
+    page = open_page(AppContext(db, clerk), qtbot)
+    page.channel_combo.setCurrentIndex(page.channel_combo.findData(Channel.LETTER.value))
+    page.person_field.set_value(zhang.id, "张三")
+    page.set_issue_types([IssueType.CONTRACT.value])
+    page.summary_edit.setText("来信反映未签劳动合同")
+    page.answer_edit.setPlainText("已电话答复")
+    page.add_attachment_paths([str(scan), str(tmp_path / "missing.jpg")])
+    assert page.attach_list.count() == 2
+    page.save()                                                 # the missing file is refused
+    qtbot.waitUntil(page.error_label.isVisible, timeout=10000)
+    assert "missing.jpg" in page.error_label.text() and page.focusWidget() is page.attach_list
+    page.attach_list.setCurrentRow(1)
+    page.remove_attachment()
+    page.save()
+    qtbot.waitUntil(page.result_bar.isVisible, timeout=10000)
+    idle(qtbot)
+
+    dlg = PersonHistoryDialog(AppContext(db, clerk), person_id=zhang.id, title="张三")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg.table.topLevelItemCount() == 1, timeout=10000)
+    row = dlg.table.topLevelItem(0)
+    assert row.text(1) == page.last_saved.reg_no and row.text(4) == "来信反映未签劳动合同"
+    assert "来访登记 1 次" in dlg.counts.text()
+    dlg.table.setCurrentItem(row)
+    qtbot.waitUntil(lambda: dlg.attachments.count() == 1, timeout=10000)
+    assert dlg.attachments.item(0).text().startswith("letter.pdf")
+    idle(qtbot)
