@@ -37,9 +37,10 @@ from app.db.models import (CalendarDay, Case, CaseEvent, CaseSuspension, Counter
 from app.domain import case_clock
 from app.domain.actor import SYSTEM_ACTOR
 from app.domain.case_clock import DeadlineRules
-from app.domain.enums import (REJECT_REDIRECTS, AssigneeKind, CaseEventKind, CaseStatus, Category, Channel,
-                              DayKind, Disposition, FollowUp, Gender, HotspotKind, IssueType, Measure,
-                              Outcome, RejectReason, Role, SuspendReason)
+from app.domain.enums import (REJECT_REDIRECTS, AssigneeKind, CaseEventKind, CaseStatus, Category,
+                              Channel, DayKind, Disposition, ExtensionStatus, FollowUp, Gender,
+                              HotspotKind, IssueType, Measure, Outcome, RejectReason, Role,
+                              SuspendReason)
 from app.domain.errors import UserError
 from app.domain.money import format_yuan
 from app.domain.pinyin import initials
@@ -1271,7 +1272,8 @@ class _Desk:
             "assignee_name": assignee if assigned else "",
             "feedback_due": cal.add_workdays(assign_day, 10) if assigned and kind is not AssigneeKind.HANDLER
             else None,
-            "extension_status": ("approved" if extended else "requested" if extend and ext_req <= last
+            "extension_status": (ExtensionStatus.APPROVED.value if extended
+                                 else ExtensionStatus.REQUESTED.value if extend and ext_req <= last
                                  else None),
             "extension_reason": reason,
             "extension_requested_by": handler_id if extend and ext_req <= last else None,
