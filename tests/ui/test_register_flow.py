@@ -167,6 +167,8 @@ def test_repeat_caught_by_the_side_panel_and_linked_with_one_key(db, clerk, zhan
     page.person_edit.setFocus()
     qtbot.keyClicks(page.person_edit, ZHANG_ID[:10])             # by ID number
     qtbot.waitUntil(lambda: page.person_field.matches.isVisible(), timeout=5000)
+    assert "上次来访 " + earlier.received_at.strftime("%Y-%m-%d") in \
+        page.person_field.matches.item(0).text()
     press(qtbot, page, Qt.Key.Key_Return)
     qtbot.waitUntil(page.repeat_label.isVisible, timeout=10000)
     assert earlier.case_no in page.repeat_label.text()

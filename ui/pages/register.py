@@ -626,14 +626,12 @@ class RegisterPage(Page):
     def _search_people(self, text: str) -> list[tuple[int, str, str]]:  # worker thread
         from app.services import people
         found = people.lookup(self.ctx.db, text, 10)
+        from app.services import intake
         last = {}
-        try:
-            from app.services import intake
-            fn = getattr(intake, "last_contacts", None)
-            if fn is not None:
-                last = fn(self.ctx.db, [m.id for m in found]) or {}
-        except Exception:  # noqa: BLE001 - the list is still useful without the dates
-            log.debug("last contacts not available", exc_info=True)
+        for m in found:      # indexed (person_id, received_at); at most 10 tiny reads
+            latest = intake.history(self.ctx.db, person_id=m.id, limit=1)
+            if latest:
+                last[m.id] = latest[0].received_at
         rows = []
         for m in found:
             parts = [m.name, m.id_tail or "", m.phone or "", m.employer_name or ""]
