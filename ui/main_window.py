@@ -46,6 +46,8 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("workbench", "ui.pages.workbench", "WorkbenchPage", "工作台"),
     PageEntry("register", "ui.pages.register", "RegisterPage", "来访登记", perm=Perm.VIEW_CASES),
     PageEntry("outreach", "ui.pages.outreach", "OutreachPage", "走访活动", perm=Perm.VIEW_CASES),
+    PageEntry("registrations", "ui.pages.registrations_list", "RegistrationsListPage", "信访登记", perm=Perm.VIEW_CASES),
+    PageEntry("cases", "ui.pages.cases_list", "CasesListPage", "案件办理", perm=Perm.VIEW_CASES),
     PageEntry("people", "ui.pages.people", "PeoplePage", "人员与单位", perm=Perm.VIEW_PEOPLE),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
               group=GROUP_SETTINGS),
