@@ -3,6 +3,13 @@
 ``run_gui(db_arg)`` is what ``uniondesk`` runs with no sub-command. It returns the exit code: 0 when
 the person closed the program, 2 when the database could not be opened (the reason is shown).
 
+Order (DESIGN §6, first window painted within 1 s): Qt and the font, then — when ``--db`` is a file
+that has accounts — the sign-in dialog, painted before SQLAlchemy is even imported; the database is
+opened on a worker thread right after that first paint and 登录 is enabled once it is open. A new
+database (first-run wizard), a server URL or a broken file is opened before the first window.
+Nothing here imports alembic, openpyxl, reportlab, pypinyin, argon2 or stdnum before that paint
+(a test checks).
+
 Timing (for the start-up budget, DESIGN §6):
 
 * ``UNIONDESK_TIMING=1`` prints ``timing: <WindowClass> first paint at <s> s since process start``
@@ -21,10 +28,11 @@ T0 = time.perf_counter()  # as early as this module allows; see process_age()
 import logging  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 from PySide6.QtCore import (QEvent, QLibraryInfo, QLocale, QObject, QThreadPool, QTimer,  # noqa: E402
-                            QTranslator)
+                            QTranslator, Signal)
 from PySide6.QtGui import QFont, QFontDatabase  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget  # noqa: E402
 
@@ -159,14 +167,15 @@ _logging_ready = False
 
 
 def _setup_logging() -> None:
-    """Warnings and errors go to ``<data dir>/logs/uniondesk.log`` (never shown as a traceback)."""
+    """Warnings and errors go to ``<data dir>/logs/uniondesk.log`` (never shown as a traceback).
+    Any thread; done once."""
     global _logging_ready
     if _logging_ready:
         return
     _logging_ready = True
     from logging.handlers import RotatingFileHandler
 
-    from app.db.engine import default_data_dir
+    from app.paths import default_data_dir
     try:
         folder = default_data_dir() / "logs"
         folder.mkdir(parents=True, exist_ok=True)
@@ -187,51 +196,182 @@ def tell_error(title: str, message: str) -> None:
     QMessageBox.critical(None, title, message)
 
 
+# ---------------------------------------------------------------- opening the database
+
+class DatabaseOpening(QObject):
+    """The database named by ``--db``, opened once: ``open_database`` (which imports SQLAlchemy,
+    and backs up and migrates a database that is behind) and ``settings.is_configured``.
+
+    ``start()`` does it on a worker thread (``ready`` is emitted on the GUI thread afterwards);
+    ``wait()`` blocks until done, opening on the calling thread when not started. Afterwards
+    ``db``, ``configured`` and ``error`` (what ``open_database`` raised) say how it went.
+    GUI thread only, except ``_open``.
+    """
+
+    ready = Signal()
+
+    def __init__(self, db_arg: str | None):
+        super().__init__()
+        self.db_arg = db_arg
+        self.db = None
+        self.configured: bool | None = None
+        self.error: BaseException | None = None
+        self._started = False
+        self._done = threading.Event()
+
+    def looks_set_up(self) -> bool:
+        """A guess made without SQLAlchemy: ``--db`` is a SQLite file that has user accounts. Then
+        the sign-in dialog may paint before the database is open; ``configured`` decides later."""
+        from app.db.sqlitefile import has_rows
+        from app.paths import db_target
+        target = db_target(self.db_arg)
+        return not isinstance(target, str) and has_rows(target, "users")
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    @property
+    def usable(self) -> bool:
+        """Open, and the office is set up: people can sign in."""
+        return self.done and self.error is None and bool(self.configured)
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            from ui.operations import run
+            run(None, self._open, on_success=lambda _r: self.ready.emit())
+
+    def wait(self) -> None:
+        if not self._started:
+            self._started = True
+            self._open()
+        self._done.wait()
+
+    def _open(self, _progress=None) -> None:  # worker thread (GUI thread from wait())
+        try:
+            _setup_logging()
+            from app.db import open_database
+            from app.services import settings
+            self.db = open_database(self.db_arg)
+            self.configured = settings.is_configured(self.db)
+        except Exception as e:  # noqa: BLE001 - reported by run_gui on the GUI thread
+            self.error = e
+        finally:
+            self._done.set()
+
+    def close(self) -> None:
+        """Close the database (waits for the opening to finish)."""
+        if self._started:
+            self._done.wait()
+        if self.db is not None:
+            self.db.close()
+
+
+class AfterFirstPaint(QObject):
+    """Calls ``fn`` once, on the turn of the event loop after ``window`` has first painted (or after
+    ``fallback_ms`` when it does not paint, e.g. started minimised). Owned by ``window``.
+
+    It keeps no Python reference to ``window``: a reference cycle would leave the window to
+    Python's garbage collector, which may run on a worker thread, where deleting a widget crashes.
+    """
+
+    def __init__(self, window: QWidget, fn: Callable[[], None], fallback_ms: int = 1000):
+        super().__init__(window)
+        self.fn, self.fired = fn, False
+        QApplication.instance().installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if (event.type() == QEvent.Type.Paint and isinstance(obj, QWidget)
+                and obj.window() is self.parent()):
+            QApplication.instance().removeEventFilter(self)
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if not self.fired:
+            self.fired = True
+            QApplication.instance().removeEventFilter(self)
+            self.fn()
+
+
+def _open_error(exc: BaseException) -> str:
+    if isinstance(exc, UserError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return f"无法打开或创建数据库文件：{exc}"
+    raise exc
+
+
 # ---------------------------------------------------------------- start-up sequence
 
-def _sign_in(db, username_hint: str = ""):
-    """The sign-in dialog; the signed-in Actor, or None when the person cancelled."""
+def _sign_in(opening: DatabaseOpening, username_hint: str = ""):
+    """The sign-in dialog; the signed-in Actor, or None when the person left it.
+
+    While the database is still being opened, the dialog is shown at once and the opening starts
+    right after its first paint; should the database turn out unusable (see ``opening.error`` /
+    ``opening.configured``) the dialog closes itself and None is returned too.
+    """
     from ui.dialogs.sign_in import SignInDialog
-    dialog = SignInDialog(db)
+    dialog = SignInDialog(opening.db if opening.usable else None)
     if username_hint:
         dialog.set_username(username_hint)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.actor
+    if dialog.db is not None:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    else:
+        def opened() -> None:
+            if opening.usable:
+                dialog.set_database(opening.db)
+            else:
+                dialog.reject()
+        opening.ready.connect(opened)
+        AfterFirstPaint(dialog, opening.start)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            opening.ready.disconnect(opened)
+    return dialog.actor if accepted else None
 
 
 def run_gui(db_arg: str | None) -> int:
-    """Run the program; returns the process exit code (see module docstring)."""
+    """Run the program; returns the process exit code (see module docstring).
+
+    The usual start (a database file with accounts) paints the sign-in dialog first and opens the
+    database behind it; a first run, a server database or a file that is not a UnionDesk database
+    is opened before the first window (the wizard or an error box).
+    """
     app = make_application()
     timer = install_timing(app)
-    _setup_logging()
 
     def quitting() -> bool:
         return timer is not None and timer.quit_requested
 
-    from app.db import open_database
+    opening = DatabaseOpening(db_arg)
     try:
-        db = open_database(db_arg)
-    except UserError as e:
-        tell_error("无法打开数据库", e.message)
-        return 2
-    except OSError as e:
-        tell_error("无法打开数据库", f"无法打开或创建数据库文件：{e}")
-        return 2
-
-    from app.services import settings
-    try:
+        actor = None
+        if opening.looks_set_up():
+            actor = _sign_in(opening)
+            if actor is None and (quitting() or not opening.done or opening.usable):
+                return 0  # the person left (the dialog gives way only to an unusable database)
+        opening.wait()
+        if opening.error is not None:
+            tell_error("无法打开数据库", _open_error(opening.error))
+            return 2
+        db = opening.db
         username_hint = ""
-        if not settings.is_configured(db):  # a tiny read, before any window exists
+        if not opening.configured:
             from ui.wizard import FirstRunWizard
             wizard = FirstRunWizard(db)
             if wizard.exec() != QDialog.DialogCode.Accepted or quitting():
                 return 0
+            opening.configured = True  # set up now: the sign-in dialog may use the database
             username_hint = wizard.admin_username or ""
         while True:
-            actor = _sign_in(db, username_hint)
-            if actor is None or quitting():
-                return 0
+            if actor is None:
+                actor = _sign_in(opening, username_hint)
+                if actor is None or quitting():
+                    return 0
             from ui.context import AppContext
             from ui.main_window import MainWindow
             ctx = AppContext(db, actor)
@@ -242,12 +382,12 @@ def run_gui(db_arg: str | None) -> int:
             window.deleteLater()
             if not again:
                 break
-            username_hint = ""
+            actor, username_hint = None, ""
         _auto_backup(db)
         return 0
     finally:
         QThreadPool.globalInstance().waitForDone(10_000)  # background reads still running
-        db.close()
+        opening.close()
 
 
 def _auto_backup(db) -> None:

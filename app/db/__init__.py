@@ -1,4 +1,21 @@
-"""Engine and session factory, ORM models, Alembic migrations."""
-from .engine import Database, open_database, default_db_path
+"""Engine and session factory, ORM models, Alembic migrations.
+
+``Database``, ``open_database`` and ``default_db_path`` are loaded on first use, so that importing a
+light submodule (``app.db.sqlitefile``) does not import SQLAlchemy: the GUI paints its first window
+before SQLAlchemy is imported (DESIGN §6).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .engine import Database, default_db_path, open_database
 
 __all__ = ["Database", "open_database", "default_db_path"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import engine
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

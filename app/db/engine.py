@@ -22,31 +22,17 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import APP_NAME
+from app.paths import db_target, default_data_dir, default_db_path  # noqa: F401 - re-exported
 
 BUSY_TIMEOUT_S = 30
 
 
-def default_data_dir() -> Path:
-    override = os.environ.get("UNIONDESK_DATA_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def default_db_path() -> Path:
-    return default_data_dir() / "uniondesk.db"
-
-
 def to_url(path_or_url: str | os.PathLike | None) -> URL:
     """A SQLAlchemy URL from what ``--db`` was given: a URL, a file path, or nothing (default)."""
-    if path_or_url is None:
-        path_or_url = os.environ.get("UNIONDESK_DB") or default_db_path()
-    text = os.fspath(path_or_url)
-    if "://" in text:
-        return make_url(text)
-    return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+    target = db_target(path_or_url)
+    if isinstance(target, str):
+        return make_url(target)
+    return URL.create("sqlite", database=str(target))
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

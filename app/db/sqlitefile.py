@@ -1,4 +1,5 @@
-"""File-level helpers for SQLite databases: a consistent online copy, an integrity probe."""
+"""File-level helpers for SQLite databases: a consistent online copy, an integrity probe, a quick
+look. Standard library only (no SQLAlchemy)."""
 from __future__ import annotations
 
 import sqlite3
@@ -46,3 +47,19 @@ def probe(path: Path) -> tuple[bool, str, str | None]:
             con.close()
     except sqlite3.DatabaseError as e:
         return False, f"无法读取数据库文件：{e}", None
+
+
+def has_rows(path: Path, table: str) -> bool:
+    """Whether ``path`` is a SQLite file whose ``table`` has at least one row. Read-only, quick,
+    never raises (False on any problem). A guess for the GUI's start-up (which window to paint
+    first), never a check that decides anything about the data."""
+    if not path.is_file():
+        return False
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            return con.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None
+        finally:
+            con.close()
+    except (sqlite3.Error, ValueError):
+        return False

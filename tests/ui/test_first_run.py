@@ -381,6 +381,86 @@ def test_program_start_paints_the_wizard_and_reports_timing(tmp_path):
     assert 0 < float(m.group(1)) < 60
 
 
+def test_program_start_paints_the_sign_in_dialog_before_importing_sqlalchemy(db, tmp_path):
+    _office_admin(db)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", UNIONDESK_TIMING="1",
+               UNIONDESK_EXIT_AFTER_PAINT="1", UNIONDESK_DATA_DIR=str(tmp_path / "data"),
+               HOME=str(tmp_path))
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "app.cli", "--db", str(db.path)],
+                       capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]  # the database opening behind the dialog ends cleanly
+    lines = r.stderr.splitlines()
+    painted = next(i for i, line in enumerate(lines) if line.startswith("timing: SignInDialog"))
+    imported = [i for i, line in enumerate(lines) if re.search(r"\|\s+sqlalchemy$", line)]
+    assert imported and imported[0] > painted  # SQLAlchemy comes after the first paint
+    assert not any(re.search(r"\|\s+(alembic|openpyxl|reportlab|pypinyin|argon2|stdnum)$", line)
+                   for line in lines[:painted])
+
+
+def _configured_file(db_path, office: bool = True) -> None:
+    from app.db import open_database
+    first = open_database(db_path)
+    if office:
+        _office_admin(first)
+    else:
+        accounts.create_first_admin(first, "admin", "王建华", "secret123")
+    first.close()
+
+
+def test_run_gui_signs_in_once_the_database_behind_the_dialog_is_open(qtbot, db_path, monkeypatch):
+    import ui.main
+    from PySide6.QtCore import QTimer
+    from ui.dialogs.sign_in import SignInDialog
+    from ui.main_window import MainWindow
+    _configured_file(db_path)
+    at_start: list[tuple] = []
+    real_exec, real_show = SignInDialog.exec, MainWindow.show
+
+    def exec_(self):
+        at_start.append((self.db is None, self.sign_in_button.isEnabled(), self.error.text()))
+        self.username.setText("admin")
+        self.password.setText("secret123")
+        QTimer.singleShot(0, self.submit)  # Enter before the database is open
+        return real_exec(self)
+
+    sessions: list[str] = []
+
+    def show_then_leave(self):
+        sessions.append(self.ctx.actor.username)
+        real_show(self)
+        QTimer.singleShot(100, self.close)
+
+    monkeypatch.setattr(SignInDialog, "exec", exec_)
+    monkeypatch.setattr(MainWindow, "show", show_then_leave)
+    assert ui.main.run_gui(str(db_path)) == 0
+    assert at_start == [(True, False, "正在打开数据库…")]
+    assert sessions == ["admin"]
+
+
+def test_run_gui_sign_in_gives_way_to_the_wizard_when_the_office_is_not_set_up(qtbot, db_path,
+                                                                                monkeypatch):
+    import ui.main
+    from PySide6.QtWidgets import QDialog
+    from ui.dialogs.sign_in import SignInDialog
+    from ui.wizard import FirstRunWizard
+    _configured_file(db_path, office=False)  # accounts, but no office profile
+    shown: list[str] = []
+    real_exec = SignInDialog.exec
+
+    def sign_in_exec(self):
+        shown.append("sign-in")
+        return real_exec(self)
+
+    def wizard_exec(self):
+        shown.append("wizard")
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(SignInDialog, "exec", sign_in_exec)
+    monkeypatch.setattr(FirstRunWizard, "exec", wizard_exec)
+    assert ui.main.run_gui(str(db_path)) == 0
+    assert shown == ["sign-in", "wizard"]
+
+
 # ---------------------------------------------------------------- menus and the session loop
 
 def test_backup_and_restore_from_the_file_menu(qtbot, db, tmp_path, monkeypatch):
@@ -413,11 +493,12 @@ def test_run_gui_signs_in_again_after_sign_out_and_backs_up_on_exit(qtbot, db_pa
     first.close()
     sessions: list[str] = []
 
-    def fake_sign_in(db, username_hint=""):
+    def fake_sign_in(opening, username_hint=""):
         if len(sessions) >= 2:
             return None
         sessions.append("signed in")
-        return accounts.sign_in(db, "admin", "secret123")
+        opening.wait()
+        return accounts.sign_in(opening.db, "admin", "secret123")
 
     real_show = MainWindow.show
 

@@ -81,6 +81,26 @@ def test_enter_in_password_signs_in(qtbot, db, user):
     assert dialog.actor.username == "li"
 
 
+def test_typing_before_the_database_is_open_signs_in_once_it_is(qtbot, db, user):
+    dialog = _dialog(qtbot, None)
+    assert not dialog.sign_in_button.isEnabled() and dialog.error.text() == "正在打开数据库…"
+    assert not dialog.error.styleSheet().startswith("color: #b3261e")  # a status, not a problem
+    dialog.set_username("li")
+    qtbot.keyClicks(dialog.password, PW)
+    qtbot.keyPress(dialog.password, Qt.Key.Key_Return)
+    assert dialog.error.text() == "正在打开数据库，打开后立即登录…" and dialog.actor is None
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
+        dialog.set_database(db)
+    assert dialog.actor.username == "li"
+
+
+def test_database_ready_before_enter_just_enables_the_button(qtbot, db, user):
+    dialog = _dialog(qtbot, None)
+    dialog.set_database(db)
+    assert dialog.sign_in_button.isEnabled() and dialog.error.text() == ""
+    assert not dialog.busy and dialog.isVisible()
+
+
 def test_six_wrong_passwords_show_locked_message(qtbot, db, user):
     dialog = _dialog(qtbot, db)
     for i in range(6):

@@ -3,23 +3,32 @@ a refusal (wrong password, tries left, locked, disabled) is shown in red inside 
 in a separate box. When the account must change its password (new account, reset by an
 administrator) the change-password dialog follows before the sign-in is accepted.
 
+The dialog may be shown before the database is open (``db=None``, the program's start: DESIGN §6
+wants the first window painted within a second, and opening the database imports SQLAlchemy). The
+person can type meanwhile; 登录 is enabled by ``set_database``, and a sign-in asked for earlier (Enter)
+goes ahead then.
+
 After ``exec()`` returns Accepted, ``actor`` holds the signed-in Actor.
 """
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from app import WINDOW_TITLE
-from app.db import Database
 from app.domain.actor import Actor
 from app.domain.errors import UserError
 from ui.operations import run, show_error
 
+if TYPE_CHECKING:
+    from app.db import Database
+
 ERROR_STYLE = "color: #b3261e;"
+STATUS_STYLE = "color: #555;"
 
 
 def _sign_in(db: Database, username: str, password: str) -> tuple[Actor, bool]:  # worker thread
@@ -29,11 +38,12 @@ def _sign_in(db: Database, username: str, password: str) -> tuple[Actor, bool]: 
 
 
 class SignInDialog(QDialog):
-    def __init__(self, db: Database, parent: QWidget | None = None):
+    def __init__(self, db: Database | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.db = db
         self.actor: Actor | None = None
         self.busy = False
+        self._submit_when_ready = False
         self.setWindowTitle(self.tr("登录 — ") + WINDOW_TITLE)
         self.setModal(True)
 
@@ -84,6 +94,18 @@ class SignInDialog(QDialog):
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.submit)
         self.username.setFocus()
+        if db is None:
+            self.sign_in_button.setEnabled(False)
+            self.show_status(self.tr("正在打开数据库…"))
+
+    def set_database(self, db: Database) -> None:
+        """The database is open: enable 登录 (and sign in if the person already asked to)."""
+        self.db = db
+        self.sign_in_button.setEnabled(True)
+        self.show_message("")
+        if self._submit_when_ready:
+            self._submit_when_ready = False
+            self.submit()
 
     def set_username(self, name: str) -> None:
         """Pre-fill the user name (e.g. right after the first-run wizard) and focus the password."""
@@ -91,14 +113,22 @@ class SignInDialog(QDialog):
         self.password.setFocus()
 
     def show_message(self, text: str) -> None:
+        """A problem to fix, in red."""
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setText(text)
+
+    def show_status(self, text: str) -> None:
+        """What the dialog is doing, in grey (same place as the problems)."""
+        self.error.setStyleSheet(STATUS_STYLE)
         self.error.setText(text)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for w in (self.sign_in_button, self.username, self.password):
+        for w in (self.username, self.password):
             w.setEnabled(not busy)
+        self.sign_in_button.setEnabled(not busy and self.db is not None)
         if busy:
-            self.error.setText(self.tr("正在登录…"))
+            self.show_status(self.tr("正在登录…"))
 
     def submit(self) -> None:
         if self.busy:
@@ -111,6 +141,10 @@ class SignInDialog(QDialog):
         if not password:
             self.show_message(self.tr("请输入密码"))
             self.password.setFocus()
+            return
+        if self.db is None:  # still opening: sign in as soon as it is open
+            self._submit_when_ready = True
+            self.show_status(self.tr("正在打开数据库，打开后立即登录…"))
             return
         self._set_busy(True)
         db = self.db
