@@ -183,6 +183,8 @@ class Registration(Base):
         Index("ix_registrations_employer", "employer_id", "received_at"),
         Index("ix_registrations_repeat_of", "repeat_of_case_id"),
         Index("ix_registrations_outreach", "outreach_event_id"),
+        Index("ix_registrations_group", "is_group", "received_at"),            # lists: 集体访
+        Index("ix_registrations_leader", "leader_reception", "received_at"),   # lists: 领导接待日
     )
 
 
@@ -253,6 +255,10 @@ class Case(Base):
         Index("ix_cases_handler_status", "handler_id", "status"),
         Index("ix_cases_due", "due_date"),
         Index("ix_cases_concluded", "concluded_on"),
+        Index("ix_cases_accepted", "accepted_on", "id"),       # lists: period, sort by 受理日期
+        Index("ix_cases_supervised", "supervised", "id"),      # lists: 督办
+        Index("ix_cases_focus", "focus", "id"),                # lists: 重点关注
+        Index("ix_cases_extension", "extension_status", "id"),  # workbench: 延期待审批
     )
 
 

@@ -496,11 +496,12 @@ def _reg_rows(s: Session, raw: list, spec: SortSpec) -> tuple[RegistrationRow, .
     return tuple(out)
 
 
-def _text_limited(stmt: Select, s: Session, f, order_cols) -> Select | None:
-    cond = search.match_condition(s, f.text)
-    if cond is None:
-        return None
-    return stmt.where(cond).order_by(*order_cols).limit(search.SEARCH_LIMIT)
+def _reg_hits(s: Session, stmt: Select, f) -> list:
+    return search.find(s, f.text, stmt, id_of=lambda r: r[0], newest_first=lambda r: (r[2], r[0]))
+
+
+def _case_hits(s: Session, stmt: Select, f) -> list:
+    return search.find(s, f.text, stmt, id_of=lambda r: r[2], newest_first=lambda r: (r[4], r[2]))
 
 
 def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | None = None,
@@ -514,8 +515,7 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
         if search.normalize(f.text):
             if after is not None or before is not None:
                 return ListPage((), False, True)
-            stmt = _text_limited(stmt, s, f, (Registration.received_at.desc(), Registration.id.desc()))
-            return ListPage(_reg_rows(s, s.execute(stmt).all(), spec), False, True)
+            return ListPage(_reg_rows(s, _reg_hits(s, stmt, f), spec), False, True)
         stmt, backwards = _paged(stmt, spec, Registration.id, f.descending, after=after,
                                  before=before, tail=tail, limit=limit)
         raw = s.execute(stmt).all()
@@ -532,9 +532,9 @@ def count_registrations(db: Database, f: RegistrationFilter, today: date | None 
     with db.read() as s:
         conds = registration_conditions(f, today)
         if search.normalize(f.text):
-            inner = (select(Registration.id).where(*conds, search.match_condition(s, f.text))
-                     .limit(search.SEARCH_LIMIT).subquery())
-            return s.execute(select(func.count()).select_from(inner)).scalar_one()
+            base = select(Registration.id, Registration.received_at).where(*conds)
+            return len(search.find(s, f.text, base, id_of=lambda r: r[0],
+                                   newest_first=lambda r: (r[1], r[0])))
         return s.execute(select(func.count(Registration.id)).where(*conds)).scalar_one()
 
 
@@ -599,8 +599,7 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
         if search.normalize(f.text):
             if after is not None or before is not None:
                 return ListPage((), False, True)
-            stmt = _text_limited(stmt, s, f, (Registration.received_at.desc(), Registration.id.desc()))
-            return ListPage(_case_rows(s, s.execute(stmt).all(), spec, clock), False, True)
+            return ListPage(_case_rows(s, _case_hits(s, stmt, f), spec, clock), False, True)
         stmt, backwards = _paged(stmt, spec, Case.id, f.descending, after=after, before=before,
                                  tail=tail, limit=limit)
         raw = s.execute(stmt).all()
@@ -621,10 +620,10 @@ def count_cases(db: Database, f: CaseFilter, today: date | None = None) -> int:
     with db.read() as s:
         conds = case_conditions(f, today, db=db)
         if search.normalize(f.text):
-            inner = (select(Case.id).join(Registration, Registration.id == Case.registration_id)
-                     .where(*conds, search.match_condition(s, f.text))
-                     .limit(search.SEARCH_LIMIT).subquery())
-            return s.execute(select(func.count()).select_from(inner)).scalar_one()
+            base = (select(Case.id, Registration.received_at, Registration.id)
+                    .join(Registration, Registration.id == Case.registration_id).where(*conds))
+            return len(search.find(s, f.text, base, id_of=lambda r: r[2],
+                                   newest_first=lambda r: (r[1], r[2])))
         stmt = select(func.count(Case.id)).select_from(Case)
         if _needs_registration(f):
             stmt = stmt.join(Registration, Registration.id == Case.registration_id)

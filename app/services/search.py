@@ -13,7 +13,10 @@ This is the only module that knows which database it runs on; everything else ca
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, literal_column, or_, select, text
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.db.models import Case, CaseEvent, Registration
@@ -75,12 +78,50 @@ def match_condition(session: Session, query: str) -> ColumnElement[bool] | None:
 
 def search_ids(session: Session, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
     """Ids of the first ``limit`` registrations matching ``query``, newest received first."""
-    cond = match_condition(session, query)
-    if cond is None:
+    rows = find(session, query, select(Registration.id, Registration.received_at),
+                id_of=lambda r: r[0], newest_first=lambda r: (r[1], r[0]), limit=limit)
+    return [r[0] for r in rows]
+
+
+FTS_CHUNK = 2000        # candidate ids read from the full-text index per round
+
+
+def find(session: Session, query: str, base: Select, *, id_of: Callable[[Any], int],
+         newest_first: Callable[[Any], Any], limit: int = SEARCH_LIMIT) -> list:
+    """Rows of ``base`` (a SELECT over ``Registration`` carrying the caller's other filters) whose
+    content matches ``query``: at most ``limit``, sorted by ``newest_first`` (descending).
+
+    SQLite, 3+ characters: the trigram index is read newest registration first (``ORDER BY rowid
+    DESC``, which it answers without sorting) in chunks; each chunk is checked against ``base`` until
+    ``limit`` rows are found. So the hits are the newest *registered* matches, then sorted by date
+    received — the same set except for letters entered long after they arrived. Everything else:
+    one query ordered by date received with LIMIT (cheap for common words; a word that occurs
+    nowhere reads the whole table once)."""
+    q = normalize(query)
+    if not q:
         return []
-    stmt = (select(Registration.id).where(cond)
-            .order_by(Registration.received_at.desc(), Registration.id.desc()).limit(limit))
-    return list(session.execute(stmt).scalars())
+    if _dialect(session) == "sqlite" and len(q) >= TRIGRAM:
+        found: list = []
+        last: int | None = None
+        while len(found) < limit:
+            sql = ("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :q"
+                   + (" AND rowid < :last" if last is not None else "")
+                   + " ORDER BY rowid DESC LIMIT :n")
+            params: dict[str, Any] = {"q": fts_phrase(q), "n": FTS_CHUNK}
+            if last is not None:
+                params["last"] = last
+            ids = list(session.execute(text(sql), params).scalars())
+            if not ids:
+                break
+            rows = session.execute(base.where(Registration.id.in_(ids))).all()
+            found += sorted(rows, key=id_of, reverse=True)
+            if len(ids) < FTS_CHUNK:
+                break
+            last = ids[-1]
+        return sorted(found[:limit], key=newest_first, reverse=True)
+    cond = match_condition(session, q)
+    return list(session.execute(base.where(cond).order_by(Registration.received_at.desc(),
+                                                          Registration.id.desc()).limit(limit)).all())
 
 
 def index_case_notes(session: Session, registration_id: int, text_: str) -> None:
