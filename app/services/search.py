@@ -59,21 +59,17 @@ def match_condition(session: Session, query: str) -> ColumnElement[bool] | None:
                 .bindparams(fts_q=fts_phrase(q))
             return Registration.id.in_(select(literal_column("rowid")).select_from(
                 hits.columns(literal_column("rowid")).subquery()))
-        pattern = like_pattern(q)
-        notes = text("SELECT rowid FROM registration_fts WHERE notes LIKE :notes_p ESCAPE '\\'") \
-            .bindparams(notes_p=pattern)
-        return or_(Registration.summary.like(pattern, escape="\\"),
-                   Registration.request.like(pattern, escape="\\"),
-                   Registration.facts.like(pattern, escape="\\"),
-                   Registration.id.in_(select(literal_column("rowid")).select_from(
-                       notes.columns(literal_column("rowid")).subquery())))
+    # Short queries (and PostgreSQL): LIKE / ILIKE while reading registrations newest first; the
+    # case notes through the case timeline, probed per row by the unique registration_id index.
+    # (The FTS table's own LIKE cannot help: with ESCAPE, or under 3 characters, it reads it all.)
     pattern = like_pattern(q)
+    like = "like" if _dialect(session) == "sqlite" else "ilike"
     in_notes = exists(select(CaseEvent.id).join(Case, Case.id == CaseEvent.case_id)
                       .where(Case.registration_id == Registration.id,
-                             CaseEvent.text.ilike(pattern, escape="\\")))
-    return or_(Registration.summary.ilike(pattern, escape="\\"),
-               Registration.request.ilike(pattern, escape="\\"),
-               Registration.facts.ilike(pattern, escape="\\"), in_notes)
+                             getattr(CaseEvent.text, like)(pattern, escape="\\")))
+    return or_(getattr(Registration.summary, like)(pattern, escape="\\"),
+               getattr(Registration.request, like)(pattern, escape="\\"),
+               getattr(Registration.facts, like)(pattern, escape="\\"), in_notes)
 
 
 def search_ids(session: Session, query: str, limit: int = SEARCH_LIMIT) -> list[int]:

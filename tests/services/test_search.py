@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
-from app.db.models import Registration
+from app.db.models import CaseEvent, Registration
 from app.services import lists, search
 from app.services.lists import RegistrationFilter
 
@@ -23,10 +23,11 @@ def test_four_and_two_characters_across_fields_and_notes(db):
     a = add_registration(db, received=base, summary="公司拖欠工资三个月")[0]
     b = add_registration(db, received=base + timedelta(days=2), summary="咨询", request="要求补发拖欠工资")[0]
     c = add_registration(db, received=base + timedelta(days=1), summary="咨询", facts="老板拖欠工资后失联")[0]
-    d, _case = add_registration(db, received=base - timedelta(days=3), summary="工伤", case={})
-    with db.write() as s:
-        search.index_case_notes(s, d, "已协调单位支付工伤待遇")
-        search.index_case_notes(s, d, "第二次回访，单位拖欠工资已付清")
+    d, case_id = add_registration(db, received=base - timedelta(days=3), summary="工伤", case={})
+    with db.write() as s:       # as the case service writes a note: timeline row + index
+        for note in ("已协调单位支付工伤待遇", "第二次回访，单位拖欠工资已付清"):
+            s.add(CaseEvent(case_id=case_id, at=base, username="w", kind="note", text=note))
+            search.index_case_notes(s, d, note)
     assert ids(db, "拖欠工资") == [b, c, a, d]              # 4 characters: MATCH, newest first
     assert ids(db, "工资") == [b, c, a, d]                  # 2 characters: LIKE fallback
     assert ids(db, "协调单位") == [d] and ids(db, "协调") == [d]   # notes, both ways
