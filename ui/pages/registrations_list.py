@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.domain.enums import Disposition, ListFlag
@@ -21,8 +22,8 @@ def open_case(page: QWidget, case_id: int) -> bool:
     if not case_dialog_available():
         return False
     from ui.dialogs.case_dialog import CaseDialog
-    dialog = CaseDialog(page.ctx, case_id)
-    dialog.setParent(page.window(), dialog.windowFlags())
+    dialog = CaseDialog(page.ctx, case_id, parent=page.window())
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return True
 

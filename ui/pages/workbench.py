@@ -1,8 +1,12 @@
 """工作台: the first page after signing in. A greeting, today's date, the office, a yellow banner
-when the holiday calendar lacks this (or next) year, and what this person can do in the program.
+when the holiday calendar lacks this (or next) year, the petition-desk numbers (my open cases, due
+within 2 working days, overdue, awaiting my approval, hot-spot warnings, today's registrations —
+each a button that opens the list with that filter), the open warnings (managers acknowledge them
+here) and what this person can do in the program.
 
 Light on purpose (it is on screen at start-up): one background call reads the office name and the
-calendar banner; nothing here queries the big tables.
+calendar banner; a second one counts (``lists.workbench_counts``, indexed counts) and may arrive
+later.
 """
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from dataclasses import dataclass
 import logging
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app.domain.dates import format_cn
 from app.domain.permissions import Perm, allowed
@@ -52,9 +57,35 @@ def today_text(today: date) -> str:
     return f"{format_cn(today)} 星期{WEEKDAYS[today.weekday()]}"
 
 
+@dataclass(frozen=True)
+class DeskData:
+    counts: object          # lists.WorkbenchCounts
+    warnings: list          # intake.HotspotRecord
+
+
+def load_desk(db, actor, today: date) -> DeskData:  # worker thread
+    from app.services import intake, lists
+    return DeskData(lists.workbench_counts(db, actor, today), intake.open_warnings(db, limit=50))
+
+
+# (name, label, list page key); the filter comes from lists.workbench_filters
+COUNTERS = (
+    ("my_open", "我的在办案件", "cases"),
+    ("due_soon", "2个工作日内到期", "cases"),
+    ("overdue", "已超期", "cases"),
+    ("awaiting_approval", "待我审批延期", "cases"),
+    ("warnings", "预警", None),
+    ("today_registrations", "今日登记", "registrations"),
+)
+COUNTER_STYLE = "QPushButton { text-align: center; padding: 8px 14px; min-width: 110px; }"
+ALERT_STYLE = COUNTER_STYLE + " QPushButton { color: #c62828; font-weight: bold; }"
+WARN_STYLE = COUNTER_STYLE + " QPushButton { color: #e65100; font-weight: bold; }"
+
+
 class WorkbenchPage(Page):
     title = "工作台"
-    areas = frozenset({"calendar", "settings"})
+    areas = frozenset({"calendar", "settings", "registrations", "cases", "warnings"})
+    list_requested = Signal(str, object)      # page key, filter (when there is no main window)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -75,6 +106,41 @@ class WorkbenchPage(Page):
         self.hints.setTextFormat(Qt.TextFormat.RichText)
         self.hints.setWordWrap(True)
 
+        # petition-desk numbers: each a button opening the filtered list
+        from app.domain.permissions import Perm as _P
+        self.desk = QWidget()
+        grid = QGridLayout(self.desk)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.counter_buttons: dict[str, QPushButton] = {}
+        shown = [c for c in COUNTERS if c[0] != "awaiting_approval"
+                 or allowed(ctx.actor.role, _P.APPROVE_EXTENSION)]
+        for i, (name, label, _key) in enumerate(shown):
+            b = QPushButton(f"…\n{label}")
+            b.setObjectName(f"count_{name}")
+            b.setStyleSheet(COUNTER_STYLE)
+            b.clicked.connect(lambda _c=False, n=name: self.open_counter(n))
+            grid.addWidget(b, 0, i)
+            self.counter_buttons[name] = b
+        self.desk.setVisible(allowed(ctx.actor.role, _P.VIEW_CASES))
+        self.warnings_title = QLabel("<b>" + self.tr("预警（待负责人确认）") + "</b>")
+        self.warnings_list = QListWidget()
+        self.warnings_list.setMaximumHeight(120)
+        self.ack_button = QPushButton(self.tr("确认所选预警"))
+        self.ack_button.clicked.connect(self.acknowledge_selected)
+        self.ack_button.setVisible(allowed(ctx.actor.role, _P.ACK_HOTSPOT))
+        self.desk_message = QLabel()
+        self.desk_message.setWordWrap(True)
+        warn_row = QHBoxLayout()
+        warn_row.addWidget(self.warnings_list, 1)
+        warn_row.addWidget(self.ack_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.warnings_box = QWidget()
+        wl = QVBoxLayout(self.warnings_box)
+        wl.setContentsMargins(0, 0, 0, 0)
+        wl.addWidget(self.warnings_title)
+        wl.addLayout(warn_row)
+        self.warnings_box.hide()
+        self.desk_data: DeskData | None = None
+
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
@@ -85,6 +151,9 @@ class WorkbenchPage(Page):
         layout.addWidget(self.office_label)
         layout.addSpacing(8)
         layout.addWidget(self.banner)
+        layout.addWidget(self.desk)
+        layout.addWidget(self.warnings_box)
+        layout.addWidget(self.desk_message)
         layout.addWidget(line)
         layout.addWidget(self.hints)
         layout.addStretch(1)
@@ -113,8 +182,74 @@ class WorkbenchPage(Page):
         return "<b>" + self.tr("在这里可以做什么") + "</b><ul>" + body + "</ul>"
 
     def refresh(self) -> None:
-        db, today = self.ctx.db, date.today()
+        db, today, actor = self.ctx.db, date.today(), self.ctx.actor
         run(self, lambda _p: load(db, today), on_success=self._show, on_error=self._failed)
+        if self.desk.isVisibleTo(self):
+            run(self, lambda _p: load_desk(db, actor, today), on_success=self._show_desk,
+                on_error=self._desk_failed)
+
+    # ------------------------------------------------------------ petition desk
+
+    def _desk_failed(self, exc: BaseException) -> None:
+        log.warning("workbench numbers not loaded: %r", exc)
+        self.desk_message.setText(self.tr("工作数字暂时读取失败，请按 F5 重试。"))
+        self.desk_message.setProperty("failed", True)
+
+    def _show_desk(self, data: DeskData) -> None:
+        self.desk_data = data
+        if self.desk_message.property("failed"):
+            self.desk_message.clear()
+            self.desk_message.setProperty("failed", False)
+        for name, label, _key in COUNTERS:
+            b = self.counter_buttons.get(name)
+            if b is None:
+                continue
+            n = getattr(data.counts, name)
+            b.setText(f"{n}\n{label}")
+            style = COUNTER_STYLE
+            if n and name in ("overdue", "warnings"):
+                style = ALERT_STYLE
+            elif n and name in ("due_soon", "awaiting_approval"):
+                style = WARN_STYLE
+            b.setStyleSheet(style)
+        self.warnings_list.clear()
+        for w in data.warnings:
+            item = QListWidgetItem(f"{w.last_at:%m-%d %H:%M}  {w.kind_label}：{w.text}")
+            item.setData(Qt.ItemDataRole.UserRole, w.id)
+            self.warnings_list.addItem(item)
+        self.warnings_box.setVisible(bool(data.warnings))
+
+    def count(self, name: str) -> int | None:
+        """The number shown on a counter button (None before it arrived)."""
+        head = self.counter_buttons[name].text().split("\n", 1)[0]
+        return int(head) if head.isdigit() else None
+
+    def open_counter(self, name: str) -> None:
+        """Open the list page with the filter this number counts (warnings: show the list)."""
+        from app.services import lists
+        if name == "warnings":
+            self.warnings_list.setFocus()
+            return
+        key = next(k for n, _l, k in COUNTERS if n == name)
+        f = lists.workbench_filters(self.ctx.actor)[name]
+        window = self.window()
+        if hasattr(window, "show_page") and key in getattr(window, "nav_keys", lambda: [])():
+            page = window.show_page(key)
+            if hasattr(page, "apply_filter"):
+                page.apply_filter(f)
+        self.list_requested.emit(key, f)
+
+    def acknowledge_selected(self, note: str = "") -> None:
+        item = self.warnings_list.currentItem()
+        if item is None:
+            self.desk_message.setText(self.tr("请先在预警列表中选择一条"))
+            return
+        from app.services import intake
+        db, actor, wid = self.ctx.db, self.ctx.actor, item.data(Qt.ItemDataRole.UserRole)
+        run(self, lambda _p: intake.acknowledge_warning(db, actor, wid, note),
+            on_success=lambda _r: self.desk_message.setText(self.tr("预警已确认")),
+            on_error=lambda e: self.desk_message.setText(getattr(e, "message", str(e))),
+            changes={"warnings"})
 
     def _failed(self, exc: BaseException) -> None:
         # No dialog on the start page: say it in place, keep the details in the log.
