@@ -77,7 +77,7 @@ COUNTERS = (
     ("warnings", "预警", None),
     ("today_registrations", "今日登记", "registrations"),
 )
-COUNTER_STYLE = "QPushButton { text-align: center; padding: 8px 14px; min-width: 110px; }"
+COUNTER_STYLE = "QPushButton { text-align: center; padding: 8px 14px; min-width: 96px; }"
 ALERT_STYLE = COUNTER_STYLE + " QPushButton { color: #c62828; font-weight: bold; }"
 WARN_STYLE = COUNTER_STYLE + " QPushButton { color: #e65100; font-weight: bold; }"
 
@@ -119,7 +119,7 @@ class WorkbenchPage(Page):
             b.setObjectName(f"count_{name}")
             b.setStyleSheet(COUNTER_STYLE)
             b.clicked.connect(lambda _c=False, n=name: self.open_counter(n))
-            grid.addWidget(b, 0, i)
+            grid.addWidget(b, i // 3, i % 3)   # 3 a row: the window may be narrow
             self.counter_buttons[name] = b
         self.desk.setVisible(allowed(ctx.actor.role, _P.VIEW_CASES))
         self.warnings_title = QLabel("<b>" + self.tr("预警（待负责人确认）") + "</b>")
