@@ -133,6 +133,22 @@ def is_complete(path: Path, people: int, registrations: int = 0) -> tuple[bool, 
     return True, "完整"
 
 
+def _fold_wal(db_file: Path) -> None:
+    """Copy the write-ahead log into the database file before it is renamed: a WAL left beside
+    the old name would be orphaned, and the renamed file would look empty."""
+    import sqlite3
+    wal = db_file.with_name(db_file.name + "-wal")
+    if not wal.exists():
+        return
+    con = sqlite3.connect(db_file)
+    try:
+        busy, _log, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        con.close()
+    if busy or (wal.exists() and wal.stat().st_size):
+        raise SystemExit(f"could not fold the WAL of {db_file} into it (busy={busy})")
+
+
 def build(path: Path, people: int, registrations: int = 0) -> float:
     """Build with the command line into a temporary file, then rename. Returns seconds."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,6 +164,7 @@ def build(path: Path, people: int, registrations: int = 0) -> float:
     seconds = time.perf_counter() - t
     if r.returncode != 0:
         raise SystemExit(f"demo build failed (exit {r.returncode})")
+    _fold_wal(tmp)
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     tmp.rename(path)
