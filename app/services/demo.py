@@ -46,6 +46,7 @@ from app.domain.money import format_yuan
 from app.domain.pinyin import initials
 
 from . import audit, numbering
+from .cases import FEEDBACK_WORKDAYS
 from . import calendar as calendar_service
 from . import settings as settings_service
 from .passwords import hash_password
@@ -1197,6 +1198,9 @@ class _Desk:
         supervised = rng.random() < (0.4 if group else 0.03)
         focus = rng.random() < (0.7 if group else 0.04)
         notice_day = cal.add_workdays(accepted, rng.randint(1, 4))
+        feedback = cal.add_workdays(assign_day, FEEDBACK_WORKDAYS)
+        if due is not None and feedback > due:
+            feedback = max(due, assign_day)
         # the timeline
         events: list[tuple[date, str | None, str, str, dict]] = []
         clerk = ("clerk", self.clerk)
@@ -1266,12 +1270,11 @@ class _Desk:
             "category": cat.value, "accepted_on": accepted,
             "notice_due": case_clock.notice_due(cal, accepted, self.rules),
             "notice_delivered_on": notice_day if notice_day <= last else None,
-            "due_date": due, "handler_id": handler_id if assigned and kind is AssigneeKind.HANDLER else
-            (self.manager if assigned else None),
+            "due_date": due,
+            "handler_id": handler_id if assigned else None,   # for 部门/下级工会: who follows it up
             "assignee_kind": kind.value if assigned else None,
             "assignee_name": assignee if assigned else "",
-            "feedback_due": cal.add_workdays(assign_day, 10) if assigned and kind is not AssigneeKind.HANDLER
-            else None,
+            "feedback_due": feedback if assigned else None,
             "extension_status": (ExtensionStatus.APPROVED.value if extended
                                  else ExtensionStatus.REQUESTED.value if extend and ext_req <= last
                                  else None),
