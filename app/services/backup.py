@@ -229,10 +229,14 @@ def restore_from(url: URL, src: Path, actor: Actor = CLI_ACTOR) -> Path | None:
 
 
 def restore_as(db: Database, actor: Actor, src: Path) -> Path | None:
-    """GUI restore: requires ``Perm.BACKUP``. Closes ``db``'s connections first; afterwards the
-    caller must open the database again and ask the person to sign in again (the restored accounts
-    may differ)."""
+    """GUI restore: requires ``Perm.BACKUP``. Closes ``db``'s connections before and after the
+    file is replaced — a background read may have connected to the old file meanwhile — so ``db``
+    reads the restored file afterwards. The caller asks the person to sign in again (the restored
+    accounts may differ)."""
     require(actor, Perm.BACKUP)
     check_backup_file(Path(src))
     db.close()
-    return restore_from(db.url, src, actor)
+    try:
+        return restore_from(db.url, src, actor)
+    finally:
+        db.close()

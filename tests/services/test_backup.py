@@ -122,6 +122,22 @@ def test_gui_wrappers_need_backup_permission(db, tmp_path, actors, admin):
     assert [e.action for e in audit.search(db, admin, entity="database")] == ["backup"]
 
 
+def test_gui_restore_drops_connections_made_to_the_old_file_meanwhile(db, tmp_path, admin,
+                                                                      monkeypatch):
+    settings.save(db, admin, {"office.name": "原来的名字"})
+    out = backup.backup_as(db, admin, tmp_path / "b.db")
+    settings.save(db, admin, {"office.name": "改过的名字"})
+    real_restore_from = backup.restore_from
+
+    def read_first(url, src, actor):
+        settings.office(db)  # a background read between closing and replacing the file
+        return real_restore_from(url, src, actor)
+
+    monkeypatch.setattr(backup, "restore_from", read_first)
+    backup.restore_as(db, admin, out)
+    assert settings.office(db).name == "原来的名字"
+
+
 def test_server_database_refused(tmp_path):
     from sqlalchemy.engine import make_url
     with pytest.raises(UserError, match="pg_dump"):
