@@ -14,9 +14,8 @@ from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLin
                                QVBoxLayout, QWidget)
 
 from app.domain.settings import GROUP_LABELS, Setting
+from ui.util import FIELD_ERROR_STYLE, with_error_line
 
-ERROR_STYLE = "color: #b3261e;"
-FIELD_ERROR_STYLE = "border: 1px solid #b3261e;"
 SPIN_LIMIT = 999_999
 
 
@@ -48,23 +47,14 @@ class SettingsForm(QWidget):
                     outer.addLayout(form)
                 groups[setting.group] = form
             editor = self._make_editor(setting, placeholders.get(setting.key, ""))
-            error = QLabel()
-            error.setStyleSheet(ERROR_STYLE)
-            error.setWordWrap(True)
-            error.hide()
-            field = QWidget()
-            column = QVBoxLayout(field)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
             if setting.type is int:
                 row = QHBoxLayout()
                 row.addWidget(editor)
                 row.addWidget(QLabel(self._range_text(setting)))
                 row.addStretch(1)
-                column.addLayout(row)
+                field, error = with_error_line(row)
             else:
-                column.addWidget(editor)
-            column.addWidget(error)
+                field, error = with_error_line(editor)
             label = setting.label + (" *" if setting.required else "")
             form.addRow(label, field)
             self.editors[setting.key] = editor

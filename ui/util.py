@@ -1,0 +1,62 @@
+"""Small Qt helpers that pages and dialogs share, so each look or conversion has one home:
+how a problem, a field in error and a hint are shown; dates between Python and Qt; the 确定/取消
+buttons; a read-only table that selects whole rows; a form field with its error line under it.
+GUI thread only."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QLabel, QLayout, QTableView,
+                               QVBoxLayout, QWidget)
+
+ERROR_STYLE = "color: #b3261e;"                 # a problem to fix (label text)
+FIELD_ERROR_STYLE = "border: 1px solid #b3261e;"  # the editor the problem is about
+HINT_STYLE = "color: #555;"                     # a hint or what is going on
+
+
+def qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def ok_cancel(parent: QWidget) -> QDialogButtonBox:
+    """确定 / 取消 (Qt's own labels depend on the installed translation)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel, parent)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(parent.tr("确定"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(parent.tr("取消"))
+    return buttons
+
+
+def read_only_rows(view: QTableView, single: bool = True) -> QTableView:
+    """Not editable in place, whole rows selected (one at a time unless ``single`` is False),
+    no row numbers. Works for QTableView and QTableWidget; returns ``view``."""
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().setVisible(False)
+    return view
+
+
+def with_error_line(content: QWidget | QLayout) -> tuple[QWidget, QLabel]:
+    """``content`` (an editor, or a row of widgets) above a red line for its error, hidden while
+    there is none; one widget for a form row. Returns (that widget, the error label)."""
+    error = QLabel()
+    error.setStyleSheet(ERROR_STYLE)
+    error.setWordWrap(True)
+    error.hide()
+    field = QWidget()
+    column = QVBoxLayout(field)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    if isinstance(content, QLayout):
+        column.addLayout(content)
+    else:
+        column.addWidget(content)
+    column.addWidget(error)
+    return field, error
