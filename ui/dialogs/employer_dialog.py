@@ -2,7 +2,6 @@
 the service validates, field errors stay in the dialog, ``saved`` carries the ``EmployerRecord``."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from app.services import people
@@ -10,17 +9,18 @@ from app.services.people import EMPLOYER_LABELS as L
 from app.services.people import INDUSTRY_CHOICES, EmployerInput, EmployerRecord
 from ui.context import AppContext
 from ui.dialogs.person_dialog import FormDialog
-from ui.operations import run, show_error
 
 
 class EmployerDialog(FormDialog):
-    saved = Signal(object)   # EmployerRecord
+    """``saved`` carries an EmployerRecord; ``name`` pre-fills the name of a new employer."""
+
+    get = staticmethod(people.get_employer)
+    create = staticmethod(people.create_employer)
+    update = staticmethod(people.update_employer)
 
     def __init__(self, ctx: AppContext, employer_id: int | None = None,
                  parent: QWidget | None = None, name: str = ""):
-        super().__init__(ctx, parent)
-        self.employer_id = employer_id
-        self.record: EmployerRecord | None = None
+        super().__init__(ctx, employer_id, parent)
         self.setWindowTitle(self.tr("编辑单位") if employer_id else self.tr("新增单位"))
         self.setMinimumWidth(480)
 
@@ -50,17 +50,13 @@ class EmployerDialog(FormDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
 
-        if employer_id is not None:
-            self.save_button.setEnabled(False)
-            run(self, lambda _p: people.get_employer(ctx.db, employer_id),
-                on_success=self._loaded, on_error=self._load_failed)
+        self.load()
 
     @property
-    def loaded(self) -> bool:
-        return self.employer_id is None or self.record is not None
+    def employer_id(self) -> int | None:
+        return self.record_id
 
-    def _loaded(self, rec: EmployerRecord) -> None:
-        self.record = rec
+    def fill(self, rec: EmployerRecord) -> None:
         self.name_edit.setText(rec.name)
         self.uscc_edit.setText(rec.uscc or "")
         self.industry_combo.setEditText(rec.industry)
@@ -69,11 +65,6 @@ class EmployerDialog(FormDialog):
         self.address_edit.setText(rec.address)
         self.contact_edit.setText(rec.contact)
         self.phone_edit.setText(rec.phone)
-        self.save_button.setEnabled(True)
-
-    def _load_failed(self, exc: BaseException) -> None:
-        show_error(self, exc)
-        self.reject()
 
     def form_input(self) -> EmployerInput:
         return EmployerInput(
@@ -81,22 +72,3 @@ class EmployerDialog(FormDialog):
             industry=self.industry_combo.currentText(), street=self.street_edit.text(),
             has_union=self.union_check.isChecked(), address=self.address_edit.text(),
             contact=self.contact_edit.text(), phone=self.phone_edit.text())
-
-    def save(self) -> None:
-        if self.saving or not self.loaded:
-            return
-        data = self.form_input()
-        db, actor, employer_id = self.ctx.db, self.ctx.actor, self.employer_id
-        self.begin_save()
-        if employer_id is None:
-            fn = lambda _p: people.create_employer(db, actor, data)  # noqa: E731
-        else:
-            fn = lambda _p: people.update_employer(db, actor, employer_id, data)  # noqa: E731
-        run(self, fn, on_success=self._saved, on_error=self.save_failed, changes={"people"})
-
-    def _saved(self, rec: EmployerRecord) -> None:
-        self.saving = False
-        self.record = rec
-        self.employer_id = rec.id
-        self.saved.emit(rec)
-        self.accept()

@@ -7,11 +7,15 @@ the dialog's error label and the first bad field gets the focus. ``saved`` carri
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout, QWidget)
 
+from app.domain.actor import Actor
 from app.domain.enums import Gender
 from app.domain.errors import ValidationError
 from app.domain.validation import check_id_number
@@ -20,8 +24,8 @@ from app.services.people import PERSON_LABELS as L
 from app.services.people import PersonInput, PersonRecord
 from ui.context import AppContext
 from ui.operations import run, show_error
+from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE
 
-INVALID_STYLE = "border: 1px solid #c0392b;"
 EMPLOYER_DEBOUNCE_MS = 250
 
 
@@ -31,7 +35,7 @@ class ErrorLabel(QLabel):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet("color: #c0392b;")
+        self.setStyleSheet(ERROR_STYLE)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
@@ -45,12 +49,24 @@ class ErrorLabel(QLabel):
 
 
 class FormDialog(QDialog):
-    """Shared by the person and employer forms: field widgets by Chinese label, error display,
-    a save button disabled while the background save runs."""
+    """Shared by the person and employer forms: loading the record being edited, saving through
+    the service (``create(db, actor, data)`` / ``update(db, actor, id, data)``, worker thread),
+    field widgets by Chinese label, error display, a save button disabled while a call runs.
+    ``saved`` carries the saved record, then the dialog accepts.
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    A subclass sets ``get``, ``create`` and ``update`` and implements ``fill(record)`` and
+    ``form_input()``; it calls ``load()`` at the end of its ``__init__``."""
+
+    saved = Signal(object)
+    get: Callable[[Any, int], Any]
+    create: Callable[[Any, Actor, Any], Any]
+    update: Callable[[Any, Actor, int, Any], Any]
+
+    def __init__(self, ctx: AppContext, record_id: int | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.record_id = record_id
+        self.record: Any = None
         self.fields: dict[str, QWidget] = {}   # Chinese label → widget, for focusing errors
         self.error_label = ErrorLabel(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -62,8 +78,57 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.saving = False
 
-    def save(self) -> None:  # overridden
+    # -------------------------------------------------------------- loading
+
+    @property
+    def loaded(self) -> bool:
+        return self.record_id is None or self.record is not None
+
+    def load(self) -> None:
+        """Fetch the record being edited (nothing for a new one); saving waits for it."""
+        if self.record_id is None:
+            return
+        self.save_button.setEnabled(False)
+        db, record_id, get = self.ctx.db, self.record_id, type(self).get
+        run(self, lambda _p: get(db, record_id), on_success=self._loaded,
+            on_error=self._load_failed)
+
+    def _loaded(self, record) -> None:
+        self.record = record
+        self.fill(record)
+        self.save_button.setEnabled(True)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
+        self.reject()
+
+    def fill(self, record) -> None:  # overridden
         raise NotImplementedError
+
+    # -------------------------------------------------------------- saving
+
+    def form_input(self) -> Any:  # overridden
+        raise NotImplementedError
+
+    def save(self) -> None:
+        if self.saving or not self.loaded:
+            return
+        data = self.form_input()
+        db, actor, record_id = self.ctx.db, self.ctx.actor, self.record_id
+        create, update = type(self).create, type(self).update
+        self.begin_save()
+        if record_id is None:
+            fn = lambda _p: create(db, actor, data)  # noqa: E731
+        else:
+            fn = lambda _p: update(db, actor, record_id, data)  # noqa: E731
+        run(self, fn, on_success=self._saved, on_error=self.save_failed, changes={"people"})
+
+    def _saved(self, record) -> None:
+        self.saving = False
+        self.record = record
+        self.record_id = record.id
+        self.saved.emit(record)
+        self.accept()
 
     def begin_save(self) -> None:
         self.saving = True
@@ -89,7 +154,7 @@ class FormDialog(QDialog):
             if w is None:
                 continue
             if isinstance(w, (QLineEdit, QComboBox, QPlainTextEdit)):
-                w.setStyleSheet(INVALID_STYLE)
+                w.setStyleSheet(FIELD_ERROR_STYLE)
             first = first or w
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -98,13 +163,15 @@ class FormDialog(QDialog):
 
 
 class PersonDialog(FormDialog):
-    saved = Signal(object)   # PersonRecord
+    """``saved`` carries a PersonRecord."""
+
+    get = staticmethod(people.get_person)
+    create = staticmethod(people.create_person)
+    update = staticmethod(people.update_person)
 
     def __init__(self, ctx: AppContext, person_id: int | None = None,
                  parent: QWidget | None = None):
-        super().__init__(ctx, parent)
-        self.person_id = person_id
-        self.record: PersonRecord | None = None
+        super().__init__(ctx, person_id, parent)
         self.setWindowTitle(self.tr("编辑人员") if person_id else self.tr("新增人员"))
         self.setMinimumWidth(480)
 
@@ -164,19 +231,13 @@ class PersonDialog(FormDialog):
         layout.addWidget(self.buttons)
 
         self._find_employers(initial=True)
-        if person_id is not None:
-            self.save_button.setEnabled(False)
-            run(self, lambda _p: people.get_person(ctx.db, person_id),
-                on_success=self._loaded, on_error=self._load_failed)
-
-    # -------------------------------------------------------------- loading
+        self.load()
 
     @property
-    def loaded(self) -> bool:
-        return self.person_id is None or self.record is not None
+    def person_id(self) -> int | None:
+        return self.record_id
 
-    def _loaded(self, rec: PersonRecord) -> None:
-        self.record = rec
+    def fill(self, rec: PersonRecord) -> None:
         self.name_edit.setText(rec.name)
         self.gender_combo.setCurrentIndex(max(0, self.gender_combo.findData(rec.gender)))
         self.id_edit.setText(rec.id_number or "")
@@ -189,11 +250,6 @@ class PersonDialog(FormDialog):
         self.model_worker_check.setChecked(rec.is_model_worker)
         self.member_check.setChecked(rec.is_member)
         self.note_edit.setPlainText(rec.note)
-        self.save_button.setEnabled(True)
-
-    def _load_failed(self, exc: BaseException) -> None:
-        show_error(self, exc)
-        self.reject()
 
     def _fill_from_id(self) -> None:
         """Birth date and gender come with a valid ID number when not typed yet."""
@@ -240,22 +296,3 @@ class PersonDialog(FormDialog):
             is_migrant=self.migrant_check.isChecked(),
             is_model_worker=self.model_worker_check.isChecked(),
             is_member=self.member_check.isChecked(), note=self.note_edit.toPlainText())
-
-    def save(self) -> None:
-        if self.saving or not self.loaded:
-            return
-        data = self.form_input()
-        db, actor, person_id = self.ctx.db, self.ctx.actor, self.person_id
-        self.begin_save()
-        if person_id is None:
-            fn = lambda _p: people.create_person(db, actor, data)  # noqa: E731
-        else:
-            fn = lambda _p: people.update_person(db, actor, person_id, data)  # noqa: E731
-        run(self, fn, on_success=self._saved, on_error=self.save_failed, changes={"people"})
-
-    def _saved(self, rec: PersonRecord) -> None:
-        self.saving = False
-        self.record = rec
-        self.person_id = rec.id
-        self.saved.emit(rec)
-        self.accept()

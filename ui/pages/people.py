@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.permissions import Perm, allowed
 from app.services import people
@@ -22,6 +22,7 @@ from ui.dialogs.employer_dialog import EmployerDialog
 from ui.dialogs.person_dialog import PersonDialog
 from ui.operations import run
 from ui.pages.base import Page
+from ui.util import read_only_rows
 
 SEARCH_DEBOUNCE_MS = 200
 PEOPLE_PAGE_SIZE = 100
@@ -31,7 +32,46 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class PersonTableModel(QAbstractTableModel):
+class _RecordModel(QAbstractTableModel):
+    """A read-only table of records (frozen dataclasses with an ``id``): one row each, the cells
+    from ``cells(record)`` under ``HEADERS``; ``ID_ROLE`` gives the record's id."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def cells(self, record) -> tuple[str, ...]:  # overridden
+        raise NotImplementedError
+
+    def record_id(self, row: int) -> int | None:
+        return self.rows[row].id if 0 <= row < len(self.rows) else None
+
+    # Qt model interface
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role=Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self.rows[index.row()]
+        if role == ID_ROLE:
+            return record.id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cells(record)[index.column()]
+        return None
+
+
+class PersonTableModel(_RecordModel):
     """Search results, one keyset page after another. ``more_wanted(after_key)`` asks the owner
     to fetch the next page and hand it to ``append``."""
 
@@ -65,41 +105,10 @@ class PersonTableModel(QAbstractTableModel):
         self.next_key = page.next_key
 
     def person_id(self, row: int) -> int | None:
-        return self.rows[row].id if 0 <= row < len(self.rows) else None
+        return self.record_id(row)
 
-    # Qt model interface
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role=Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        if role == ID_ROLE:
-            return r.id
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            c = index.column()
-            if c == self.NAME:
-                return r.name
-            if c == self.GENDER:
-                return r.gender_label
-            if c == self.ID_TAIL:
-                return r.id_tail
-            if c == self.PHONE:
-                return r.phone
-            if c == self.EMPLOYER:
-                return r.employer_name
-            if c == self.FLAGS:
-                return r.flags_label
-        return None
+    def cells(self, r: PersonMatch) -> tuple[str, ...]:
+        return (r.name, r.gender_label, r.id_tail, r.phone, r.employer_name, r.flags_label)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and self.next_key is not None and not self.loading_more
@@ -110,14 +119,10 @@ class PersonTableModel(QAbstractTableModel):
             self.more_wanted.emit(self.next_key)
 
 
-class EmployerTableModel(QAbstractTableModel):
+class EmployerTableModel(_RecordModel):
     NAME, USCC, INDUSTRY, STREET, HAS_UNION, CONTACT, PHONE = range(7)
     HEADERS = tuple(EMPLOYER_LABELS[k] for k in ("name", "uscc", "industry", "street", "has_union",
                                                  "contact", "phone"))
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[EmployerRecord] = []
 
     def set_rows(self, rows: list[EmployerRecord]) -> None:
         self.beginResetModel()
@@ -125,39 +130,17 @@ class EmployerTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def employer_id(self, row: int) -> int | None:
-        return self.rows[row].id if 0 <= row < len(self.rows) else None
+        return self.record_id(row)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role=Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        e = self.rows[index.row()]
-        if role == ID_ROLE:
-            return e.id
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (e.name, e.uscc or "", e.industry, e.street, "是" if e.has_union else "否",
-                    e.contact, e.phone)[index.column()]
-        return None
+    def cells(self, e: EmployerRecord) -> tuple[str, ...]:
+        return (e.name, e.uscc or "", e.industry, e.street, "是" if e.has_union else "否",
+                e.contact, e.phone)
 
 
 def _table(model: QAbstractTableModel) -> QTableView:
-    view = QTableView()
+    view = read_only_rows(QTableView())
     view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return view
