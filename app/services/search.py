@@ -8,21 +8,60 @@ case notes written while handling (DESIGN §6 budgets: ≤ 100 ms for 3+ charact
   to ``LIKE`` (the trigram index cannot answer them).
 * PostgreSQL: ``ILIKE`` on the columns (pg_trgm GIN indexes exist) and on the case timeline text.
 
+Answering within the budget, honestly (``find``): where no index can answer — 1–2 characters, or
+3+ characters whose matches are common while the other filters let few of them through — the
+registrations are read newest received first, one window of date received at a time (ranges of
+the ``(received_at, id)`` index), and the search stops at ``SEARCH_LIMIT`` hits, at the oldest
+registration, or when its time is spent (``time.perf_counter``, looked at between windows). In the
+last case the answer says how far back it has searched (``Found.searched_back_to``) and carries a
+continuation key (``Found.resume``): ``find(…, resume=key)`` searches the older registrations, with
+no hit twice and none left out. A word found nowhere thus answers within the budget instead of
+after reading the whole table.
+
 This is the only module that knows which database it runs on; everything else calls
-``match_condition`` and ``index_case_notes``. Called inside the caller's Session (any thread).
+``match_condition``, ``find`` and ``index_case_notes``. Called inside the caller's Session (any
+thread).
 """
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, literal_column, or_, select, text
+from sqlalchemy import (ColumnElement, Select, column, exists, func, literal_column, or_, select,
+                        table, text)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from app.db.models import Case, CaseEvent, Registration
 
 SEARCH_LIMIT = 200      # hits returned by a content search
 TRIGRAM = 3             # shortest query the trigram index answers
+FTS_CHUNK = 2000        # most candidate ids read from the full-text index per round
+
+SHORT_BUDGET = 0.4      # seconds a 1–2 character search reads before answering with what it has
+LONG_BUDGET = 0.08      # the same for 3+ characters (the full-text index gets half of it first)
+CONTINUE_BUDGET = 1.0   # the same when the person asked to continue an earlier search
+NO_BUDGET = math.inf    # a search that goes on to the end (export, counting)
+SCAN_SLICE = 5000       # registrations in the first window of a scan; later ones sized by the rate
+
+
+@dataclass(frozen=True)
+class Found:
+    """What ``find`` returns: the hits, newest received first, and — when the time ran out before
+    ``limit`` hits or the oldest registration — where the search stopped."""
+    rows: list
+    resume: tuple | None = None     # continuation key for ``find(resume=…)``; None: finished
+
+    @property
+    def searched_back_to(self) -> date | None:
+        """The day received of the oldest registration searched; None when the search finished
+        (the whole table or date range was searched, or ``limit`` hits were found)."""
+        return self.resume[0].date() if self.resume is not None else None
 
 
 def _dialect(session_or_bind) -> str:
@@ -53,71 +92,211 @@ def match_condition(session: Session, query: str) -> ColumnElement[bool] | None:
     q = normalize(query)
     if not q:
         return None
-    if _dialect(session) == "sqlite":
-        if len(q) >= TRIGRAM:
-            hits = text("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :fts_q") \
-                .bindparams(fts_q=fts_phrase(q))
-            return Registration.id.in_(select(literal_column("rowid")).select_from(
-                hits.columns(literal_column("rowid")).subquery()))
-    # Short queries (and PostgreSQL): LIKE / ILIKE while reading registrations newest first; the
-    # case notes through the case timeline, probed per row by the unique registration_id index.
-    # (The FTS table's own LIKE cannot help: with ESCAPE, or under 3 characters, it reads it all.)
+    if _dialect(session) == "sqlite" and len(q) >= TRIGRAM:
+        hits = text("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :fts_q") \
+            .bindparams(fts_q=fts_phrase(q))
+        return Registration.id.in_(select(literal_column("rowid")).select_from(
+            hits.columns(literal_column("rowid")).subquery()))
+    return _like_condition(session, q)
+
+
+def _like_condition(session: Session, q: str) -> ColumnElement[bool]:
+    """LIKE / ILIKE on the row's own columns, checked while reading registrations; the case notes
+    as well, probed per row by primary key: on SQLite in the text the trigram index keeps of them
+    (the FTS5 table's content shadow table, column ``c3`` = ``notes``; half the cost of walking
+    the case timeline), on PostgreSQL through the case timeline. (The FTS table itself cannot serve
+    a row-by-row check: its LIKE, with ESCAPE or under 3 characters, reads it all, and a
+    ``MATCH … AND rowid = ?`` probe costs about 100× a LIKE.)"""
     pattern = like_pattern(q)
-    like = "like" if _dialect(session) == "sqlite" else "ilike"
-    in_notes = exists(select(CaseEvent.id).join(Case, Case.id == CaseEvent.case_id)
-                      .where(Case.registration_id == Registration.id,
-                             getattr(CaseEvent.text, like)(pattern, escape="\\")))
+    if _dialect(session) == "sqlite":
+        like = "like"
+        in_notes = exists(select(literal_column("1")).select_from(_FTS_CONTENT).where(
+            _FTS_CONTENT.c.id == Registration.id,
+            _FTS_CONTENT.c[_NOTES].like(pattern, escape="\\")))
+    else:
+        like = "ilike"
+        in_notes = exists(select(CaseEvent.id).join(Case, Case.id == CaseEvent.case_id)
+                          .where(Case.registration_id == Registration.id,
+                                 CaseEvent.text.ilike(pattern, escape="\\")))
     return or_(getattr(Registration.summary, like)(pattern, escape="\\"),
                getattr(Registration.request, like)(pattern, escape="\\"),
                getattr(Registration.facts, like)(pattern, escape="\\"), in_notes)
 
 
-def search_ids(session: Session, query: str, limit: int = SEARCH_LIMIT) -> list[int]:
-    """Ids of the first ``limit`` registrations matching ``query``, newest received first."""
-    rows = find(session, query, select(Registration.id, Registration.received_at),
-                id_of=lambda r: r[0], newest_first=lambda r: (r[1], r[0]), limit=limit)
-    return [r[0] for r in rows]
+# FTS5 keeps the indexed text in ``<table>_content`` (id = rowid, c0… = the columns in order:
+# summary, request, facts, notes); tests/services/test_search.py proves notes are found this way.
+_NOTES = "c3"
+_FTS_CONTENT = table("registration_fts_content", column("id"), column(_NOTES))
 
 
-FTS_CHUNK = 2000        # candidate ids read from the full-text index per round
+def unindexed(session: Session, col: ColumnElement) -> ColumnElement:
+    """``col`` written so that SQLite will not answer a condition on it from an index (unary
+    ``+``); unchanged elsewhere. Without statistics (no ANALYZE) SQLite takes any index equality
+    for a handful of rows, so ``cases.supervised = 1`` would read every supervised case and sort
+    them instead of reading registrations newest first, as the search wants."""
+    if _dialect(session) != "sqlite":
+        return col
+    return UnaryExpression(col, operator=operators.custom_op("+"), type_=col.type)
+
+
+def search_ids(session: Session, query: str, limit: int = SEARCH_LIMIT, *,
+               budget: float = NO_BUDGET) -> list[int]:
+    """Ids of the first ``limit`` registrations matching ``query``, newest received first (the
+    whole table is searched unless a ``budget`` is given)."""
+    found = find(session, query, select(Registration.id, Registration.received_at),
+                 id_of=lambda r: r[0], newest_first=lambda r: (r[1], r[0]), limit=limit,
+                 budget=budget)
+    return [r[0] for r in found.rows]
 
 
 def find(session: Session, query: str, base: Select, *, id_of: Callable[[Any], int],
-         newest_first: Callable[[Any], Any], limit: int = SEARCH_LIMIT) -> list:
-    """Rows of ``base`` (a SELECT over ``Registration`` carrying the caller's other filters) whose
-    content matches ``query``: at most ``limit``, sorted by ``newest_first`` (descending).
+         newest_first: Callable[[Any], Any], limit: int = SEARCH_LIMIT,
+         resume: tuple | None = None, budget: float | None = None, slice_rows: int | None = None,
+         received_from: datetime | None = None, received_before: datetime | None = None) -> Found:
+    """Rows of ``base`` (a SELECT over ``Registration`` carrying the caller's other filters, but
+    not its bounds on the date received: those go in ``received_from`` / ``received_before``) whose
+    content matches ``query``: at most ``limit``, newest received first.
 
-    SQLite, 3+ characters: the trigram index is read newest registration first (``ORDER BY rowid
-    DESC``, which it answers without sorting) in chunks; each chunk is checked against ``base`` until
-    ``limit`` rows are found. So the hits are the newest *registered* matches, then sorted by date
-    received — the same set except for letters entered long after they arrived. Everything else:
-    one query ordered by date received with LIMIT (cheap for common words; a word that occurs
-    nowhere reads the whole table once)."""
+    ``budget``: seconds to search before answering with what was found (None: ``SHORT_BUDGET`` or
+    ``LONG_BUDGET`` by the length of the query, ``CONTINUE_BUDGET`` with ``resume``; ``NO_BUDGET``:
+    to the end). ``resume``: the ``Found.resume`` of an earlier call with the same query and
+    filters; the hits found before count towards ``limit``. ``slice_rows``: registrations in the
+    first window of a scan (tests make it small).
+
+    SQLite, 3+ characters: first the trigram index, read newest registration first (``ORDER BY
+    rowid DESC``, which it answers without sorting) in chunks, each checked against ``base`` and the
+    dates received; the hits (the newest *registered* matches — the same set as by date received
+    except for letters entered long after they arrived) are sorted by ``newest_first``. That
+    answers rare words at once and common words without a selective filter in the first chunk.
+    When half the budget is gone before it is done (a common word with filters that pass few of its
+    matches: a person, an employer, an old date range), it gives up and scans as below, which then
+    finds those few rows through the filter's own index or the date range.
+
+    1–2 characters, and the case above: ``_scan`` — newest received first in windows of date
+    received, LIKE on every row the other filters let through. PostgreSQL 3+: one ILIKE query
+    (pg_trgm answers it)."""
     q = normalize(query)
     if not q:
-        return []
-    if _dialect(session) == "sqlite" and len(q) >= TRIGRAM:
-        found: list = []
-        last: int | None = None
-        while len(found) < limit:
-            sql = ("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :q"
-                   + (" AND rowid < :last" if last is not None else "")
-                   + " ORDER BY rowid DESC LIMIT :n")
-            params: dict[str, Any] = {"q": fts_phrase(q), "n": FTS_CHUNK}
-            if last is not None:
-                params["last"] = last
-            ids = list(session.execute(text(sql), params).scalars())
-            if not ids:
-                break
-            rows = session.execute(base.where(Registration.id.in_(ids))).all()
-            found += sorted(rows, key=id_of, reverse=True)
-            if len(ids) < FTS_CHUNK:
-                break
-            last = ids[-1]
-        return sorted(found[:limit], key=newest_first, reverse=True)
-    cond = match_condition(session, q)
-    return list(session.execute(base.where(cond).order_by(Registration.received_at.desc(),
-                                                          Registration.id.desc()).limit(limit)).all())
+        return Found([])
+    start = time.perf_counter()
+    if budget is None:
+        budget = (CONTINUE_BUDGET if resume is not None
+                  else SHORT_BUDGET if len(q) < TRIGRAM else LONG_BUDGET)
+    dates = _received_range(received_from, received_before)
+    if len(q) >= TRIGRAM and resume is None:
+        if _dialect(session) != "sqlite":
+            return Found(list(session.execute(
+                base.where(match_condition(session, q), *dates)
+                .order_by(Registration.received_at.desc(), Registration.id.desc())
+                .limit(limit)).all()))
+        rows = _fts(session, q, base.where(*dates), id_of=id_of, limit=limit,
+                    until=start + budget / 2)
+        if rows is not None:
+            return Found(sorted(rows, key=newest_first, reverse=True))
+    return _scan(session, _like_condition(session, q), base, limit=limit, resume=resume,
+                 until=start + budget, slice_rows=slice_rows or SCAN_SLICE, lo=received_from,
+                 hi=received_before)
+
+
+def _fts(session: Session, q: str, base: Select, *, id_of: Callable[[Any], int], limit: int,
+         until: float) -> list | None:
+    """The first ``limit`` rows of ``base`` among the trigram index's matches, newest registered
+    first; None when they are not all found by ``until`` (``time.perf_counter()``): another chunk
+    is read only when the last one, scaled to its size, would end before then. The first chunk is
+    small (5 × limit: common words without filters are done after it)."""
+    found: list = []
+    last: int | None = None
+    n = min(FTS_CHUNK, 5 * limit)
+    while len(found) < limit:
+        t0 = time.perf_counter()
+        sql = ("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :q"
+               + (" AND rowid < :last" if last is not None else "")
+               + " ORDER BY rowid DESC LIMIT :n")
+        params: dict[str, Any] = {"q": fts_phrase(q), "n": n}
+        if last is not None:
+            params["last"] = last
+        ids = list(session.execute(text(sql), params).scalars())
+        if not ids:
+            break
+        rows = session.execute(base.where(Registration.id.in_(ids))).all()
+        found += sorted(rows, key=id_of, reverse=True)
+        if len(ids) < n or len(found) >= limit:
+            break
+        now = time.perf_counter()
+        if now + (now - t0) * FTS_CHUNK / n > until:
+            return None
+        last = ids[-1]
+        n = FTS_CHUNK
+    return found[:limit]
+
+
+# ------------------------------------------------------------------------------------ scanning
+
+def _received_range(lower: datetime | None, upper: datetime | None) -> list:
+    """``lower ≤ received_at < upper`` (either end open when None): one bound of each kind, so that
+    SQLite reads the index between exactly these two."""
+    conds = []
+    if upper is not None:
+        conds.append(Registration.received_at < upper)
+    if lower is not None:
+        conds.append(Registration.received_at >= lower)
+    return conds
+
+
+def _scan(session: Session, cond: ColumnElement[bool], base: Select, *, limit: int,
+          resume: tuple | None, until: float, slice_rows: int, lo: datetime | None,
+          hi: datetime | None) -> Found:
+    """Newest received first, one window of date received at a time: ``base`` and ``cond`` on
+    ``lower ≤ received_at < upper``, newest first, LIMIT the hits still wanted. The first window
+    holds the newest ``slice_rows`` registrations still to search (its lower end read from the
+    ``(received_at, id)`` index with ``OFFSET``); each later one is sized from the span of time
+    searched per second so far to about half of the time left (at most 4× the one before), so a
+    filter whose own index leaves few rows (a person, an employer) gets through the years in a few
+    rounds. The clock (``time.perf_counter``) is looked at between windows, never inside one, so
+    the continuation key is exact: every registration received at or after it has been searched."""
+    order = (Registration.received_at.desc(), Registration.id.desc())
+    upper, before = hi, 0           # searched: everything at or after ``upper``; hits found before
+    if resume is not None:
+        upper, before = resume
+    oldest = session.scalar(select(func.min(Registration.received_at))
+                            .where(*_received_range(lo, upper)))
+    hits: list = []
+    if oldest is None:
+        return Found(hits)
+    span: timedelta | None = None
+    while before + len(hits) < limit:
+        t0 = time.perf_counter()
+        if span is None:
+            row = session.execute(select(Registration.received_at)
+                                  .where(*_received_range(lo, upper))
+                                  .order_by(Registration.received_at.desc())
+                                  .offset(max(1, slice_rows) - 1).limit(1)).first()
+            lower = row[0] if row is not None else None
+            top = upper if upper is not None else session.scalar(
+                select(func.max(Registration.received_at)))
+            span = max(top - lower, _MIN_SPAN) if lower is not None else _MIN_SPAN
+        else:
+            lower = upper - span
+        if lower is not None and lower <= oldest:
+            lower = None                        # the last window: down to the oldest
+        window = _received_range(lower if lower is not None else lo, upper)
+        hits += session.execute(base.where(cond, *window).order_by(*order)
+                                .limit(limit - before - len(hits))).all()
+        if lower is None:
+            break
+        upper = lower
+        now = time.perf_counter()
+        if now >= until and before + len(hits) < limit:
+            return Found(hits, resume=(upper, before + len(hits)))
+        if until == NO_BUDGET:
+            span *= 4
+        else:
+            per_second = span / max(now - t0, 1e-6)
+            span = max(_MIN_SPAN, min(span * 4, per_second * ((until - now) / 2)))
+    return Found(hits)
+
+
+_MIN_SPAN = timedelta(seconds=1)
 
 
 def index_case_notes(session: Session, registration_id: int, text_: str) -> None:

@@ -2,15 +2,16 @@
 facts and case notes, limited to SEARCH_LIMIT hits and newest received first."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app.db.models import CaseEvent, Registration
 from app.services import lists, search
 from app.services.lists import RegistrationFilter
 
-from .test_lists import TODAY, add_registration
+from .test_lists import TODAY, add_person, add_registration
 
 
 def ids(db, q: str) -> list[int]:
@@ -73,3 +74,159 @@ def test_fts_kept_by_triggers_on_edit(db):
     with db.write() as s:
         s.execute(text("UPDATE registrations SET summary = '改过的摘要内容' WHERE id = :i"), {"i": rid})
     assert ids(db, "改过的") == [rid] and ids(db, "原来的") == []
+
+
+# ------------------------------------------------------------------------------------ time budget
+
+def _office(db, n: int = 40):
+    """``n`` registrations a day apart (newest last), three of them sharing one day; "拖欠薪资" in
+    every third one, in turn in the summary, the request, the facts or a case note. Returns the
+    ids of those, newest first."""
+    base = datetime(2026, 9, 1, 9)
+    expected = []
+    for i in range(n):
+        at = base + timedelta(days=min(i, 20) if i in (20, 21, 22) else i)
+        fields: dict = {}
+        if i % 3 == 0:
+            fields = [{"summary": f"第{i}件 拖欠薪资"}, {"request": "要求支付拖欠薪资"},
+                      {"facts": "单位拖欠薪资两月"}, {}][i // 3 % 4]
+        rid, case_id = add_registration(db, received=at, summary=fields.get("summary", f"第{i}件 咨询"),
+                                        request=fields.get("request", ""),
+                                        facts=fields.get("facts", ""),
+                                        case={} if i % 3 == 0 and not fields else None)
+        if case_id is not None:
+            with db.write() as s:
+                s.add(CaseEvent(case_id=case_id, at=at, username="w", kind="note", text="已追回拖欠薪资"))
+                search.index_case_notes(s, rid, "已追回拖欠薪资")
+        if i % 3 == 0:
+            expected.append((at, rid))
+    return [rid for _at, rid in sorted(expected, reverse=True)]
+
+
+def _follow(db, q: str, **kw) -> tuple[list[int], list]:
+    """Every hit of ``q`` by continuing a search cut short after each window; the answers."""
+    got, answers = [], []
+    with db.read() as s:
+        found = search.find(s, q, select(Registration.id, Registration.received_at),
+                            id_of=lambda r: r[0], newest_first=lambda r: (r[1], r[0]), budget=0, **kw)
+        answers.append(found)
+        got += [r[0] for r in found.rows]
+        while found.resume is not None:
+            found = search.find(s, q, select(Registration.id, Registration.received_at),
+                                id_of=lambda r: r[0], newest_first=lambda r: (r[1], r[0]),
+                                budget=0, resume=found.resume, **kw)
+            answers.append(found)
+            got += [r[0] for r in found.rows]
+    return got, answers
+
+
+def test_short_query_cut_short_then_continued_without_duplicates_or_gaps(db):
+    expected = _office(db)
+    assert len(expected) == 14 and ids(db, "欠薪") == expected          # no budget: all at once
+    assert ids(db, "拖欠薪资") == expected                               # the trigram index agrees
+    got, answers = _follow(db, "欠薪", slice_rows=4)
+    first = answers[0]
+    assert first.searched_back_to is not None and first.resume is not None
+    assert 0 < len(first.rows) < len(expected)                          # partial, honestly marked
+    assert got == expected                                              # same order, none twice
+    assert answers[-1].resume is None and answers[-1].searched_back_to is None
+    backs = [a.searched_back_to for a in answers[:-1]]
+    assert backs == sorted(backs, reverse=True) and len(backs) >= 5     # each goes further back
+    # every registration received on or after where it stopped was searched: what it returned
+    # so far is exactly the expected hits received from that day's stop on
+    with db.read() as s:
+        when = {r.id: r.received_at for r in s.execute(select(Registration.id, Registration.received_at))}
+    shown = 0
+    for a in answers[:-1]:
+        shown += len(a.rows)
+        assert got[:shown] == [i for i in expected if when[i] >= a.resume[0]]
+    # a slice of one registration, windows growing by time (no budget): the same hits
+    with db.read() as s:
+        found = search.find(s, "欠薪", select(Registration.id, Registration.received_at),
+                            id_of=lambda r: r[0], newest_first=lambda r: (r[1], r[0]),
+                            budget=search.NO_BUDGET, slice_rows=1)
+    assert [r[0] for r in found.rows] == expected and found.resume is None
+
+
+def test_word_found_nowhere_answers_early_and_finishes_after_continuing(db):
+    _office(db, 30)
+    got, answers = _follow(db, "鲸鱼", slice_rows=5)
+    assert got == [] and len(answers) > 2
+    assert answers[0].rows == [] and answers[0].searched_back_to == date(2026, 9, 26)
+    assert answers[-1].searched_back_to is None and answers[-1].resume is None
+
+
+def test_continuing_stops_at_the_limit(db):
+    now = datetime(2026, 11, 2, 8)
+    with db.write() as s:
+        s.add_all([Registration(reg_no=f"2026-{i:06d}", channel="call",
+                                received_at=now + timedelta(minutes=i), category="consult",
+                                summary=f"欠薪{i}号", disposition="answered", created_at=now,
+                                updated_at=now) for i in range(1, 251)])
+    got, answers = _follow(db, "欠薪", slice_rows=30)
+    assert got == list(range(250, 50, -1)) and answers[-1].resume is None
+
+
+def test_three_characters_fall_back_to_scanning_when_the_index_is_slow(db, monkeypatch):
+    """A common word with a filter that passes few of its matches: the trigram index gives up
+    when its half of the budget is gone, and the scan goes on from the newest, continuable."""
+    expected = _office(db)
+    person = add_person(db, "张三")
+    with db.write() as s:
+        for rid in expected[1::2]:
+            s.get(Registration, rid).person_id = person
+    mine = expected[1::2]
+    f = RegistrationFilter(text="拖欠薪资", person_id=person)
+    assert [r.id for r in lists.registration_page(db, f, today=TODAY).rows] == mine   # the index
+    monkeypatch.setattr(search, "FTS_CHUNK", 2)         # the index in chunks of 2 ids: too slow
+    monkeypatch.setattr(search, "SCAN_SLICE", 3)
+    page = lists.registration_page(db, f, today=TODAY, budget=0)
+    assert page.searched_back_to is not None and len(page.rows) < len(mine)
+    got = [r.id for r in page.rows]
+    while page.resume is not None:
+        page = lists.registration_page(db, f, today=TODAY, budget=0, resume=page.resume)
+        got += [r.id for r in page.rows]
+    assert got == mine
+    assert lists.count_registrations(db, f, TODAY) == len(mine)     # counting goes to the end
+
+
+def test_list_search_with_filters_and_dates_continues_to_the_same_rows(db, monkeypatch):
+    _office(db)
+    f = RegistrationFilter(text="欠薪", date_from=date(2026, 9, 5), date_to=date(2026, 10, 1))
+    everything = [r.id for r in lists.iter_rows(db, f, today=TODAY)]
+    assert everything and lists.count_registrations(db, f, TODAY) == len(everything)
+    monkeypatch.setattr(search, "SCAN_SLICE", 3)
+    page = lists.registration_page(db, f, today=TODAY, budget=0)
+    assert page.complete and page.searched_back_to <= date(2026, 10, 1)
+    got = [r.id for r in page.rows]
+    while page.resume is not None:
+        page = lists.registration_page(db, f, today=TODAY, budget=0, resume=page.resume)
+        got += [r.id for r in page.rows]
+        assert page.searched_back_to is None or page.searched_back_to >= date(2026, 9, 5)
+    assert got == everything
+    # the case list: case filters read by their index or not, the same hits
+    cf = lists.CaseFilter(text="薪资", status="accepted")
+    for selective in (1, 10_000):
+        monkeypatch.setattr(lists, "SELECTIVE_CASES", selective)
+        page = lists.case_page(db, cf, today=TODAY, budget=0)
+        rows = list(page.rows)
+        while page.resume is not None:
+            page = lists.case_page(db, cf, today=TODAY, budget=0, resume=page.resume)
+            rows += page.rows
+        assert [r.id for r in rows] == [r.id for r in lists.iter_rows(db, cf, today=TODAY)]
+        assert rows and lists.count_cases(db, cf, TODAY) == len(rows)
+
+
+def test_export_of_a_search_is_the_whole_search_not_the_first_answer(db, admin, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    expected = _office(db)
+    monkeypatch.setattr(search, "SHORT_BUDGET", 0)
+    monkeypatch.setattr(search, "SCAN_SLICE", 3)
+    f = RegistrationFilter(text="欠薪")
+    assert lists.registration_page(db, f, today=TODAY).resume is not None     # the list: cut short
+    res = lists.export_xlsx(db, admin, f, tmp_path / "搜索.xlsx", today=TODAY)
+    rows = list(load_workbook(res.path).active.iter_rows(values_only=True))
+    assert res.rows == len(expected) and f"共 {len(expected)} 条" in rows[0][0]
+    with db.read() as s:
+        reg_no = {r.id: r.reg_no for r in s.execute(select(Registration.id, Registration.reg_no))}
+    assert [r[0] for r in rows[2:]] == [reg_no[i] for i in expected]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import Role
+from app.services import lists, search
 from app.services.lists import CaseFilter, RegistrationFilter
 from tests.services.test_lists import add_employer, add_person, add_registration, make_user
 from ui import operations
@@ -248,3 +249,44 @@ def test_header_click_sorts_and_jump_to_end(regs, reg_page, qtbot):
     assert page.model.tail_mode and ids_of(page.model)[-1] == regs[0]
     page._header_clicked(page.model.column_index("summary"))    # noqa: SLF001
     assert "不能排序" in page.message.text()
+
+
+@pytest.mark.parametrize("which", ["reg_page", "cases_page"])
+def test_search_cut_short_shows_how_far_and_continues_on_click(regs, which, request, qtbot, db,
+                                                              monkeypatch):
+    """A short search whose time budget (forced to nothing) ran out answers with the newest hits
+    and 「已搜索至 …，继续搜索更早的记录」; each click reads older hits until all are there."""
+    monkeypatch.setattr(search, "SHORT_BUDGET", 0)
+    monkeypatch.setattr(search, "CONTINUE_BUDGET", 0)
+    monkeypatch.setattr(search, "SCAN_SLICE", 4)
+    page = request.getfixturevalue(which)
+    fetch = lists.registration_page if which == "reg_page" else lists.case_page
+    f = page.filter_cls(text="社保")
+    expected = [r.id for r in fetch(db, f, budget=search.NO_BUDGET).rows]
+    assert len(expected) > 4
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
+    assert not page.continue_button.isVisible()
+    page.text_edit.setText("社保")
+    qtbot.keyClick(page.text_edit, Qt.Key.Key_Return)
+    idle(qtbot)
+    first = ids_of(page.model)
+    assert 0 < len(first) < len(expected) and first == expected[:len(first)]
+    assert page.continue_button.isVisible()
+    day = page.model.searched_back_to
+    assert page.continue_button.text() == f"已搜索至 {day.year}年{day.month}月{day.day}日，继续搜索更早的记录"
+    assert page.count_label.text() == f"找到 {len(first)} 条"
+    clicks = 0
+    while page.continue_button.isVisible():
+        qtbot.mouseClick(page.continue_button, Qt.MouseButton.LeftButton)
+        clicks += 1
+        assert not page.continue_button.isEnabled()          # no second click while it reads
+        idle(qtbot)
+        assert clicks < 30
+    assert clicks >= 2
+    assert ids_of(page.model) == expected                    # no duplicates, no gaps, same order
+    assert page.count_label.text() == f"找到 {len(expected)} 条"
+    # a new search starts over, without the link until it is cut short again
+    page.text_edit.setText("咨询社保")
+    qtbot.keyClick(page.text_edit, Qt.Key.Key_Return)
+    idle(qtbot)
+    assert not page.continue_button.isVisible() and page.model.rowCount() > 0

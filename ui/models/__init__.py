@@ -10,6 +10,10 @@ callable and the total through ``count(filter) -> int``, both run off the GUI th
 * ``jump_to_end()`` — switch to a tail window: the last page read backwards from the end; scrolling
   up then calls ``fetch_before()`` for the page before the first row.
 * ``sort(column, order)`` — columns with a ``sort`` name re-read in that order; others are ignored.
+* A content search (the filter's ``text``) comes as one complete page, not counted separately:
+  ``total`` is the number of hits. When the search was cut short by its time budget,
+  ``searched_back_to`` is the day it got back to and ``continue_search()`` reads the next (older)
+  hits and appends them.
 
 Roles: ``ROW_ROLE`` the row dataclass, ``ID_ROLE`` its id, ``DEADLINE_ROLE`` the DeadlineState
 code of a case row (None elsewhere); the deadline cells are coloured by ``ForegroundRole``.
@@ -26,6 +30,7 @@ from PySide6.QtGui import QColor, QFont
 from shiboken6 import isValid
 
 from app.domain.case_clock import DeadlineState
+from app.services.search import normalize
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -68,6 +73,8 @@ class KeysetModel(QAbstractTableModel):
         self.more_before = False
         self.total: int | None = None
         self.loading = False
+        self.searched_back_to = None      # date: a content search cut short got back to this day
+        self._resume = None               # …and goes on from here (ListPage.resume)
         self._gen = 0
 
     # ------------------------------------------------------------ Qt model
@@ -141,13 +148,24 @@ class KeysetModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows, self.tail_mode, self.more_after, self.more_before = [], False, False, False
         self.loading = False
+        self.searched_back_to, self._resume = None, None
         self.endResetModel()
         self.total = None
         self.total_changed.emit(None)
         self._read({}, self._replace)
+        if normalize(getattr(f, "text", "")):
+            return                      # a content search: the hits are the total
         gen = self._gen
         self._runner(lambda: self._count(f),
                      lambda n: self._counted(gen, n), lambda e: self._failed(gen, e))
+
+    def can_continue_search(self) -> bool:
+        return self._resume is not None and not self.loading
+
+    def continue_search(self) -> None:
+        """A content search cut short: read the hits older than where it stopped (appended)."""
+        if self.can_continue_search():
+            self._read(dict(resume=self._resume), self._append_found)
 
     def refresh(self) -> None:
         if self.filter is not None:
@@ -200,6 +218,17 @@ class KeysetModel(QAbstractTableModel):
         self.tail_mode = False
         self.more_after, self.more_before = page.more, False
         self.endResetModel()
+        if page.complete:
+            self._found(page)
+
+    def _append_found(self, page) -> None:
+        self._append(page)
+        self._found(page)
+
+    def _found(self, page) -> None:
+        self.searched_back_to, self._resume = page.searched_back_to, page.resume
+        self.total = len(self.rows)
+        self.total_changed.emit(self.total)
 
     def _append(self, page) -> None:
         if page.rows:

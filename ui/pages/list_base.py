@@ -1,6 +1,8 @@
 """What the 信访登记 and 案件办理 pages share: the filter bar, the windowed table, the count that
 arrives later, sorting by header click, the column chooser and remembered column layout, saved
-filters, export to xlsx and jumping to the last row.
+filters, export to xlsx and jumping to the last row. A content search that its time budget cut
+short shows 「已搜索至 2024年3月1日，继续搜索更早的记录」 under the table; clicking it reads the
+older hits (``KeysetModel.continue_search``).
 
 Every read and write goes through ``ui.operations.run`` (the table model reads its pages the same
 way). Dialog helpers (``ask_name``, ``ask_export_path``) are small methods so tests can replace them;
@@ -33,6 +35,12 @@ ALL = "全部"
 CUSTOM = "custom"
 CUSTOM_LABEL = "自定义日期"
 ERROR_STYLE = "color: #c62828;"
+LINK_STYLE = "QPushButton { color: #1565c0; text-decoration: underline; border: none; padding: 0 4px; }"
+
+
+def searched_back_to_text(day: date) -> str:
+    """「已搜索至 2024年3月1日，继续搜索更早的记录」"""
+    return f"已搜索至 {day.year}年{day.month}月{day.day}日，继续搜索更早的记录"
 
 
 def fill_combo(combo: QComboBox, choices: list[tuple[str, str]], all_label: str = ALL) -> None:
@@ -163,11 +171,18 @@ class ListPageBase(Page):
         self._header_timer.timeout.connect(self.save_header)
 
         self.count_label = QLabel()
+        self.continue_button = QPushButton()
+        self.continue_button.setFlat(True)
+        self.continue_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.continue_button.setStyleSheet(LINK_STYLE)
+        self.continue_button.hide()
+        self.continue_button.clicked.connect(self.continue_search)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status = QHBoxLayout()
         status.addWidget(self.count_label)
+        status.addWidget(self.continue_button)
         status.addWidget(self.message, 1)
 
         layout = QVBoxLayout(self)
@@ -198,6 +213,7 @@ class ListPageBase(Page):
         self.view.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.model.total_changed.connect(self._show_total)
         self.model.failed.connect(self._show_error)
+        self.model.failed.connect(lambda _e: self._show_search_state())
         self.model.loaded.connect(self._page_loaded)
         self._pending_scroll_end = False
         self._filter_ready = False
@@ -350,6 +366,22 @@ class ListPageBase(Page):
         if self._pending_scroll_end:
             self._pending_scroll_end = False
             self.view.scrollToBottom()
+        self._show_search_state()
+
+    def continue_search(self) -> None:
+        """「继续搜索更早的记录」: the model reads the next hits off the GUI thread."""
+        if not self.model.can_continue_search():
+            return
+        self.model.continue_search()
+        self.continue_button.setEnabled(False)
+        self.continue_button.setText(self.tr("正在搜索更早的记录…"))
+
+    def _show_search_state(self) -> None:
+        day = self.model.searched_back_to
+        self.continue_button.setVisible(day is not None)
+        if day is not None:
+            self.continue_button.setText(searched_back_to_text(day))
+            self.continue_button.setEnabled(True)
 
     def _scrolled(self, value: int) -> None:
         bar = self.view.verticalScrollBar()
@@ -357,9 +389,11 @@ class ListPageBase(Page):
             self.model.fetch_before()
 
     def _show_total(self, n) -> None:
+        searching = self.model.filter is not None and bool(self.model.filter.text.strip())
+        self._show_search_state()
         if n is None:
-            self.count_label.setText(self.tr("正在统计…"))
-        elif self.model.filter is not None and self.model.filter.text:
+            self.count_label.setText(self.tr("正在搜索…") if searching else self.tr("正在统计…"))
+        elif searching:
             self.count_label.setText(self.tr("找到 ") + str(n) + self.tr(" 条")
                                      + (self.tr("（只显示最新的 ") + str(SEARCH_LIMIT) + self.tr(" 条）")
                                         if n >= SEARCH_LIMIT else ""))
