@@ -390,13 +390,16 @@ def _issue_cond(issue_type: str):
 
 
 def _registration_conds(f: RegistrationFilter | CaseFilter, today: date, *, on_registration: bool,
-                        days: bool = True, col=lambda c: c) -> list:
+                        days: bool = True, col=lambda c: c, reg_col=lambda c: c) -> list:
+    """``reg_col`` wraps the registration columns whose values are common (channel, group visit,
+    leader reception): the case list reads cases in their own order and checks these per row
+    rather than reading, say, every visit and sorting (see ``case_page``)."""
     conds: list = []
     lo, hi = f.days(today)
     if on_registration and days:
         conds += _day_bounds(True, lo, hi, Registration.received_at)
     if f.channel:
-        conds.append(Registration.channel == f.channel)
+        conds.append(reg_col(Registration.channel) == f.channel)
     if f.category:
         category = Registration.category if on_registration else col(Case.category)
         conds.append(category == f.category)
@@ -407,9 +410,9 @@ def _registration_conds(f: RegistrationFilter | CaseFilter, today: date, *, on_r
     if f.person_id is not None:
         conds.append(Registration.person_id == f.person_id)
     if ListFlag.GROUP_VISIT.value in f.flags:
-        conds.append(Registration.is_group.is_(True))
+        conds.append(reg_col(Registration.is_group).is_(True))
     if ListFlag.LEADER_RECEPTION.value in f.flags:
-        conds.append(Registration.leader_reception.is_(True))
+        conds.append(reg_col(Registration.leader_reception).is_(True))
     return conds
 
 
@@ -423,10 +426,10 @@ def registration_conditions(f: RegistrationFilter, today: date, *, days: bool = 
 
 
 def case_conditions(f: CaseFilter, today: date, clock: _Clock | None = None,
-                    db: Database | None = None, *, col=lambda c: c) -> list:
+                    db: Database | None = None, *, col=lambda c: c, reg_col=lambda c: c) -> list:
     """WHERE conditions of the filter. ``col`` wraps every column of ``cases`` used (see
-    ``_case_search_conditions``)."""
-    return (_registration_conds(f, today, on_registration=False, col=col)
+    ``_case_search_conditions``), ``reg_col`` the common-valued registration columns."""
+    return (_registration_conds(f, today, on_registration=False, col=col, reg_col=reg_col)
             + _case_table_conds(f, today, clock, db, col=col))
 
 
@@ -666,7 +669,8 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
             stmt = _case_select(_case_search_conditions(s, f, today, clock))
             found = _case_hits(s, stmt, f, resume=resume, budget=budget)
             return _search_page(found, _case_rows(s, found.rows, spec, clock))
-        stmt = _case_select(case_conditions(f, today, clock))
+        stmt = _case_select(case_conditions(f, today, clock,
+                                            reg_col=lambda c: search.unindexed(s, c)))
         stmt, backwards = _paged(stmt, spec, Case.id, f.descending, after=after, before=before,
                                  tail=tail, limit=limit)
         raw = s.execute(stmt).all()
