@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=1)
     d.add_argument("--people", type=int, default=None, help="人员数量（默认约 2000）")
     d.add_argument("--registrations", type=int, default=None, help="登记数量（默认约 3000）")
+    d.add_argument("--today", default=None, help="演示数据截止的“今天”（默认由种子确定，保证可重现）")
 
     dl = sub.add_parser("deadline", help="计算到期日")
     dl.add_argument("--start", required=True)
@@ -53,11 +54,13 @@ def _open(args):
 
 
 def cmd_demo(args) -> int:
+    from app.domain.dates import parse_date
     from app.services import demo
+    today = parse_date(args.today, "--today") if args.today else None
     db = _open(args)
     try:
         summary = demo.generate(db, seed=args.seed, people=args.people,
-                                registrations=args.registrations,
+                                registrations=args.registrations, today=today,
                                 progress=lambda frac, msg: print(f"{frac:4.0%} {msg}", file=sys.stderr))
     finally:
         db.close()

@@ -29,7 +29,8 @@ def main() -> int:
     from app.services import accounts, demo, settings
     db = open_database(args.db)
     if not settings.is_configured(db):
-        print(demo.generate(db, seed=1))
+        from datetime import date
+        print(demo.generate(db, seed=1, today=date.today()))
     actor = accounts.sign_in(db, args.role, demo.DEMO_PASSWORD)
 
     from PySide6.QtCore import QEventLoop, QThreadPool, QTimer

@@ -306,8 +306,10 @@ class FirstRunWizard(QWizard):
         return self.demo_summary is not None
 
     def generate_demo(self, progress) -> str:  # worker thread
+        from datetime import date
+
         from app.services import demo
-        return demo.generate(self.db, seed=1, progress=progress)
+        return demo.generate(self.db, seed=1, progress=progress, today=date.today())
 
     def reject(self) -> None:
         # Not while the office is being created or the demo generated: that finishes first.

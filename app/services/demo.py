@@ -25,7 +25,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -1444,8 +1444,11 @@ STEPS: list[Step] = [
 
 # ---------------------------------------------------------------------------------------------
 
-def base_time(seed: int) -> datetime:
-    """The demo's "now" for created_at values: fixed by the seed, never the clock."""
+def base_time(seed: int, today: date | None = None) -> datetime:
+    """The demo's "now": 09:00 on ``today`` when given (the GUI's demo office is current), else a
+    date fixed by the seed — never the clock, so the same arguments give the same data."""
+    if today is not None:
+        return datetime.combine(today, time(9, 0))
     return datetime(2026, 1, 5, 9, 0) + timedelta(days=random.Random(f"uniondesk-demo/{seed}").randrange(300))
 
 
@@ -1458,9 +1461,10 @@ def _is_empty(session: Session) -> bool:
 
 def generate(db: Database, seed: int = 1, people: int | None = None,
              progress: Progress | None = None, employers: int | None = None,
-             registrations: int | None = None) -> str:
+             registrations: int | None = None, today: date | None = None) -> str:
     """Fill an empty database with demo data; return a one-paragraph Chinese summary.
 
+    The data ends the day before ``today`` (default: a date fixed by the seed, see ``base_time``).
     ``registrations`` (default DEFAULT_REGISTRATIONS) registrations over the last three years
     with the cases of the accepted ones, outreach events and hot-spot warnings.
     Raises UserError when the database already has users, employers or people. ``progress`` is
@@ -1482,7 +1486,7 @@ def generate(db: Database, seed: int = 1, people: int | None = None,
                             "请指定一个新的数据库文件（--db）。",
                             "demo data only goes into an empty database")
         run = DemoRun(session=session, seed=seed, people=n_people, employers=employers,
-                      base_time=base_time(seed), _progress=progress, registrations=n_regs)
+                      base_time=base_time(seed, today), _progress=progress, registrations=n_regs)
         weights = [max(1.0, float(step.weight(run))) for step in STEPS]
         total = sum(weights) * 1.02  # the last 2 % is the commit
         parts: list[str] = []

@@ -550,3 +550,22 @@ def test_cli_demo_with_registrations_then_check(tmp_path, capsys):
     out = capsys.readouterr()
     assert "登记 800 件" in out.out and "正在生成登记和案件" in out.err
     assert main(["--db", str(path), "check"]) == 0
+
+
+def test_demo_can_end_today(tmp_path):
+    """The GUI's demo office is current: its data ends the day before the given today."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from app.db import open_database
+    from app.db.models import Registration
+    from app.services import demo
+    db = open_database(tmp_path / "today.db")
+    try:
+        demo.generate(db, seed=3, people=50, registrations=300, today=date(2026, 11, 22))
+        with db.read() as s:
+            last = s.scalar(select(func.max(Registration.received_at)))
+        assert date(2026, 11, 14) <= last.date() <= date(2026, 11, 21)
+    finally:
+        db.close()
