@@ -1389,7 +1389,7 @@ class _Desk:
         for rid, emp, at, heads in self.groups:
             ack = at.date() < recent
             rows.append({"kind": HotspotKind.GROUP_VISIT.value, "employer_id": emp,
-                         "registration_id": rid, "count": 1, "first_at": at, "last_at": at,
+                         "registration_id": rid, "count": heads, "first_at": at, "last_at": at,
                          "created_at": created_at(at),
                          "acknowledged_by": self.manager if ack else None,
                          "acknowledged_at": at + timedelta(days=1) if ack else None,

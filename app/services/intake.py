@@ -162,11 +162,11 @@ class HotspotRecord:
 
     @property
     def text(self) -> str:
-        """One line for the workbench."""
+        """One line for the workbench, after the kind's label."""
         if self.kind == HotspotKind.GROUP_VISIT.value:
             who = f"（{self.employer_name}）" if self.employer_name else ""
-            return f"{self.kind_label}{self.count}人{who}，登记号 {self.reg_no}"
-        return (f"{self.kind_label}：{self.employer_name} 自 {self.first_at:%m-%d} 起已登记 "
+            return f"{self.count}人集体来访{who}，登记号 {self.reg_no}"
+        return (f"{self.employer_name} 自 {self.first_at:%m-%d} 起已登记 "
                 f"{self.count} 次，最近 {self.last_at:%m-%d %H:%M}（{self.reg_no}）")
 
 

@@ -507,7 +507,7 @@ def test_employer_warning_after_the_third_registration_within_seven_days(db, cle
     assert [w.kind for w in third.warnings] == ["employer"]
     w = third.warnings[0]
     assert w.count == 3 and w.employer_name == employer.name and w.reg_no == third.reg_no
-    assert w.first_at == datetime(2026, 11, 12, 10) and "同一单位集中反映" in w.text
+    assert w.first_at == datetime(2026, 11, 12, 10) and "已登记 3 次" in w.text and w.kind_label == "同一单位集中反映"
     fourth = reg(18)
     assert fourth.warnings[0].id == w.id and fourth.warnings[0].count == 4
     listed = intake.open_warnings(db)
@@ -534,7 +534,7 @@ def test_group_visit_of_five_raises_a_warning(db, clerk, zhang, employer):
                                            employer_id=employer.id), now=NOW)
     assert five.is_group and [w.kind for w in five.warnings] == ["group_visit"]
     assert five.warnings[0].count == 5 and five.warnings[0].kind_label == "集体访"
-    assert "集体访5人" in five.warnings[0].text
+    assert "5人集体来访" in five.warnings[0].text
 
 
 def test_only_a_manager_acknowledges_a_warning(db, clerk, manager, zhang, employer):
