@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 GROUP_SETTINGS = "系统设置"
 KEY_ROLE = Qt.ItemDataRole.UserRole
+P = TypeVar("P", bound=QWidget)
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,15 @@ class MainWindow(QMainWindow):
         else:
             self._activate(key)
         return self._pages[key]
+
+    def open_page(self, key: str, cls: type[P]) -> P | None:
+        """Show page ``key`` and return it as a ``cls``, for a page that hands another one
+        something (a list filter, an outreach event). None when this role has no such page or it
+        could not be opened (the stand-in says why)."""
+        if key not in self._items:
+            return None
+        page = self.show_page(key)
+        return page if isinstance(page, cls) else None
 
     def _nav_changed(self, current: QTreeWidgetItem | None, _previous) -> None:
         key = current.data(0, KEY_ROLE) if current is not None else None

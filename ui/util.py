@@ -23,6 +23,11 @@ def pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
+def day_text(d: date) -> str:
+    """「2026-11-22」: the day of a date or a datetime, as lists and side panels show it."""
+    return f"{d:%Y-%m-%d}"
+
+
 def ok_cancel(parent: QWidget) -> QDialogButtonBox:
     """确定 / 取消 (Qt's own labels depend on the installed translation)."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -1,12 +1,13 @@
 """案件办理: every case with its deadline state in colour, windowed, filtered, exportable."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import OPEN_STATUSES_LABEL, CaseStatus, ListFlag
 from app.services import lists
 from app.services.lists import CaseFilter
+from ui.context import AppContext
 from ui.models.cases import CasesModel
 from ui.operations import run
 from ui.pages.list_base import ListPageBase, fill_combo, select_data
@@ -24,18 +25,21 @@ class CasesListPage(ListPageBase):
     flags = (ListFlag.SUPERVISED, ListFlag.FOCUS, ListFlag.GROUP_VISIT, ListFlag.LEADER_RECEPTION,
              ListFlag.EXTENSION_REQUESTED)
 
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        # made before the base builds the filter bar from extra_filters()
+        self.status_combo = QComboBox()
+        fill_combo(self.status_combo, [(lists.OPEN, OPEN_STATUSES_LABEL)] + CaseStatus.choices())
+        self.deadline_combo = QComboBox()
+        fill_combo(self.deadline_combo, [(s.value, s.label) for s in DEADLINE_CHOICES])
+        self.handler_combo = QComboBox()
+        self.handler_combo.addItem("全部", None)
+        self._handlers_loaded = False
+        super().__init__(ctx, parent)
+
     def make_model(self):
         return CasesModel(self.ctx.db, self)
 
     def extra_filters(self):
-        if not hasattr(self, "status_combo"):
-            self.status_combo = QComboBox()
-            fill_combo(self.status_combo, [(lists.OPEN, OPEN_STATUSES_LABEL)] + CaseStatus.choices())
-            self.deadline_combo = QComboBox()
-            fill_combo(self.deadline_combo, [(s.value, s.label) for s in DEADLINE_CHOICES])
-            self.handler_combo = QComboBox()
-            self.handler_combo.addItem("全部", None)
-            self._handlers_loaded = False
         return [(self.tr("状态"), self.status_combo), (self.tr("期限"), self.deadline_combo),
                 (self.tr("承办人"), self.handler_combo)]
 

@@ -13,8 +13,11 @@ from PySide6.QtWidgets import (QDateEdit, QFormLayout, QGroupBox, QHBoxLayout, Q
 
 from app.domain.errors import ValidationError
 from ui.context import AppContext
+from ui.main_window import MainWindow
 from ui.operations import run, show_error
 from ui.pages.base import Page
+from ui.pages.register import RegisterPage
+from ui.util import day_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ERROR_STYLE = "color: #c0392b;"
@@ -124,7 +127,7 @@ class OutreachPage(Page):
         self.event_list.blockSignals(True)
         self.event_list.clear()
         for ev in self.events:
-            item = QListWidgetItem(f"{ev.held_on:%Y-%m-%d}  {ev.theme}")
+            item = QListWidgetItem(f"{day_text(ev.held_on)}  {ev.theme}")
             item.setData(ID_ROLE, ev.id)
             self.event_list.addItem(item)
         self.event_list.blockSignals(False)
@@ -160,7 +163,7 @@ class OutreachPage(Page):
             self.counts_label.clear()
             return
         ev = summary.event
-        lines = [f"{ev.theme}", f"{ev.held_on:%Y-%m-%d}  {ev.place}"]
+        lines = [f"{ev.theme}", f"{day_text(ev.held_on)}  {ev.place}"]
         if ev.departments:
             lines.append(self.tr("邀请部门：") + ev.departments)
         if ev.units_present:
@@ -225,17 +228,15 @@ class OutreachPage(Page):
         if first is not None:
             first.setFocus()
 
-    def register_problem(self):
+    def register_problem(self) -> RegisterPage | None:
         """Open 来访登记 with channel 走访活动现场 and this event preset (in the main window), and
         return that page; outside a main window only ``register_requested`` is emitted."""
         event_id = self.current_event_id()
         if event_id is None:
             return None
         self.register_requested.emit(event_id)
-        win = self.window()
-        if hasattr(win, "show_page"):
-            page = win.show_page("register")
-            if hasattr(page, "preset_outreach"):
-                page.preset_outreach(event_id)
-            return page
-        return None
+        window = self.window()
+        page = window.open_page("register", RegisterPage) if isinstance(window, MainWindow) else None
+        if page is not None:
+            page.preset_outreach(event_id)
+        return page

@@ -21,8 +21,6 @@ page is hidden or closed; when the page opens and a draft exists, a bar offers i
 from __future__ import annotations
 
 import logging
-from dataclasses import fields as dc_fields
-from dataclasses import is_dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -37,10 +35,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QFileDialog,
 
 from app.domain.enums import (REJECT_REDIRECTS, Category, Channel, Disposition, IssueType,
                               RejectReason)
-from app.domain.errors import ValidationError
+from app.domain.errors import UserError, ValidationError
+from app.services import intake, people
+from app.services.intake import (DraftRecord, HistoryItem, OutreachRecord, RegistrationInput,
+                                 RegistrationRecord, RepeatCase, RepeatCheck)
 from ui.context import AppContext
 from ui.operations import run, show_error
 from ui.pages.base import Page
+from ui.util import day_text
 
 log = logging.getLogger(__name__)
 
@@ -71,25 +73,6 @@ L = {
     "transfer_reason": "转送理由", "repeat_of_case": "原案件", "earlier_documents": "此前文书",
     "leader_reception": "领导接待日", "leader_name": "接待领导", "outreach_event": "走访活动",
 }
-
-
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    """First present attribute (or mapping key) of ``obj`` among ``names``."""
-    for n in names:
-        if isinstance(obj, dict):
-            if n in obj:
-                return obj[n]
-        elif hasattr(obj, n):
-            return getattr(obj, n)
-    return default
-
-
-def build_input(cls: type, values: dict[str, Any]) -> Any:
-    """A ``cls`` (the service's input dataclass) from the form values it knows about."""
-    if is_dataclass(cls):
-        names = {f.name for f in dc_fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in names})
-    return cls(**values)
 
 
 class LookupField(QWidget):
@@ -234,13 +217,14 @@ class RegisterPage(Page):
         super().__init__(ctx, parent)
         self.saving = False
         self.dirty = False
-        self.last_saved = None             # RegistrationRecord of the last save
-        self.repeat = None                 # RepeatCheck shown in the side panel
+        self.last_saved: RegistrationRecord | None = None
+        self.repeat: RepeatCheck | None = None      # shown in the side panel
         self.suggested_case: tuple[int, str] | None = None
         self.repeat_case: tuple[int, str] | None = None
         self.pending_draft: dict | None = None
         self.attachment_paths: list[str] = []
         self._loading = False
+        self._draft_timer_allowed = True   # False for a role that may not register: no drafts
         self._panel_ticket = 0
         self.fields: dict[str, QWidget] = {}
 
@@ -493,7 +477,7 @@ class RegisterPage(Page):
         self._draft_timer = QTimer(self)
         self._draft_timer.setInterval(DRAFT_INTERVAL_MS)
         self._draft_timer.timeout.connect(self.autosave_draft)
-        if getattr(self, "_draft_timer_allowed", True):
+        if self._draft_timer_allowed:
             self._draft_timer.start()
         for signal in (self.person_edit.textEdited, self.employer_edit.textEdited,
                        self.person_field.picked, self.employer_field.picked,
@@ -512,7 +496,7 @@ class RegisterPage(Page):
                        self.leader_edit.textChanged, self.outreach_combo.currentIndexChanged):
             signal.connect(self._mark_dirty)
 
-        if getattr(self, "_draft_timer_allowed", True):
+        if self._draft_timer_allowed:
             self._load_draft()      # the outreach events load on first show (refresh)
 
     def refresh(self) -> None:
@@ -624,26 +608,22 @@ class RegisterPage(Page):
     # ------------------------------------------------------------ look-ups
 
     def _search_people(self, text: str) -> list[tuple[int, str, str]]:  # worker thread
-        from app.services import people
         found = people.lookup(self.ctx.db, text, 10)
-        from app.services import intake
-        last = {}
+        last: dict[int, datetime] = {}
         for m in found:      # indexed (person_id, received_at); at most 10 tiny reads
             latest = intake.history(self.ctx.db, person_id=m.id, limit=1)
             if latest:
                 last[m.id] = latest[0].received_at
         rows = []
         for m in found:
-            parts = [m.name, m.id_tail or "", m.phone or "", m.employer_name or ""]
+            parts = [m.name, m.id_tail, m.phone, m.employer_name]
             when = last.get(m.id)
-            if when:
-                parts.append("上次来访 " + (when.strftime("%Y-%m-%d") if hasattr(when, "strftime")
-                                         else str(when)))
+            if when is not None:
+                parts.append("上次来访 " + day_text(when))
             rows.append((m.id, "  ".join(p for p in parts if p), m.name))
         return rows
 
     def _search_employers(self, text: str) -> list[tuple[int, str, str]]:  # worker thread
-        from app.services import people
         return [(e.id, "  ".join(p for p in (e.name, e.uscc or "", e.street) if p), e.name)
                 for e in people.find_employers(self.ctx.db, text, 10)]
 
@@ -657,7 +637,7 @@ class RegisterPage(Page):
         dlg.open()
         return dlg
 
-    def _person_created(self, rec) -> None:
+    def _person_created(self, rec: people.PersonRecord) -> None:
         self.person_field.set_value(rec.id, rec.name)
         if rec.employer_id and self.employer_field.selected_id is None:
             self.employer_field.set_value(rec.employer_id, rec.employer_name)
@@ -674,21 +654,18 @@ class RegisterPage(Page):
         return dlg
 
     def _load_events(self, select: int | None = None) -> None:
-        def load(_p):
-            from app.services import intake
-            return intake.list_events(self.ctx.db)
-        run(self, load, on_success=lambda evs: self._events_loaded(evs, select),
+        db = self.ctx.db
+        run(self, lambda _p: intake.list_events(db),
+            on_success=lambda evs: self._events_loaded(evs, select),
             on_error=lambda e: log.warning("outreach events not loaded: %s", e))
 
-    def _events_loaded(self, events, select: int | None) -> None:
+    def _events_loaded(self, events: list[OutreachRecord], select: int | None) -> None:
         current = select if select is not None else self.outreach_combo.currentData()
         self.outreach_combo.blockSignals(True)
         self.outreach_combo.clear()
         self.outreach_combo.addItem(self.tr("（请选择走访活动）"), None)
         for ev in events:
-            when = _get(ev, "date", "held_on", "event_date", default="")
-            self.outreach_combo.addItem(f"{when} {_get(ev, 'theme', 'title', default='')}",
-                                        _get(ev, "id"))
+            self.outreach_combo.addItem(f"{day_text(ev.held_on)} {ev.theme}", ev.id)
         i = self.outreach_combo.findData(current) if current is not None else 0
         self.outreach_combo.setCurrentIndex(max(0, i))
         self.outreach_combo.blockSignals(False)
@@ -794,16 +771,23 @@ class RegisterPage(Page):
             "attachments": list(self.attachment_paths),
         }
 
-    def service_input(self, values: dict[str, Any]):
-        """The service's ``RegistrationInput`` from ``form_values()``."""
-        from app.services import intake
-        v = dict(values)
-        v["person_name"] = v["person_text"] if v["person_id"] is None else ""
-        v["employer_name"] = v["employer_text"] if v["employer_id"] is None else ""
-        v["repeat_of_case_id"] = v["repeat_case_id"]
-        v["repeat_of_case_no"] = v["repeat_case_no"]
-        v["attachment_paths"] = v["attachments"]
-        return build_input(intake.RegistrationInput, v)
+    def service_input(self, v: dict[str, Any]) -> RegistrationInput:
+        """The service's input from ``form_values()``: text typed in the person or employer field
+        without picking a match goes as a name (the service refuses it with a hint)."""
+        return RegistrationInput(
+            channel=v["channel"], received_at=v["received_at"], person_id=v["person_id"],
+            person_name=v["person_text"] if v["person_id"] is None else "",
+            head_count=v["head_count"], representatives=v["representatives"],
+            employer_id=v["employer_id"],
+            employer_name=v["employer_text"] if v["employer_id"] is None else "",
+            category=v["category"], issue_types=v["issue_types"], summary=v["summary"],
+            request=v["request"], facts=v["facts"], disposition=v["disposition"],
+            answer=v["answer"], reject_reason=v["reject_reason"], redirect_to=v["redirect_to"],
+            transfer_to=v["transfer_to"], transfer_reason=v["transfer_reason"],
+            repeat_of_case_id=v["repeat_case_id"], repeat_of_case_no=v["repeat_case_no"],
+            earlier_documents=v["earlier_documents"], outreach_event_id=v["outreach_event_id"],
+            solved_on_site=v["solved_on_site"], leader_reception=v["leader_reception"],
+            leader_name=v["leader_name"], attachments=v["attachments"])
 
     def set_values(self, v: dict[str, Any]) -> None:
         """Fill the form (a restored draft)."""
@@ -922,21 +906,20 @@ class RegisterPage(Page):
             else:
                 kw["name"] = text
 
-        def check(_p):
-            from app.services import intake
-            return intake.repeat_check(self.ctx.db, **kw)
-        run(self, check, on_success=lambda r: self._repeat_found(ticket, r),
+        db = self.ctx.db
+        run(self, lambda _p: intake.repeat_check(db, **kw),
+            on_success=lambda r: self._repeat_found(ticket, r),
             on_error=lambda e: log.warning("repeat check failed: %s", e))
 
     @property
     def panel_busy(self) -> bool:
         return self._panel_timer.isActive()
 
-    def _repeat_found(self, ticket: int, result) -> None:
+    def _repeat_found(self, ticket: int, result: RepeatCheck) -> None:
         if ticket == self._panel_ticket:
             self._show_panel(result)
 
-    def _show_panel(self, result) -> None:
+    def _show_panel(self, result: RepeatCheck | None) -> None:
         self.repeat = result
         for lst in (self.person_history, self.employer_history, self.open_cases):
             lst.clear()
@@ -946,47 +929,28 @@ class RegisterPage(Page):
             self.link_button.hide()
             return
 
-        def contact_line(c) -> str:
-            when = _get(c, "received_at", "at", "date", default="")
-            if hasattr(when, "strftime"):
-                when = when.strftime("%Y-%m-%d")
-            parts = [str(when), _get(c, "reg_no", default=""),
-                     _get(c, "summary", default=""),
-                     _get(c, "disposition_label", default="")]
-            case_no = _get(c, "case_no", default="")
-            if case_no:
-                parts.append(case_no)
+        def contact_line(c: HistoryItem) -> str:
+            parts = [day_text(c.received_at), c.reg_no, c.summary, c.disposition_label, c.case_no]
             return "  ".join(p for p in parts if p)
 
-        def case_line(c) -> str:
-            parts = [_get(c, "case_no", default=""), _get(c, "status_label", default=""),
-                     _get(c, "summary", default=""), _get(c, "person_name", default=""),
-                     _get(c, "employer_name", default="")]
-            return "  ".join(p for p in parts if p)
+        def case_line(c: RepeatCase) -> str:
+            return "  ".join(p for p in (c.case_no, c.status_label, c.summary) if p)
 
-        for c in _get(result, "person_contacts", "person_history", default=()) or ():
-            self.person_history.addItem(contact_line(c))
-        for c in _get(result, "employer_contacts", "employer_history", default=()) or ():
-            self.employer_history.addItem(contact_line(c))
-        for c in _get(result, "cases", "open_cases", default=()) or ():
+        for h in result.person_contacts:
+            self.person_history.addItem(contact_line(h))
+        for h in result.employer_contacts:
+            self.employer_history.addItem(contact_line(h))
+        for c in result.cases:
             item = QListWidgetItem(case_line(c))
-            item.setData(ID_ROLE, _get(c, "id", "case_id"))
-            item.setData(TEXT_ROLE, _get(c, "case_no", default=""))
+            item.setData(ID_ROLE, c.case_id)
+            item.setData(TEXT_ROLE, c.case_no)
             self.open_cases.addItem(item)
-        suggested = _get(result, "suggested_case_id")
-        if _get(result, "is_repeat", default=False) and suggested:
-            no = _get(result, "suggested_case_no", default="")
-            if not no:
-                for i in range(self.open_cases.count()):
-                    if self.open_cases.item(i).data(ID_ROLE) == suggested:
-                        no = self.open_cases.item(i).data(TEXT_ROLE)
-                        self.open_cases.setCurrentRow(i)
-            self.suggested_case = (suggested, no)
-            suggested_rec = _get(result, "suggested", default=None)
-            reason = _get(suggested_rec, "matched_label", default="") if suggested_rec else ""
-            if suggested_rec is not None:
-                reason = f"（{reason}，{_get(suggested_rec, 'status_label', default='')}）"
-            self.repeat_label.setText(self.tr("疑似重复信访：") + f"{no} {reason}".strip()
+        suggested = result.suggested
+        if result.is_repeat and suggested is not None:
+            self.open_cases.setCurrentRow(result.cases.index(suggested))
+            self.suggested_case = (suggested.case_id, suggested.case_no)
+            reason = f"（{suggested.matched_label}，{suggested.status_label}）"
+            self.repeat_label.setText(self.tr("疑似重复信访：") + f"{suggested.case_no} {reason}"
                                       + self.tr("。按 F8 关联为重复信访。"))
             self.repeat_label.show()
             self.link_button.show()
@@ -1028,17 +992,14 @@ class RegisterPage(Page):
         self._clear_errors()
         db, actor = self.ctx.db, self.ctx.actor
 
-        def save(_p):
-            from app.services import intake
-            return intake.register(db, actor, data)
-        run(self, save, on_success=self._saved, on_error=self._save_failed,
-            changes={"registrations", "cases"})
+        run(self, lambda _p: intake.register(db, actor, data), on_success=self._saved,
+            on_error=self._save_failed, changes={"registrations", "cases"})
 
     def _save_failed(self, exc: BaseException) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
         if not isinstance(exc, ValidationError):
-            if hasattr(exc, "message"):
+            if isinstance(exc, UserError):
                 self.error_label.setText(exc.message)
                 self.error_label.show()
             else:
@@ -1057,29 +1018,24 @@ class RegisterPage(Page):
             if isinstance(first, QLineEdit):
                 first.selectAll()
 
-    def _saved(self, rec) -> None:
+    def _saved(self, rec: RegistrationRecord) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
         self.last_saved = rec
-        text = self.tr("已保存，登记编号 ") + _get(rec, "reg_no", default="")
-        case_no = _get(rec, "case_no", default=None)
-        self.open_case_button.setVisible(bool(case_no))
-        if case_no:
-            text += self.tr("；已受理，案件编号 ") + case_no + self.tr("。按「打开案件」办理。")
-        warnings = _get(rec, "warnings", default=()) or ()
-        if warnings:
-            text += "\n" + self.tr("预警：") + "；".join(
-                w if isinstance(w, str) else _get(w, "text", "label", "message", default=str(w))
-                for w in warnings)
+        text = self.tr("已保存，登记编号 ") + rec.reg_no
+        self.open_case_button.setVisible(bool(rec.case_no))
+        if rec.case_no:
+            text += self.tr("；已受理，案件编号 ") + rec.case_no + self.tr("。按「打开案件」办理。")
+        if rec.warnings:
+            text += "\n" + self.tr("预警：") + "；".join(w.text for w in rec.warnings)
         self.result_label.setText(text)
         self.result_bar.show()
         self._discard_saved_draft()
         self.clear_form()
 
     def open_saved_case(self) -> None:
-        case_id = _get(self.last_saved, "case_id", default=None) if self.last_saved else None
-        if case_id:
-            self.open_case(case_id)
+        if self.last_saved is not None and self.last_saved.case_id:
+            self.open_case(self.last_saved.case_id)
 
     def open_case(self, case_id: int):
         from ui.dialogs.case_dialog import CaseDialog
@@ -1117,44 +1073,30 @@ class RegisterPage(Page):
     def save_draft_now(self) -> None:
         """Keep the half-typed form (background; the answer is not needed)."""
         if (not self.dirty or self.pending_draft is not None
-                or not getattr(self, "_draft_timer_allowed", True)):
+                or not self._draft_timer_allowed):
             return
         payload = self._draft_payload()
         db, actor = self.ctx.db, self.ctx.actor
         self.dirty = False
-
-        def save(_p):
-            from app.services import intake
-            return intake.save_draft(db, actor, DRAFT_FORM, payload)
-        run(self, save, on_error=lambda e: log.warning("draft not saved: %s", e))
+        run(self, lambda _p: intake.save_draft(db, actor, DRAFT_FORM, payload),
+            on_error=lambda e: log.warning("draft not saved: %s", e))
 
     def _discard_saved_draft(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
-
-        def discard(_p):
-            from app.services import intake
-            return intake.discard_draft(db, actor, DRAFT_FORM)
-        run(self, discard, on_error=lambda e: log.warning("draft not discarded: %s", e))
+        run(self, lambda _p: intake.discard_draft(db, actor, DRAFT_FORM),
+            on_error=lambda e: log.warning("draft not discarded: %s", e))
 
     def _load_draft(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
+        run(self, lambda _p: intake.load_draft(db, actor, DRAFT_FORM),
+            on_success=self._draft_loaded, on_error=lambda e: log.warning("draft not loaded: %s", e))
 
-        def load(_p):
-            from app.services import intake
-            return intake.load_draft(db, actor, DRAFT_FORM)
-        run(self, load, on_success=self._draft_loaded,
-            on_error=lambda e: log.warning("draft not loaded: %s", e))
-
-    def _draft_loaded(self, draft) -> None:
-        payload = _get(draft, "payload", default=draft) if draft is not None else None
-        if not payload:
+    def _draft_loaded(self, draft: DraftRecord | None) -> None:
+        if draft is None or not draft.payload:
             return
-        self.pending_draft = dict(payload)
-        when = _get(draft, "updated_at", default=None)
-        text = self.tr("有未完成的登记，恢复？")
-        if hasattr(when, "strftime"):
-            text += self.tr("（保存于 ") + when.strftime("%m-%d %H:%M") + "）"
-        self.draft_label.setText(text)
+        self.pending_draft = dict(draft.payload)
+        self.draft_label.setText(self.tr("有未完成的登记，恢复？") + self.tr("（保存于 ")
+                                 + f"{draft.updated_at:%m-%d %H:%M}" + "）")
         self.draft_bar.show()
 
     def restore_draft(self) -> None:

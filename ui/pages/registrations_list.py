@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.domain.enums import Disposition, ListFlag
 from app.services.lists import RegistrationFilter
+from ui.context import AppContext
 from ui.models.registrations import RegistrationsModel
 from ui.pages.list_base import ListPageBase, fill_combo, select_data
 
@@ -35,13 +36,16 @@ class RegistrationsListPage(ListPageBase):
     filter_cls = RegistrationFilter
     flags = (ListFlag.GROUP_VISIT, ListFlag.LEADER_RECEPTION)
 
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        # made before the base builds the filter bar from extra_filters()
+        self.disposition_combo = QComboBox()
+        fill_combo(self.disposition_combo, Disposition.choices())
+        super().__init__(ctx, parent)
+
     def make_model(self):
         return RegistrationsModel(self.ctx.db, self)
 
     def extra_filters(self):
-        if not hasattr(self, "disposition_combo"):
-            self.disposition_combo = QComboBox()
-            fill_combo(self.disposition_combo, Disposition.choices())
         return [(self.tr("处理方式"), self.disposition_combo)]
 
     def read_extra(self) -> dict:

@@ -13,16 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 import logging
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
 from app.domain.dates import format_cn
+from app.domain.errors import UserError
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
+from ui.main_window import MainWindow
 from ui.operations import run
 from ui.pages.base import Page
+
+if TYPE_CHECKING:     # the services load in the background, after the first paint
+    from app.services.intake import HotspotRecord
+    from app.services.lists import WorkbenchCounts
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +66,8 @@ def today_text(today: date) -> str:
 
 @dataclass(frozen=True)
 class DeskData:
-    counts: object          # lists.WorkbenchCounts
-    warnings: list          # intake.HotspotRecord
+    counts: WorkbenchCounts
+    warnings: list[HotspotRecord]
 
 
 def load_desk(db, actor, today: date) -> DeskData:  # worker thread
@@ -227,16 +234,16 @@ class WorkbenchPage(Page):
     def open_counter(self, name: str) -> None:
         """Open the list page with the filter this number counts (warnings: show the list)."""
         from app.services import lists
+        from ui.pages.list_base import ListPageBase
         if name == "warnings":
             self.warnings_list.setFocus()
             return
         key = next(k for n, _l, k in COUNTERS if n == name)
         f = lists.workbench_filters(self.ctx.actor)[name]
         window = self.window()
-        if hasattr(window, "show_page") and key in getattr(window, "nav_keys", lambda: [])():
-            page = window.show_page(key)
-            if hasattr(page, "apply_filter"):
-                page.apply_filter(f)
+        page = window.open_page(key, ListPageBase) if isinstance(window, MainWindow) else None
+        if page is not None:
+            page.apply_filter(f)
         self.list_requested.emit(key, f)
 
     def acknowledge_selected(self, note: str = "") -> None:
@@ -248,7 +255,8 @@ class WorkbenchPage(Page):
         db, actor, wid = self.ctx.db, self.ctx.actor, item.data(Qt.ItemDataRole.UserRole)
         run(self, lambda _p: intake.acknowledge_warning(db, actor, wid, note),
             on_success=lambda _r: self.desk_message.setText(self.tr("预警已确认")),
-            on_error=lambda e: self.desk_message.setText(getattr(e, "message", str(e))),
+            on_error=lambda e: self.desk_message.setText(e.message if isinstance(e, UserError)
+                                                         else str(e)),
             changes={"warnings"})
 
     def _failed(self, exc: BaseException) -> None:
