@@ -246,9 +246,9 @@ def test_wizard_demo_path_lists_the_demo_accounts(qtbot, db, monkeypatch):
     from ui.wizard import PAGE_DEMO, FirstRunWizard
     real = demo.generate
     monkeypatch.setattr(demo, "generate",
-                        lambda db, seed=1, people=None, progress=None: real(db, seed=seed, people=30,
-                                                                            progress=progress,
-                                                                            employers=5))
+                        lambda db, seed=1, progress=None, **kw: real(
+                            db, seed=seed, people=30, registrations=40, progress=progress,
+                            employers=5, today=kw.get("today")))
     wizard = FirstRunWizard(db)
     qtbot.addWidget(wizard)
     wizard.show()
