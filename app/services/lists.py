@@ -669,16 +669,23 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
             stmt = _case_select(_case_search_conditions(s, f, today, clock))
             found = _case_hits(s, stmt, f, resume=resume, budget=budget)
             return _search_page(found, _case_rows(s, found.rows, spec, clock))
-        stmt = _case_select(case_conditions(f, today, clock,
-                                            reg_col=lambda c: search.unindexed(s, c)))
-        stmt, backwards = _paged(stmt, spec, Case.id, f.descending, after=after, before=before,
-                                 tail=tail, limit=limit)
-        raw = s.execute(stmt).all()
-        more = len(raw) > limit
-        raw = raw[:limit]
+        # Two steps: the page's case ids from cases (and registrations only when the filter needs
+        # them), then the display columns of those ids. Sorting narrow rows keeps a period with
+        # many cases (a year: 60,000 on 1M registrations) fast; joining first cost 0.6-0.8 s.
+        ids_stmt = select(Case.id).select_from(Case)
+        if _needs_registration(f):
+            ids_stmt = ids_stmt.join(Registration, Registration.id == Case.registration_id)
+        ids_stmt = ids_stmt.where(*case_conditions(f, today, clock,
+                                                   reg_col=lambda c: search.unindexed(s, c)))
+        ids_stmt, backwards = _paged(ids_stmt, spec, Case.id, f.descending, after=after,
+                                     before=before, tail=tail, limit=limit)
+        ids = list(s.execute(ids_stmt).scalars())
+        more = len(ids) > limit
+        ids = ids[:limit]
         if backwards:
-            raw.reverse()
-        return ListPage(_case_rows(s, raw, spec, clock), more)
+            ids.reverse()
+        by_id = {r[0]: r for r in s.execute(_case_select([Case.id.in_(ids)])).all()} if ids else {}
+        return ListPage(_case_rows(s, [by_id[i] for i in ids], spec, clock), more)
 
 
 def _needs_registration(f: CaseFilter) -> bool:
