@@ -60,3 +60,19 @@ def actors() -> dict[Role, Actor]:
 @pytest.fixture
 def admin(actors) -> Actor:
     return actors[Role.ADMIN]
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_message_boxes(request, monkeypatch):
+    """In a Qt test, a modal QMessageBox would wait forever for a click nobody makes: fail the
+    test instead, naming the box. Tests that expect a box patch it themselves (their patch wins)."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    def refuse(*args, **kwargs):
+        texts = [a for a in args if isinstance(a, str)]
+        raise AssertionError(f"unexpected modal message box: {texts}")
+
+    for name in ("critical", "warning", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
