@@ -102,22 +102,20 @@ def resolve_period(period: Period | str, today: date) -> tuple[date, date]:
 # ------------------------------------------------------------------------------------ filters
 
 @dataclass(frozen=True)
-class RegistrationFilter:
+class _Filter:
+    """What both lists filter on. Construct with keywords."""
     period: str | None = None          # Period code; wins over date_from/date_to
-    date_from: date | None = None      # received on or after (day)
-    date_to: date | None = None        # received on or before (day)
+    date_from: date | None = None      # registrations: received on or after; cases: accepted
+    date_to: date | None = None        # … on or before (day)
     channel: str | None = None
     category: str | None = None
     issue_type: str | None = None
-    disposition: str | None = None
     employer_id: int | None = None
     person_id: int | None = None
-    flags: tuple[str, ...] = ()        # ListFlag codes: group_visit, leader_reception
+    flags: tuple[str, ...] = ()        # ListFlag codes
     text: str = ""                     # content search
-    sort: str = "received"             # a key of REGISTRATION_SORTS
+    sort: str = ""                     # a key of the list's sorts
     descending: bool = True
-
-    LIST = "registrations"
 
     def days(self, today: date) -> tuple[date | None, date | None]:
         if self.period:
@@ -126,29 +124,21 @@ class RegistrationFilter:
 
 
 @dataclass(frozen=True)
-class CaseFilter:
-    period: str | None = None          # on the acceptance date
-    date_from: date | None = None
-    date_to: date | None = None
-    channel: str | None = None
-    category: str | None = None
-    issue_type: str | None = None
+class RegistrationFilter(_Filter):
+    disposition: str | None = None
+    sort: str = "received"             # a key of REGISTRATION_SORTS
+
+    LIST = "registrations"
+
+
+@dataclass(frozen=True)
+class CaseFilter(_Filter):
     status: str | None = None          # a CaseStatus code, or OPEN (未办结)
     deadline: str | None = None        # DeadlineState code (open cases only)
     handler_id: int | None = None
-    employer_id: int | None = None
-    person_id: int | None = None
-    flags: tuple[str, ...] = ()        # ListFlag codes
-    text: str = ""
     sort: str = "case_no"              # a key of CASE_SORTS
-    descending: bool = True
 
     LIST = "cases"
-
-    def days(self, today: date) -> tuple[date | None, date | None]:
-        if self.period:
-            return resolve_period(self.period, today)
-        return self.date_from, self.date_to
 
 
 ListFilter = RegistrationFilter | CaseFilter
