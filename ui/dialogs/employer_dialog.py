@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
-from app.services import people
 from app.services.people import EMPLOYER_LABELS as L
 from app.services.people import INDUSTRY_CHOICES, EmployerInput, EmployerRecord
 from ui.context import AppContext
 from ui.dialogs.person_dialog import FormDialog
+from ui.operations import people as people_ops
 
 
 class EmployerDialog(FormDialog):
     """``saved`` carries an EmployerRecord; ``name`` pre-fills the name of a new employer."""
 
-    get = staticmethod(people.get_employer)
-    create = staticmethod(people.create_employer)
-    update = staticmethod(people.update_employer)
+    load_op = staticmethod(people_ops.load_employer)
+    create_op = staticmethod(people_ops.create_employer)
+    update_op = staticmethod(people_ops.update_employer)
 
     def __init__(self, ctx: AppContext, employer_id: int | None = None,
                  parent: QWidget | None = None, name: str = ""):

@@ -1,7 +1,7 @@
 """The person form (新增人员 / 编辑人员).
 
-GUI thread only. Loading, employer suggestions and saving run through ``ui.operations.run``; the
-service validates everything. A ValidationError keeps the dialog open: every message is shown in
+GUI thread only. Loading, employer suggestions and saving run through ``ui.operations.people``;
+the service validates everything. A ValidationError keeps the dialog open: every message is shown in
 the dialog's error label and the first bad field gets the focus. ``saved`` carries the
 ``PersonRecord`` after a successful save, then the dialog accepts.
 """
@@ -15,15 +15,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialo
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout, QWidget)
 
-from app.domain.actor import Actor
 from app.domain.enums import Gender
 from app.domain.errors import ValidationError
 from app.domain.validation import check_id_number
-from app.services import people
 from app.services.people import PERSON_LABELS as L
 from app.services.people import PersonInput, PersonRecord
 from ui.context import AppContext
-from ui.operations import run, show_error
+from ui.operations import Operation, show_error
+from ui.operations import people as people_ops
 from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE
 
 EMPLOYER_DEBOUNCE_MS = 250
@@ -50,17 +49,18 @@ class ErrorLabel(QLabel):
 
 class FormDialog(QDialog):
     """Shared by the person and employer forms: loading the record being edited, saving through
-    the service (``create(db, actor, data)`` / ``update(db, actor, id, data)``, worker thread),
+    the operations (``create_op(parent, ctx, data, …)`` / ``update_op(parent, ctx, id, data, …)``),
     field widgets by Chinese label, error display, a save button disabled while a call runs.
     ``saved`` carries the saved record, then the dialog accepts.
 
-    A subclass sets ``get``, ``create`` and ``update`` and implements ``fill(record)`` and
-    ``form_input()``; it calls ``load()`` at the end of its ``__init__``."""
+    A subclass sets ``load_op``, ``create_op`` and ``update_op`` (from ``ui.operations.people``)
+    and implements ``fill(record)`` and ``form_input()``; it calls ``load()`` at the end of its
+    ``__init__``."""
 
     saved = Signal(object)
-    get: Callable[[Any, int], Any]
-    create: Callable[[Any, Actor, Any], Any]
-    update: Callable[[Any, Actor, int, Any], Any]
+    load_op: Callable[..., Operation]
+    create_op: Callable[..., Operation]
+    update_op: Callable[..., Operation]
 
     def __init__(self, ctx: AppContext, record_id: int | None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -89,9 +89,8 @@ class FormDialog(QDialog):
         if self.record_id is None:
             return
         self.save_button.setEnabled(False)
-        db, record_id, get = self.ctx.db, self.record_id, type(self).get
-        run(self, lambda _p: get(db, record_id), on_success=self._loaded,
-            on_error=self._load_failed)
+        type(self).load_op(self, self.ctx, self.record_id, on_done=self._loaded,
+                           on_error=self._load_failed)
 
     def _loaded(self, record) -> None:
         self.record = record
@@ -114,14 +113,12 @@ class FormDialog(QDialog):
         if self.saving or not self.loaded:
             return
         data = self.form_input()
-        db, actor, record_id = self.ctx.db, self.ctx.actor, self.record_id
-        create, update = type(self).create, type(self).update
         self.begin_save()
-        if record_id is None:
-            fn = lambda _p: create(db, actor, data)  # noqa: E731
+        if self.record_id is None:
+            type(self).create_op(self, self.ctx, data, on_done=self._saved, on_error=self.save_failed)
         else:
-            fn = lambda _p: update(db, actor, record_id, data)  # noqa: E731
-        run(self, fn, on_success=self._saved, on_error=self.save_failed, changes={"people"})
+            type(self).update_op(self, self.ctx, self.record_id, data, on_done=self._saved,
+                                 on_error=self.save_failed)
 
     def _saved(self, record) -> None:
         self.saving = False
@@ -165,9 +162,9 @@ class FormDialog(QDialog):
 class PersonDialog(FormDialog):
     """``saved`` carries a PersonRecord."""
 
-    get = staticmethod(people.get_person)
-    create = staticmethod(people.create_person)
-    update = staticmethod(people.update_person)
+    load_op = staticmethod(people_ops.load_person)
+    create_op = staticmethod(people_ops.create_person)
+    update_op = staticmethod(people_ops.update_person)
 
     def __init__(self, ctx: AppContext, person_id: int | None = None,
                  parent: QWidget | None = None):
@@ -266,9 +263,9 @@ class PersonDialog(FormDialog):
         text = "" if initial else self.employer_combo.currentText()
         self._employer_query += 1
         ticket = self._employer_query
-        run(self, lambda _p: people.find_employers(self.ctx.db, text, 20),
-            on_success=lambda found: self._employers_found(ticket, found, initial),
-            on_error=lambda _e: None)
+        people_ops.find_employers(self, self.ctx, text, 20,
+                                  on_done=lambda found: self._employers_found(ticket, found, initial),
+                                  on_error=lambda _e: None)
 
     def _employers_found(self, ticket: int, found, initial: bool) -> None:
         if ticket != self._employer_query:

@@ -1,9 +1,13 @@
 """One function per user action runs a service call off the GUI thread and reports back by signal.
 
-Usage from a widget::
+Widgets call the per-area modules (``ui.operations.people``, ``.cases``, ``.intake``…): one small
+function per user action that names the service call and the areas it changes, e.g.::
 
-    run(self, lambda progress: people.lookup(ctx.db, text),
-        on_success=self.show_matches, changes=None)
+    from ui.operations.cases import add_note
+    add_note(self, self.ctx, case_id, text, on_done=self._done, on_error=self._failed)
+
+Those functions are built on ``run`` below; they import ``app.services`` on the worker thread, so
+importing a widget never imports SQLAlchemy (the first paint comes first).
 
 * ``fn(progress)`` runs on a worker thread of the global QThreadPool. ``progress(frac, message)``
   reports progress; it raises ``Cancelled`` once the person pressed 取消, so the service's unit of
@@ -36,6 +40,8 @@ from shiboken6 import isValid
 from app.domain.errors import Cancelled, UserError
 
 log = logging.getLogger(__name__)
+OnDone = Callable[[Any], None] | None                 # on_success of an action, GUI thread
+OnError = Callable[[BaseException], None] | None      # None: ``show_error``
 _running: set["Operation"] = set()
 
 

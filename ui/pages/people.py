@@ -1,7 +1,7 @@
 """人员与单位: find people (by name, pinyin initials, ID number or phone) and employers, and open
 their forms.
 
-GUI thread only. Searches run through ``ui.operations.run`` as the person types (short debounce);
+GUI thread only. Searches run through ``ui.operations.people`` as the person types (short debounce);
 an answer to an older query is dropped here by its ticket (one arriving after the page was
 deleted never gets here: ``run`` drops it). The people table is keyset-paged: it holds the rows
 fetched so far and asks for the next page when the view scrolls to the end (``fetchMore``).
@@ -15,12 +15,11 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPus
                                QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.permissions import Perm, allowed
-from app.services import people
 from app.services.people import EMPLOYER_LABELS, PERSON_LABELS, EmployerRecord, PeoplePage, PersonMatch
 from ui.context import AppContext
 from ui.dialogs.employer_dialog import EmployerDialog
 from ui.dialogs.person_dialog import PersonDialog
-from ui.operations import run
+from ui.operations.people import find_employers, list_people
 from ui.pages.base import Page
 from ui.util import read_only_rows
 
@@ -243,10 +242,10 @@ class PeoplePage(Page):
 
     def search_people(self, text: str) -> None:
         self._people_ticket += 1
-        ticket, db = self._people_ticket, self.ctx.db
+        ticket = self._people_ticket
         self.status.setText(self.tr("正在查找…"))
-        run(self, lambda _p: people.list_people(db, None, PEOPLE_PAGE_SIZE, text),
-            on_success=lambda page: self._people_found(ticket, page))
+        list_people(self, self.ctx, text, None, PEOPLE_PAGE_SIZE,
+                    on_done=lambda page: self._people_found(ticket, page))
 
     def _people_found(self, ticket: int, page: PeoplePage) -> None:
         if ticket != self._people_ticket:
@@ -256,7 +255,7 @@ class PeoplePage(Page):
         self._update_buttons()
 
     def _fetch_more(self, after_key: tuple) -> None:
-        ticket, db, text = self._people_ticket, self.ctx.db, self.search.text()
+        ticket, text = self._people_ticket, self.search.text()
 
         def got(page: PeoplePage) -> None:
             if ticket == self._people_ticket:
@@ -265,8 +264,7 @@ class PeoplePage(Page):
 
         def failed(_exc: BaseException) -> None:
             self.model.loading_more = False
-        run(self, lambda _p: people.list_people(db, after_key, PEOPLE_PAGE_SIZE, text),
-            on_success=got, on_error=failed)
+        list_people(self, self.ctx, text, after_key, PEOPLE_PAGE_SIZE, on_done=got, on_error=failed)
 
     def _show_people_status(self) -> None:
         n = len(self.model.rows)
@@ -282,9 +280,9 @@ class PeoplePage(Page):
 
     def search_employers(self, text: str) -> None:
         self._employer_ticket += 1
-        ticket, db = self._employer_ticket, self.ctx.db
-        run(self, lambda _p: people.find_employers(db, text, EMPLOYER_LIMIT),
-            on_success=lambda rows: self._employers_found(ticket, rows))
+        ticket = self._employer_ticket
+        find_employers(self, self.ctx, text, EMPLOYER_LIMIT,
+                       on_done=lambda rows: self._employers_found(ticket, rows))
 
     def _employers_found(self, ticket: int, rows: list[EmployerRecord]) -> None:
         if ticket != self._employer_ticket:
