@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.domain.errors import UserError, ValidationError
-from ui.operations import run, show_error
+from ui.operations import show_error
+from ui.operations.accounts import change_own_password, load_password_policy
 from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, HINT_STYLE, ok_cancel
 
 
@@ -50,9 +51,7 @@ class ChangePasswordDialog(QDialog):
         self.setMinimumWidth(420)
         self.old.setFocus()
 
-        db = ctx.db
-        run(self, lambda _p: _policy_text(db), on_success=self._show_policy,
-            on_error=lambda _e: None)
+        load_password_policy(self, ctx, on_done=self._show_policy, on_error=lambda _e: None)
 
     def _show_policy(self, text: str) -> None:
         self.policy.setText(text)
@@ -81,9 +80,7 @@ class ChangePasswordDialog(QDialog):
         self.busy = True
         self.buttons.setEnabled(False)
         self.error.setText(self.tr("正在保存…"))
-        db, actor = self.ctx.db, self.ctx.actor
-        run(self, lambda _p: _change(db, actor, old, new), on_success=self._done,
-            on_error=self._failed, changes={"users"})
+        change_own_password(self, self.ctx, old, new, on_done=self._done, on_error=self._failed)
 
     def _done(self, _result) -> None:
         self.busy = False
@@ -101,12 +98,3 @@ class ChangePasswordDialog(QDialog):
             self.error.setText("")
             show_error(self, exc)
 
-
-def _policy_text(db) -> str:  # worker thread
-    from app.services import accounts
-    return accounts.password_policy_text(db)
-
-
-def _change(db, actor, old: str, new: str) -> None:  # worker thread
-    from app.services import accounts
-    accounts.change_own_password(db, actor, old, new)

@@ -22,17 +22,12 @@ from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineE
 from app import WINDOW_TITLE
 from app.domain.actor import Actor
 from app.domain.errors import UserError
-from ui.operations import run, show_error
+from ui.operations import show_error
+from ui.operations.accounts import sign_in
 from ui.util import ERROR_STYLE, HINT_STYLE
 
 if TYPE_CHECKING:
     from app.db import Database
-
-
-def _sign_in(db: Database, username: str, password: str) -> tuple[Actor, bool]:  # worker thread
-    from app.services import accounts
-    actor = accounts.sign_in(db, username, password)
-    return actor, accounts.get_user(db, actor.user_id).must_change_password
 
 
 class SignInDialog(QDialog):
@@ -145,9 +140,7 @@ class SignInDialog(QDialog):
             self.show_status(self.tr("正在打开数据库，打开后立即登录…"))
             return
         self._set_busy(True)
-        db = self.db
-        run(self, lambda _progress: _sign_in(db, username, password),
-            on_success=self._signed_in, on_error=self._failed)
+        sign_in(self, self.db, username, password, on_done=self._signed_in, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)

@@ -2,7 +2,8 @@
 
 Filters by date range, user, object kind, action and text; newest first; pages of ``PAGE_SIZE``
 fetched by keyset (``audit.search(before_id=…)``) when 「加载更多」 is pressed, so the table never
-holds more than what was asked for. Reads go through ``ui.operations.run``.
+holds more than what was asked for. Reads go through ``ui.operations.audit`` and
+``ui.operations.accounts``.
 """
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHe
                                QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.domain.settings import BY_KEY
-from app.services import accounts, audit
+from app.services import audit
 from app.services.audit import AuditEntry
 from ui.context import AppContext
-from ui.operations import run
+from ui.operations.accounts import list_users
+from ui.operations.audit import search_audit
 from ui.pages.base import Page
 from ui.util import pydate, qdate, read_only_rows
 
@@ -229,9 +231,7 @@ class AuditPage(Page):
         self._load_users()
 
     def _load_users(self) -> None:
-        db = self.ctx.db
-        run(self, lambda _p: accounts.list_users(db), on_success=self._users_loaded,
-            on_error=lambda _e: None)
+        list_users(self, self.ctx, on_done=self._users_loaded, on_error=lambda _e: None)
 
     def _users_loaded(self, users) -> None:
         names = {u.username: u.display_name for u in users}
@@ -284,19 +284,16 @@ class AuditPage(Page):
 
     def _query(self, f: Filters, append: bool) -> None:
         self._seq += 1
-        seq, db, actor = self._seq, self.ctx.db, self.ctx.actor
+        seq = self._seq
         before_id = self.model.last_id if append else None
         self.search_button.setEnabled(False)
         self.more_button.setEnabled(False)
         self.status.setText(self.tr("正在查询…"))
 
-        def work(_progress):
-            return audit.search(db, actor, entity=f.entity, username=f.username, action=f.action,
-                                date_from=f.date_from, date_to=f.date_to, text=f.text,
-                                before_id=before_id, limit=PAGE_SIZE + 1)
-
-        run(self, work, on_success=lambda rows: self._loaded(seq, rows, append),
-            on_error=lambda exc: self._failed(seq, exc))
+        search_audit(self, self.ctx, entity=f.entity, username=f.username, action=f.action,
+                     date_from=f.date_from, date_to=f.date_to, text=f.text, before_id=before_id,
+                     limit=PAGE_SIZE + 1, on_done=lambda rows: self._loaded(seq, rows, append),
+                     on_error=lambda exc: self._failed(seq, exc))
 
     def _loaded(self, seq: int, rows: list[AuditEntry], append: bool) -> None:
         if seq != self._seq:

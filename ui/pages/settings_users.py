@@ -1,5 +1,5 @@
 """设置 → 用户管理 (administrators): the accounts of the office, with 新增用户 / 修改 / 重置密码 /
-停用·启用. Every call goes through ``ui.operations.run`` to ``app.services.accounts``, which checks
+停用·启用. Every call goes through ``ui.operations.accounts`` to ``app.services.accounts``, which checks
 Perm.MANAGE_USERS and writes the audit rows; writes announce the "users" area (and "audit").
 Problems with a form are shown in red inside its dialog, which stays open to be corrected.
 """
@@ -9,6 +9,7 @@ import secrets
 import string
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -19,10 +20,10 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QHe
 
 from app.domain.enums import Role
 from app.domain.errors import UserError, ValidationError
-from app.services import accounts
-from app.services.accounts import UserRecord
+from app.services.accounts import DISPLAY_NAME_MAX, UserRecord
 from ui.context import AppContext
-from ui.operations import run, show_error
+from ui.operations import Operation, show_error
+from ui.operations.accounts import create_user, list_users, reset_password, set_active, update_user
 from ui.pages.base import Page
 from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, HINT_STYLE, ok_cancel, read_only_rows
 
@@ -30,8 +31,6 @@ INACTIVE_FG = QColor("#888888")
 LOCKED_FG = QColor("#b3261e")
 COL_USERNAME, COL_NAME, COL_ROLE, COL_STATUS, COL_LAST_LOGIN, COL_CREATED = range(6)
 HEADERS = ("用户名", "姓名", "角色", "状态", "最近登录", "创建时间")
-CHANGES = {"users", "audit"}
-
 
 def _when(t: datetime | None) -> str:
     return t.strftime("%Y-%m-%d %H:%M") if t else ""
@@ -72,8 +71,9 @@ class _FormDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
 
-    def work(self) -> Callable[[], Any] | None:
-        """The service call to run (built on the GUI thread), or None after showing a problem."""
+    def work(self) -> Callable[..., Operation] | None:
+        """The operation to start with ``on_done``/``on_error`` (built on the GUI thread), or None
+        after showing a problem."""
         raise NotImplementedError
 
     def show_problem(self, message: str, fields: list[str] = ()) -> None:
@@ -84,13 +84,13 @@ class _FormDialog(QDialog):
     def submit(self) -> None:
         if self.busy:
             return
-        call = self.work()
-        if call is None:
+        start = self.work()
+        if start is None:
             return
         self.busy = True
         self.buttons.setEnabled(False)
         self.error.setText(self.tr("正在保存…"))
-        run(self, lambda _p: call(), on_success=self._done, on_error=self._failed, changes=CHANGES)
+        start(on_done=self._done, on_error=self._failed)
 
     def _done(self, result: Any) -> None:
         self.busy = False
@@ -130,7 +130,7 @@ class UserDialog(_FormDialog):
         self.username.setReadOnly(user is not None)
         self.display_name = QLineEdit(user.display_name if user else "")
         self.display_name.setObjectName("display_name")
-        self.display_name.setMaxLength(accounts.DISPLAY_NAME_MAX)
+        self.display_name.setMaxLength(DISPLAY_NAME_MAX)
         self.role = QComboBox()
         self.role.setObjectName("role")
         for value, label in Role.choices():
@@ -154,17 +154,15 @@ class UserDialog(_FormDialog):
             self.role.setEnabled(False)
             self.role.setToolTip(self.tr("不能修改自己的角色"))
 
-    def work(self) -> Callable[[], Any] | None:
-        db, actor = self.ctx.db, self.ctx.actor
+    def work(self) -> Callable[..., Operation] | None:
         name, role = self.display_name.text(), self.role.currentData()
         if self.user is not None:
-            user_id = self.user.id
-            return lambda: accounts.update_user(db, actor, user_id, display_name=name, role=role)
+            return partial(update_user, self, self.ctx, self.user.id, name, role)
         if self.password.text() != self.confirm.text():
             self.show_problem(self.tr("确认密码：两次输入的密码不一致，请重新输入"), ["密码"])
             return None
         username, password = self.username.text(), self.password.text()
-        return lambda: accounts.create_user(db, actor, username, name, role, password)
+        return partial(create_user, self, self.ctx, username, name, role, password)
 
 
 class ResetPasswordDialog(_FormDialog):
@@ -189,9 +187,8 @@ class ResetPasswordDialog(_FormDialog):
         self.fields = {"新密码": self.password}
         self.generate.clicked.connect(lambda: self.password.setText(random_password()))
 
-    def work(self) -> Callable[[], Any] | None:
-        db, actor, user_id, pw = self.ctx.db, self.ctx.actor, self.user.id, self.password.text()
-        return lambda: accounts.reset_password(db, actor, user_id, pw)
+    def work(self) -> Callable[..., Operation] | None:
+        return partial(reset_password, self, self.ctx, self.user.id, self.password.text())
 
 
 class UsersPage(Page):
@@ -242,8 +239,8 @@ class UsersPage(Page):
     # ---------------------------------------------------------------- reading
     def refresh(self) -> None:
         self._load_seq += 1
-        seq, db = self._load_seq, self.ctx.db
-        run(self, lambda _p: accounts.list_users(db), on_success=lambda users: self._loaded(seq, users))
+        seq = self._load_seq
+        list_users(self, self.ctx, on_done=lambda users: self._loaded(seq, users))
 
     def _loaded(self, seq: int, users: list[UserRecord]) -> None:
         if seq != self._load_seq:
@@ -328,7 +325,6 @@ class UsersPage(Page):
                                        self.tr("停用后「{0}」将不能登录，已有记录保留。要停用吗？")
                                        .format(u.display_name)):
             return
-        db, actor, user_id = self.ctx.db, self.ctx.actor, u.id
-        run(self, lambda _p: accounts.set_active(db, actor, user_id, active), changes=CHANGES,
-            on_success=lambda rec: self.status.setText(
+        set_active(self, self.ctx, u.id, active,
+                   on_done=lambda rec: self.status.setText(
                 (self.tr("已启用「{0}」") if rec.active else self.tr("已停用「{0}」")).format(rec.display_name)))
