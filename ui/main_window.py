@@ -5,7 +5,7 @@ A page is imported and created the first time it is shown, so start-up does no w
 nobody opens (DESIGN §6: first paint within 1 s on a 1,000,000-row database). Pages a role may not
 use (``perm``) are not listed for it; the services enforce the same rule again.
 
-Everything that reads or writes data goes through ``ui.operations.run``.
+Everything that reads or writes data goes through ``ui.operations``.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QS
 from app import WINDOW_TITLE, __version__
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
-from ui.operations import run
+from ui.operations.backup import backup_as, restore_as
+from ui.operations.settings import load_office_name
 from ui.pages.base import Page
 
 log = logging.getLogger(__name__)
@@ -219,13 +220,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ status bar
 
     def _load_office(self) -> None:
-        db = self.ctx.db
-
-        def load(_progress):  # worker thread
-            from app.services import settings
-            return settings.office(db).name
-
-        run(self, load, on_success=self._office_loaded, on_error=self._office_failed)
+        load_office_name(self, self.ctx, on_done=self._office_loaded, on_error=self._office_failed)
 
     def _office_loaded(self, name: str) -> None:
         self.office_name = name
@@ -309,10 +304,8 @@ class MainWindow(QMainWindow):
                                               self.tr("数据库文件 (*.db);;所有文件 (*)"))
         if not path:
             return
-        db, actor = self.ctx.db, self.ctx.actor
-        run(self, lambda _p: backup.backup_as(db, actor, Path(path)),
-            on_success=lambda out: self.inform(self.tr("备份完成"), self.tr("已备份到：") + str(out)),
-            changes={"audit"}, progress_label=self.tr("正在备份数据库…"))
+        backup_as(self, self.ctx, Path(path), self.tr("正在备份数据库…"),
+                  on_done=lambda out: self.inform(self.tr("备份完成"), self.tr("已备份到：") + str(out)))
 
     def restore_database(self) -> None:
         if not self.ask(self.tr("恢复数据库"),
@@ -325,9 +318,7 @@ class MainWindow(QMainWindow):
                                               self.tr("数据库文件 (*.db);;所有文件 (*)"))
         if not path:
             return
-        db, actor = self.ctx.db, self.ctx.actor
-        run(self, lambda _p: backup.restore_as(db, actor, Path(path)),
-            on_success=self._restored, progress_label=self.tr("正在恢复数据库…"))
+        restore_as(self, self.ctx, Path(path), self.tr("正在恢复数据库…"), on_done=self._restored)
 
     def _restored(self, saved) -> None:
         text = self.tr("数据库已恢复。")

@@ -1,5 +1,5 @@
 """设置 → 节假日日历: view a year's statutory holidays and make-up workdays, mark single days, import
-a CSV. Reads and writes go through ``ui.operations.run`` to ``app.services.calendar``; writes
+a CSV. Reads and writes go through ``ui.operations.calendar`` to ``app.services.calendar``; writes
 announce the "calendar" area. Editing needs Perm.EDIT_CALENDAR (the service enforces it; the
 buttons are only disabled as a courtesy)."""
 from __future__ import annotations
@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (QCalendarWidget, QDateEdit, QFileDialog,
 
 from app.domain.enums import DayKind
 from app.domain.permissions import Perm, allowed
-from app.services import calendar
-from app.services.calendar import CalendarEntry
+from app.services.calendar import NAME_MAX, CalendarEntry
 from ui.context import AppContext
-from ui.operations import run
+from ui.operations.calendar import import_csv, load_year, set_day
 from ui.pages.base import Page
 from ui.util import pydate, qdate, read_only_rows
 
@@ -35,12 +34,6 @@ class _YearView:
     year: int
     entries: tuple[CalendarEntry, ...]
     banner: str | None      # the year has no holiday data
-
-
-def _load_year(db, year: int) -> _YearView:  # worker thread
-    entries = tuple(calendar.year_days(db, year))
-    has_data = any(e.kind is DayKind.HOLIDAY for e in entries)
-    return _YearView(year, entries, None if has_data else calendar.missing_years_message([year]))
 
 
 class CalendarSettingsPage(Page):
@@ -102,7 +95,7 @@ class CalendarSettingsPage(Page):
         self.date_edit.setDateRange(QDate(MIN_YEAR, 1, 1), QDate(MAX_YEAR, 12, 31))
         self.day_state = QLabel()
         self.name_edit = QLineEdit()
-        self.name_edit.setMaxLength(calendar.NAME_MAX)
+        self.name_edit.setMaxLength(NAME_MAX)
         self.name_edit.setPlaceholderText(self.tr("如 国庆节（可留空）"))
         self.holiday_button = QPushButton(self.tr("设为法定节假日"))
         self.workday_button = QPushButton(self.tr("设为调休上班"))
@@ -153,9 +146,9 @@ class CalendarSettingsPage(Page):
     # ------------------------------------------------------------------------------ reading
     def refresh(self) -> None:
         self._load_seq += 1
-        seq, year, db = self._load_seq, self.year_spin.value(), self.ctx.db
-        run(self, lambda progress: _load_year(db, year),
-            on_success=lambda view: self._loaded(seq, view))
+        seq, year = self._load_seq, self.year_spin.value()
+        load_year(self, self.ctx, year,
+                  on_done=lambda answer: self._loaded(seq, _YearView(year, *answer)))
 
     def _loaded(self, seq: int, view: _YearView) -> None:
         if seq != self._load_seq:   # a newer load is on its way
@@ -263,15 +256,14 @@ class CalendarSettingsPage(Page):
 
     def apply(self, kind: DayKind | None) -> None:
         """Mark the selected date as ``kind`` (None: back to the normal rule), in the background."""
-        db, actor = self.ctx.db, self.ctx.actor
         day, name = self.selected_date(), self.name_edit.text().strip()
         if kind is None:
             done = self.tr("{0} 已恢复为正常的工作日/周末").format(day.isoformat())
         else:
             done = self.tr("{0} 已设为{1}").format(day.isoformat(), kind.label)
         self._set_busy(True)
-        op = run(self, lambda progress: calendar.set_day(db, actor, day, kind, name),
-                 on_success=lambda _entry: self.status.setText(done), changes={"calendar"})
+        op = set_day(self, self.ctx, day, kind, name,
+                     on_done=lambda _entry: self.status.setText(done))
         op.finished.connect(lambda: self._set_busy(False))
 
     def _choose_file(self) -> None:
@@ -282,9 +274,7 @@ class CalendarSettingsPage(Page):
 
     def import_file(self, path: str) -> None:
         """Import a ``date,kind,name`` CSV in the background; all rows or none."""
-        db, actor = self.ctx.db, self.ctx.actor
         self._set_busy(True)
-        op = run(self, lambda progress: calendar.import_csv(db, actor, path),
-                 on_success=lambda n: self.status.setText(self.tr("已导入 {0} 天").format(n)),
-                 changes={"calendar"})
+        op = import_csv(self, self.ctx, path,
+                        on_done=lambda n: self.status.setText(self.tr("已导入 {0} 天").format(n)))
         op.finished.connect(lambda: self._set_busy(False))

@@ -1,6 +1,6 @@
 """系统设置 → 单位信息与参数: every office setting, in a form generated from the declarations
 (``app.domain.settings.SETTINGS``, grouped by ``GROUP_LABELS``). Loaded with ``settings.load`` and
-saved with ``settings.save`` through ``ui.operations.run``; only the fields changed since loading
+saved with ``settings.save`` through ``ui.operations.settings``; only the fields changed since loading
 are sent. A refused value is named under its field. Without Perm.EDIT_OFFICE the form is read-only
 (the service refuses anyway)."""
 from __future__ import annotations
@@ -12,7 +12,8 @@ from app.domain.errors import UserError, ValidationError
 from app.domain.permissions import Perm, allowed
 from app.domain.settings import SETTINGS
 from ui.context import AppContext
-from ui.operations import Operation, run, show_error
+from ui.operations import Operation, show_error
+from ui.operations.settings import load_settings, save_settings
 from ui.pages.base import Page
 from ui.settings_form import SettingsForm
 from ui.util import ERROR_STYLE
@@ -68,13 +69,7 @@ class OfficeSettingsPage(Page):
     # ------------------------------------------------------------ load
 
     def refresh(self) -> None:
-        db = self.ctx.db
-
-        def load(_progress):  # worker thread
-            from app.services import settings
-            return settings.load(db)
-
-        run(self, load, on_success=self._loaded)
+        load_settings(self, self.ctx, on_done=self._loaded)
 
     def _loaded(self, values: dict) -> None:
         self.form.clear_errors()
@@ -99,16 +94,9 @@ class OfficeSettingsPage(Page):
         if not changes:
             self._say(self.tr("没有需要保存的修改。"))
             return None
-        db, actor = self.ctx.db, self.ctx.actor
-
-        def save(_progress):  # worker thread
-            from app.services import settings
-            settings.save(db, actor, changes)
-            return len(changes)
-
         self.save_button.setEnabled(False)
-        self._save_op = run(self, save, on_success=self._saved, on_error=self._failed,
-                            changes={"settings"})
+        self._save_op = save_settings(self, self.ctx, changes, on_done=self._saved,
+                                      on_error=self._failed)
         self._save_op.finished.connect(lambda: self.save_button.setEnabled(self.can_edit))
         return self._save_op
 
