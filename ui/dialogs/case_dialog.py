@@ -1,8 +1,8 @@
 """The case page (案件办理): header, deadline state in colour, timeline, and one button per step.
 
 GUI thread only. ``CaseDialog(ctx, case_id)`` loads the case and its timeline through
-``ui.operations.run`` (``cases.get_case`` / ``cases.timeline``). Each step is a small
-``ActionDialog`` that makes ONE service call with ``changes={"cases"}``; the service checks the
+``ui.operations.cases.load_case``. Each step is a small ``ActionDialog`` that starts ONE operation
+of ``ui.operations.cases`` (which announces {"cases"}); the service checks the
 permission and the state and refuses illegal steps with a Chinese message, which stays in the
 action dialog's red error label (the dialog stays open, nothing was written).
 
@@ -34,7 +34,9 @@ from app.domain.money import format_yuan
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
-from ui.operations import run, show_error
+from ui.operations import Operation, OnDone, OnError, show_error
+from ui.operations import cases as ops
+from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +46,6 @@ STATE_COLOURS = {
     DeadlineState.OVERDUE: "#c0392b",
     DeadlineState.SUSPENDED: "#666666",
 }
-ERROR_STYLE = "color: #c0392b;"
-INVALID_STYLE = "border: 1px solid #c0392b;"
 
 
 def state_style(state: DeadlineState | str | None) -> str:
@@ -93,18 +93,22 @@ def _value(w: QWidget) -> Any:
     raise TypeError(type(w))
 
 
+Start = Callable[[QWidget, dict[str, Any], OnDone, OnError], Operation]
+
+
 class ActionDialog(QDialog):
-    """One case step: a few fields, a red error label, 确定/取消. ``call(values)`` runs on a worker
-    thread and returns the new CaseRecord; ``done`` carries it, then the dialog accepts."""
+    """One case step: a few fields, a red error label, 确定/取消. ``start(dialog, values, on_done,
+    on_error)`` starts the step's operation, which answers the new CaseRecord; ``done`` carries it,
+    then the dialog accepts."""
 
     done = Signal(object)
 
-    def __init__(self, title: str, rows: list[tuple[str, str, QWidget]],
-                 call: Callable[[dict[str, Any]], Any], parent: QWidget | None = None):
+    def __init__(self, title: str, rows: list[tuple[str, str, QWidget]], start: Start,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
-        self.call = call
+        self.start = start
         self.widgets: dict[str, QWidget] = {}
         self.by_label: dict[str, QWidget] = {}
         form = QFormLayout()
@@ -146,8 +150,7 @@ class ActionDialog(QDialog):
         self.error_label.hide()
         for w in self.widgets.values():
             w.setStyleSheet("")
-        run(self, lambda _p: self.call(values), on_success=self._done, on_error=self._failed,
-            changes={"cases"})
+        self.start(self, values, self._done, self._failed)
 
     def _done(self, record) -> None:
         self.busy = False
@@ -166,7 +169,7 @@ class ActionDialog(QDialog):
             for f in exc.fields:
                 w = self.by_label.get(f)
                 if w is not None:
-                    w.setStyleSheet(INVALID_STYLE)
+                    w.setStyleSheet(FIELD_ERROR_STYLE)
                     first = first or w
             if first is not None:
                 first.setFocus()
@@ -308,13 +311,7 @@ class CaseDialog(QDialog):
     # ------------------------------------------------------------ loading
 
     def reload(self) -> None:
-        db, case_id = self.ctx.db, self.case_id
-
-        def load(_p):
-            from app.services import cases, intake
-            rec = cases.get_case(db, case_id)
-            return rec, cases.timeline(db, case_id), intake.attachments(db, rec.registration_id)
-        run(self, load, on_success=self._loaded, on_error=self._load_failed)
+        ops.load_case(self, self.ctx, self.case_id, on_done=self._loaded, on_error=self._load_failed)
 
     def _load_failed(self, exc: BaseException) -> None:
         self.error_label.setText(getattr(exc, "message", str(exc)))
@@ -407,13 +404,14 @@ class CaseDialog(QDialog):
         dlg.open()
         return dlg
 
-    def _call(self, fn_name: str, **fixed) -> Callable[[dict[str, Any]], Any]:
-        db, actor, case_id = self.ctx.db, self.ctx.actor, self.case_id
+    def _call(self, step: Callable[..., Operation]) -> Start:
+        """Start ``step`` (an operation of ``ui.operations.cases``) on this case with the dialog's
+        values as keyword arguments."""
+        ctx, case_id = self.ctx, self.case_id
 
-        def call(values: dict[str, Any]):
-            from app.services import cases
-            return getattr(cases, fn_name)(db, actor, case_id, **{**values, **fixed})
-        return call
+        def start(parent: QWidget, values: dict[str, Any], on_done: OnDone, on_error: OnError):
+            return step(parent, ctx, case_id, **values, on_done=on_done, on_error=on_error)
+        return start
 
     def _make_assign(self) -> ActionDialog:
         kind = _combo(AssigneeKind.choices())
@@ -433,16 +431,15 @@ class CaseDialog(QDialog):
             name.setEnabled(kind.currentData() != AssigneeKind.HANDLER.value)
         kind.currentIndexChanged.connect(kind_changed)
         kind_changed()
-        db, actor, case_id = self.ctx.db, self.ctx.actor, self.case_id
+        ctx, case_id = self.ctx, self.case_id
 
-        def call(v: dict[str, Any]):
-            from app.services import cases
+        def call(parent: QWidget, v: dict[str, Any], on_done: OnDone, on_error: OnError):
             is_handler = v["kind"] == AssigneeKind.HANDLER.value
             fb = v["feedback_due"]
-            return cases.assign(db, actor, case_id, kind=v["kind"], handler_id=v["handler_id"],
-                                assignee_name="" if is_handler else v["name"],
-                                feedback_due=None if fb <= date(2000, 1, 1) else fb,
-                                note=v["note"])
+            return ops.assign(parent, ctx, case_id, kind=v["kind"], handler_id=v["handler_id"],
+                              assignee_name="" if is_handler else v["name"],
+                              feedback_due=None if fb <= date(2000, 1, 1) else fb,
+                              note=v["note"], on_done=on_done, on_error=on_error)
         dlg = ActionDialog(self.tr("交办/改派"), [
             ("kind", "交办对象", kind), ("handler_id", "承办人", handler),
             ("name", "承办单位", name), ("feedback_due", "反馈期限", feedback),
@@ -455,20 +452,20 @@ class CaseDialog(QDialog):
                 i = handler.findData(self.record.handler_id)
                 if i >= 0:
                     handler.setCurrentIndex(i)
-        run(dlg, lambda _p: __import__("app.services.cases", fromlist=["handlers"]).handlers(db),
-            on_success=got_handlers, on_error=lambda e: log.warning("handlers: %s", e))
+        ops.list_handlers(dlg, self.ctx, on_done=got_handlers,
+                          on_error=lambda e: log.warning("handlers: %s", e))
         return dlg
 
     def _make_note(self) -> ActionDialog:
         return ActionDialog(self.tr("记录进展"), [("text", "办理记录", _text_edit(120))],
-                            self._call("add_note"), self)
+                            self._call(ops.add_note), self)
 
     def _make_measure(self) -> ActionDialog:
         measure = _combo(Measure.choices(), self.tr("（请选择）"))
         return ActionDialog(self.tr("办理措施"), [
             ("measure", "办理措施", measure), ("text", "措施说明", _text_edit(70)),
             ("lawyer", "律师姓名", QLineEdit()), ("mediation_result", "调解结果", QLineEdit())],
-            self._call("add_measure"), self)
+            self._call(ops.add_measure), self)
 
     def _make_result(self) -> ActionDialog:
         amount = QLineEdit()
@@ -481,11 +478,11 @@ class CaseDialog(QDialog):
             workers.setValue(self.record.workers_benefited or self.record.head_count or 0)
         return ActionDialog(self.tr("追回金额和受益人数"), [
             ("recovered", "追回金额", amount), ("workers", "受益职工人数", workers)],
-            self._call("record_result"), self)
+            self._call(ops.record_result), self)
 
     def _make_request_extension(self) -> ActionDialog:
         return ActionDialog(self.tr("申请延期"), [("reason", "延期理由", _text_edit(90))],
-                            self._call("request_extension"), self)
+                            self._call(ops.request_extension), self)
 
     def _make_decide_extension(self) -> ActionDialog:
         decision = QComboBox()
@@ -493,23 +490,19 @@ class CaseDialog(QDialog):
         decision.addItem(self.tr("不批准"), False)
         reason = QLabel(self.record.extension_reason if self.record else "")
         reason.setWordWrap(True)
-        db, actor, case_id = self.ctx.db, self.ctx.actor, self.case_id
-
-        def call(v: dict[str, Any]):
-            from app.services import cases
-            return cases.decide_extension(db, actor, case_id, approve=v["approve"], note=v["note"])
         dlg = ActionDialog(self.tr("审批延期"), [
-            ("approve", "审批结果", decision), ("note", "审批意见", _text_edit(60))], call, self)
+            ("approve", "审批结果", decision), ("note", "审批意见", _text_edit(60))],
+            self._call(ops.decide_extension), self)
         dlg.layout().insertWidget(0, reason)
         return dlg
 
     def _make_suspend(self) -> ActionDialog:
         if self.record is not None and self.record.suspended:
             return ActionDialog(self.tr("恢复办理"), [("note", "说明", _text_edit(60))],
-                                self._call("resume"), self)
+                                self._call(ops.resume), self)
         return ActionDialog(self.tr("中止办理"), [
             ("reason", "中止原因", _combo(SuspendReason.choices())),
-            ("note", "中止说明", _text_edit(60))], self._call("suspend"), self)
+            ("note", "中止说明", _text_edit(60))], self._call(ops.suspend), self)
 
     def _make_flags(self) -> ActionDialog:
         sup = QCheckBox(self.tr("督办"))
@@ -521,22 +514,22 @@ class CaseDialog(QDialog):
             leader.setText(self.record.leader_in_charge)
         return ActionDialog(self.tr("督办、重点关注和包案领导"), [
             ("supervised", "", sup), ("focus", "", foc), ("leader_in_charge", "包案领导", leader)],
-            self._call("set_flags"), self)
+            self._call(ops.set_flags), self)
 
     def _make_conclude(self) -> ActionDialog:
         return ActionDialog(self.tr("办结"), [
             ("outcome", "处理意见", _combo(Outcome.choices(), self.tr("（请选择）"))),
-            ("outcome_text", "处理意见内容", _text_edit(120))], self._call("conclude"), self)
+            ("outcome_text", "处理意见内容", _text_edit(120))], self._call(ops.conclude), self)
 
     def _make_follow_up(self) -> ActionDialog:
         return ActionDialog(self.tr("回访"), [
             ("result", "回访结果", _combo(FollowUp.choices(), self.tr("（请选择）"))),
-            ("note", "回访情况", _text_edit(90))], self._call("follow_up"), self)
+            ("note", "回访情况", _text_edit(90))], self._call(ops.follow_up), self)
 
     def _make_reopen(self) -> ActionDialog:
         return ActionDialog(self.tr("重新办理"), [("reason", "重新办理原因", _text_edit(90))],
-                            self._call("reopen"), self)
+                            self._call(ops.reopen), self)
 
     def _make_archive(self) -> ActionDialog:
         label = QLabel(self.tr("归档后案件不能再修改，除非由负责人重新办理。"))
-        return ActionDialog(self.tr("归档"), [("info", "", label)], self._call("archive"), self)
+        return ActionDialog(self.tr("归档"), [("info", "", label)], self._call(ops.archive), self)

@@ -9,7 +9,7 @@ from app.services import lists
 from app.services.lists import CaseFilter
 from ui.context import AppContext
 from ui.models.cases import CasesModel
-from ui.operations import run
+from ui.operations.cases import list_handlers
 from ui.pages.list_base import ListPageBase, fill_combo, select_data
 from ui.pages.registrations_list import open_case
 
@@ -63,12 +63,7 @@ class CasesListPage(ListPageBase):
             self._load_handlers()
 
     def _load_handlers(self) -> None:
-        db = self.ctx.db
-
-        def load(_p):
-            from app.services import cases
-            return cases.handlers(db)
-        run(self, load, on_success=self._show_handlers, on_error=self._show_error)
+        list_handlers(self, self.ctx, on_done=self._show_handlers, on_error=self._show_error)
 
     def _show_handlers(self, pairs) -> None:
         self._handlers_loaded = True
