@@ -4,9 +4,9 @@ filters, export to xlsx and jumping to the last row. A content search that its t
 short shows 「已搜索至 2024年3月1日，继续搜索更早的记录」 under the table; clicking it reads the
 older hits (``KeysetModel.continue_search``).
 
-Every read and write goes through ``ui.operations.run`` (the table model reads its pages the same
-way). Dialog helpers (``ask_name``, ``ask_export_path``) are small methods so tests can replace them;
-errors are shown in ``message`` (a label), never in a modal box.
+Every read and write goes through ``ui.operations.lists`` (the table model reads its pages through
+``ui.operations.run``). Dialog helpers (``ask_name``, ``ask_export_path``) are small methods so
+tests can replace them; errors are shown in ``message`` (a label), never in a modal box.
 """
 from __future__ import annotations
 
@@ -22,19 +22,19 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 
 from app.domain.enums import Category, Channel, IssueType, ListFlag, Period
 from app.domain.errors import Cancelled, UserError
-from app.services import lists, saved_filters
+from app.services import lists
 from app.services.search import SEARCH_LIMIT
 from ui.context import AppContext
 from ui.models import KeysetModel
-from ui.operations import run
+from ui.operations.lists import delete_filter, export_xlsx, list_saved_filters, save_filter
 from ui.pages.base import Page
+from ui.util import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
 ALL = "全部"
 CUSTOM = "custom"
 CUSTOM_LABEL = "自定义日期"
-ERROR_STYLE = "color: #c62828;"
 LINK_STYLE = "QPushButton { color: #1565c0; text-decoration: underline; border: none; padding: 0 4px; }"
 
 
@@ -451,9 +451,8 @@ class ListPageBase(Page):
     # ------------------------------------------------------------ saved filters
 
     def load_saved(self) -> None:
-        db, actor, cls = self.ctx.db, self.ctx.actor, self.filter_cls
-        run(self, lambda _p: saved_filters.list_saved(db, actor, cls), on_success=self._show_saved,
-            on_error=self._show_error)
+        list_saved_filters(self, self.ctx, self.filter_cls, on_done=self._show_saved,
+                           on_error=self._show_error)
 
     def _show_saved(self, records) -> None:
         self.saved_records = list(records)
@@ -477,22 +476,20 @@ class ListPageBase(Page):
         name = self.ask_name()
         if name is None:
             return
-        db, actor, f = self.ctx.db, self.ctx.actor, self.current_filter()
+        f = self.current_filter()
 
         def saved(rec) -> None:
             self._info(self.tr("已保存筛选「") + rec.name + "」")
             self.load_saved()
-        run(self, lambda _p: saved_filters.save(db, actor, name, f), on_success=saved,
-            on_error=self._show_error, changes={"audit"})
+        save_filter(self, self.ctx, name, f, on_done=saved, on_error=self._show_error)
 
     def delete_saved(self) -> None:
         fid = self.saved_combo.currentData()
         if fid is None:
             self._info(self.tr("请先在「已保存的筛选」中选择要删除的筛选"))
             return
-        db, actor = self.ctx.db, self.ctx.actor
-        run(self, lambda _p: saved_filters.delete(db, actor, fid),
-            on_success=lambda _r: self.load_saved(), on_error=self._show_error, changes={"audit"})
+        delete_filter(self, self.ctx, fid, on_done=lambda _r: self.load_saved(),
+                      on_error=self._show_error)
 
     # ------------------------------------------------------------ export
 
@@ -508,15 +505,13 @@ class ListPageBase(Page):
             return None
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        db, actor, f = self.ctx.db, self.ctx.actor, self.model.filter or self.current_filter()
+        f = self.model.filter or self.current_filter()
         full = self.full_ids_box.isChecked()
 
         def done(res) -> None:
             self._info(self.tr("已导出 ") + str(res.rows) + self.tr(" 条到 ") + res.path)
-        return run(self, lambda progress: lists.export_xlsx(db, actor, f, path, full_ids=full,
-                                                            progress=progress),
-                   on_success=done, on_error=self._show_error, progress_label=self.tr("正在导出…"),
-                   changes={"audit"} if full else None)
+        return export_xlsx(self, self.ctx, f, path, full, self.tr("正在导出…"), on_done=done,
+                           on_error=self._show_error)
 
     def hideEvent(self, event) -> None:  # noqa: N802
         self.save_header()

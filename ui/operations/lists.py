@@ -1,0 +1,57 @@
+"""The list pages (信访登记, 案件办理): saved filters and export, on ``app.services.saved_filters``
+and ``app.services.lists``. (The table models read their pages themselves, see ``ui.models``.)
+
+Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
+the GUI thread (see ``ui.operations.run``). Saving or deleting a filter announces {"audit"}.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ui.operations import OnDone, OnError, Operation, run
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from app.services.lists import ListFilter
+    from ui.context import AppContext
+
+
+def _saved_filters():
+    from app.services import saved_filters
+    return saved_filters
+
+
+def list_saved_filters(parent: QWidget, ctx: AppContext, filter_cls: type,
+                       *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """The signed-in person's saved filters of ``filter_cls`` (``list[SavedFilterRecord]``)."""
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _saved_filters().list_saved(db, actor, filter_cls),
+               on_success=on_done, on_error=on_error)
+
+
+def save_filter(parent: QWidget, ctx: AppContext, name: str, f: ListFilter,
+                *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _saved_filters().save(db, actor, name, f),
+               on_success=on_done, on_error=on_error, changes={"audit"})
+
+
+def delete_filter(parent: QWidget, ctx: AppContext, filter_id: int,
+                  *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _saved_filters().delete(db, actor, filter_id),
+               on_success=on_done, on_error=on_error, changes={"audit"})
+
+
+def export_xlsx(parent: QWidget, ctx: AppContext, f: ListFilter, path: str, full_ids: bool,
+                progress_label: str, *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Write the rows of ``f`` to an xlsx file, with a progress dialog and 取消. Full ID numbers
+    are an audited export: then it announces {"audit"}."""
+    db, actor = ctx.db, ctx.actor
+
+    def work(progress):
+        from app.services import lists
+        return lists.export_xlsx(db, actor, f, path, full_ids=full_ids, progress=progress)
+    return run(parent, work, on_success=on_done, on_error=on_error, progress_label=progress_label,
+               changes={"audit"} if full_ids else None)
