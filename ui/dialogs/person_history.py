@@ -1,7 +1,7 @@
 """查看记录: every registration and case of one person (or one employer) on one page.
 
-GUI thread only. ``PersonHistoryDialog(ctx, person_id=…)`` (or ``employer_id=…``) reads
-``intake.history`` in the background; double-clicking a row with a case opens ``CaseDialog``;
+GUI thread only. ``PersonHistoryDialog(ctx, person_id=…)`` (or ``employer_id=…``) reads the
+history through ``ui.operations.intake.load_history``; double-clicking a row with a case opens ``CaseDialog``;
 the attachments of the selected registration are listed and open with the system viewer.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QListW
                                QVBoxLayout, QWidget)
 
 from ui.context import AppContext
-from ui.operations import run
+from ui.operations.intake import attachment_file, list_attachments, load_history
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -22,13 +22,9 @@ HISTORY_LIMIT = 500
 
 def open_attachment(ctx: AppContext, parent: QWidget, attachment_id: int, on_error=None) -> None:
     """Find the stored copy (background) and open it with the system's viewer."""
-    db = ctx.db
-
-    def find(_p):
-        from app.services import intake
-        return intake.attachment_file(db, attachment_id)
-    run(parent, find, on_success=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
-        on_error=on_error)
+    attachment_file(parent, ctx, attachment_id,
+                    on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+                    on_error=on_error)
 
 
 class PersonHistoryDialog(QDialog):
@@ -75,12 +71,8 @@ class PersonHistoryDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        db, pid, eid = self.ctx.db, self.person_id, self.employer_id
-
-        def load(_p):
-            from app.services import intake
-            return intake.history(db, person_id=pid, employer_id=eid, limit=HISTORY_LIMIT)
-        run(self, load, on_success=self._loaded)
+        load_history(self, self.ctx, self.person_id, self.employer_id, HISTORY_LIMIT,
+                     on_done=self._loaded)
 
     def _loaded(self, items) -> None:
         self.items = list(items)
@@ -102,11 +94,7 @@ class PersonHistoryDialog(QDialog):
         self.open_button.setEnabled(item is not None and bool(item.data(0, CASE_ROLE)))
         if item is None:
             return
-        reg_id, db = item.data(0, ID_ROLE), self.ctx.db
-
-        def load(_p):
-            from app.services import intake
-            return intake.attachments(db, reg_id)
+        reg_id = item.data(0, ID_ROLE)
 
         def show(rows) -> None:
             current = self.table.currentItem()
@@ -116,7 +104,7 @@ class PersonHistoryDialog(QDialog):
                 it = QListWidgetItem(f"{a.filename}（{a.size // 1024 + 1} KB）")
                 it.setData(ID_ROLE, a.id)
                 self.attachments.addItem(it)
-        run(self, load, on_success=show)
+        list_attachments(self, self.ctx, reg_id, on_done=show)
 
     def open_case_of(self, item: QTreeWidgetItem | None):
         if item is None or not item.data(0, CASE_ROLE):

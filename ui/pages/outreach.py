@@ -2,7 +2,7 @@
 event's summary — problems raised, solved on the spot, accepted as cases — with a button that
 starts a registration of a problem raised there (channel 走访活动现场, the event preset).
 
-GUI thread only; reads and writes go through ``ui.operations.run`` to ``app.services.intake``.
+GUI thread only; reads and writes go through ``ui.operations.intake``.
 """
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ from PySide6.QtWidgets import (QDateEdit, QFormLayout, QGroupBox, QHBoxLayout, Q
 from app.domain.errors import ValidationError
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.operations import run, show_error
+from ui.operations import show_error
+from ui.operations.intake import create_event, list_events, load_event
 from ui.pages.base import Page
 from ui.pages.register import RegisterPage
-from ui.util import day_text
+from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, day_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-ERROR_STYLE = "color: #c0392b;"
-INVALID_STYLE = "border: 1px solid #c0392b;"
 
 
 class OutreachPage(Page):
@@ -114,12 +113,7 @@ class OutreachPage(Page):
     # ------------------------------------------------------------ loading
 
     def refresh(self) -> None:
-        db = self.ctx.db
-
-        def load(_p):
-            from app.services import intake
-            return intake.list_events(db)
-        run(self, load, on_success=self._loaded)
+        list_events(self, self.ctx, on_done=self._loaded)
 
     def _loaded(self, events, select: int | None = None) -> None:
         current = select if select is not None else self.current_event_id()
@@ -145,14 +139,10 @@ class OutreachPage(Page):
     def _selected(self, item: QListWidgetItem | None) -> None:
         if item is None:
             return
-        event_id, db = item.data(ID_ROLE), self.ctx.db
         self._ticket += 1
         ticket = self._ticket
-
-        def load(_p):
-            from app.services import intake
-            return intake.event_summary(db, event_id), intake.event_registrations(db, event_id)
-        run(self, load, on_success=lambda r: ticket == self._ticket and self._show_summary(*r))
+        load_event(self, self.ctx, item.data(ID_ROLE),
+                   on_done=lambda r: ticket == self._ticket and self._show_summary(*r))
 
     def _show_summary(self, summary, problems) -> None:
         self.summary = summary
@@ -184,19 +174,17 @@ class OutreachPage(Page):
     # ------------------------------------------------------------ actions
 
     def save(self) -> None:
-        from app.services import intake
-        data = intake.OutreachInput(
+        from app.services.intake import OutreachInput
+        data = OutreachInput(
             theme=self.theme_edit.text(), held_on=self.date_edit.date().toPython(),
             place=self.place_edit.text(), departments=self.departments_edit.text(),
             units_present=self.units_edit.text(), workers_present=self.workers_spin.value(),
             note=self.note_edit.toPlainText())
-        db, actor = self.ctx.db, self.ctx.actor
         self.save_button.setEnabled(False)
         self.error_label.hide()
         for w in self.fields.values():
             w.setStyleSheet("")
-        run(self, lambda _p: intake.create_event(db, actor, data), on_success=self._saved,
-            on_error=self._save_failed, changes={"outreach"})
+        create_event(self, self.ctx, data, on_done=self._saved, on_error=self._save_failed)
 
     def _saved(self, rec) -> None:
         self.save_button.setEnabled(True)
@@ -205,12 +193,7 @@ class OutreachPage(Page):
         self.note_edit.clear()
         self.workers_spin.setValue(0)
         self._pending_select = rec.id
-        db = self.ctx.db
-
-        def load(_p):
-            from app.services import intake
-            return intake.list_events(db)
-        run(self, load, on_success=lambda evs: self._loaded(evs, select=rec.id))
+        list_events(self, self.ctx, on_done=lambda evs: self._loaded(evs, select=rec.id))
 
     def _save_failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
@@ -223,7 +206,7 @@ class OutreachPage(Page):
         for f in exc.fields:
             w = self.fields.get(f)
             if w is not None:
-                w.setStyleSheet(INVALID_STYLE)
+                w.setStyleSheet(FIELD_ERROR_STYLE)
                 first = first or w
         if first is not None:
             first.setFocus()

@@ -1,8 +1,8 @@
 """来访登记: the registration form, made for keyboard-only entry while the worker is on the phone.
 
-GUI thread only. Every read and write goes through ``ui.operations.run`` to ``app.services.intake``
-(and ``people`` for the look-ups); the service validates everything and either saves the whole
-registration or nothing.
+GUI thread only. Every read and write goes through ``ui.operations.intake`` (and
+``ui.operations.people`` for the employer look-up); the service validates everything and either
+saves the whole registration or nothing.
 
 Keys (also listed under 帮助 → 快捷键, ``ui.main_window.SHORTCUTS``):
 
@@ -36,13 +36,16 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QFileDialog,
 from app.domain.enums import (REJECT_REDIRECTS, Category, Channel, Disposition, IssueType,
                               RejectReason)
 from app.domain.errors import UserError, ValidationError
-from app.services import intake, people
 from app.services.intake import (DraftRecord, HistoryItem, OutreachRecord, RegistrationInput,
                                  RegistrationRecord, RepeatCase, RepeatCheck)
+from app.services.people import PersonMatch, PersonRecord
 from ui.context import AppContext
-from ui.operations import run, show_error
+from ui.operations import OnDone, OnError, Operation, show_error
+from ui.operations.intake import (discard_draft, list_events, load_draft, lookup_people, register,
+                                  repeat_check, save_draft)
+from ui.operations.people import find_employers
 from ui.pages.base import Page
-from ui.util import day_text
+from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, day_text
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +57,6 @@ MAX_REPRESENTATIVES = 5
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
 
-ERROR_STYLE = "color: #c0392b; font-weight: bold;"
-INVALID_STYLE = "border: 1px solid #c0392b;"
 BAR_STYLE = ("background: #fff4c2; color: #5c4300; border: 1px solid #e0c050;"
              " border-radius: 4px; padding: 4px;")
 OK_STYLE = ("background: #e6f4ea; color: #1e5631; border: 1px solid #8cc49a;"
@@ -76,15 +77,16 @@ L = {
 
 
 class LookupField(QWidget):
-    """A line edit with a list of matches under it. Typing (debounced) calls ``search(text)`` in
-    the background; it returns ``[(id, line shown, text put in the field)]``. Up/Down move in the
-    list, Enter picks (and is not passed on), Esc closes the list. ``picked(id, text)`` after a
-    pick; ``cleared()`` when the text is edited after a pick."""
+    """A line edit with a list of matches under it. Typing (debounced) calls
+    ``search(self, text, on_done, on_error)``, which starts an operation whose ``on_done`` gets
+    ``[(id, line shown, text put in the field)]``. Up/Down move in the list, Enter picks (and is
+    not passed on), Esc closes the list. ``picked(id, text)`` after a pick; ``cleared()`` when the
+    text is edited after a pick."""
 
     picked = Signal(object, str)
     cleared = Signal()
 
-    def __init__(self, search: Callable[[str], list[tuple[int, str, str]]],
+    def __init__(self, search: Callable[[QWidget, str, OnDone, OnError], Operation],
                  placeholder: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.search = search
@@ -140,8 +142,7 @@ class LookupField(QWidget):
             self.matches.clear()
             self.matches.hide()
             return
-        run(self, lambda _p: self.search(text),
-            on_success=lambda rows: self._found(ticket, rows), on_error=lambda _e: None)
+        self.search(self, text, lambda rows: self._found(ticket, rows), lambda _e: None)
 
     @property
     def searching(self) -> bool:
@@ -257,7 +258,7 @@ class RegisterPage(Page):
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
 
@@ -607,25 +608,25 @@ class RegisterPage(Page):
 
     # ------------------------------------------------------------ look-ups
 
-    def _search_people(self, text: str) -> list[tuple[int, str, str]]:  # worker thread
-        found = people.lookup(self.ctx.db, text, 10)
-        last: dict[int, datetime] = {}
-        for m in found:      # indexed (person_id, received_at); at most 10 tiny reads
-            latest = intake.history(self.ctx.db, person_id=m.id, limit=1)
-            if latest:
-                last[m.id] = latest[0].received_at
-        rows = []
-        for m in found:
-            parts = [m.name, m.id_tail, m.phone, m.employer_name]
-            when = last.get(m.id)
-            if when is not None:
-                parts.append("上次来访 " + day_text(when))
-            rows.append((m.id, "  ".join(p for p in parts if p), m.name))
-        return rows
+    def _search_people(self, parent: QWidget, text: str, on_done: OnDone,
+                       on_error: OnError) -> Operation:
+        def rows(found: list[tuple[PersonMatch, datetime | None]]) -> None:
+            out = []
+            for m, when in found:
+                parts = [m.name, m.id_tail, m.phone, m.employer_name]
+                if when is not None:
+                    parts.append("上次来访 " + day_text(when))
+                out.append((m.id, "  ".join(p for p in parts if p), m.name))
+            on_done(out)
+        return lookup_people(parent, self.ctx, text, 10, on_done=rows, on_error=on_error)
 
-    def _search_employers(self, text: str) -> list[tuple[int, str, str]]:  # worker thread
-        return [(e.id, "  ".join(p for p in (e.name, e.uscc or "", e.street) if p), e.name)
-                for e in people.find_employers(self.ctx.db, text, 10)]
+    def _search_employers(self, parent: QWidget, text: str, on_done: OnDone,
+                          on_error: OnError) -> Operation:
+        return find_employers(
+            parent, self.ctx, text, 10, on_error=on_error,
+            on_done=lambda found: on_done(
+                [(e.id, "  ".join(p for p in (e.name, e.uscc or "", e.street) if p), e.name)
+                 for e in found]))
 
     def new_person(self) -> None:
         from ui.dialogs.person_dialog import PersonDialog
@@ -637,7 +638,7 @@ class RegisterPage(Page):
         dlg.open()
         return dlg
 
-    def _person_created(self, rec: people.PersonRecord) -> None:
+    def _person_created(self, rec: PersonRecord) -> None:
         self.person_field.set_value(rec.id, rec.name)
         if rec.employer_id and self.employer_field.selected_id is None:
             self.employer_field.set_value(rec.employer_id, rec.employer_name)
@@ -654,10 +655,8 @@ class RegisterPage(Page):
         return dlg
 
     def _load_events(self, select: int | None = None) -> None:
-        db = self.ctx.db
-        run(self, lambda _p: intake.list_events(db),
-            on_success=lambda evs: self._events_loaded(evs, select),
-            on_error=lambda e: log.warning("outreach events not loaded: %s", e))
+        list_events(self, self.ctx, on_done=lambda evs: self._events_loaded(evs, select),
+                    on_error=lambda e: log.warning("outreach events not loaded: %s", e))
 
     def _events_loaded(self, events: list[OutreachRecord], select: int | None) -> None:
         current = select if select is not None else self.outreach_combo.currentData()
@@ -906,10 +905,8 @@ class RegisterPage(Page):
             else:
                 kw["name"] = text
 
-        db = self.ctx.db
-        run(self, lambda _p: intake.repeat_check(db, **kw),
-            on_success=lambda r: self._repeat_found(ticket, r),
-            on_error=lambda e: log.warning("repeat check failed: %s", e))
+        repeat_check(self, self.ctx, **kw, on_done=lambda r: self._repeat_found(ticket, r),
+                     on_error=lambda e: log.warning("repeat check failed: %s", e))
 
     @property
     def panel_busy(self) -> bool:
@@ -990,10 +987,7 @@ class RegisterPage(Page):
         self.saving = True
         self.save_button.setEnabled(False)
         self._clear_errors()
-        db, actor = self.ctx.db, self.ctx.actor
-
-        run(self, lambda _p: intake.register(db, actor, data), on_success=self._saved,
-            on_error=self._save_failed, changes={"registrations", "cases"})
+        register(self, self.ctx, data, on_done=self._saved, on_error=self._save_failed)
 
     def _save_failed(self, exc: BaseException) -> None:
         self.saving = False
@@ -1010,7 +1004,7 @@ class RegisterPage(Page):
         bad = [w for w in (self.fields.get(f) for f in exc.fields) if w is not None]
         for w in bad:
             if isinstance(w, (QLineEdit, QPlainTextEdit, QComboBox, QSpinBox)):
-                w.setStyleSheet(INVALID_STYLE)
+                w.setStyleSheet(FIELD_ERROR_STYLE)
         # the first bad field in the order of the form, not of the messages
         first = next((w for w in self._tab_order if w in bad), bad[0] if bad else None)
         if first is not None:
@@ -1076,20 +1070,17 @@ class RegisterPage(Page):
                 or not self._draft_timer_allowed):
             return
         payload = self._draft_payload()
-        db, actor = self.ctx.db, self.ctx.actor
         self.dirty = False
-        run(self, lambda _p: intake.save_draft(db, actor, DRAFT_FORM, payload),
-            on_error=lambda e: log.warning("draft not saved: %s", e))
+        save_draft(self, self.ctx, DRAFT_FORM, payload,
+                   on_error=lambda e: log.warning("draft not saved: %s", e))
 
     def _discard_saved_draft(self) -> None:
-        db, actor = self.ctx.db, self.ctx.actor
-        run(self, lambda _p: intake.discard_draft(db, actor, DRAFT_FORM),
-            on_error=lambda e: log.warning("draft not discarded: %s", e))
+        discard_draft(self, self.ctx, DRAFT_FORM,
+                      on_error=lambda e: log.warning("draft not discarded: %s", e))
 
     def _load_draft(self) -> None:
-        db, actor = self.ctx.db, self.ctx.actor
-        run(self, lambda _p: intake.load_draft(db, actor, DRAFT_FORM),
-            on_success=self._draft_loaded, on_error=lambda e: log.warning("draft not loaded: %s", e))
+        load_draft(self, self.ctx, DRAFT_FORM, on_done=self._draft_loaded,
+                   on_error=lambda e: log.warning("draft not loaded: %s", e))
 
     def _draft_loaded(self, draft: DraftRecord | None) -> None:
         if draft is None or not draft.payload:

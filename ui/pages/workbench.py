@@ -10,10 +10,8 @@ later.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import logging
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
@@ -24,29 +22,15 @@ from app.domain.errors import UserError
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.operations import run
+from ui.operations.intake import acknowledge_warning
+from ui.operations.workbench import DeskData, WorkbenchData, load_desk, load_workbench
 from ui.pages.base import Page
-
-if TYPE_CHECKING:     # the services load in the background, after the first paint
-    from app.services.intake import HotspotRecord
-    from app.services.lists import WorkbenchCounts
 
 log = logging.getLogger(__name__)
 
 WEEKDAYS = "一二三四五六日"
 BANNER_STYLE = ("background: #fff4c2; color: #5c4300; border: 1px solid #e0c050;"
                 " border-radius: 4px; padding: 8px;")
-
-
-@dataclass(frozen=True)
-class WorkbenchData:
-    office_name: str
-    banner: str | None
-
-
-def load(db, today: date) -> WorkbenchData:  # worker thread
-    from app.services import calendar, settings
-    return WorkbenchData(settings.office(db).name, calendar.missing_data_banner(db, today))
 
 
 def greeting_for(hour: int) -> str:
@@ -62,17 +46,6 @@ def greeting_for(hour: int) -> str:
 def today_text(today: date) -> str:
     """「2026年11月22日 星期日」"""
     return f"{format_cn(today)} 星期{WEEKDAYS[today.weekday()]}"
-
-
-@dataclass(frozen=True)
-class DeskData:
-    counts: WorkbenchCounts
-    warnings: list[HotspotRecord]
-
-
-def load_desk(db, actor, today: date) -> DeskData:  # worker thread
-    from app.services import intake, lists
-    return DeskData(lists.workbench_counts(db, actor, today), intake.open_warnings(db, limit=50))
 
 
 # (name, label, list page key); the filter comes from lists.workbench_filters
@@ -189,11 +162,10 @@ class WorkbenchPage(Page):
         return "<b>" + self.tr("在这里可以做什么") + "</b><ul>" + body + "</ul>"
 
     def refresh(self) -> None:
-        db, today, actor = self.ctx.db, date.today(), self.ctx.actor
-        run(self, lambda _p: load(db, today), on_success=self._show, on_error=self._failed)
+        today = date.today()
+        load_workbench(self, self.ctx, today, on_done=self._show, on_error=self._failed)
         if self.desk.isVisibleTo(self):
-            run(self, lambda _p: load_desk(db, actor, today), on_success=self._show_desk,
-                on_error=self._desk_failed)
+            load_desk(self, self.ctx, today, on_done=self._show_desk, on_error=self._desk_failed)
 
     # ------------------------------------------------------------ petition desk
 
@@ -251,13 +223,10 @@ class WorkbenchPage(Page):
         if item is None:
             self.desk_message.setText(self.tr("请先在预警列表中选择一条"))
             return
-        from app.services import intake
-        db, actor, wid = self.ctx.db, self.ctx.actor, item.data(Qt.ItemDataRole.UserRole)
-        run(self, lambda _p: intake.acknowledge_warning(db, actor, wid, note),
-            on_success=lambda _r: self.desk_message.setText(self.tr("预警已确认")),
-            on_error=lambda e: self.desk_message.setText(e.message if isinstance(e, UserError)
-                                                         else str(e)),
-            changes={"warnings"})
+        acknowledge_warning(self, self.ctx, item.data(Qt.ItemDataRole.UserRole), note,
+                            on_done=lambda _r: self.desk_message.setText(self.tr("预警已确认")),
+                            on_error=lambda e: self.desk_message.setText(
+                                e.message if isinstance(e, UserError) else str(e)))
 
     def _failed(self, exc: BaseException) -> None:
         # No dialog on the start page: say it in place, keep the details in the log.

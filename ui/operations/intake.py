@@ -1,0 +1,149 @@
+"""The petition desk (信访登记, 走访活动, 来访记录, 预警): one function per user action, on
+``app.services.intake`` (and ``people`` for the person look-up).
+
+Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
+the GUI thread (see ``ui.operations.run``). A registration announces {"registrations", "cases"}
+(受理 opens a case), an outreach event {"outreach"}, an acknowledged warning {"warnings"}; drafts
+announce nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ui.operations import OnDone, OnError, Operation, run
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from app.services.intake import OutreachInput, RegistrationInput
+    from ui.context import AppContext
+
+
+def _intake():
+    from app.services import intake
+    return intake
+
+
+# ---------------------------------------------------------------- registering
+
+def lookup_people(parent: QWidget, ctx: AppContext, text: str, limit: int,
+                  *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """People matching ``text`` with the time of each one's last visit:
+    ``[(PersonMatch, datetime | None)]``."""
+    db = ctx.db
+
+    def work(_p) -> list[tuple[Any, Any]]:
+        from app.services import people
+        intake = _intake()
+        found = people.lookup(db, text, limit)
+        out = []
+        for m in found:      # indexed (person_id, received_at); at most ``limit`` tiny reads
+            latest = intake.history(db, person_id=m.id, limit=1)
+            out.append((m, latest[0].received_at if latest else None))
+        return out
+    return run(parent, work, on_success=on_done, on_error=on_error)
+
+
+def repeat_check(parent: QWidget, ctx: AppContext, *, person_id: int | None = None,
+                 employer_id: int | None = None, issue_types: Iterable[Any] = (),
+                 id_number: str | None = None, name: str | None = None, phone: str | None = None,
+                 on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Earlier contacts and open cases of this person/employer (``RepeatCheck``)."""
+    db = ctx.db
+    return run(parent, lambda _p: _intake().repeat_check(
+        db, person_id=person_id, employer_id=employer_id, issue_types=issue_types,
+        id_number=id_number, name=name, phone=phone), on_success=on_done, on_error=on_error)
+
+
+def register(parent: QWidget, ctx: AppContext, data: RegistrationInput,
+             *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Save one registration (受理 opens its case); answers the ``RegistrationRecord``."""
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _intake().register(db, actor, data), on_success=on_done,
+               on_error=on_error, changes={"registrations", "cases"})
+
+
+def save_draft(parent: QWidget, ctx: AppContext, form: str, payload: dict,
+               *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _intake().save_draft(db, actor, form, payload),
+               on_success=on_done, on_error=on_error)
+
+
+def load_draft(parent: QWidget, ctx: AppContext, form: str,
+               *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """The signed-in person's draft of ``form`` (``DraftRecord``) or None."""
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _intake().load_draft(db, actor, form),
+               on_success=on_done, on_error=on_error)
+
+
+def discard_draft(parent: QWidget, ctx: AppContext, form: str,
+                  *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _intake().discard_draft(db, actor, form),
+               on_success=on_done, on_error=on_error)
+
+
+# ---------------------------------------------------------------- history and attachments
+
+def load_history(parent: QWidget, ctx: AppContext, person_id: int | None, employer_id: int | None,
+                 limit: int, *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Registrations of a person and/or employer, newest first (``list[HistoryItem]``)."""
+    db = ctx.db
+    return run(parent, lambda _p: _intake().history(db, person_id=person_id,
+                                                    employer_id=employer_id, limit=limit),
+               on_success=on_done, on_error=on_error)
+
+
+def list_attachments(parent: QWidget, ctx: AppContext, registration_id: int,
+                     *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """The files attached to a registration (``list[AttachmentRecord]``)."""
+    db = ctx.db
+    return run(parent, lambda _p: _intake().attachments(db, registration_id),
+               on_success=on_done, on_error=on_error)
+
+
+def attachment_file(parent: QWidget, ctx: AppContext, attachment_id: int,
+                    *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Where the stored copy of an attachment is (``Path``)."""
+    db = ctx.db
+    return run(parent, lambda _p: _intake().attachment_file(db, attachment_id),
+               on_success=on_done, on_error=on_error)
+
+
+# ---------------------------------------------------------------- outreach events
+
+def list_events(parent: QWidget, ctx: AppContext,
+                *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Outreach events, newest first (``list[OutreachRecord]``)."""
+    db = ctx.db
+    return run(parent, lambda _p: _intake().list_events(db), on_success=on_done, on_error=on_error)
+
+
+def load_event(parent: QWidget, ctx: AppContext, event_id: int,
+               *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Answers ``(EventSummary, the registrations made there)``."""
+    db = ctx.db
+
+    def work(_p):
+        intake = _intake()
+        return intake.event_summary(db, event_id), intake.event_registrations(db, event_id)
+    return run(parent, work, on_success=on_done, on_error=on_error)
+
+
+def create_event(parent: QWidget, ctx: AppContext, data: OutreachInput,
+                 *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _intake().create_event(db, actor, data), on_success=on_done,
+               on_error=on_error, changes={"outreach"})
+
+
+# ---------------------------------------------------------------- warnings
+
+def acknowledge_warning(parent: QWidget, ctx: AppContext, warning_id: int, note: str,
+                        *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _intake().acknowledge_warning(db, actor, warning_id, note),
+               on_success=on_done, on_error=on_error, changes={"warnings"})
