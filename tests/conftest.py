@@ -65,8 +65,10 @@ def admin(actors) -> Actor:
 @pytest.fixture(autouse=True)
 def _no_unexpected_message_boxes(request, monkeypatch):
     """In a Qt test, a modal QMessageBox would wait forever for a click nobody makes: fail the
-    test instead, naming the box. Tests that expect a box patch it themselves (their patch wins)."""
+    test instead, naming the box. Tests that expect a box patch it themselves (their patch wins).
+    Afterwards, wait until the test's background operations have finished."""
     if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
         return
     from PySide6.QtWidgets import QMessageBox
 
@@ -76,3 +78,8 @@ def _no_unexpected_message_boxes(request, monkeypatch):
 
     for name in ("critical", "warning", "information", "question"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(refuse))
+    qtbot = request.getfixturevalue("qtbot") if "qtbot" in request.fixturenames else None
+    yield
+    if qtbot is not None:  # let background operations finish before the widgets go
+        from ui import operations
+        qtbot.waitUntil(lambda: not operations._running, timeout=15000)  # noqa: SLF001

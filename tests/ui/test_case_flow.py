@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from app.domain.actor import Actor
 from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, Disposition,
@@ -24,15 +23,6 @@ ZHANG_ID = "11010519491231002X"
 def idle(qtbot, timeout=10000):
     qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
 
-
-@pytest.fixture(autouse=True)
-def _no_boxes(qtbot, monkeypatch):
-    def boom(*args, **kwargs):
-        raise AssertionError(f"unexpected message box: {args[1:3]}")
-    for name in ("warning", "critical", "information", "question"):
-        monkeypatch.setattr(QMessageBox, name, boom)
-    yield
-    idle(qtbot)
 
 
 @pytest.fixture

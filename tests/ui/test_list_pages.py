@@ -10,10 +10,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.domain.case_clock import DeadlineState
-from app.domain.enums import Role
 from app.services import lists, search
 from app.services.lists import CaseFilter, RegistrationFilter
-from tests.services.test_lists import add_employer, add_person, add_registration, make_user
+from tests.services.test_lists import add_employer, add_person, add_registration
 from ui import operations
 from ui.context import AppContext
 from ui.models import DEADLINE_COLORS, DEADLINE_ROLE, ID_ROLE, ROW_ROLE

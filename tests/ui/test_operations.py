@@ -9,19 +9,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from shiboken6 import isValid
 
 from app.domain.errors import Cancelled, UserError
-from ui import operations
 from ui.operations import run
 
-
-@pytest.fixture(autouse=True)
-def _no_boxes(qtbot, monkeypatch):
-    """Every test here handles its own errors: a message box fails it."""
-    def boom(*args, **kwargs):
-        raise AssertionError(f"unexpected message box: {args[1:3]}")
-    for name in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, boom)
-    yield
-    qtbot.waitUntil(lambda: not operations._running, timeout=10000)
 
 
 def _widget(qtbot) -> QWidget:

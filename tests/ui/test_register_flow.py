@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app.domain.enums import Channel, Disposition, IssueType, Role
 from app.domain.actor import Actor
@@ -27,15 +27,6 @@ ZHANG_ID = "11010519491231002X"
 def idle(qtbot, timeout=10000):
     qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
 
-
-@pytest.fixture(autouse=True)
-def _no_boxes(qtbot, monkeypatch):
-    def boom(*args, **kwargs):
-        raise AssertionError(f"unexpected message box: {args[1:3]}")
-    for name in ("warning", "critical", "information", "question"):
-        monkeypatch.setattr(QMessageBox, name, boom)
-    yield
-    idle(qtbot)
 
 
 def make_user(db, boss: Actor, username: str, name: str, role: Role) -> Actor:

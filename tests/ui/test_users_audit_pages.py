@@ -1,7 +1,6 @@
 """用户管理 and 操作日志 pages, offscreen, on a fresh database."""
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from app.domain.enums import Role
 from app.services import accounts, audit
@@ -14,15 +13,6 @@ from ui.pages.settings_users import (COL_ROLE, COL_STATUS, COL_USERNAME, ResetPa
 
 PW = "secret123"
 
-
-@pytest.fixture(autouse=True)
-def _no_boxes(qtbot, monkeypatch):
-    def boom(*args, **kwargs):
-        raise AssertionError(f"unexpected message box: {args[1:3]}")
-    for name in ("warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, boom)
-    yield
-    qtbot.waitUntil(lambda: not operations._running, timeout=10000)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
-from app.db.models import Case, HotspotWarning
+from app.db.models import HotspotWarning
 from app.domain.enums import Role
 from tests.services.test_lists import add_employer, add_registration, make_user
 from ui import operations
