@@ -471,7 +471,6 @@ def _people(run: DemoRun) -> str:
     used_ids: set[int] = set()
     calc = ric.calc_check_digit
     counts = {"migrants": 0, "model_workers": 0, "members": 0, "women": 0, "beijing_hukou": 0}
-    addresses = [(s, road) for s, roads in STREETS.items() for road in roads]
     done = 0
     while done < n:
         size = min(BATCH, n - done)

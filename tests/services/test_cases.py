@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from app.db.models import AuditLog, Case, CaseEvent, Registration, RegistrationIssue
+from app.db.models import AuditLog, Case, Registration, RegistrationIssue
 from app.domain.actor import Actor
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import (AssigneeKind, CaseEventKind, CaseStatus, FollowUp, Measure,

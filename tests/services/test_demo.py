@@ -229,7 +229,7 @@ def test_cli_demo_then_check(tmp_path, capsys):
 # The petition desk: registrations, cases, timelines, outreach events, hot spots
 
 from collections import Counter as Tally  # noqa: E402
-from datetime import date, datetime, timedelta  # noqa: E402
+from datetime import timedelta  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
 

@@ -3,7 +3,6 @@ gap-free numbers, repeat detection, hot-spot warnings, outreach events, drafts, 
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime, timedelta
 
 import pytest

@@ -2,7 +2,6 @@
 facts and case notes, limited to SEARCH_LIMIT hits and newest received first."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, text
