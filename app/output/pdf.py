@@ -1,0 +1,585 @@
+"""Official-format notices 告知书 as PDF (reportlab), laid out after GB/T 9704 as summarised in
+DESIGN §4. Independent of the database: a service fills :class:`NoticeDocument` and calls
+:func:`render`.
+
+Layout: A4; margins 37/28/35/26 mm (top/left/bottom/right), so the text area is 156 × 225 mm;
+a grid of 22 lines × 28 characters (body 16 pt, 仿宋-like; the character pitch and the leading are
+computed from the text area); title 22 pt centred and emboldened (小标宋-like), the document number
+under it; the addressee 「张三：」 flush left; paragraphs with a first-line indent of two characters;
+the issuer centred over the date at the lower right (the date 右空四字) with room for the seal above;
+an optional 送达 record as a 版记 block (thin rules above and below) at the foot of the last page;
+page numbers 「— 1 —」 (14 pt) below the text area on the outer side (odd pages right, even left).
+Every document starts on a new page and its page numbers start at 1.
+
+Fonts: the bundled TrueType CJK font (:func:`app.paths.bundled_font`) by default, or a TrueType
+仿宋/宋体 file given as ``font_path`` (checked by :func:`check_font`); both are embedded as subsets.
+A character the chosen font lacks is drawn in the bundled font; one that no font has is drawn as
+「〓」 and reported in ``missing`` (see :func:`render`, :func:`missing_glyphs`).
+
+Line breaking: anywhere between CJK characters; runs of Latin letters and digits stay together;
+a line never starts with closing punctuation (，。、；：？！）」》… : one such mark hangs into the
+margin, more are avoided by carrying the last character over) and never ends with an opening
+bracket (（「《…).
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import struct
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from app.domain.errors import ValidationError
+from app.paths import bundled_font
+
+# --- layout constants (GB/T 9704) -----------------------------------------------------------------
+PAGE_W, PAGE_H = A4
+MARGIN_TOP, MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_RIGHT = 37 * mm, 28 * mm, 35 * mm, 26 * mm
+TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT          # 156 mm
+TEXT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM          # 225 mm
+CHARS_PER_LINE = 28
+LINES_PER_PAGE = 22
+BODY_SIZE = 16.0                                       # 三号
+TITLE_SIZE = 22.0                                      # 二号
+PAGE_NO_SIZE = 14.0                                    # 四号
+RECORD_SIZE = 14.0                                     # 版记 四号
+PITCH = TEXT_W / CHARS_PER_LINE                        # advance of one full-width character
+LEADING = TEXT_H / LINES_PER_PAGE
+PLACEHOLDER = "〓"
+VOID_MARK = "已作废"
+
+NO_LINE_START = set("，。、；：？！）」』》〉】〕”’…—·,.;:?!)]}%～")
+NO_LINE_END = set("（「『《〈【〔“‘([{")
+
+_FONT_FIELD = "字体文件"
+
+
+@dataclass(frozen=True)
+class NoticeDocument:
+    """One notice as printed. ``addressee`` is the bare name (「张三」 or 「张三等12人」); the colon is
+    added. ``date`` is a :class:`datetime.date` (formatted here, Arabic numerals unless
+    ``chinese_date``) or an already formatted text printed as it is (an issued snapshot).
+    ``delivery`` holds the 送达 record line(s) (one text or several), printed at the foot of the
+    last page. ``void`` true marks every page 「已作废」; a text (「已作废：原因」) is also printed as
+    the header mark."""
+
+    issuer: str
+    doc_no: str
+    title: str
+    addressee: str
+    paragraphs: Sequence[str]
+    date: date | str
+    seal_name: str | None = None          # issuer name printed over the date; defaults to issuer
+    delivery: Sequence[str] | str | None = ()
+    void: bool | str | None = False
+    chinese_date: bool = False            # 二〇二六年十一月二十二日 instead of 2026年11月22日
+
+    @property
+    def signature(self) -> str:
+        return self.seal_name or self.issuer
+
+    @property
+    def date_text(self) -> str:
+        if isinstance(self.date, str):
+            return self.date
+        return format_date(self.date, chinese=self.chinese_date)
+
+    @property
+    def delivery_lines(self) -> list[str]:
+        if not self.delivery:
+            return []
+        if isinstance(self.delivery, str):
+            return [ln for ln in self.delivery.splitlines() if ln.strip()]
+        return [ln for ln in self.delivery if ln and ln.strip()]
+
+    @property
+    def void_label(self) -> str | None:
+        """The header mark of a void notice (None when valid)."""
+        if not self.void:
+            return None
+        if isinstance(self.void, str) and self.void.strip():
+            text = self.void.strip()
+            return text if text.startswith(VOID_MARK) else f"{VOID_MARK}：{text}"
+        return VOID_MARK
+
+
+# --- dates ----------------------------------------------------------------------------------------
+_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_number(n: int) -> str:
+    if n < 10:
+        return _DIGITS[n] if n else "〇"
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def format_date(d: date, chinese: bool = False) -> str:
+    """2026年11月22日, or with ``chinese`` 二〇二六年十一月二十二日."""
+    if not chinese:
+        return f"{d.year}年{d.month}月{d.day}日"
+    year = "".join(_DIGITS[int(c)] for c in str(d.year))
+    return f"{year}年{_cn_number(d.month)}月{_cn_number(d.day)}日"
+
+
+# --- fonts ----------------------------------------------------------------------------------------
+def _font_error(path: Path, reason: str) -> ValidationError:
+    return ValidationError(f"{reason}：{path}", field=_FONT_FIELD)
+
+
+def _sfnt_tables(data: bytes, offset: int) -> set[bytes]:
+    num = struct.unpack_from(">H", data, offset + 4)[0]
+    return {data[offset + 12 + 16 * i: offset + 16 + 16 * i] for i in range(num)}
+
+
+def check_font(path: str | os.PathLike) -> None:
+    """Refuse, with a Chinese reason, a file that cannot serve as the notices' font: missing,
+    not a font, an OpenType font with CFF outlines (reportlab embeds TrueType outlines only), or a
+    TrueType font whose licence forbids embedding."""
+    path = Path(path)
+    if not path.is_file():
+        raise _font_error(path, "字体文件不存在")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError as exc:
+        raise _font_error(path, f"字体文件无法读取（{exc.strerror or exc}）") from exc
+    magic = head[:4]
+    try:
+        if magic == b"OTTO":
+            raise _font_error(path, "字体文件不是 TrueType 格式（OpenType/CFF 轮廓的字体不能嵌入），"
+                                    "请选择 .ttf 或 .ttc 的仿宋或宋体")
+        if magic == b"ttcf":
+            first = struct.unpack_from(">I", head, 12)[0]
+            if head[first:first + 4] == b"OTTO" or b"CFF " in _sfnt_tables(head, first):
+                raise _font_error(path, "字体文件不是 TrueType 格式（字体集中的字体是 CFF 轮廓），"
+                                        "请选择 .ttf 或 .ttc 的仿宋或宋体")
+            tables = _sfnt_tables(head, first)
+        elif magic in (b"\x00\x01\x00\x00", b"true"):
+            tables = _sfnt_tables(head, 0)
+        else:
+            raise _font_error(path, "字体文件不是 TrueType 格式（不是字体文件），请选择 .ttf 或 .ttc 的仿宋或宋体")
+    except struct.error as exc:
+        raise _font_error(path, "字体文件不是 TrueType 格式（文件已损坏或不完整）") from exc
+    if b"glyf" not in tables or b"cmap" not in tables:
+        raise _font_error(path, "字体文件不是 TrueType 格式（缺少 glyf/cmap 表），请选择 .ttf 或 .ttc 的仿宋或宋体")
+    try:
+        _load_font(str(path.resolve()))
+    except Exception as exc:  # noqa: BLE001 - reportlab raises TTFError and assorted parse errors
+        text = str(exc)
+        if "embed" in text.lower():
+            raise _font_error(path, "字体文件的授权不允许嵌入到 PDF 中，请换一个字体") from exc
+        raise _font_error(path, f"字体文件不是可用的 TrueType 字体（{text}）") from exc
+
+
+@lru_cache(maxsize=8)
+def _load_font(resolved: str) -> tuple[str, frozenset[int], dict[int, float]]:
+    """Register the font once; returns (reportlab name, code points in its cmap, widths in em)."""
+    name = "UD-" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:12]
+    font = TTFont(name, resolved, subfontIndex=0) if resolved.lower().endswith((".ttc", ".otc")) \
+        else TTFont(name, resolved)
+    pdfmetrics.registerFont(font)
+    face = font.face
+    widths = {cp: w / 1000.0 for cp, w in face.charWidths.items()}
+    return name, frozenset(face.charToGlyph), widths
+
+
+@dataclass
+class _Font:
+    name: str
+    cmap: frozenset[int]
+    widths: dict[int, float]
+    default_width: float
+
+    @classmethod
+    def load(cls, path: Path) -> _Font:
+        name, cmap, widths = _load_font(str(path.resolve()))
+        return cls(name, cmap, widths, widths.get(ord("中"), 1.0))
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.cmap
+
+    def width(self, ch: str) -> float:
+        return self.widths.get(ord(ch), self.default_width)
+
+
+class _Fonts:
+    """The chosen font with the bundled font behind it; maps characters to (font, drawn char)."""
+
+    def __init__(self, font_path: Path | None, missing: list[str] | None):
+        self.bundled = _Font.load(bundled_font())
+        if font_path is not None and Path(font_path).resolve() != bundled_font().resolve():
+            check_font(font_path)
+            self.primary = _Font.load(Path(font_path))
+            self.chain = [self.primary, self.bundled]
+        else:
+            self.primary = self.bundled
+            self.chain = [self.bundled]
+        self.missing = missing if missing is not None else []
+        self._seen = set(self.missing)
+        self._cache: dict[str, tuple[_Font, str]] = {}
+
+    def pick(self, ch: str) -> tuple[_Font, str]:
+        hit = self._cache.get(ch)
+        if hit is not None:
+            return hit
+        if ch in " \u3000":
+            hit = (self.primary, ch)
+        else:
+            for font in self.chain:
+                if font.has(ch):
+                    hit = (font, ch)
+                    break
+            else:
+                if ch not in self._seen:
+                    self._seen.add(ch)
+                    self.missing.append(ch)
+                font = next((f for f in self.chain if f.has(PLACEHOLDER)), self.primary)
+                hit = (font, PLACEHOLDER)
+        self._cache[ch] = hit
+        return hit
+
+    def runs(self, text: str) -> list[tuple[_Font, str]]:
+        out: list[tuple[_Font, list[str]]] = []
+        for ch in text:
+            font, drawn = self.pick(ch)
+            if out and out[-1][0] is font:
+                out[-1][1].append(drawn)
+            else:
+                out.append((font, [drawn]))
+        return [(f, "".join(chars)) for f, chars in out]
+
+    def advance(self, ch: str, size: float, char_space: float) -> float:
+        font, drawn = self.pick(ch)
+        return font.width(drawn) * size + char_space
+
+
+def missing_glyphs(texts: Sequence[str], font_path: Path | None = None) -> list[str]:
+    """The characters of ``texts`` that neither the chosen font nor the bundled font can draw."""
+    fonts = _Fonts(font_path, None)
+    for text in texts:
+        for ch in text:
+            fonts.pick(ch)
+    return list(fonts.missing)
+
+
+# --- line breaking --------------------------------------------------------------------------------
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "-_./%@:+#")
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for ch in text:
+        if out and _is_word_char(ch) and _is_word_char(out[-1][-1]):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def wrap_width(text: str, width: float, advance: Callable[[str], float], indent: float = 0.0) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (the first line starts ``indent`` in),
+    measuring each character with ``advance``. See the module text for the rules."""
+    eps = 1e-6
+    toks: list[str] = []
+    for tok in _tokens(text):           # a word longer than a whole line is split by characters
+        if len(tok) > 1 and sum(advance(c) for c in tok) > width - indent + eps:
+            toks.extend(tok)
+        else:
+            toks.append(tok)
+    lines: list[list[str]] = []
+    cur: list[str] = []
+    used = indent
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        w = sum(advance(c) for c in tok)
+        if used + w <= width + eps or not cur:
+            cur.append(tok)
+            used += w
+            i += 1
+            continue
+        # the token does not fit: close the line
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        if tok in NO_LINE_START and cur[-1] not in NO_LINE_START and nxt not in NO_LINE_START:
+            cur.append(tok)                  # hang one closing mark into the margin
+            lines.append(cur)
+            cur, used = [], 0.0
+            i += 1
+            continue
+        carry: list[str] = []
+        while len(cur) > 1 and (cur[-1] in NO_LINE_END or (carry or [tok])[0] in NO_LINE_START):
+            carry.insert(0, cur.pop())
+        lines.append(cur)
+        cur = carry
+        used = sum(advance(c) for t in cur for c in t)
+        if used + w > width + eps and cur:   # carried text and the token cannot share a line
+            lines.append(cur)
+            cur, used = [], 0.0
+    if cur or not lines:
+        lines.append(cur)
+    return ["".join(line) for line in lines]
+
+
+def wrap(text: str, chars_per_line: int = CHARS_PER_LINE, indent: int = 0) -> list[str]:
+    """Break ``text`` for a grid of ``chars_per_line`` full-width characters (Latin letters and
+    digits count half); ``indent`` full-width characters are left free on the first line."""
+    import unicodedata
+
+    def adv(ch: str) -> float:
+        return 1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5
+    return wrap_width(text, float(chars_per_line), adv, float(indent))
+
+
+# --- page model -----------------------------------------------------------------------------------
+@dataclass
+class _Line:
+    text: str
+    size: float = BODY_SIZE
+    align: str = "left"          # left | center | right
+    x_offset: float = 0.0        # from the left (left) or from the right (right)
+    bold: bool = False
+    keep_with_next: bool = False
+    justify: bool = False        # spread (or squeeze a hanging mark) to the full text width
+
+
+@dataclass
+class _Page:
+    lines: list[_Line | None] = field(default_factory=list)   # None = blank grid line
+    record: list[str] = field(default_factory=list)
+
+
+def _char_space(size: float) -> float:
+    """Tc so that a full-width character of ``size`` advances by the grid pitch (scaled)."""
+    return PITCH * size / BODY_SIZE - size
+
+
+def _layout(doc: NoticeDocument, fonts: _Fonts) -> list[_Page]:
+    body_cs = _char_space(BODY_SIZE)
+    title_cs = 0.0
+
+    def adv_body(ch: str) -> float:
+        return fonts.advance(ch, BODY_SIZE, body_cs)
+
+    def adv_title(ch: str) -> float:
+        return fonts.advance(ch, TITLE_SIZE, title_cs)
+
+    lines: list[_Line | None] = []
+    for t in wrap_width(doc.title, TEXT_W - 2 * PITCH, adv_title):
+        lines.append(_Line(t, TITLE_SIZE, "center", bold=True, keep_with_next=True))
+    if doc.doc_no:
+        lines.append(_Line(doc.doc_no, BODY_SIZE, "center", keep_with_next=True))
+    lines.append(None)
+    for t in wrap_width(f"{doc.addressee}：", TEXT_W, adv_body):
+        lines.append(_Line(t, keep_with_next=True))
+    for para in doc.paragraphs:
+        para = para.strip()
+        if not para:
+            lines.append(None)
+            continue
+        wrapped = wrap_width(para, TEXT_W, adv_body, indent=2 * PITCH)
+        for t_i, t in enumerate(wrapped):
+            lines.append(_Line(t, x_offset=2 * PITCH if t_i == 0 else 0.0,
+                               justify=t_i < len(wrapped) - 1))
+    # signature block: seal room, issuer centred over the date, the date 右空四字
+    sig_w = sum(adv_body(c) for c in doc.signature)
+    date_text = doc.date_text
+    date_w = sum(adv_body(c) for c in date_text)
+    date_right = 4 * PITCH
+    date_center_from_right = date_right + date_w / 2
+    sig_right = max(0.0, date_center_from_right - sig_w / 2)
+    block = [None, None,
+             _Line(doc.signature, align="right", x_offset=sig_right, keep_with_next=True),
+             _Line(date_text, align="right", x_offset=date_right)]
+
+    pages: list[_Page] = [_Page()]
+    for item in lines:
+        if len(pages[-1].lines) >= LINES_PER_PAGE:
+            pages.append(_Page())
+        pages[-1].lines.append(item)
+    # headings never end a page alone
+    for i in range(len(pages) - 1):
+        page, nxt = pages[i], pages[i + 1]
+        while page.lines and (page.lines[-1] is None or page.lines[-1].keep_with_next) and \
+                len(page.lines) > 1:
+            nxt.lines.insert(0, page.lines.pop())
+        while nxt.lines and nxt.lines[0] is None:
+            nxt.lines.pop(0)
+    # re-flow overflow created by moving lines forward
+    flowed: list[_Page] = []
+    for page in pages:
+        for item in page.lines:
+            if not flowed or len(flowed[-1].lines) >= LINES_PER_PAGE:
+                flowed.append(_Page())
+            flowed[-1].lines.append(item)
+    pages = flowed
+    last = pages[-1]
+    while last.lines and last.lines[-1] is None:
+        last.lines.pop()
+    record = doc.delivery_lines
+    record_slots = (len(record) * RECORD_SIZE * 1.6 + 6) / LEADING if record else 0
+    need = len(block) + math.ceil(record_slots)
+    if len(last.lines) + need > LINES_PER_PAGE:
+        # carry the last body line over so that the signature never stands alone on a page
+        carried = [last.lines.pop()] if len(last.lines) > 1 else []
+        pages.append(_Page(lines=carried))
+        last = pages[-1]
+    last.lines.extend(block)
+    last.record = record
+    return pages
+
+
+# --- drawing --------------------------------------------------------------------------------------
+_VOID_RED = Color(0.8, 0.0, 0.0, alpha=0.35)
+_RED = Color(0.8, 0.0, 0.0)
+
+
+def _draw_runs(c: Canvas, fonts: _Fonts, text: str, x: float, y: float, size: float,
+               char_space: float, bold: bool = False) -> None:
+    t = c.beginText(x, y)
+    t.setCharSpace(char_space)
+    if bold:
+        c.setLineWidth(size * 0.03)
+        t.setTextRenderMode(2)
+    for font, run in fonts.runs(text):
+        t.setFont(font.name, size)
+        t.textOut(run)
+    if bold:
+        t.setTextRenderMode(0)
+    c.drawText(t)
+
+
+def _text_width(fonts: _Fonts, text: str, size: float, char_space: float) -> float:
+    return sum(fonts.advance(ch, size, char_space) for ch in text) - char_space
+
+
+def _draw_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _Page, number: int) -> None:
+    top = PAGE_H - MARGIN_TOP
+    for i, item in enumerate(page.lines):
+        if item is None:
+            continue
+        cs = _char_space(item.size) if item.size == BODY_SIZE else 0.0
+        # baseline: the glyph box (≈ size tall) centred in the line's grid cell
+        y = top - i * LEADING - (LEADING + item.size * 0.76) / 2
+        if item.size == TITLE_SIZE:
+            y += 3.0                 # a little air between the title and the document number
+        width = _text_width(fonts, item.text, item.size, cs)
+        if item.justify and len(item.text) > 1:
+            extra = TEXT_W - item.x_offset - width
+            if abs(extra) <= 2 * PITCH:
+                cs += extra / (len(item.text) - 1)
+                width = TEXT_W - item.x_offset
+        if item.align == "center":
+            x = MARGIN_LEFT + (TEXT_W - width) / 2
+        elif item.align == "right":
+            x = MARGIN_LEFT + TEXT_W - item.x_offset - width
+        else:
+            x = MARGIN_LEFT + item.x_offset
+        _draw_runs(c, fonts, item.text, x, y, item.size, cs, item.bold)
+    if page.record:
+        _draw_record(c, fonts, page.record)
+    # page number 「— 1 —」: 7 mm below the text area, outer side, one character in
+    label = f"— {number} —"
+    w = _text_width(fonts, label, PAGE_NO_SIZE, 0.0)
+    y = MARGIN_BOTTOM - 7 * mm - PAGE_NO_SIZE * 0.76
+    x = (MARGIN_LEFT + TEXT_W - PITCH - w) if number % 2 else (MARGIN_LEFT + PITCH)
+    _draw_runs(c, fonts, label, x, y, PAGE_NO_SIZE, 0.0)
+    label = doc.void_label
+    if label:
+        _draw_void(c, fonts, label)
+
+
+def _draw_record(c: Canvas, fonts: _Fonts, record: Sequence[str]) -> None:
+    """The 送达 record as a 版记 block at the foot of the text area, between thin rules."""
+    step = RECORD_SIZE * 1.6
+    bottom = MARGIN_BOTTOM
+    height = len(record) * step + 6
+    c.setLineWidth(0.5)
+    c.line(MARGIN_LEFT, bottom, MARGIN_LEFT + TEXT_W, bottom)
+    c.line(MARGIN_LEFT, bottom + height, MARGIN_LEFT + TEXT_W, bottom + height)
+    cs = _char_space(RECORD_SIZE)
+    for i, line in enumerate(record):
+        y = bottom + height - 3 - (i + 1) * step + (step - RECORD_SIZE * 0.76) / 2
+        _draw_runs(c, fonts, line, MARGIN_LEFT + PITCH * RECORD_SIZE / BODY_SIZE, y, RECORD_SIZE, cs)
+
+
+def _draw_void(c: Canvas, fonts: _Fonts, label: str) -> None:
+    c.saveState()
+    c.setFillColor(_VOID_RED)
+    c.setStrokeColor(_VOID_RED)
+    c.translate(PAGE_W / 2, PAGE_H / 2)
+    c.rotate(35)
+    size = 96.0
+    w = _text_width(fonts, VOID_MARK, size, 0.0)
+    _draw_runs(c, fonts, VOID_MARK, -w / 2, -size * 0.35, size, 0.0)
+    c.restoreState()
+    # header mark, boxed, top right
+    c.saveState()
+    c.setFillColor(_RED)
+    c.setStrokeColor(_RED)
+    size = 14.0
+    if _text_width(fonts, label, size, 0.0) > TEXT_W - 8:
+        label = label[:int((TEXT_W - 8) / size) - 1] + "…"
+    w = _text_width(fonts, label, size, 0.0)
+    x = PAGE_W - MARGIN_RIGHT - w
+    y = PAGE_H - MARGIN_TOP + 12 * mm
+    c.setLineWidth(1)
+    c.rect(x - 4, y - 5, w + 8, size + 6, stroke=1, fill=0)
+    _draw_runs(c, fonts, label, x, y, size, 0.0)
+    c.restoreState()
+
+
+def render(docs: Sequence[NoticeDocument], out: str | os.PathLike | BinaryIO,
+           font_path: str | os.PathLike | None = None,
+           progress: Callable[[int, int], object] | None = None,
+           missing: list[str] | None = None) -> int:
+    """Write ``docs`` into one PDF at ``out`` (a path: written to ``.part`` and renamed at the end;
+    or a binary file object). Returns the number of pages written.
+
+    ``progress(done, total)`` is called after each document; it may raise
+    :class:`app.domain.errors.Cancelled` to abort (no file is left at a path). Characters no font can
+    draw are printed as 「〓」 and appended once each to ``missing`` when a list is given.
+    ``font_path`` is a TrueType 仿宋/宋体 file (checked with :func:`check_font`); the bundled font
+    serves for the characters it lacks."""
+    fonts = _Fonts(Path(font_path) if font_path is not None else None, missing)
+    part: Path | None = None
+    if isinstance(out, (str, os.PathLike)):
+        target = Path(out)
+        part = target.with_name(target.name + ".part")
+        sink: str | BinaryIO = str(part)
+    else:
+        sink = out
+    c = Canvas(sink, pagesize=A4, pageCompression=1)
+    c.setTitle(docs[0].title if len(docs) == 1 else "告知书")
+    c.setCreator("UnionDesk")
+    pages = 0
+    try:
+        total = len(docs)
+        for n, doc in enumerate(docs, start=1):
+            for number, page in enumerate(_layout(doc, fonts), start=1):
+                _draw_page(c, fonts, doc, page, number)
+                c.showPage()
+                pages += 1
+            if progress is not None:
+                progress(n, total)
+        c.save()
+        if part is not None:
+            os.replace(part, Path(out))
+    except BaseException:
+        if part is not None:
+            part.unlink(missing_ok=True)
+        raise
+    return pages

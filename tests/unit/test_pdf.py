@@ -1,0 +1,245 @@
+"""The notice renderer (app.output.pdf): layout, text read back with pypdf, fonts and fallbacks."""
+from __future__ import annotations
+
+import io
+import struct
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.domain.errors import Cancelled, ValidationError
+from app.output import pdf
+from app.output.pdf import NoticeDocument, check_font, format_date, missing_glyphs, render, wrap
+from app.paths import bundled_font
+
+BODY = ("你于2026年11月10日通过来访方式反映的北京某某科技有限公司拖欠工资问题，经审查，符合受理条件，"
+        "我会已于2026年11月12日依法受理。")
+
+
+def notice(**kw) -> NoticeDocument:
+    base = dict(issuer="北京市朝阳区总工会", doc_no="朝工信〔2026〕7号", title="受理告知书",
+                addressee="张三", paragraphs=[BODY], date=date(2026, 11, 22))
+    base.update(kw)
+    return NoticeDocument(**base)
+
+
+def pages_text(data: bytes) -> list[str]:
+    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def rendered(docs, **kw) -> tuple[int, bytes]:
+    buf = io.BytesIO()
+    n = render(docs, buf, **kw)
+    return n, buf.getvalue()
+
+
+def test_one_notice_reads_back_with_all_elements():
+    n, data = rendered([notice(delivery=["送达方式：当面　送达日期：2026年11月22日"])])
+    assert n == 1
+    (text,) = pages_text(data)
+    lines = text.splitlines()
+    assert lines[0] == "受理告知书"
+    assert lines[1] == "朝工信〔2026〕7号"
+    assert lines[2] == "张三："
+    assert "北京某某科技有限公司拖欠工资问题" in text.replace("\n", "")
+    assert "北京市朝阳区总工会" in lines
+    assert "2026年11月22日" in lines
+    assert "送达方式：当面\u3000送达日期：2026年11月22日" in lines
+    assert lines[-1] == "— 1 —"
+    # the issuer comes above the date, the date after the body
+    assert lines.index("北京市朝阳区总工会") + 1 == lines.index("2026年11月22日")
+
+
+def test_group_addressee_and_chinese_date():
+    _, data = rendered([notice(addressee="张三等12人", chinese_date=True)])
+    text = pages_text(data)[0]
+    assert "张三等12人：" in text.splitlines()
+    assert "二〇二六年十一月二十二日" in text.splitlines()
+
+
+def test_format_date():
+    assert format_date(date(2026, 11, 22)) == "2026年11月22日"
+    assert format_date(date(2026, 11, 22), chinese=True) == "二〇二六年十一月二十二日"
+    assert format_date(date(2030, 10, 1), chinese=True) == "二〇三〇年十月一日"
+    assert format_date(date(2026, 1, 31), chinese=True) == "二〇二六年一月三十一日"
+    assert format_date(date(2026, 2, 20), chinese=True) == "二〇二六年二月二十日"
+
+
+def test_long_body_flows_to_a_second_page():
+    n, data = rendered([notice(paragraphs=[BODY] * 12)])
+    assert n == 2
+    first, second = pages_text(data)
+    assert first.splitlines()[-1] == "— 1 —"
+    assert second.splitlines()[-1] == "— 2 —"
+    assert "2026年11月22日" in second.splitlines()          # the signature is on the last page
+    assert "北京市朝阳区总工会" not in first.splitlines()
+    # 22 grid lines per page: title, number, blank, addressee, then 18 body lines
+    body_lines = [ln for ln in first.splitlines()[3:-1]]
+    assert len(body_lines) == 18
+
+
+def test_each_document_starts_on_its_own_page():
+    docs = [notice(addressee=name, doc_no=f"朝工信〔2026〕{i}号") for i, name in
+            enumerate(["张三", "李四", "王五"], start=1)]
+    seen = []
+    n, data = rendered(docs, progress=lambda done, total: seen.append((done, total)))
+    assert n == 3
+    texts = pages_text(data)
+    for i, (text, name) in enumerate(zip(texts, ["张三", "李四", "王五"]), start=1):
+        lines = text.splitlines()
+        assert lines[0] == "受理告知书"
+        assert lines[1] == f"朝工信〔2026〕{i}号"
+        assert lines[2] == f"{name}："
+        assert lines[-1] == "— 1 —"                     # page numbers restart per document
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_progress_may_cancel_and_leaves_no_file(tmp_path):
+    out = tmp_path / "n.pdf"
+
+    def cancel(done, total):
+        raise Cancelled()
+    with pytest.raises(Cancelled):
+        render([notice(), notice()], out, progress=cancel)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_to_a_path(tmp_path):
+    out = tmp_path / "n.pdf"
+    assert render([notice()], out) == 1
+    assert out.read_bytes().startswith(b"%PDF")
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_28_characters_per_line():
+    text = "甲" * 100
+    lines = wrap(text, 28, indent=2)
+    assert [len(x) for x in lines] == [26, 28, 28, 18]
+    _, data = rendered([notice(paragraphs=[text])])
+    body = pages_text(data)[0].splitlines()[3:]
+    assert body[0] == "甲" * 26                        # first line: two characters of indent
+    assert body[1] == "甲" * 28
+
+
+def test_grid_figures():
+    assert round(pdf.TEXT_W / pdf.mm, 3) == 156
+    assert round(pdf.TEXT_H / pdf.mm, 3) == 225
+    assert pdf.PITCH * 28 == pytest.approx(pdf.TEXT_W)
+    assert pdf.LEADING * 22 == pytest.approx(pdf.TEXT_H)
+
+
+def test_line_breaking_rules():
+    # a line never starts with closing punctuation: one mark hangs, two are avoided
+    assert wrap("一二三四五，六七八九十", 5) == ["一二三四五，", "六七八九十"]
+    lines = wrap("一二三四五。」六七八九十", 5)
+    assert not any(ln[0] in pdf.NO_LINE_START for ln in lines)
+    assert "".join(lines) == "一二三四五。」六七八九十"
+    # a line never ends with an opening bracket
+    lines = wrap("一二三四（五六七八九十", 5)
+    assert not any(ln[-1] in pdf.NO_LINE_END for ln in lines)
+    # numbers stay whole; Latin/digits count half
+    assert wrap("编号XF2026号", 5) == ["编号XF2026", "号"]
+    assert wrap("来电1234567890", 7) == ["来电1234567890"]
+    assert wrap("", 28) == [""]
+
+
+def test_rare_characters_in_names():
+    assert missing_glyphs(["李堃", "张喆"]) == []
+    missing: list[str] = []
+    _, data = rendered([notice(addressee="李堃", paragraphs=["张喆反映的问题已受理。"])], missing=missing)
+    text = pages_text(data)[0]
+    assert "李堃：" in text.splitlines()
+    assert "张喆反映的问题已受理。" in text
+    assert missing == []
+
+
+def test_character_no_font_has_is_reported_once_and_shown_as_placeholder():
+    # 𠀀 (U+20000, CJK extension B) is not in the bundled font
+    assert missing_glyphs(["王𠀀"]) == ["𠀀"]
+    missing: list[str] = []
+    _, data = rendered([notice(addressee="王𠀀", delivery=["受送达人：王𠀀"])], missing=missing)
+    assert missing == ["𠀀"]
+    text = pages_text(data)[0]
+    assert "王〓：" in text.splitlines()          # visible, never a blank box
+
+
+def test_font_fallback_draws_missing_characters_in_the_bundled_font(monkeypatch):
+    # a chosen font without 堃: the character comes from the bundled font, nothing reported
+    fonts = pdf._Fonts(None, None)
+    real = fonts.bundled
+    chosen = pdf._Font("chosen", frozenset(c for c in real.cmap if c != ord("堃")), real.widths, 1.0)
+    fonts.primary = chosen
+    fonts.chain = [chosen, real]
+    runs = fonts.runs("李堃你好")
+    assert [(f.name, t) for f, t in runs] == [("chosen", "李"), (real.name, "堃"), ("chosen", "你好")]
+    assert fonts.missing == []
+
+
+def test_explicit_truetype_font_is_accepted():
+    check_font(bundled_font())
+    n, data = rendered([notice()], font_path=bundled_font())
+    assert n == 1 and "受理告知书" in pages_text(data)[0]
+
+
+def test_check_font_refuses_missing_text_and_cff_files(tmp_path):
+    with pytest.raises(ValidationError, match="字体文件不存在"):
+        check_font(tmp_path / "nope.ttf")
+    txt = tmp_path / "fake.ttf"
+    txt.write_text("这不是字体", encoding="utf-8")
+    with pytest.raises(ValidationError, match="字体文件不是 TrueType 格式"):
+        check_font(txt)
+    # a minimal OpenType/CFF header (sfnt version 'OTTO' with a CFF table)
+    cff = tmp_path / "fake.otf"
+    cff.write_bytes(b"OTTO" + struct.pack(">HHHH", 1, 16, 0, 0) + b"CFF " + bytes(12))
+    with pytest.raises(ValidationError, match="字体文件不是 TrueType 格式"):
+        check_font(cff)
+    with pytest.raises(ValidationError, match="字体文件不是 TrueType 格式"):
+        render([notice()], io.BytesIO(), font_path=txt)
+
+
+def test_check_font_refuses_a_real_cff_font():
+    path = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if not path.exists():
+        pytest.skip("no CFF CJK font installed")
+    with pytest.raises(ValidationError, match="字体文件不是 TrueType 格式"):
+        check_font(path)
+
+
+def test_font_is_embedded_as_a_subset():
+    _, data = rendered([notice()])
+    assert len(data) < 200_000 < bundled_font().stat().st_size
+    assert b"FontFile2" in data
+
+
+def test_void_notice_is_marked():
+    _, data = rendered([notice(void=True)])
+    assert "已作废" in pages_text(data)[0]
+    _, data = rendered([notice()])
+    assert "已作废" not in pages_text(data)[0]
+
+
+def test_snapshot_shapes_are_accepted():
+    """An issued snapshot carries the date as text, one delivery text and a void note."""
+    doc = notice(date="2026年11月22日", delivery="送达：当面 2026年11月23日 张三",
+                 void="已作废：文号填错", paragraphs=(BODY,))
+    _, data = rendered([doc])
+    lines = pages_text(data)[0].splitlines()
+    assert "2026年11月22日" in lines
+    assert "送达：当面 2026年11月23日 张三" in lines
+    assert any("已作废：文号填错" in ln for ln in lines)
+    _, data = rendered([notice(delivery=None, void=None)])
+    assert "已作废" not in pages_text(data)[0]
+
+
+def test_signature_never_stands_alone_on_a_page():
+    # 18 body lines fill page 1 exactly: the signature block moves with the last body line
+    text = "甲" * (26 + 28 * 17)
+    n, data = rendered([notice(paragraphs=[text])])
+    assert n == 2
+    first, second = pages_text(data)
+    assert len(first.splitlines()) == 3 + 17 + 1        # head, 17 body lines, page number
+    lines = second.splitlines()
+    assert lines[0] == "甲" * 28
+    assert lines[1:3] == ["北京市朝阳区总工会", "2026年11月22日"]
