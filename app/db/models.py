@@ -327,3 +327,33 @@ class SavedFilter(Base):
     payload: Mapped[str] = mapped_column(Text)                           # JSON
 
     __table_args__ = (UniqueConstraint("user_id", "list_name", "name"),)
+
+
+# ---- printed notices (migration 0003) -------------------------------------------------------
+
+class Notice(Base):
+    """An issued notice 告知书 (DESIGN §4). ``content`` is the JSON snapshot of exactly what was
+    printed, so a reprint reproduces it; a voided notice keeps its number (never reused)."""
+    __tablename__ = "notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)
+    serial: Mapped[int | None] = mapped_column(Integer)                 # None: 登记表 (unnumbered)
+    doc_no: Mapped[str] = mapped_column(String(40), default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    issued_by: Mapped[int | None] = mapped_column(Integer)
+    issued_by_name: Mapped[str] = mapped_column(String(40), default="")
+    addressee: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(60))
+    content: Mapped[str] = mapped_column(Text)                           # JSON snapshot
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    voided_by: Mapped[int | None] = mapped_column(Integer)
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+    delivery_method: Mapped[str | None] = mapped_column(String(10))
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    delivery_recipient: Mapped[str] = mapped_column(String(100), default="")
+
+    __table_args__ = (UniqueConstraint("kind", "year", "serial"),
+                      Index("ix_notices_issued", "issued_at", "id"))

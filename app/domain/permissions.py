@@ -26,6 +26,7 @@ class Perm(str, Enum):
     FOLLOW_UP = "follow_up"                # 回访
     REOPEN_ARCHIVE = "reopen_archive"      # reopen with a reason, archive
     ACK_HOTSPOT = "ack_hotspot"            # acknowledge a 预警
+    ISSUE_NOTICE = "issue_notice"          # issue, void and record delivery of notices 告知书
 
 
 _ALL = frozenset(Role)
@@ -49,6 +50,7 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.FOLLOW_UP: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),
     Perm.REOPEN_ARCHIVE: frozenset({Role.MANAGER}),
     Perm.ACK_HOTSPOT: frozenset({Role.MANAGER}),
+    Perm.ISSUE_NOTICE: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),
 }
 
 LABELS: dict[Perm, str] = {
@@ -69,6 +71,7 @@ LABELS: dict[Perm, str] = {
     Perm.FOLLOW_UP: "回访",
     Perm.REOPEN_ARCHIVE: "重新办理或归档案件",
     Perm.ACK_HOTSPOT: "确认预警",
+    Perm.ISSUE_NOTICE: "出具告知书",
 }
 
 

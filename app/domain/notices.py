@@ -1,0 +1,246 @@
+"""Notices 告知书 (DESIGN §4): the kinds, what each is issued for, placeholders and templates.
+
+Pure rules; the service (``app.services.notices``) fetches the case / registration, asks
+``refusal`` whether the kind fits, fills the template and keeps the snapshot.
+
+Template format (``resources/notices/<kind>.txt``, editable by the office): one paragraph per
+non-empty line; lines starting with ``#`` are comments; ``{name}`` is a placeholder from
+``PLACEHOLDERS`` (``{{`` / ``}}`` for literal braces). The title, document number, addressee
+line (「张三：」), issuer, seal and date are laid out by the PDF (``app.output.pdf``), not written in
+the template.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from .enums import CaseStatus, Disposition, LabelledEnum
+
+
+class NoticeKind(LabelledEnum):
+    ACCEPT = ("accept", "受理告知书")
+    REJECT = ("reject", "不予受理告知书")
+    TRANSFER = ("transfer", "转送告知书")
+    ASSIGN = ("assign", "交办单")
+    EXTEND = ("extend", "延期告知书")
+    REPLY = ("reply", "信访事项处理意见书")
+    REPEAT = ("repeat", "不予重复受理告知书")
+    NO_MORE = ("no_more", "不再受理告知书")
+    REGISTER_SHEET = ("register_sheet", "信访事项登记表")
+
+    @property
+    def title(self) -> str:
+        return self.label
+
+    @property
+    def numbered(self) -> bool:
+        """The eight notices carry a document number; the registration sheet does not."""
+        return self is not NoticeKind.REGISTER_SHEET
+
+
+class DeliveryMethod(LabelledEnum):
+    IN_PERSON = ("in_person", "当面")
+    POST = ("post", "邮寄")
+    PHONE = ("phone", "电话告知")
+    SMS = ("sms", "短信")
+
+
+# Which record a kind is issued for: "case" (needs an accepted case) or "registration".
+SUBJECT = {
+    NoticeKind.ACCEPT: "case",
+    NoticeKind.REJECT: "registration",
+    NoticeKind.TRANSFER: "registration",
+    NoticeKind.ASSIGN: "case",
+    NoticeKind.EXTEND: "case",
+    NoticeKind.REPLY: "case",
+    NoticeKind.REPEAT: "registration",
+    NoticeKind.NO_MORE: "registration",
+    NoticeKind.REGISTER_SHEET: "registration",
+}
+
+_DISPOSITION_OF = {
+    NoticeKind.REJECT: Disposition.NOT_ACCEPTED,
+    NoticeKind.TRANSFER: Disposition.TRANSFERRED,
+    NoticeKind.REPEAT: Disposition.REPEAT,
+    NoticeKind.NO_MORE: Disposition.NO_MORE,
+}
+
+_CONCLUDED = frozenset({CaseStatus.CONCLUDED, CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED})
+
+
+@dataclass(frozen=True)
+class SubjectState:
+    """What the rules look at: the registration's disposition and, when it has one, its case."""
+    disposition: str
+    has_case: bool = False
+    case_status: str | None = None
+    assigned: bool = False          # the case went to a handler, department or lower-level union
+    extended: bool = False          # an extension was approved
+    concluded: bool = False
+
+
+def refusal(kind: NoticeKind, st: SubjectState) -> str | None:
+    """None when ``kind`` may be issued for this registration/case, else the Chinese reason."""
+    title = kind.title
+    if kind in _DISPOSITION_OF:
+        want = _DISPOSITION_OF[kind]
+        if st.disposition != want.value:
+            return (f"该登记的处理方式是「{Disposition.label_of(st.disposition)}」，"
+                    f"不是「{want.label}」，不能出具{title}")
+        return None
+    if kind is NoticeKind.REGISTER_SHEET:
+        return None
+    if not st.has_case:
+        return f"该登记未受理，没有案件，不能出具{title}"
+    if kind is NoticeKind.ACCEPT:
+        return None
+    if kind is NoticeKind.ASSIGN:
+        return None if st.assigned else "案件尚未交办，不能出具交办单"
+    if kind is NoticeKind.EXTEND:
+        return None if st.extended else "该案件未延期，不能出具延期告知书"
+    if kind is NoticeKind.REPLY:
+        concluded = st.concluded and st.case_status is not None \
+            and CaseStatus(st.case_status) in _CONCLUDED
+        return None if concluded else "案件尚未办结，不能出具处理意见书"
+    return None  # pragma: no cover - every kind handled above
+
+
+# ---- placeholders -------------------------------------------------------------------------
+
+PLACEHOLDERS: dict[str, str] = {
+    # common
+    "issuer": "出具单位（单位名称）",
+    "doc_no": "文号",
+    "addressee": "收件人（张三 / 张三等12人）",
+    "petitioner": "信访人姓名",
+    "head_count": "人数",
+    "representatives": "代表姓名",
+    "issue_date": "出具日期",
+    "office_address": "单位地址",
+    "office_phone": "联系电话",
+    "office_contact": "联系人",
+    "office_postcode": "邮政编码",
+    # registration
+    "reg_no": "登记号",
+    "received_date": "收到日期",
+    "channel": "信访方式",
+    "category": "类别",
+    "issue_types": "问题类型",
+    "employer": "涉及单位",
+    "summary": "事项摘要",
+    "request": "诉求",
+    "facts": "事实和理由",
+    "reason": "不予受理理由",
+    "basis": "依据",
+    "redirect_to": "建议途径（仲裁委/法院/劳动监察…）",
+    "transfer_to": "转送机关",
+    "transfer_reason": "转送理由",
+    "original_case_no": "原案件编号",
+    "original_stage": "原案件办理阶段",
+    "earlier_documents": "此前文书文号和日期",
+    "review_days": "复查/复核申请期限(日)",
+    "notice_days": "书面告知期限(日)",
+    # case
+    "case_no": "案件编号",
+    "accepted_date": "受理日期",
+    "due_date": "办结期限",
+    "handler": "承办人",
+    "assignee": "承办单位/承办人",
+    "feedback_due": "反馈期限",
+    "original_due_date": "原办结期限",
+    "new_due_date": "延期后办结期限",
+    "extension_reason": "延期理由",
+    "outcome": "处理结果（支持/部分支持/解释说明/不予支持）",
+    "outcome_text": "处理意见",
+    "concluded_date": "办结日期",
+}
+
+# What each kind's template must mention (DESIGN §4 table): a template missing one of these is
+# still accepted (the office may word it otherwise), but ``missing_required`` names them.
+REQUIRED: dict[NoticeKind, tuple[str, ...]] = {
+    NoticeKind.ACCEPT: ("received_date", "channel", "summary", "due_date", "office_phone"),
+    NoticeKind.REJECT: ("summary", "reason", "basis", "redirect_to"),
+    NoticeKind.TRANSFER: ("summary", "transfer_to", "transfer_reason", "notice_days"),
+    NoticeKind.ASSIGN: ("summary", "request", "due_date", "feedback_due"),
+    NoticeKind.EXTEND: ("accepted_date", "extension_reason", "new_due_date"),
+    NoticeKind.REPLY: ("request", "facts", "basis", "outcome", "review_days"),
+    NoticeKind.REPEAT: ("summary", "original_case_no", "original_stage", "basis"),
+    NoticeKind.NO_MORE: ("summary", "earlier_documents", "basis"),
+    NoticeKind.REGISTER_SHEET: ("reg_no", "petitioner", "summary"),
+}
+
+# Legal basis written into {basis}. Article numbers of 《信访工作条例》(2022) as DESIGN §4 cites them.
+BASIS: dict[NoticeKind, str] = {
+    NoticeKind.ACCEPT: "《信访工作条例》第二十三条",
+    NoticeKind.REJECT: "《信访工作条例》关于依法分类处理信访诉求的规定，"
+                       "应当通过仲裁、诉讼、行政执法等法定途径解决的事项，按照法定途径办理",
+    NoticeKind.TRANSFER: "《信访工作条例》第二十二条、第二十三条",
+    NoticeKind.ASSIGN: "《信访工作条例》",
+    NoticeKind.EXTEND: "《信访工作条例》关于办理期限的规定（办理期限延长不得超过30日）",
+    NoticeKind.REPLY: "《信访工作条例》及有关劳动法律法规",
+    NoticeKind.REPEAT: "《信访工作条例》关于同一信访事项已受理或者正在办理的不再重复受理的规定",
+    NoticeKind.NO_MORE: "《信访工作条例》第三十六条",
+    NoticeKind.REGISTER_SHEET: "",
+}
+
+_FORMATTER = string.Formatter()
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The placeholder names a template uses, in order of first use. Raises ValueError on a
+    malformed brace (``{`` without ``}``)."""
+    names: list[str] = []
+    for _lit, name, _spec, _conv in _FORMATTER.parse(text):
+        if name is None:
+            continue
+        base = name.split(".")[0].split("[")[0]
+        if base not in names:
+            names.append(base)
+    return names
+
+
+def validate_template(text: str) -> list[str]:
+    """Unknown placeholder names in ``text`` (empty list: the template is fine). A malformed
+    brace is reported as the text 「{」 so the caller can name it."""
+    try:
+        used = placeholders_in(text)
+    except ValueError:
+        return ["{"]
+    return [n for n in used if n not in PLACEHOLDERS]
+
+
+def missing_required(kind: NoticeKind, text: str) -> list[str]:
+    try:
+        used = set(placeholders_in(text))
+    except ValueError:
+        used = set()
+    return [n for n in REQUIRED[kind] if n not in used]
+
+
+def paragraphs(text: str) -> list[str]:
+    """The template's paragraphs (non-empty, non-comment lines), unfilled."""
+    out = []
+    for line in text.splitlines():
+        s = line.strip()
+        if s and not s.startswith("#"):
+            out.append(s)
+    return out
+
+
+def fill(text: str, values: dict[str, str]) -> list[str]:
+    """The filled paragraphs. Every placeholder must be known (``validate_template`` first);
+    values missing from ``values`` become empty text."""
+    full = {k: "" for k in PLACEHOLDERS}
+    full.update({k: ("" if v is None else str(v)) for k, v in values.items()})
+    return [p.format_map(full) for p in paragraphs(text)]
+
+
+def addressee(name: str, head_count: int) -> str:
+    """「张三」 or 「张三等12人」 for a group."""
+    name = name or "匿名"
+    return f"{name}等{head_count}人" if head_count and head_count > 1 else name
+
+
+def doc_number(prefix: str, year: int, serial: int) -> str:
+    """``朝工信〔2026〕1号`` — no zero padding."""
+    return f"{prefix}〔{year}〕{serial}号"

@@ -1,0 +1,568 @@
+"""Issued notices 告知书 (DESIGN §4, issue 4): issue, void, delivery record, reprint.
+
+Contract:
+
+* ``issue`` checks the actor (``Perm.ISSUE_NOTICE``), the kind against the case / registration
+  state (``app.domain.notices.refusal``: refused with ``Conflict`` and the reason) and the office
+  profile (单位名称, 文号代字: ``UserError`` naming the missing field), takes the next number of the
+  kind's own sequence for the year (``numbering.next_number(session, "notice:<kind>", year)``)
+  INSIDE the same write transaction, fills the template, stores the snapshot of exactly what is
+  printed, and writes one audit row (entity ``notice``). A rollback returns the number: no gaps.
+* ``document`` builds the printable document ONLY from the snapshot, so a reprint is identical
+  (same number, same text) whatever changed in the case, the office profile or the template since.
+* ``void`` is a recorded act with a reason; the number is never reused (the counter never goes
+  back). ``record_delivery`` keeps the 送达 record; for a 受理告知书 it also sets the case's
+  ``notice_delivered_on`` (the statutory 15-day notice clock stops there).
+* Templates: ``template_text`` returns the office's edited text (settings key
+  ``notice_template.<kind>``) or the shipped ``resources/notices/<kind>.txt``.
+* The registration sheet 信访事项登记表 is kept like a notice but carries no document number.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.db.models import (Case, CaseEvent, Employer, Notice, Person, Registration,
+                           RegistrationIssue, SettingRow, User)
+from app.domain import notices as rules
+from app.domain.actor import Actor
+from app.domain.dates import format_cn, parse_date
+from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, IssueType, Outcome,
+                              RejectReason, REJECT_REDIRECTS)
+from app.domain.errors import Conflict, NotFound, UserError, ValidationError
+from app.domain.notices import DeliveryMethod, NoticeKind, SubjectState
+from app.domain.permissions import Perm
+from app.domain.validation import check_text
+from app.paths import resource_path
+
+from . import audit
+from .accounts import require
+from .numbering import next_number
+
+TEMPLATE_KEY = "notice_template."
+TEMPLATE_MAX = 10_000
+REASON_MAX = 500
+F_REASON = "作废原因"
+F_METHOD = "送达方式"
+F_DELIVERED = "送达日期"
+F_RECIPIENT = "签收人"
+F_TEMPLATE = "模板"
+
+
+# ---------------------------------------------------------------------------------- records
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    id: int
+    kind: NoticeKind
+    year: int
+    serial: int | None
+    doc_no: str
+    case_id: int | None
+    registration_id: int | None
+    issued_at: datetime
+    issued_by: int | None
+    issued_by_name: str
+    addressee: str
+    title: str
+    issuer: str
+    date_text: str
+    paragraphs: tuple[str, ...]
+    voided_at: datetime | None
+    voided_by: int | None
+    void_reason: str
+    delivery_method: DeliveryMethod | None
+    delivered_on: date | None
+    delivery_recipient: str
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def delivery_label(self) -> str:
+        """「当面 2026年11月23日 张三」 or empty."""
+        if self.delivery_method is None:
+            return ""
+        parts = [self.delivery_method.label]
+        if self.delivered_on:
+            parts.append(format_cn(self.delivered_on))
+        if self.delivery_recipient:
+            parts.append(self.delivery_recipient)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class NoticeContent:
+    """The printable content, field for field what ``app.output.pdf.NoticeDocument`` takes (used
+    when that module is not available)."""
+    issuer: str
+    doc_no: str
+    title: str
+    addressee: str
+    paragraphs: tuple[str, ...]
+    date: str
+    seal_name: str
+    delivery: str | None = None
+    void: str | None = None
+
+
+def _record(n: Notice) -> NoticeRecord:
+    c = json.loads(n.content)
+    return NoticeRecord(
+        id=n.id, kind=NoticeKind(n.kind), year=n.year, serial=n.serial, doc_no=n.doc_no,
+        case_id=n.case_id, registration_id=n.registration_id, issued_at=n.issued_at,
+        issued_by=n.issued_by, issued_by_name=n.issued_by_name or "", addressee=n.addressee,
+        title=n.title, issuer=c.get("issuer", ""), date_text=c.get("date", ""),
+        paragraphs=tuple(c.get("paragraphs", ())), voided_at=n.voided_at, voided_by=n.voided_by,
+        void_reason=n.void_reason or "",
+        delivery_method=DeliveryMethod(n.delivery_method) if n.delivery_method else None,
+        delivered_on=n.delivered_on, delivery_recipient=n.delivery_recipient or "")
+
+
+# ---------------------------------------------------------------------------------- templates
+
+def _kind(kind: NoticeKind | str) -> NoticeKind:
+    if isinstance(kind, NoticeKind):
+        return kind
+    text = str(kind).strip()
+    for k in NoticeKind:
+        if text in (k.value, k.label):
+            return k
+    raise ValidationError([("文书种类", f"「{kind}」不是文书种类，可选："
+                            + "、".join(f"{k.value}({k.label})" for k in NoticeKind))])
+
+
+def placeholders(kind: NoticeKind | str) -> list[tuple[str, str]]:
+    """(name, Chinese description) of every placeholder a template may use; the kind's required
+    ones first (DESIGN §4: what the notice must state)."""
+    k = _kind(kind)
+    req = list(rules.REQUIRED[k])
+    rest = [n for n in rules.PLACEHOLDERS if n not in req]
+    return [(n, rules.PLACEHOLDERS[n]) for n in req + rest]
+
+
+def validate_template(text: str) -> list[str]:
+    """Unknown placeholder names in ``text`` (empty: fine)."""
+    return rules.validate_template(text)
+
+
+def default_template(kind: NoticeKind | str) -> str:
+    k = _kind(kind)
+    return resource_path("notices", f"{k.value}.txt").read_text(encoding="utf-8")
+
+
+def _template(s: Session, k: NoticeKind) -> str:
+    row = s.get(SettingRow, TEMPLATE_KEY + k.value)
+    if row is not None:
+        return json.loads(row.value)
+    return default_template(k)
+
+
+def template_text(db: Database, kind: NoticeKind | str) -> str:
+    """The office's edited template of ``kind``, else the shipped one."""
+    k = _kind(kind)
+    with db.read() as s:
+        return _template(s, k)
+
+
+def is_customised(db: Database, kind: NoticeKind | str) -> bool:
+    with db.read() as s:
+        return s.get(SettingRow, TEMPLATE_KEY + _kind(kind).value) is not None
+
+
+def _check_template(text: Any) -> str:
+    body = "" if text is None else str(text).replace("\r\n", "\n")
+    if not body.strip():
+        raise ValidationError([(F_TEMPLATE, "模板不能为空")])
+    if len(body) > TEMPLATE_MAX:
+        raise ValidationError([(F_TEMPLATE, f"不能超过 {TEMPLATE_MAX} 个字")])
+    unknown = rules.validate_template(body)
+    if unknown:
+        named = "、".join("{" + n + "}" if n != "{" else "「{」没有配对的「}」" for n in unknown)
+        raise ValidationError([(F_TEMPLATE, f"含有未知的占位符 {named}，"
+                                "请从占位符列表中选择（大括号本身请写成 {{ 和 }}）")])
+    return body
+
+
+def save_template(db: Database, actor: Actor, kind: NoticeKind | str, text: str) -> None:
+    """Store the office's own wording of ``kind`` (Perm.EDIT_OFFICE). A template naming an
+    unknown placeholder is refused with its name."""
+    require(actor, Perm.EDIT_OFFICE)
+    k = _kind(kind)
+    body = _check_template(text)
+    with db.write() as s:
+        key = TEMPLATE_KEY + k.value
+        row = s.get(SettingRow, key)
+        before = json.loads(row.value) if row else None
+        if before == body:
+            return
+        if row is None:
+            s.add(SettingRow(key=key, value=json.dumps(body, ensure_ascii=False)))
+        else:
+            row.value = json.dumps(body, ensure_ascii=False)
+        audit.record(s, actor, "setting", key, "update", {"value": before}, {"value": body})
+
+
+def reset_template(db: Database, actor: Actor, kind: NoticeKind | str) -> None:
+    """Back to the shipped wording."""
+    require(actor, Perm.EDIT_OFFICE)
+    k = _kind(kind)
+    with db.write() as s:
+        row = s.get(SettingRow, TEMPLATE_KEY + k.value)
+        if row is not None:
+            audit.record(s, actor, "setting", row.key, "reset", {"value": json.loads(row.value)}, None)
+            s.delete(row)
+
+
+def preview(db: Database, kind: NoticeKind | str, text: str | None = None) -> list[str]:
+    """The paragraphs ``text`` (or the current template) gives with sample values, for the
+    settings page's live preview. Raises ValidationError for an unknown placeholder."""
+    k = _kind(kind)
+    body = _check_template(text) if text is not None else template_text(db, k)
+    sample = {n: f"【{d.split('（')[0]}】" for n, d in rules.PLACEHOLDERS.items()}
+    return rules.fill(body, sample)
+
+
+# ---------------------------------------------------------------------------------- issuing
+
+def _setting(s: Session, key: str) -> str:
+    row = s.get(SettingRow, key)
+    return str(json.loads(row.value)).strip() if row else ""
+
+
+def _office(s: Session, numbered: bool) -> dict[str, str]:
+    office = {k: _setting(s, f"office.{k}") for k in
+              ("name", "doc_prefix", "address", "phone", "postcode", "contact")}
+    missing = []
+    if not office["name"]:
+        missing.append("单位名称")
+    if numbered and not office["doc_prefix"]:
+        missing.append("文号代字")
+    if missing:
+        raise UserError(f"单位信息缺少{'、'.join(missing)}，不能出具文书。"
+                        "请系统管理员在「设置 → 单位信息」中填写后再试。",
+                        "office profile incomplete: " + ", ".join(missing))
+    return office
+
+
+def _subject(s: Session, k: NoticeKind, case_id: int | None,
+             registration_id: int | None) -> tuple[Registration, Case | None]:
+    if case_id is None and registration_id is None:
+        raise ValidationError([("案件", "请指定案件或登记")])
+    case = None
+    if case_id is not None:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"找不到编号为 {case_id} 的案件，可能已被删除，请刷新列表", "case not found")
+        reg = s.get(Registration, case.registration_id)
+        if registration_id is not None and registration_id != reg.id:
+            raise ValidationError([("登记", "案件与登记不对应，请重新选择")])
+    else:
+        reg = s.get(Registration, registration_id)
+        if reg is None:
+            raise NotFound(f"找不到编号为 {registration_id} 的登记，可能已被删除", "registration not found")
+        case = s.execute(select(Case).where(Case.registration_id == reg.id)).scalar_one_or_none()
+    return reg, case
+
+
+def _state(reg: Registration, case: Case | None) -> SubjectState:
+    if case is None:
+        return SubjectState(disposition=reg.disposition)
+    return SubjectState(disposition=reg.disposition, has_case=True, case_status=case.status,
+                        assigned=case.assignee_kind is not None,
+                        extended=bool(case.extended) and case.extension_status == "approved",
+                        concluded=case.concluded_on is not None)
+
+
+def _d(d: date | datetime | None) -> str:
+    if d is None:
+        return ""
+    return format_cn(d.date() if isinstance(d, datetime) else d)
+
+
+def _user_name(s: Session, user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    u = s.get(User, user_id)
+    return u.display_name if u else ""
+
+
+def _original_due(s: Session, case: Case) -> str:
+    row = s.execute(select(CaseEvent.detail).where(
+        CaseEvent.case_id == case.id, CaseEvent.kind == CaseEventKind.EXTENSION_APPROVED.value)
+        .order_by(CaseEvent.id.desc()).limit(1)).scalar_one_or_none()
+    if not row:
+        return ""
+    value = json.loads(row).get("due_before")
+    if not value:
+        return ""
+    try:
+        return format_cn(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
+
+
+def _values(s: Session, k: NoticeKind, reg: Registration, case: Case | None,
+            office: dict[str, str], doc_no: str, issued: datetime) -> dict[str, str]:
+    person = s.get(Person, reg.person_id) if reg.person_id else None
+    employer_id = reg.employer_id or (person.employer_id if person else None)
+    employer = s.get(Employer, employer_id) if employer_id else None
+    name = person.name if person else "匿名"
+    issues = s.execute(select(RegistrationIssue.issue_type)
+                       .where(RegistrationIssue.registration_id == reg.id)
+                       .order_by(RegistrationIssue.issue_type)).scalars()
+    reps = json.loads(reg.representatives or "[]")
+    v: dict[str, str] = {
+        "issuer": office["name"], "doc_no": doc_no,
+        "addressee": rules.addressee(name, reg.head_count), "petitioner": name,
+        "head_count": str(reg.head_count), "representatives": "、".join(reps),
+        "issue_date": format_cn(issued.date()),
+        "office_address": office["address"], "office_phone": office["phone"],
+        "office_contact": office["contact"], "office_postcode": office["postcode"],
+        "reg_no": reg.reg_no, "received_date": _d(reg.received_at),
+        "channel": Channel.label_of(reg.channel), "category": Category.label_of(reg.category),
+        "issue_types": "、".join(IssueType.label_of(t) for t in issues),
+        "employer": employer.name if employer else "",
+        "summary": reg.summary, "request": reg.request or "", "facts": reg.facts or "",
+        "basis": rules.BASIS[k],
+        "redirect_to": reg.redirect_to or "", "transfer_to": reg.transfer_to or "",
+        "transfer_reason": reg.transfer_reason or "",
+        "earlier_documents": reg.earlier_documents or "",
+        "review_days": _setting(s, "deadline.review_days") or "30",
+        "notice_days": "15",
+    }
+    if reg.reject_reason:
+        try:
+            rr = RejectReason(reg.reject_reason)
+            v["reason"] = rr.label
+            if not v["redirect_to"]:
+                v["redirect_to"] = REJECT_REDIRECTS[rr]
+        except ValueError:
+            v["reason"] = reg.reject_reason
+    if reg.repeat_of_case_id is not None:
+        orig = s.get(Case, reg.repeat_of_case_id)
+        if orig is not None:
+            v["original_case_no"] = orig.case_no
+            v["original_stage"] = CaseStatus.label_of(orig.status)
+    if case is not None:
+        handler = _user_name(s, case.handler_id)
+        v.update({
+            "case_no": case.case_no, "accepted_date": _d(case.accepted_on),
+            "due_date": _d(case.due_date), "handler": handler,
+            "assignee": (case.assignee_name or handler) if case.assignee_kind else "",
+            "feedback_due": _d(case.feedback_due),
+            "new_due_date": _d(case.due_date), "extension_reason": case.extension_reason or "",
+            "outcome": Outcome.label_of(case.outcome), "outcome_text": case.outcome_text or "",
+            "concluded_date": _d(case.concluded_on),
+        })
+        if k is NoticeKind.EXTEND:
+            v["original_due_date"] = _original_due(s, case)
+    return v
+
+
+def _addressee(k: NoticeKind, values: dict[str, str]) -> str:
+    if k is NoticeKind.ASSIGN:
+        return values.get("assignee") or values["addressee"]
+    return values["addressee"]
+
+
+def issue(db: Database, actor: Actor, kind: NoticeKind | str, *, case_id: int | None = None,
+          registration_id: int | None = None, now: datetime | None = None) -> NoticeRecord:
+    """Issue one notice of ``kind`` for a case or registration; returns it with its number."""
+    require(actor, Perm.ISSUE_NOTICE)
+    k = _kind(kind)
+    issued = now or datetime.now()
+    with db.write() as s:
+        reg, case = _subject(s, k, case_id, registration_id)
+        reason = rules.refusal(k, _state(reg, case))
+        if reason:
+            raise Conflict(reason, f"{k.value} does not fit the state")
+        office = _office(s, k.numbered)
+        text = _template(s, k)
+        unknown = rules.validate_template(text)
+        if unknown:
+            raise UserError(f"{k.label}的模板含有未知的占位符 " + "、".join("{" + n + "}" for n in unknown)
+                            + "，请在「设置 → 文书模板」中修改", "template has unknown placeholders")
+        year = issued.year
+        serial = doc_no = None
+        if k.numbered:
+            serial = next_number(s, f"notice:{k.value}", year)
+            doc_no = rules.doc_number(office["doc_prefix"], year, serial)
+        values = _values(s, k, reg, case, office, doc_no or "", issued)
+        paragraphs = rules.fill(text, values)
+        addressee = _addressee(k, values)
+        content = {"issuer": office["name"], "doc_no": doc_no or "", "title": k.title,
+                   "addressee": addressee, "paragraphs": paragraphs,
+                   "date": format_cn(issued.date()), "seal_name": office["name"],
+                   "fields": values, "template": text}
+        n = Notice(kind=k.value, year=year, serial=serial, doc_no=doc_no or "",
+                   case_id=case.id if case is not None else None, registration_id=reg.id,
+                   issued_at=issued, issued_by=actor.user_id, issued_by_name=actor.display_name,
+                   addressee=addressee, title=k.title,
+                   content=json.dumps(content, ensure_ascii=False, sort_keys=True),
+                   void_reason="", delivery_recipient="")
+        s.add(n)
+        s.flush()
+        audit.record(s, actor, "notice", n.id, "issue", None,
+                     {"kind": k.value, "doc_no": n.doc_no, "case_id": n.case_id,
+                      "registration_id": n.registration_id, "addressee": addressee})
+        return _record(n)
+
+
+def _get(s: Session, notice_id: int) -> Notice:
+    n = s.get(Notice, notice_id)
+    if n is None:
+        raise NotFound(f"找不到编号为 {notice_id} 的文书，可能已被删除，请刷新列表", "notice not found")
+    return n
+
+
+def get_notice(db: Database, notice_id: int) -> NoticeRecord:
+    with db.read() as s:
+        return _record(_get(s, notice_id))
+
+
+def notices_for_case(db: Database, case_id: int) -> list[NoticeRecord]:
+    """Every notice of the case and of its registration (the 文书 tab), oldest first."""
+    with db.read() as s:
+        case = s.get(Case, case_id)
+        if case is None:
+            return []
+        rows = s.execute(select(Notice).where((Notice.case_id == case_id)
+                                              | (Notice.registration_id == case.registration_id))
+                         .order_by(Notice.issued_at, Notice.id)).scalars()
+        return [_record(n) for n in rows]
+
+
+def notices_for_registration(db: Database, registration_id: int) -> list[NoticeRecord]:
+    with db.read() as s:
+        rows = s.execute(select(Notice).where(Notice.registration_id == registration_id)
+                         .order_by(Notice.issued_at, Notice.id)).scalars()
+        return [_record(n) for n in rows]
+
+
+def latest(db: Database, kind: NoticeKind | str, *, case_id: int | None = None,
+           registration_id: int | None = None) -> NoticeRecord | None:
+    """The newest valid (not voided) notice of ``kind`` for a case or registration, for reprint."""
+    k = _kind(kind)
+    with db.read() as s:
+        q = select(Notice).where(Notice.kind == k.value, Notice.voided_at.is_(None))
+        if case_id is not None:
+            q = q.where(Notice.case_id == case_id)
+        if registration_id is not None:
+            q = q.where(Notice.registration_id == registration_id)
+        n = s.execute(q.order_by(Notice.id.desc()).limit(1)).scalar_one_or_none()
+        return _record(n) if n else None
+
+
+def void(db: Database, actor: Actor, notice_id: int, reason: str, *,
+         now: datetime | None = None) -> NoticeRecord:
+    """作废 with a reason. The number stays taken (never reused)."""
+    require(actor, Perm.ISSUE_NOTICE)
+    why = check_text(reason, F_REASON, REASON_MAX, required=True)
+    at = now or datetime.now()
+    with db.write() as s:
+        n = _get(s, notice_id)
+        if n.voided_at is not None:
+            raise Conflict(f"文书{n.doc_no or n.title}已于{_d(n.voided_at)}作废，不能再次作废",
+                           "already void")
+        n.voided_at, n.voided_by, n.void_reason = at, actor.user_id, why
+        audit.record(s, actor, "notice", n.id, "void", {"voided_at": None},
+                     {"voided_at": at, "void_reason": why, "doc_no": n.doc_no})
+        s.flush()
+        return _record(n)
+
+
+def _method(value: DeliveryMethod | str | None) -> DeliveryMethod:
+    if isinstance(value, DeliveryMethod):
+        return value
+    text = "" if value is None else str(value).strip()
+    for m in DeliveryMethod:
+        if text in (m.value, m.label):
+            return m
+    raise ValidationError([(F_METHOD, "请选择送达方式：" + "、".join(m.label for m in DeliveryMethod))])
+
+
+def record_delivery(db: Database, actor: Actor, notice_id: int, method: DeliveryMethod | str,
+                    delivered_on: date | str, recipient: str = "", *,
+                    now: datetime | None = None) -> NoticeRecord:
+    """送达 record: method, date (not before issue, not in the future), recipient. For a 受理告知书
+    the case's ``notice_delivered_on`` is set too."""
+    require(actor, Perm.ISSUE_NOTICE)
+    errors: list[tuple[str, str]] = []
+    m = None
+    try:
+        m = _method(method)
+    except ValidationError as e:
+        errors += e.errors
+    day = None
+    try:
+        day = parse_date(delivered_on, F_DELIVERED)
+    except ValidationError as e:
+        errors += e.errors
+    try:
+        who = check_text(recipient, F_RECIPIENT, 100,
+                         required=m in (DeliveryMethod.IN_PERSON, DeliveryMethod.POST))
+    except ValidationError as e:
+        errors += e.errors
+        who = ""
+    at = now or datetime.now()
+    with db.write() as s:
+        n = _get(s, notice_id)
+        if n.voided_at is not None:
+            raise Conflict(f"文书{n.doc_no or n.title}已作废，不能登记送达", "void")
+        if day is not None:
+            if day < n.issued_at.date():
+                errors.append((F_DELIVERED, f"不能早于出具日期 {_d(n.issued_at)}"))
+            elif day > at.date():
+                errors.append((F_DELIVERED, "不能晚于今天"))
+        if errors:
+            raise ValidationError(errors)
+        before = {"delivery_method": n.delivery_method, "delivered_on": n.delivered_on,
+                  "delivery_recipient": n.delivery_recipient}
+        n.delivery_method, n.delivered_on, n.delivery_recipient = m.value, day, who
+        after = {"delivery_method": m.value, "delivered_on": day, "delivery_recipient": who}
+        if n.kind == NoticeKind.ACCEPT.value and n.case_id is not None:
+            case = s.get(Case, n.case_id)
+            old = case.notice_delivered_on
+            case.notice_delivered_on = day
+            case.updated_at = at
+            audit.record(s, actor, "case", case.id, "notice_delivered",
+                         {"notice_delivered_on": old}, {"notice_delivered_on": day})
+        audit.record(s, actor, "notice", n.id, "deliver", before, after)
+        s.flush()
+        return _record(n)
+
+
+def _pdf_document_class():
+    try:
+        from app.output.pdf import NoticeDocument  # the PDF developer's module (issue 4)
+    except ImportError:
+        return NoticeContent
+    return NoticeDocument
+
+
+def document(db: Database, notice_id: int, *, with_delivery: bool = False):
+    """The printable document, built ONLY from the snapshot: a reprint is identical. A voided
+    notice carries its void note; ``with_delivery`` adds the 送达 record (off by default, so the
+    reprint equals the first print)."""
+    with db.read() as s:
+        n = _get(s, notice_id)
+        c = json.loads(n.content)
+        rec = _record(n)
+    delivery = f"送达：{rec.delivery_label}" if with_delivery and rec.delivery_method else None
+    void_note = f"已作废：{rec.void_reason}" if rec.is_void else None
+    cls = _pdf_document_class()
+    return cls(issuer=c["issuer"], doc_no=c["doc_no"], title=c["title"], addressee=c["addressee"],
+               paragraphs=tuple(c["paragraphs"]),
+               date=c["date"], seal_name=c["seal_name"], delivery=delivery, void=void_note)
