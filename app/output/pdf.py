@@ -17,9 +17,10 @@ A character the chosen font lacks is drawn in the bundled font; one that no font
 「〓」 and reported in ``missing`` (see :func:`render`, :func:`missing_glyphs`).
 
 Line breaking: anywhere between CJK characters; runs of Latin letters and digits stay together;
-a line never starts with closing punctuation (，。、；：？！）」》… : one such mark hangs into the
-margin, more are avoided by carrying the last character over) and never ends with an opening
-bracket (（「《…).
+a line never starts with closing punctuation (，。、；：？！）」》… : one such mark joins the full line,
+which is then squeezed to the text width; more are avoided by carrying the last character over)
+and never ends with an opening bracket (（「《…). Lines inside a paragraph are justified to the full
+width (two-end alignment, as Word does for official documents); the last line is not.
 """
 from __future__ import annotations
 
@@ -315,7 +316,7 @@ def wrap_width(text: str, width: float, advance: Callable[[str], float], indent:
         # the token does not fit: close the line
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         if tok in NO_LINE_START and cur[-1] not in NO_LINE_START and nxt not in NO_LINE_START:
-            cur.append(tok)                  # hang one closing mark into the margin
+            cur.append(tok)                  # one closing mark joins the line (squeezed when drawn)
             lines.append(cur)
             cur, used = [], 0.0
             i += 1
