@@ -2,7 +2,7 @@
 hot-spot warnings here. Real temp database, offscreen."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,8 +17,6 @@ from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.workbench import WorkbenchPage
 
-TODAY = date.today()
-NOW = datetime.now().replace(microsecond=0)
 
 
 def idle(qtbot):
@@ -27,25 +25,28 @@ def idle(qtbot):
 
 @pytest.fixture
 def office(db):
+    """Computed when the test runs (a module constant went stale across midnight)."""
+    now = datetime.now().replace(microsecond=0)
+    today = now.date()
     worker = make_user(db, Role.CASEWORKER, "wang", "王芳")
     boss = make_user(db, Role.MANAGER, "boss", "李强")
     acme = add_employer(db, "甲公司")
-    base = NOW - timedelta(days=40)
+    base = now - timedelta(days=40)
     # mine: two overdue, one normal; someone else's: one overdue, one concluded
-    for due in (TODAY - timedelta(days=3), TODAY - timedelta(days=1), TODAY + timedelta(days=30)):
+    for due in (today - timedelta(days=3), today - timedelta(days=1), today + timedelta(days=30)):
         add_registration(db, received=base, case=dict(handler_id=worker.user_id, status="in_progress",
                                                       due_date=due))
     add_registration(db, received=base, case=dict(handler_id=boss.user_id, status="assigned",
-                                                  due_date=TODAY - timedelta(days=2),
+                                                  due_date=today - timedelta(days=2),
                                                   extension_status="requested"))
-    add_registration(db, received=base, case=dict(status="concluded", due_date=TODAY - timedelta(days=9),
-                                                  concluded_on=TODAY - timedelta(days=10)))
-    rid, _ = add_registration(db, received=NOW.replace(hour=0, minute=5), channel="visit", head_count=8,
+    add_registration(db, received=base, case=dict(status="concluded", due_date=today - timedelta(days=9),
+                                                  concluded_on=today - timedelta(days=10)))
+    rid, _ = add_registration(db, received=now.replace(hour=0, minute=5), channel="visit", head_count=8,
                               employer_id=acme)
-    add_registration(db, received=NOW.replace(hour=0, minute=6), channel="call")
+    add_registration(db, received=now.replace(hour=0, minute=6), channel="call")
     with db.write() as s:
         s.add(HotspotWarning(kind="group_visit", registration_id=rid, employer_id=acme, count=8,
-                             first_at=NOW, last_at=NOW, created_at=NOW))
+                             first_at=now, last_at=now, created_at=now))
     return dict(worker=worker, boss=boss)
 
 
