@@ -68,10 +68,6 @@ def register(db, staff, person, **kw):
     return intake.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
 
 
-def fields(rec) -> dict:
-    return rec.fields if hasattr(rec, "fields") else {}
-
-
 def snapshot(db, notice_id) -> dict:
     with db.read() as s:
         return json.loads(s.get(Notice, notice_id).content)
