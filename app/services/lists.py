@@ -790,18 +790,26 @@ def _yesno(flag: bool) -> str:
     return "是" if flag else ""
 
 
-def _registration_export(full: bool):
+def _who_and_what(full: bool) -> list:
+    """The export columns both lists share: channel, category, issues, person, ID, employer."""
     from app.output.excel import Column
     ident = (lambda r: r.id_number) if full else (lambda r: mask_id_number(r.id_number))
     return [
-        (Column("登记编号", 14), lambda r: r.reg_no),
-        (Column("登记时间", 17, "datetime"), lambda r: r.received_at),
         (Column("渠道", 14), lambda r: r.channel_label),
         (Column("诉求类别", 12), lambda r: r.category_label),
         (Column("问题类型", 20), lambda r: r.issues_label),
         (Column("信访人", 10), lambda r: r.person_name),
         (Column("身份证号", 21), ident),
         (Column("单位", 24), lambda r: r.employer_name),
+    ]
+
+
+def _registration_export(full: bool):
+    from app.output.excel import Column
+    return [
+        (Column("登记编号", 14), lambda r: r.reg_no),
+        (Column("登记时间", 17, "datetime"), lambda r: r.received_at),
+        *_who_and_what(full),
         (Column("人数", 6, "int"), lambda r: r.head_count),
         (Column(ListFlag.GROUP_VISIT.label, 8), lambda r: _yesno(r.is_group)),
         (Column(ListFlag.LEADER_RECEPTION.label, 10), lambda r: _yesno(r.leader_reception)),
@@ -813,17 +821,11 @@ def _registration_export(full: bool):
 
 def _case_export(full: bool):
     from app.output.excel import Column
-    ident = (lambda r: r.id_number) if full else (lambda r: mask_id_number(r.id_number))
     return [
         (Column("案件编号", 15), lambda r: r.case_no),
         (Column("登记编号", 14), lambda r: r.reg_no),
         (Column("受理日期", 12, "date"), lambda r: r.accepted_on),
-        (Column("渠道", 14), lambda r: r.channel_label),
-        (Column("诉求类别", 12), lambda r: r.category_label),
-        (Column("问题类型", 20), lambda r: r.issues_label),
-        (Column("信访人", 10), lambda r: r.person_name),
-        (Column("身份证号", 21), ident),
-        (Column("单位", 24), lambda r: r.employer_name),
+        *_who_and_what(full),
         (Column("承办", 12), lambda r: r.handler_name),
         (Column("状态", 10), lambda r: r.status_label),
         (Column("办理期限", 12, "date"), lambda r: r.due_date),
