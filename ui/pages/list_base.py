@@ -142,6 +142,8 @@ class ListPageBase(Page):
         for w in (self.saved_combo, self.save_button, self.delete_saved_button, self.reset_button):
             actions.addWidget(w)
         actions.addStretch(1)
+        for w in self.extra_actions():
+            actions.addWidget(w)
         for w in (self.columns_button, self.end_button, self.export_button, self.full_ids_box):
             actions.addWidget(w)
 
@@ -221,6 +223,10 @@ class ListPageBase(Page):
     # ------------------------------------------------------------ subclass hooks
 
     def extra_filters(self) -> list[tuple[str, QWidget]]:
+        return []
+
+    def extra_actions(self) -> list[QWidget]:
+        """Buttons of the page's own, placed before 列… / 跳到末尾 / 导出 Excel…."""
         return []
 
     def extra_combos(self) -> list[QComboBox]:
