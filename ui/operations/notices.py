@@ -1,0 +1,121 @@
+"""Notices 告知书 (文书): one function per user action, on ``app.services.notices``.
+
+Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
+the GUI thread (see ``ui.operations.run``). Issuing, voiding and recording a delivery announce
+{"notices", "cases"} (a delivered 受理告知书 stops the case's written-notice clock; the case page
+and the lists show it). The service checks the permission, the kind against the case's or
+registration's state (refused with a Chinese ``Conflict``) and the office profile.
+
+``notice_pdf(ids)`` renders the issued notices from their snapshots into one PDF in memory and
+answers ``(bytes, RenderResult)``; a reprint is the very document first printed.
+"""
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from ui.operations import OnDone, OnError, Operation, run
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.context import AppContext
+
+CHANGES = {"notices", "cases"}
+
+
+def _notices():
+    from app.services import notices
+    return notices
+
+
+# ---------------------------------------------------------------- reading
+
+def load_notices(parent: QWidget, ctx: AppContext, *, case_id: int | None = None,
+                 registration_id: int | None = None,
+                 on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Every notice of a case (and of its registration) or of a registration, oldest first:
+    ``[NoticeRecord]``."""
+    db = ctx.db
+
+    def work(_p):
+        n = _notices()
+        if case_id is not None:
+            return n.notices_for_case(db, case_id)
+        if registration_id is not None:
+            return n.notices_for_registration(db, registration_id)
+        return []
+    return run(parent, work, on_success=on_done, on_error=on_error)
+
+
+# ---------------------------------------------------------------- acts
+
+def issue(parent: QWidget, ctx: AppContext, kind: str, *, case_id: int | None = None,
+          registration_id: int | None = None,
+          on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """出具: answers the new ``NoticeRecord`` with its document number."""
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _notices().issue(db, actor, kind, case_id=case_id,
+                                                   registration_id=registration_id),
+               on_success=on_done, on_error=on_error, changes=CHANGES)
+
+
+def issue_and_render(parent: QWidget, ctx: AppContext, kind: str, *, case_id: int | None = None,
+                     registration_id: int | None = None,
+                     on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """出具并预览: issue, then render it. Answers ``(NoticeRecord, bytes, RenderResult)``. The
+    notice stays issued even if rendering fails (its number is taken); the error says so."""
+    db, actor = ctx.db, ctx.actor
+
+    def work(_p):
+        n = _notices()
+        rec = n.issue(db, actor, kind, case_id=case_id, registration_id=registration_id)
+        data, result = _render(db, [rec.id])
+        return rec, data, result
+    return run(parent, work, on_success=on_done, on_error=on_error, changes=CHANGES)
+
+
+def void(parent: QWidget, ctx: AppContext, notice_id: int, reason: str,
+         *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """作废 with a reason; answers the ``NoticeRecord``."""
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _notices().void(db, actor, notice_id, reason),
+               on_success=on_done, on_error=on_error, changes=CHANGES)
+
+
+def record_delivery(parent: QWidget, ctx: AppContext, notice_id: int, method: str | None,
+                    delivered_on, recipient: str,
+                    *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """登记送达; answers the ``NoticeRecord``."""
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _notices().record_delivery(db, actor, notice_id, method,
+                                                             delivered_on, recipient),
+               on_success=on_done, on_error=on_error, changes=CHANGES)
+
+
+# ---------------------------------------------------------------- printing
+
+def _render(db, ids: list[int], progress=None, with_delivery: bool = False):
+    """``(pdf bytes, RenderResult)`` of the notices ``ids`` (worker thread)."""
+    out = io.BytesIO()
+    n = _notices()
+    if hasattr(n, "render_pdf"):
+        result = n.render_pdf(db, ids, out, progress=progress, with_delivery=with_delivery)
+    else:  # TEMPORARY stand-in until the service's render_pdf lands
+        from types import SimpleNamespace
+
+        from app.output.pdf import render
+        missing: list[str] = []
+        pages = render([n.document(db, i, with_delivery=with_delivery) for i in ids], out,
+                       missing=missing)
+        result = SimpleNamespace(pages=pages, missing=tuple(missing), warnings=())
+    return out.getvalue(), result
+
+
+def notice_pdf(parent: QWidget, ctx: AppContext, ids: list[int], *, with_delivery: bool = False,
+               on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """预览/打印 (reprint): answers ``(bytes, RenderResult)`` of the notices ``ids`` in one PDF."""
+    db = ctx.db
+    ids = list(ids)
+    return run(parent, lambda _p: _render(db, ids, with_delivery=with_delivery),
+               on_success=on_done, on_error=on_error)
