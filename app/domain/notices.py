@@ -169,14 +169,19 @@ REQUIRED: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.REGISTER_SHEET: ("reg_no", "petitioner", "summary"),
 }
 
-# Legal basis written into {basis}. Article numbers of 《信访工作条例》(2022) as DESIGN §4 cites them.
+# Legal basis written into {basis}: 《信访工作条例》(2022) as DESIGN §4 cites it — §23 (written notice of
+# receipt within 15 days, transfer to the body in charge), §34 (60 days, one extension ≤ 30 days),
+# §36 (no more acceptance after 复核). Where the article could not be checked here (分类处理 for
+# 不予受理, 重复信访) the rule is named without a number; an office edits the template if its
+# practice cites one.
 BASIS: dict[NoticeKind, str] = {
     NoticeKind.ACCEPT: "《信访工作条例》第二十三条",
     NoticeKind.REJECT: "《信访工作条例》关于依法分类处理信访诉求的规定，"
                        "应当通过仲裁、诉讼、行政执法等法定途径解决的事项，按照法定途径办理",
     NoticeKind.TRANSFER: "《信访工作条例》第二十二条、第二十三条",
     NoticeKind.ASSIGN: "《信访工作条例》",
-    NoticeKind.EXTEND: "《信访工作条例》关于办理期限的规定（办理期限延长不得超过30日）",
+    NoticeKind.EXTEND: "《信访工作条例》第三十四条（情况复杂的，经负责人批准可以适当延长办理期限，"
+                       "延长期限不得超过30日）",
     NoticeKind.REPLY: "《信访工作条例》及有关劳动法律法规",
     NoticeKind.REPEAT: "《信访工作条例》关于同一信访事项已受理或者正在办理的不再重复受理的规定",
     NoticeKind.NO_MORE: "《信访工作条例》第三十六条",
