@@ -13,8 +13,13 @@ Every document starts on a new page and its page numbers start at 1.
 
 Fonts: the bundled TrueType CJK font (:func:`app.paths.bundled_font`) by default, or a TrueType
 仿宋/宋体 file given as ``font_path`` (checked by :func:`check_font`); both are embedded as subsets.
-A character the chosen font lacks is drawn in the bundled font; one that no font has is drawn as
-「〓」 and reported in ``missing`` (see :func:`render`, :func:`missing_glyphs`).
+A character the chosen font lacks is drawn in the bundled font; one the bundled font lacks too
+(rare characters of CJK Extension B and beyond, 𠮷 U+20BB7) in the first fallback font found on the
+machine that has it (:func:`fallback_fonts`: SimSun-ExtB / MingLiU-ExtB on Windows, 花園明朝 on
+Linux; TrueType only, loaded the first time a character needs one). A character no font has is
+drawn as 「〓」 and reported in ``missing`` (see :func:`render`, :func:`missing_glyphs`).
+Characters outside the BMP read back from the PDF (its ToUnicode map carries them as UTF-16
+surrogate pairs; reportlab 4/5 writes them wrongly, so this module mends its CMap writer).
 
 Line breaking: anywhere between CJK characters; runs of Latin letters and digits stay together;
 a line never starts with closing punctuation (，。、；：？！）」》… : one such mark joins the full line,
@@ -39,6 +44,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -150,6 +156,18 @@ def check_font(path: str | os.PathLike) -> None:
     not a font, an OpenType font with CFF outlines (reportlab embeds TrueType outlines only), or a
     TrueType font whose licence forbids embedding."""
     path = Path(path)
+    _check_header(path)
+    try:
+        _load_font(str(path.resolve()))
+    except Exception as exc:  # noqa: BLE001 - reportlab raises TTFError and assorted parse errors
+        text = str(exc)
+        if "embed" in text.lower():
+            raise _font_error(path, "字体文件的授权不允许嵌入到 PDF 中，请换一个字体") from exc
+        raise _font_error(path, f"字体文件不是可用的 TrueType 字体（{text}）") from exc
+
+
+def _check_header(path: Path) -> None:
+    """The cheap part of :func:`check_font`: the file's sfnt header and table directory."""
     if not path.is_file():
         raise _font_error(path, "字体文件不存在")
     try:
@@ -176,16 +194,75 @@ def check_font(path: str | os.PathLike) -> None:
         raise _font_error(path, "字体文件不是 TrueType 格式（文件已损坏或不完整）") from exc
     if b"glyf" not in tables or b"cmap" not in tables:
         raise _font_error(path, "字体文件不是 TrueType 格式（缺少 glyf/cmap 表），请选择 .ttf 或 .ttc 的仿宋或宋体")
-    try:
-        _load_font(str(path.resolve()))
-    except Exception as exc:  # noqa: BLE001 - reportlab raises TTFError and assorted parse errors
-        text = str(exc)
-        if "embed" in text.lower():
-            raise _font_error(path, "字体文件的授权不允许嵌入到 PDF 中，请换一个字体") from exc
-        raise _font_error(path, f"字体文件不是可用的 TrueType 字体（{text}）") from exc
 
 
-@lru_cache(maxsize=8)
+# Fonts with CJK Extension A / B (and more) that a machine may have, tried in this order after the
+# bundled font (which lacks nearly all of Extension A, e.g. 䶮, and all of B, e.g. 𠮷). Only
+# TrueType outlines are usable (reportlab embeds glyf fonts only).
+def _fallback_candidates() -> list[Path]:
+    out: list[Path] = []
+    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
+    if windir:
+        fonts = Path(windir) / "Fonts"
+        out += [fonts / "simsun.ttc", fonts / "simsunb.ttf", fonts / "SimsunExtG.ttf",
+                fonts / "mingliub.ttc"]
+    local = os.environ.get("LOCALAPPDATA")
+    if local:   # fonts installed for the current user only (Windows 10 1809+)
+        fonts = Path(local) / "Microsoft" / "Windows" / "Fonts"
+        out += [fonts / "simsunb.ttf", fonts / "SimsunExtG.ttf", fonts / "mingliub.ttc",
+                fonts / "HanaMinA.ttf", fonts / "HanaMinB.ttf"]
+    out += [Path("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"),
+            Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),
+            Path("/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"),
+            *(folder / name for folder in (Path("/usr/local/share/fonts"),
+                                            Path.home() / ".local" / "share" / "fonts",
+                                            Path.home() / "Library" / "Fonts", Path("/Library/Fonts"))
+              for name in ("HanaMinA.ttf", "HanaMinB.ttf"))]
+    return out
+
+
+@lru_cache(maxsize=1)
+def fallback_fonts() -> tuple[Path, ...]:
+    """The fallback fonts present on this machine that pass :func:`check_font` (cheap: each file's
+    header is read; a font is parsed only when a character first needs it)."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for path in _fallback_candidates():
+        try:
+            if not path.is_file():
+                continue
+            key = str(path.resolve()).lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            _check_header(path)
+        except (OSError, ValidationError):
+            continue
+        found.append(path)
+    return tuple(found)
+
+
+def _utf16_hex(cp: int) -> str:
+    return "".join(f"{unit:04X}" for unit in struct.unpack(f">{len(chr(cp).encode('utf-16-be')) // 2}H",
+                                                         chr(cp).encode("utf-16-be")))
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode CMap with code points above U+FFFF written as UTF-16 surrogate pairs
+    (as the PDF reference requires), so 𠮷 reads back from the PDF."""
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname, "/Supplement 0", ">> def",
+        "/CMapName /%s def" % fontname, "/CMapType 2 def", "1 begincodespacerange",
+        "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", "%d beginbfchar" % len(subset),
+        *("<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+@lru_cache(maxsize=16)
 def _load_font(resolved: str) -> tuple[str, frozenset[int], dict[int, float]]:
     """Register the font once; returns (reportlab name, code points in its cmap, widths in em)."""
     name = "UD-" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:12]
@@ -217,7 +294,8 @@ class _Font:
 
 
 class _Fonts:
-    """The chosen font with the bundled font behind it; maps characters to (font, drawn char)."""
+    """The chosen font with the bundled font behind it, then the machine's fallback fonts (loaded
+    when first needed); maps characters to (font, drawn char)."""
 
     def __init__(self, font_path: Path | None, missing: list[str] | None):
         self.bundled = _Font.load(bundled_font())
@@ -228,9 +306,28 @@ class _Fonts:
         else:
             self.primary = self.bundled
             self.chain = [self.bundled]
+        self._pending: list[Path] | None = None      # fallback fonts not yet loaded
         self.missing = missing if missing is not None else []
         self._seen = set(self.missing)
         self._cache: dict[str, tuple[_Font, str]] = {}
+
+    def _fallback(self, ch: str) -> _Font | None:
+        """Load the machine's fallback fonts one by one until one has ``ch`` (the fonts already
+        loaded were tried by :meth:`pick`). A font reportlab cannot use is skipped."""
+        if self._pending is None:
+            self._pending = list(fallback_fonts())
+        while self._pending:
+            path = self._pending.pop(0)
+            try:
+                font = _Font.load(path)
+            except Exception:  # noqa: BLE001 - reportlab raises assorted parse errors
+                continue
+            if any(f.name == font.name for f in self.chain):
+                continue
+            self.chain.append(font)
+            if font.has(ch):
+                return font
+        return None
 
     def pick(self, ch: str) -> tuple[_Font, str]:
         hit = self._cache.get(ch)
@@ -239,10 +336,11 @@ class _Fonts:
         if ch in " \u3000":
             hit = (self.primary, ch)
         else:
-            for font in self.chain:
-                if font.has(ch):
-                    hit = (font, ch)
-                    break
+            font = next((f for f in self.chain if f.has(ch)), None)
+            if font is None and ch.isprintable():
+                font = self._fallback(ch)
+            if font is not None:
+                hit = (font, ch)
             else:
                 if ch not in self._seen:
                     self._seen.add(ch)

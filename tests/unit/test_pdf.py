@@ -155,14 +155,71 @@ def test_rare_characters_in_names():
     assert missing == []
 
 
-def test_character_no_font_has_is_reported_once_and_shown_as_placeholder():
-    # 𠀀 (U+20000, CJK extension B) is not in the bundled font
+@pytest.fixture
+def no_fallback(monkeypatch):
+    """A font chain without the machine's fallback fonts (whatever is installed here)."""
+    monkeypatch.setattr(pdf, "fallback_fonts", lambda: ())
+
+
+def ext_b_font() -> Path | None:
+    for path in pdf.fallback_fonts():
+        if 0x20BB7 in pdf._Font.load(path).cmap:
+            return path
+    return None
+
+
+def test_character_no_font_has_is_reported_once_and_shown_as_placeholder(no_fallback):
+    # 𠀀 (U+20000, CJK extension B) is not in the bundled font, and no fallback font is used
     assert missing_glyphs(["王𠀀"]) == ["𠀀"]
     missing: list[str] = []
     _, data = rendered([notice(addressee="王𠀀", delivery=["受送达人：王𠀀"])], missing=missing)
     assert missing == ["𠀀"]
     text = pages_text(data)[0]
     assert "王〓：" in text.splitlines()          # visible, never a blank box
+
+
+def test_rare_characters_outside_the_bmp_from_a_fallback_font():
+    path = ext_b_font()
+    if path is None:
+        pytest.skip("no TrueType font with CJK Extension B installed (e.g. fonts-hanazono, "
+                    "SimSun-ExtB); the 〓 path is tested without one")
+    missing: list[str] = []
+    _, data = rendered([notice(addressee="王𠮷", paragraphs=["王𠀀反映的问题已受理。" + BODY])],
+                       missing=missing)
+    assert missing == []
+    text = pages_text(data)[0]
+    assert "王𠮷：" in text.splitlines()                 # ToUnicode carries surrogate pairs
+    assert "王𠀀反映的问题已受理。" in text.replace("\n", "")
+    # the fallback font (20+ MB) is embedded as a small subset beside the bundled font
+    assert path.stat().st_size > 20_000_000
+    assert len(data) < 200_000
+    assert data.count(b"FontFile2") == 2
+
+
+def test_fallback_fonts_skip_what_cannot_be_used(tmp_path, monkeypatch):
+    bad = tmp_path / "simsunb.ttf"
+    bad.write_text("不是字体", encoding="utf-8")
+    cff = tmp_path / "mingliub.ttc"
+    cff.write_bytes(b"OTTO" + struct.pack(">HHHH", 1, 16, 0, 0) + b"CFF " + bytes(12))
+    good = tmp_path / "copy.ttc"
+    good.write_bytes(bundled_font().read_bytes())
+    monkeypatch.setattr(pdf, "_fallback_candidates", lambda: [tmp_path / "gone.ttf", bad, cff, good])
+    pdf.fallback_fonts.cache_clear()
+    try:
+        assert pdf.fallback_fonts() == (good,)
+    finally:
+        pdf.fallback_fonts.cache_clear()
+
+
+def test_fallback_fonts_are_loaded_only_when_a_character_needs_one(monkeypatch):
+    calls = []
+    monkeypatch.setattr(pdf, "fallback_fonts", lambda: calls.append(1) or ())
+    fonts = pdf._Fonts(None, None)
+    fonts.runs("张三反映的问题")
+    assert calls == []
+    fonts.runs("王𠮷")
+    fonts.runs("王𠮷𠀀")
+    assert calls == [1] and fonts.missing == ["𠮷", "𠀀"]
 
 
 def test_font_fallback_draws_missing_characters_in_the_bundled_font(monkeypatch):
