@@ -11,6 +11,11 @@ service enforces the same table — and by the case's state where a step is mean
 archived case can only be reopened). Steps whose legality depends on the case's history
 (concluding an unassigned case, a second extension, following up an open case) stay available and
 the service explains the refusal.
+
+Notices 文书: the 「文书」 tab (beside 「办理记录」) lists every notice of the case and its registration
+(``ui.dialogs.notices_panel.NoticesPanel``). After 交办, an approved extension and 办结 an inline
+offer bar proposes the matching notice (交办单, 延期告知书, 信访事项处理意见书) without a modal box. The
+书面告知期限 field counts the acceptance notice's statutory 15 days until it is delivered.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
                                QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QPushButton, QSpinBox, QTreeWidget,
+                               QPushButton, QSpinBox, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain.case_clock import DeadlineState
@@ -31,9 +36,11 @@ from app.domain.enums import (AssigneeKind, CaseStatus, FollowUp, Measure, Outco
                               SuspendReason)
 from app.domain.errors import UserError, ValidationError
 from app.domain.money import format_yuan
+from app.domain.notices import NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
+from ui.dialogs.notices_panel import NoticesPanel, OfferBar
 from ui.operations import Operation, OnDone, OnError, show_error
 from ui.operations import cases as ops
 from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE
@@ -59,6 +66,26 @@ def state_style(state: DeadlineState | str | None) -> str:
 
 def _d(d: date | None) -> str:
     return d.isoformat() if d else "—"
+
+
+NOTICE_SOON_DAYS = 2     # 即将到期 for the written-notice limit: at most this many days left
+
+
+def notice_limit(due: date | None, delivered_on: date | None,
+                 today: date | None = None) -> tuple[str, DeadlineState | None]:
+    """The 书面告知期限 field: 「2026-11-25（未送达，剩 2 天）」 coloured by how near it is, or
+    「已于 2026-11-20 送达」 once the 受理告知书 was delivered (the clock stops there)."""
+    if delivered_on is not None:
+        return f"已于 {_d(delivered_on)} 送达", None
+    if due is None:
+        return "—", None
+    left = (due - (today or date.today())).days
+    if left < 0:
+        return f"{_d(due)}（未送达，已超期 {-left} 天）", DeadlineState.OVERDUE
+    if left == 0:
+        return f"{_d(due)}（未送达，今天到期）", DeadlineState.DUE_SOON
+    state = DeadlineState.DUE_SOON if left <= NOTICE_SOON_DAYS else None
+    return f"{_d(due)}（未送达，剩 {left} 天）", state
 
 
 def _text_edit(height: int = 80) -> QPlainTextEdit:
@@ -201,6 +228,14 @@ STEPS: tuple[Step, ...] = (
 )
 
 
+# The notice offered after a step (the decision it records).
+OFFERS: dict[str, NoticeKind] = {
+    "assign": NoticeKind.ASSIGN,
+    "decide_extension": NoticeKind.EXTEND,
+    "conclude": NoticeKind.REPLY,
+}
+
+
 class CaseDialog(QDialog):
     """The case page. ``record`` is the loaded ``CaseRecord`` (None until loaded); ``events`` the
     timeline. ``action`` is the step dialog last opened (tests drive it)."""
@@ -259,12 +294,19 @@ class CaseDialog(QDialog):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
 
+        self.offer_bar = OfferBar(ctx)
+        self.offer_bar.issued.connect(lambda _rec: self.notices.reload())
         self.timeline = QTreeWidget()
         self.timeline.setHeaderLabels([self.tr("时间"), self.tr("人员"), self.tr("事项"),
                                        self.tr("内容")])
         self.timeline.setRootIsDecorated(False)
         self.timeline.setAlternatingRowColors(True)
         self.timeline.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.notices = NoticesPanel(ctx, case_id=case_id)
+        self.notices.changed.connect(self.reload)   # a delivered 受理告知书 stops the notice clock
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.timeline, self.tr("办理记录"))
+        self.tabs.addTab(self.notices, self.tr("文书"))
 
         self.attachments_caption = QLabel(self.tr("附件（双击打开）"))
         self.attachments = QListWidget()
@@ -293,12 +335,13 @@ class CaseDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.offer_bar)
         layout.addLayout(grid)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.outcome_label)
         layout.addWidget(self.attachments_caption)
         layout.addWidget(self.attachments)
-        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(button_grid)
         layout.addWidget(self.error_label)
         bottom = QHBoxLayout()
@@ -355,7 +398,9 @@ class CaseDialog(QDialog):
         self.handler_label.setText(handler or self.tr("未交办"))
         self.due_label.setText(_d(rec.due_date) if rec.due_date else
                                (self.tr("中止中") if rec.suspended else "—"))
-        self.notice_label.setText(_d(rec.notice_due))
+        text, state = notice_limit(rec.notice_due, rec.notice_delivered_on)
+        self.notice_label.setText(text)
+        self.notice_label.setStyleSheet(state_style(state) if state is not None else "")
         self.extension_label.setText(rec.extension_label or "—")
         self.result_label.setText(f"{format_yuan(rec.recovered_fen)}，受益职工 {rec.workers_benefited} 人")
         self.summary_label.setText(self.tr("事项摘要：") + rec.summary)
@@ -400,9 +445,18 @@ class CaseDialog(QDialog):
         """Open the small dialog of step ``key`` (see ``STEPS``) and return it."""
         dlg = getattr(self, "_make_" + key)()
         dlg.done.connect(lambda _rec: self.reload())
+        if key in OFFERS:
+            dlg.done.connect(lambda _rec, d=dlg: self._offer_after(key, d))
         self.action = dlg
         dlg.open()
         return dlg
+
+    def _offer_after(self, key: str, dlg: ActionDialog) -> None:
+        """The decision of step ``key`` was taken: offer its notice (an extension only when
+        approved)."""
+        if key == "decide_extension" and not dlg.values().get("approve"):
+            return
+        self.offer_bar.offer(OFFERS[key], case_id=self.case_id)
 
     def _call(self, step: Callable[..., Operation]) -> Start:
         """Start ``step`` (an operation of ``ui.operations.cases``) on this case with the dialog's
