@@ -17,6 +17,10 @@ contacts and open cases (``intake.repeat_check``) and highlights a probable repe
 
 The half-typed form is kept as a draft (``intake.save_draft``) every few seconds and whenever the
 page is hidden or closed; when the page opens and a draft exists, a bar offers it back.
+
+After a registration is saved, an inline bar (``offer_bar``, no modal box) offers the notice its
+disposition calls for: 受理 → 受理告知书, 不予受理 → 不予受理告知书, 转送 → 转送告知书, 重复信访 →
+不予重复受理告知书, 不再受理 → 不再受理告知书; 出具并预览 issues it and opens the print preview.
 """
 from __future__ import annotations
 
@@ -36,10 +40,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QFileDialog,
 from app.domain.enums import (REJECT_REDIRECTS, Category, Channel, Disposition, IssueType,
                               RejectReason)
 from app.domain.errors import UserError, ValidationError
+from app.domain.notices import NoticeKind
 from app.services.intake import (DraftRecord, HistoryItem, OutreachRecord, RegistrationInput,
                                  RegistrationRecord, RepeatCase, RepeatCheck)
 from app.services.people import PersonMatch, PersonRecord
 from ui.context import AppContext
+from ui.dialogs.notices_panel import OfferBar
 from ui.operations import OnDone, OnError, Operation, show_error
 from ui.operations.intake import (discard_draft, list_events, load_draft, lookup_people, register,
                                   repeat_check, save_draft)
@@ -63,6 +69,15 @@ OK_STYLE = ("background: #e6f4ea; color: #1e5631; border: 1px solid #8cc49a;"
             " border-radius: 4px; padding: 4px;")
 REPEAT_STYLE = ("background: #fdecea; color: #8a1c12; border: 1px solid #e6a49c;"
                 " border-radius: 4px; padding: 4px; font-weight: bold;")
+
+# The notice a saved registration's disposition calls for.
+DISPOSITION_NOTICE = {
+    Disposition.ACCEPTED.value: NoticeKind.ACCEPT,
+    Disposition.NOT_ACCEPTED.value: NoticeKind.REJECT,
+    Disposition.TRANSFERRED.value: NoticeKind.TRANSFER,
+    Disposition.REPEAT.value: NoticeKind.REPEAT,
+    Disposition.NO_MORE.value: NoticeKind.NO_MORE,
+}
 
 # Field labels (the service's ValidationError names fields by these).
 L = {
@@ -255,6 +270,7 @@ class RegisterPage(Page):
         rb.addWidget(self.result_label, 1)
         rb.addWidget(self.open_case_button)
         self.result_bar.hide()
+        self.offer_bar = OfferBar(ctx)
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -453,6 +469,7 @@ class RegisterPage(Page):
             self._draft_timer_allowed = False
         layout.addWidget(self.draft_bar)
         layout.addWidget(self.result_bar)
+        layout.addWidget(self.offer_bar)
         layout.addWidget(self.error_label)
         layout.addWidget(splitter, 1)
 
@@ -1024,8 +1041,22 @@ class RegisterPage(Page):
             text += "\n" + self.tr("预警：") + "；".join(w.text for w in rec.warnings)
         self.result_label.setText(text)
         self.result_bar.show()
+        self.offer_notice(rec)
         self._discard_saved_draft()
         self.clear_form()
+
+    def offer_notice(self, rec: RegistrationRecord) -> bool:
+        """Offer the notice the saved registration's disposition calls for (inline bar)."""
+        kind = DISPOSITION_NOTICE.get(rec.disposition)
+        if kind is None:
+            self.offer_bar.dismiss()
+            return False
+        if kind is NoticeKind.ACCEPT:
+            if not rec.case_id:
+                self.offer_bar.dismiss()
+                return False
+            return self.offer_bar.offer(kind, case_id=rec.case_id)
+        return self.offer_bar.offer(kind, registration_id=rec.id)
 
     def open_saved_case(self) -> None:
         if self.last_saved is not None and self.last_saved.case_id:
@@ -1047,6 +1078,7 @@ class RegisterPage(Page):
         self._discard_saved_draft()
         self.clear_form()
         self.result_bar.hide()
+        self.offer_bar.dismiss()
 
     def new_registration(self) -> None:
         """Ctrl+N."""
