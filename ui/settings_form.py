@@ -1,22 +1,52 @@
 """A form generated from setting declarations (``app.domain.settings.SETTINGS``): a QLineEdit for a
-text setting, a QSpinBox for a number, the label from the declaration, and a red line under each
-field for the error the service names. Used by the first-run wizard (office profile) and by
+text setting, a QSpinBox for a number, a QCheckBox for a yes/no setting, the label from the
+declaration, and a red line under each field for the error the service names. A text setting that
+holds a file path (``FILE_SETTINGS``: the notices' font) gets 「选择…」 (a file dialog) and a button
+that empties it, with a hint under it. Used by the first-run wizard (office profile) and by
 系统设置 → 单位信息与参数 (every setting, grouped).
 
 Holds no data access: the caller loads values and saves them through ``ui.operations.run``.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.domain.settings import GROUP_LABELS, Setting
-from ui.util import FIELD_ERROR_STYLE, with_error_line
+from ui.util import FIELD_ERROR_STYLE, HINT_STYLE, with_error_line
 
 SPIN_LIMIT = 999_999
+
+
+@dataclass(frozen=True)
+class FileSetting:
+    """How a text setting that holds a file path is chosen."""
+    dialog_title: str
+    filter: str
+    clear_text: str            # the button that empties the field
+    hint: str = ""
+    empty_text: str = ""       # shown in the empty field
+    start_dirs: tuple[str, ...] = ()   # where the dialog opens when the field is empty (first that exists)
+
+
+FILE_SETTINGS: dict[str, FileSetting] = {
+    "office.notice_font": FileSetting(
+        dialog_title="选择文书字体文件",
+        filter="TrueType 字体 (*.ttf *.ttc);;所有文件 (*)",
+        clear_text="使用内置字体",
+        hint="可选择 Windows 自带的仿宋（simfang.ttf）或宋体（simsun.ttc）；留空则使用内置字体",
+        empty_text="（内置字体）",
+        start_dirs=(os.path.join(os.environ.get("WINDIR", r"C:\Windows"), "Fonts"),
+                    "/usr/share/fonts", "/Library/Fonts")),
+}
+
+Editor = QLineEdit | QSpinBox | QCheckBox
 
 
 class SettingsForm(QWidget):
@@ -26,8 +56,9 @@ class SettingsForm(QWidget):
                  placeholders: Mapping[str, str] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = tuple(settings)
-        self.editors: dict[str, QLineEdit | QSpinBox] = {}
+        self.editors: dict[str, Editor] = {}
         self.error_labels: dict[str, QLabel] = {}
+        self.file_buttons: dict[str, tuple[QPushButton, QPushButton]] = {}   # key: (选择…, clear)
         self._by_label = {s.label: s.key for s in self.settings}
         self._loaded: dict[str, Any] = {}
         placeholders = placeholders or {}
@@ -47,21 +78,31 @@ class SettingsForm(QWidget):
                     outer.addLayout(form)
                 groups[setting.group] = form
             editor = self._make_editor(setting, placeholders.get(setting.key, ""))
+            label = setting.label + (" *" if setting.required else "")
+            file_setting = FILE_SETTINGS.get(setting.key) if setting.type is str else None
             if setting.type is int:
                 row = QHBoxLayout()
                 row.addWidget(editor)
                 row.addWidget(QLabel(self._range_text(setting)))
                 row.addStretch(1)
                 field, error = with_error_line(row)
+            elif file_setting is not None:
+                field, error = self._file_field(setting.key, editor, file_setting)
             else:
                 field, error = with_error_line(editor)
-            label = setting.label + (" *" if setting.required else "")
-            form.addRow(label, field)
+            if setting.type is bool:
+                form.addRow("", field)       # the check box carries the label
+            else:
+                form.addRow(label, field)
             self.editors[setting.key] = editor
             self.error_labels[setting.key] = error
         outer.addStretch(1)
 
-    def _make_editor(self, setting: Setting, placeholder: str) -> QLineEdit | QSpinBox:
+    def _make_editor(self, setting: Setting, placeholder: str) -> Editor:
+        if setting.type is bool:
+            box = QCheckBox(setting.label)
+            box.setAccessibleName(setting.label)
+            return box
         if setting.type is int:
             spin = QSpinBox()
             # The range is wider than the rule on purpose: an out-of-range number is refused by
@@ -76,6 +117,49 @@ class SettingsForm(QWidget):
             edit.setPlaceholderText(placeholder)
         edit.setAccessibleName(setting.label)
         return edit
+
+    def _file_field(self, key: str, edit: QLineEdit, spec: FileSetting) -> tuple[QWidget, QLabel]:
+        """The path, 「选择…」 and the clear button in a row, its error line, then the hint."""
+        if spec.empty_text and not edit.placeholderText():
+            edit.setPlaceholderText(spec.empty_text)
+        choose = QPushButton(self.tr("选择…"))
+        choose.clicked.connect(lambda: self.choose_file(key))
+        clear = QPushButton(self.tr(spec.clear_text))
+        clear.clicked.connect(edit.clear)
+        row = QHBoxLayout()
+        row.addWidget(edit, 1)
+        row.addWidget(choose)
+        row.addWidget(clear)
+        inner, error = with_error_line(row)
+        self.file_buttons[key] = (choose, clear)
+        if not spec.hint:
+            return inner, error
+        hint = QLabel(self.tr(spec.hint))
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        field = QWidget()
+        column = QVBoxLayout(field)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(inner)
+        column.addWidget(hint)
+        return field, error
+
+    def choose_file(self, key: str) -> str | None:
+        """Ask for the file of ``key`` (a FILE_SETTINGS field) and put its path in the field; the
+        service checks it on save. None when cancelled."""
+        spec = FILE_SETTINGS[key]
+        edit = self.editors[key]
+        assert isinstance(edit, QLineEdit)
+        current = edit.text().strip()
+        start = str(Path(current).parent) if current else next(
+            (d for d in spec.start_dirs if os.path.isdir(d)), "")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr(spec.dialog_title), start,
+                                              self.tr(spec.filter))
+        if not path:
+            return None
+        edit.setText(os.path.normpath(path))
+        return edit.text()
 
     @staticmethod
     def _range_text(setting: Setting) -> str:
@@ -97,13 +181,19 @@ class SettingsForm(QWidget):
             value = values[key]
             if isinstance(editor, QSpinBox):
                 editor.setValue(int(value))
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
             else:
                 editor.setText("" if value is None else str(value))
             self._loaded[key] = self.value(key)
 
     def value(self, key: str) -> Any:
         editor = self.editors[key]
-        return editor.value() if isinstance(editor, QSpinBox) else editor.text()
+        if isinstance(editor, QSpinBox):
+            return editor.value()
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        return editor.text()
 
     def values(self) -> dict[str, Any]:
         return {key: self.value(key) for key in self.editors}
@@ -114,7 +204,13 @@ class SettingsForm(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         for editor in self.editors.values():
-            editor.setReadOnly(read_only)
+            if isinstance(editor, QCheckBox):
+                editor.setEnabled(not read_only)
+            else:
+                editor.setReadOnly(read_only)
+        for buttons in self.file_buttons.values():
+            for button in buttons:
+                button.setEnabled(not read_only)
 
     # ------------------------------------------------------------ errors
 
