@@ -54,6 +54,9 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("people", "ui.pages.people", "PeoplePage", "人员与单位", perm=Perm.VIEW_PEOPLE),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
               group=GROUP_SETTINGS),
+    # everyone may read the templates; editing them needs Perm.EDIT_OFFICE (read-only otherwise)
+    PageEntry("templates", "ui.pages.settings_notices", "NoticeTemplatesPage", "文书模板",
+              group=GROUP_SETTINGS),
     PageEntry("users", "ui.pages.settings_users", "UsersPage", "用户管理", group=GROUP_SETTINGS,
               perm=Perm.MANAGE_USERS),
     PageEntry("calendar", "ui.pages.settings_calendar", "CalendarSettingsPage", "节假日日历",
