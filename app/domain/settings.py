@@ -35,6 +35,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("office.phone", str, "", "联系电话", OFFICE, max_length=40),
     Setting("office.postcode", str, "", "邮政编码", OFFICE, max_length=6),
     Setting("office.contact", str, "", "联系人", OFFICE, max_length=30),
+    # notices 告知书: a TrueType 仿宋/宋体 file (empty: the bundled font); the date in Chinese numerals
+    Setting("office.notice_font", str, "", "文书字体文件", OFFICE, max_length=500),
+    Setting("office.notice_date_chinese", bool, False, "文书日期用汉字（二〇二六年十一月二十三日）", OFFICE),
     # deadlines (DESIGN §4)
     Setting("deadline.accept_notice_days", int, 15, "书面受理告知期限(自然日)", DEADLINES, minimum=1, maximum=15),
     Setting("deadline.reply_workdays", int, 5, "咨询/建议答复期限(工作日)", DEADLINES, minimum=1, maximum=60),
@@ -56,6 +59,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("backup.keep", int, 30, "自动备份保留份数", BACKUP, minimum=1, maximum=365),
 )
 
+# A yes/no setting typed as text (a form field, a script) is understood in either language.
+TRUE_TEXTS = frozenset({"true", "1", "yes", "y", "on", "是", "对", "√"})
+FALSE_TEXTS = frozenset({"false", "0", "no", "n", "off", "否", "不", ""})
+
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 GROUP_LABELS = {OFFICE: "单位信息", DEADLINES: "期限与预警", SECURITY: "账户安全", BACKUP: "备份"}
 
@@ -75,7 +82,16 @@ def validate(setting: Setting, value: Any) -> tuple[Any, str | None]:
             return v, f"不能大于 {setting.maximum}"
         return v, None
     if setting.type is bool:
-        return bool(value), None
+        if isinstance(value, bool):
+            return value, None
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value), None
+        text = "" if value is None else str(value).strip().lower()
+        if text in TRUE_TEXTS:
+            return True, None
+        if text in FALSE_TEXTS:
+            return False, None
+        return value, "请填写“是”或“否”"
     v = "" if value is None else str(value).strip()
     if setting.required and not v:
         return v, "不能为空"

@@ -16,22 +16,34 @@ Contract:
 * Templates: ``template_text`` returns the office's edited text (settings key
   ``notice_template.<kind>``) or the shipped ``resources/notices/<kind>.txt``.
 * The registration sheet 信访事项登记表 is kept like a notice but carries no document number.
+* Printing: ``render_pdf`` writes notices (from their snapshots, in the order given) into one PDF
+  in the office font (``office.notice_font``; the bundled font when unset, gone or unusable — then
+  with a warning); ``issue_for_cases`` reuses each case's newest valid notice of a kind (a reprint)
+  or issues one, all new numbers in ONE write transaction (a cancel returns every one of them);
+  ``preview_pdf`` renders a template with sample values for the template settings page.
+* ``office.notice_date_chinese`` makes NEW notices carry the date in Chinese numerals
+  (二〇二六年十一月二十三日); an issued snapshot never changes.
+* The command line (``uniondesk notice``) issues as ``CLI_ACTOR``: the machine's operator, who may
+  issue notices there although the administrator role may not in the program.
 """
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import (Case, CaseEvent, Employer, Notice, Person, Registration,
                            RegistrationIssue, SettingRow, User)
 from app.domain import notices as rules
-from app.domain.actor import Actor
+from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.dates import format_cn, parse_date
 from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, IssueType, Outcome,
                               RejectReason, REJECT_REDIRECTS)
@@ -53,6 +65,22 @@ F_METHOD = "送达方式"
 F_DELIVERED = "送达日期"
 F_RECIPIENT = "签收人"
 F_TEMPLATE = "模板"
+FONT_KEY = "office.notice_font"
+CHINESE_DATE_KEY = "office.notice_date_chinese"
+_CHUNK = 500          # ids per IN (...) clause
+
+
+def _may_issue(actor: Actor) -> None:
+    """Perm.ISSUE_NOTICE; the command line's operator (CLI_ACTOR, DESIGN §5 ``notice``) may too."""
+    if actor == CLI_ACTOR:
+        return
+    require(actor, Perm.ISSUE_NOTICE)
+
+
+def _chunks(items: Sequence[int], size: int = _CHUNK) -> Iterator[list[int]]:
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 # ---------------------------------------------------------------------------------- records
@@ -100,21 +128,6 @@ class NoticeRecord:
         if self.delivery_recipient:
             parts.append(self.delivery_recipient)
         return " ".join(parts)
-
-
-@dataclass(frozen=True)
-class NoticeContent:
-    """The printable content, field for field what ``app.output.pdf.NoticeDocument`` takes (used
-    when that module is not available)."""
-    issuer: str
-    doc_no: str
-    title: str
-    addressee: str
-    paragraphs: tuple[str, ...]
-    date: str
-    seal_name: str
-    delivery: str | None = None
-    void: str | None = None
 
 
 def _record(n: Notice) -> NoticeRecord:
@@ -230,8 +243,12 @@ def preview(db: Database, kind: NoticeKind | str, text: str | None = None) -> li
     settings page's live preview. Raises ValidationError for an unknown placeholder."""
     k = _kind(kind)
     body = _check_template(text) if text is not None else template_text(db, k)
-    sample = {n: f"【{d.split('（')[0]}】" for n, d in rules.PLACEHOLDERS.items()}
-    return rules.fill(body, sample)
+    return rules.fill(body, _sample())
+
+
+def _sample() -> dict[str, str]:
+    """The preview's value of every placeholder: its description in 【】."""
+    return {n: f"【{d.split('（')[0]}】" for n, d in rules.PLACEHOLDERS.items()}
 
 
 # ---------------------------------------------------------------------------------- issuing
@@ -377,10 +394,85 @@ def _addressee(k: NoticeKind, values: dict[str, str]) -> str:
     return values["addressee"]
 
 
+def _flag(s: Session, key: str) -> bool:
+    row = s.get(SettingRow, key)
+    return bool(row is not None and json.loads(row.value) is True)
+
+
+def _date_text(d: date, chinese: bool) -> str:
+    if chinese:
+        from app.output.pdf import format_date
+        return format_date(d, chinese=True)
+    return format_cn(d)
+
+
+@dataclass(frozen=True)
+class _Issuing:
+    """What every notice of one kind issued in one transaction shares."""
+    kind: NoticeKind
+    office: dict[str, str]
+    template: str
+    chinese_date: bool
+
+
+def _issuing(s: Session, k: NoticeKind) -> _Issuing:
+    """Office profile (named fields missing: UserError), the template (checked) and the date style."""
+    office = _office(s, k.numbered)
+    text = _template(s, k)
+    unknown = rules.validate_template(text)
+    if unknown:
+        raise UserError(f"{k.label}的模板含有未知的占位符 " + "、".join("{" + n + "}" for n in unknown)
+                        + "，请在「设置 → 文书模板」中修改", "template has unknown placeholders")
+    return _Issuing(k, office, text, _flag(s, CHINESE_DATE_KEY))
+
+
+def _issue_in(s: Session, actor: Actor, ctx: _Issuing, reg: Registration, case: Case | None,
+              issued: datetime) -> Notice:
+    """Issue one notice in the caller's write transaction (the kind already fits the state): the
+    next number of the kind's year, the filled template, the snapshot and the audit row."""
+    k, office = ctx.kind, ctx.office
+    year = issued.year
+    serial = doc_no = None
+    if k.numbered:
+        serial = next_number(s, f"notice:{k.value}", year)
+        doc_no = rules.doc_number(office["doc_prefix"], year, serial)
+    values = _values(s, k, reg, case, office, doc_no or "", issued)
+    date_text = _date_text(issued.date(), ctx.chinese_date)
+    values["issue_date"] = date_text
+    paragraphs = rules.fill(ctx.template, values)
+    addressee = _addressee(k, values)
+    content = {"issuer": office["name"], "doc_no": doc_no or "", "title": k.title,
+               "addressee": addressee, "paragraphs": paragraphs,
+               "date": date_text, "seal_name": office["name"],
+               "fields": values, "template": ctx.template}
+    n = Notice(kind=k.value, year=year, serial=serial, doc_no=doc_no or "",
+               case_id=case.id if case is not None else None, registration_id=reg.id,
+               issued_at=issued, issued_by=actor.user_id, issued_by_name=actor.display_name,
+               addressee=addressee, title=k.title,
+               content=json.dumps(content, ensure_ascii=False, sort_keys=True),
+               void_reason="", delivery_recipient="")
+    s.add(n)
+    s.flush()
+    audit.record(s, actor, "notice", n.id, "issue", None,
+                 {"kind": k.value, "doc_no": n.doc_no, "case_id": n.case_id,
+                  "registration_id": n.registration_id, "addressee": addressee})
+    return n
+
+
+def _newest_valid(s: Session, k: NoticeKind, *, case_id: int | None = None,
+                  registration_id: int | None = None) -> Notice | None:
+    q = select(Notice).where(Notice.kind == k.value, Notice.voided_at.is_(None))
+    if case_id is not None:
+        q = q.where(Notice.case_id == case_id)
+    if registration_id is not None:
+        q = q.where(Notice.registration_id == registration_id)
+    return s.execute(q.order_by(Notice.id.desc()).limit(1)).scalar_one_or_none()
+
+
 def issue(db: Database, actor: Actor, kind: NoticeKind | str, *, case_id: int | None = None,
           registration_id: int | None = None, now: datetime | None = None) -> NoticeRecord:
     """Issue one notice of ``kind`` for a case or registration; returns it with its number."""
-    require(actor, Perm.ISSUE_NOTICE)
+    _may_issue(actor)
     k = _kind(kind)
     issued = now or datetime.now()
     with db.write() as s:
@@ -388,36 +480,123 @@ def issue(db: Database, actor: Actor, kind: NoticeKind | str, *, case_id: int | 
         reason = rules.refusal(k, _state(reg, case))
         if reason:
             raise Conflict(reason, f"{k.value} does not fit the state")
-        office = _office(s, k.numbered)
-        text = _template(s, k)
-        unknown = rules.validate_template(text)
-        if unknown:
-            raise UserError(f"{k.label}的模板含有未知的占位符 " + "、".join("{" + n + "}" for n in unknown)
-                            + "，请在「设置 → 文书模板」中修改", "template has unknown placeholders")
-        year = issued.year
-        serial = doc_no = None
-        if k.numbered:
-            serial = next_number(s, f"notice:{k.value}", year)
-            doc_no = rules.doc_number(office["doc_prefix"], year, serial)
-        values = _values(s, k, reg, case, office, doc_no or "", issued)
-        paragraphs = rules.fill(text, values)
-        addressee = _addressee(k, values)
-        content = {"issuer": office["name"], "doc_no": doc_no or "", "title": k.title,
-                   "addressee": addressee, "paragraphs": paragraphs,
-                   "date": format_cn(issued.date()), "seal_name": office["name"],
-                   "fields": values, "template": text}
-        n = Notice(kind=k.value, year=year, serial=serial, doc_no=doc_no or "",
-                   case_id=case.id if case is not None else None, registration_id=reg.id,
-                   issued_at=issued, issued_by=actor.user_id, issued_by_name=actor.display_name,
-                   addressee=addressee, title=k.title,
-                   content=json.dumps(content, ensure_ascii=False, sort_keys=True),
-                   void_reason="", delivery_recipient="")
-        s.add(n)
-        s.flush()
-        audit.record(s, actor, "notice", n.id, "issue", None,
-                     {"kind": k.value, "doc_no": n.doc_no, "case_id": n.case_id,
-                      "registration_id": n.registration_id, "addressee": addressee})
-        return _record(n)
+        return _record(_issue_in(s, actor, _issuing(s, k), reg, case, issued))
+
+
+def reprint_or_issue(db: Database, actor: Actor, kind: NoticeKind | str, *,
+                     case_id: int | None = None, registration_id: int | None = None,
+                     now: datetime | None = None) -> tuple[NoticeRecord, bool]:
+    """The newest valid notice of ``kind`` for the subject (a reprint: same number, same text), or
+    a new one issued in the same transaction. Returns (notice, True when newly issued). The
+    registration kinds (reject/transfer/repeat/no_more/register_sheet) look at the registration,
+    the case kinds at the case. Used by ``uniondesk notice``."""
+    k = _kind(kind)
+    issued = now or datetime.now()
+    with db.write() as s:
+        reg, case = _subject(s, k, case_id, registration_id)
+        if rules.SUBJECT[k] == "registration":
+            old = _newest_valid(s, k, registration_id=reg.id)
+        else:
+            old = _newest_valid(s, k, case_id=case.id) if case is not None else None
+        if old is not None:
+            return _record(old), False
+        _may_issue(actor)
+        reason = rules.refusal(k, _state(reg, case))
+        if reason:
+            raise Conflict(reason, f"{k.value} does not fit the state")
+        return _record(_issue_in(s, actor, _issuing(s, k), reg, case, issued)), True
+
+
+@dataclass(frozen=True)
+class BatchIssue:
+    """What ``issue_for_cases`` did: the notices to print (one per case that has or got one, in
+    the order of the cases), how many were newly issued and how many reused (reprints), and the
+    cases left out as (case number, Chinese reason)."""
+    notice_ids: tuple[int, ...]
+    issued: int
+    reused: int
+    refused: tuple[tuple[str, str], ...]
+
+
+def issue_for_cases(db: Database, actor: Actor, kind: NoticeKind | str, case_ids: Sequence[int], *,
+                    issue_missing: bool = True,
+                    progress: Callable[[int, int], object] | None = None,
+                    now: datetime | None = None) -> BatchIssue:
+    """For each case in order: its newest valid (not voided) notice of ``kind`` (a reprint, never a
+    new number), else — when ``issue_missing`` — a new one if the kind fits the case's state, else
+    the case is listed in ``refused`` with the reason. Registration kinds (reject, transfer, repeat,
+    no_more, register_sheet) go through the case's registration.
+
+    Every new notice is issued in ONE write transaction: ``progress(done, total)`` (after each
+    case) may raise Cancelled, and then none of the new numbers is used (no gaps). A missing office
+    field or a broken template fails the whole batch (UserError)."""
+    k = _kind(kind)
+    if issue_missing:
+        _may_issue(actor)
+    issued_at = now or datetime.now()
+    ids = list(case_ids)
+    total = len(ids)
+    by_registration = rules.SUBJECT[k] == "registration"
+    key_col = Notice.registration_id if by_registration else Notice.case_id
+    out: list[int] = []
+    refused: list[tuple[str, str]] = []
+    issued = reused = 0
+    with (db.write() if issue_missing else db.read()) as s:
+        cases: dict[int, Case] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            cases.update((c.id, c) for c in s.execute(select(Case).where(Case.id.in_(chunk))).scalars())
+
+        def key(c: Case) -> int:
+            return c.registration_id if by_registration else c.id
+
+        existing: dict[int, int] = {}
+        for chunk in _chunks(sorted({key(c) for c in cases.values()})):
+            existing.update(s.execute(
+                select(key_col, func.max(Notice.id))
+                .where(Notice.kind == k.value, Notice.voided_at.is_(None), key_col.in_(chunk))
+                .group_by(key_col)).tuples())
+        ctx: _Issuing | None = None
+        for done, cid in enumerate(ids, start=1):
+            case = cases.get(cid)
+            if case is None:
+                refused.append((f"#{cid}", "找不到该案件，可能已被删除"))
+            elif key(case) in existing:
+                out.append(existing[key(case)])
+                reused += 1
+            elif not issue_missing:
+                refused.append((case.case_no, f"尚未出具{k.title}"))
+            else:
+                reg = s.get(Registration, case.registration_id)
+                reason = rules.refusal(k, _state(reg, case))
+                if reason:
+                    refused.append((case.case_no, reason))
+                else:
+                    if ctx is None:
+                        ctx = _issuing(s, k)
+                    n = _issue_in(s, actor, ctx, reg, case, issued_at)
+                    existing[key(case)] = n.id     # the same case again later: a reprint
+                    out.append(n.id)
+                    issued += 1
+            if progress is not None:
+                progress(done, total)
+    return BatchIssue(notice_ids=tuple(out), issued=issued, reused=reused, refused=tuple(refused))
+
+
+def find_subject(db: Database, number: str) -> tuple[int | None, int]:
+    """(case id or None, registration id) for a case number (C2026-000123) or a registration
+    number (2026-000123). NotFound with a Chinese message otherwise."""
+    text = (number or "").strip()
+    with db.read() as s:
+        if text:
+            case = s.execute(select(Case).where(Case.case_no == text)).scalar_one_or_none()
+            if case is not None:
+                return case.id, case.registration_id
+            reg = s.execute(select(Registration).where(Registration.reg_no == text)).scalar_one_or_none()
+            if reg is not None:
+                cid = s.execute(select(Case.id).where(Case.registration_id == reg.id)).scalar_one_or_none()
+                return cid, reg.id
+    raise NotFound(f"找不到编号为「{text}」的案件或登记，请核对案件编号或登记号",
+                   f"no case or registration numbered {text!r}")
 
 
 def _get(s: Session, notice_id: int) -> Notice:
@@ -456,12 +635,7 @@ def latest(db: Database, kind: NoticeKind | str, *, case_id: int | None = None,
     """The newest valid (not voided) notice of ``kind`` for a case or registration, for reprint."""
     k = _kind(kind)
     with db.read() as s:
-        q = select(Notice).where(Notice.kind == k.value, Notice.voided_at.is_(None))
-        if case_id is not None:
-            q = q.where(Notice.case_id == case_id)
-        if registration_id is not None:
-            q = q.where(Notice.registration_id == registration_id)
-        n = s.execute(q.order_by(Notice.id.desc()).limit(1)).scalar_one_or_none()
+        n = _newest_valid(s, k, case_id=case_id, registration_id=registration_id)
         return _record(n) if n else None
 
 
@@ -544,25 +718,106 @@ def record_delivery(db: Database, actor: Actor, notice_id: int, method: Delivery
         return _record(n)
 
 
-def _pdf_document_class():
-    try:
-        from app.output.pdf import NoticeDocument  # the PDF developer's module (issue 4)
-    except ImportError:
-        return NoticeContent
-    return NoticeDocument
+def _document(n: Notice, with_delivery: bool = False):
+    from app.output.pdf import NoticeDocument
+    c = json.loads(n.content)
+    rec = _record(n)
+    delivery = f"送达：{rec.delivery_label}" if with_delivery and rec.delivery_method else None
+    void_note = f"已作废：{rec.void_reason}" if rec.is_void else None
+    return NoticeDocument(issuer=c["issuer"], doc_no=c["doc_no"], title=c["title"],
+                          addressee=c["addressee"], paragraphs=tuple(c["paragraphs"]),
+                          date=c["date"], seal_name=c["seal_name"], delivery=delivery,
+                          void=void_note)
 
 
 def document(db: Database, notice_id: int, *, with_delivery: bool = False):
-    """The printable document, built ONLY from the snapshot: a reprint is identical. A voided
-    notice carries its void note; ``with_delivery`` adds the 送达 record (off by default, so the
-    reprint equals the first print)."""
+    """The printable document (``app.output.pdf.NoticeDocument``), built ONLY from the snapshot: a
+    reprint is identical. A voided notice carries its void note; ``with_delivery`` adds the 送达
+    record (off by default, so the reprint equals the first print)."""
     with db.read() as s:
-        n = _get(s, notice_id)
-        c = json.loads(n.content)
-        rec = _record(n)
-    delivery = f"送达：{rec.delivery_label}" if with_delivery and rec.delivery_method else None
-    void_note = f"已作废：{rec.void_reason}" if rec.is_void else None
-    cls = _pdf_document_class()
-    return cls(issuer=c["issuer"], doc_no=c["doc_no"], title=c["title"], addressee=c["addressee"],
-               paragraphs=tuple(c["paragraphs"]),
-               date=c["date"], seal_name=c["seal_name"], delivery=delivery, void=void_note)
+        return _document(_get(s, notice_id), with_delivery)
+
+
+# ---------------------------------------------------------------------------------- PDF
+
+@dataclass(frozen=True)
+class RenderResult:
+    """``pages`` written; ``missing``: characters no font has (printed as 〓); ``warnings``: Chinese
+    sentences for the person (e.g. the office font is gone and the bundled font was used)."""
+    pages: int
+    missing: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def _font_choice(db: Database) -> tuple[Path | None, list[str]]:
+    with db.read() as s:
+        value = _setting(s, FONT_KEY)
+    if not value:
+        return None, []
+    path = Path(value)
+    if not path.is_file():
+        return None, [f"文书字体文件「{value}」已不存在，本次使用内置字体。"
+                      "请在「设置 → 单位信息」中重新选择文书字体文件。"]
+    from app.output.pdf import check_font
+    try:
+        check_font(path)
+    except ValidationError as e:
+        why = "；".join(m for _f, m in e.errors)
+        return None, [f"文书字体文件不能使用（{why}），本次使用内置字体。"]
+    return path, []
+
+
+def font_path(db: Database) -> Path | None:
+    """The office's notice font (``office.notice_font``) when set and still usable, else None (the
+    bundled font)."""
+    return _font_choice(db)[0]
+
+
+def _render(db: Database, docs: list, out, progress) -> RenderResult:
+    from app.output import pdf
+    path, warnings = _font_choice(db)
+    missing: list[str] = []
+    pages = pdf.render(docs, out, font_path=path, progress=progress, missing=missing)
+    return RenderResult(pages=pages, missing=tuple(missing), warnings=tuple(warnings))
+
+
+def render_pdf(db: Database, notice_ids: Sequence[int], out: str | os.PathLike | BinaryIO, *,
+               progress: Callable[[int, int], object] | None = None,
+               with_delivery: bool = False) -> RenderResult:
+    """Write the notices (each from its snapshot: a reprint equals the first print) into one PDF
+    at ``out``, in the order given, in the office font. ``progress(done, total)`` may raise
+    Cancelled: nothing is left at a path."""
+    ids = list(notice_ids)
+    if not ids:
+        raise UserError("没有要打印的文书", "no notices to print")
+    with db.read() as s:
+        rows: dict[int, Notice] = {}
+        for chunk in _chunks(sorted(set(ids))):
+            rows.update((n.id, n) for n in s.execute(select(Notice).where(Notice.id.in_(chunk))).scalars())
+        gone = [i for i in ids if i not in rows]
+        if gone:
+            raise NotFound(f"找不到编号为 {gone[0]} 的文书，可能已被删除，请刷新列表", "notice not found")
+        docs = [_document(rows[i], with_delivery) for i in ids]
+    return _render(db, docs, out, progress)
+
+
+def preview_pdf(db: Database, kind: NoticeKind | str, text: str | None,
+                out: str | os.PathLike | BinaryIO) -> RenderResult:
+    """``text`` (or the current template) filled with the sample values ``preview`` uses, laid out
+    for this office (its name, 文号代字, date style and font) as one notice. An unknown placeholder
+    raises ValidationError naming it, as ``save_template`` does."""
+    from app.output.pdf import NoticeDocument
+    k = _kind(kind)
+    paragraphs = preview(db, k, text)
+    sample = _sample()
+    with db.read() as s:
+        name, prefix = _setting(s, "office.name"), _setting(s, "office.doc_prefix")
+        chinese = _flag(s, CHINESE_DATE_KEY)
+    today = date.today()
+    doc_no = ""
+    if k.numbered:
+        doc_no = rules.doc_number(prefix, today.year, 1) if prefix else sample["doc_no"]
+    doc = NoticeDocument(issuer=name or sample["issuer"], doc_no=doc_no, title=k.title,
+                         addressee=sample["addressee"], paragraphs=tuple(paragraphs), date=today,
+                         chinese_date=chinese)
+    return _render(db, [doc], out, None)

@@ -26,6 +26,8 @@ class OfficeProfile:
     phone: str
     postcode: str
     contact: str
+    notice_font: str = ""                 # TrueType 仿宋/宋体 file for notices ("" = bundled font)
+    notice_date_chinese: bool = False     # notices dated 二〇二六年十一月二十三日
 
 
 def load(db: Database) -> dict[str, Any]:
@@ -50,6 +52,20 @@ def office(db: Database) -> OfficeProfile:
     return OfficeProfile(**{k.split(".", 1)[1]: v[k] for k in v if k.startswith("office.")})
 
 
+FONT_KEY = "office.notice_font"
+
+
+def _font_problem(path: str) -> str | None:
+    """Why ``path`` cannot be the notices' font (not a readable TrueType font), or None."""
+    from app.domain.errors import ValidationError
+    from app.output.pdf import check_font   # reportlab: imported only when a font is named
+    try:
+        check_font(path)
+    except ValidationError as e:
+        return "；".join(m for _f, m in e.errors)
+    return None
+
+
 def validated(values: dict[str, Any]) -> dict[str, Any]:
     """Coerce and check; raises ValidationError naming every bad field (by its Chinese label)."""
     errors = Collector()
@@ -59,6 +75,8 @@ def validated(values: dict[str, Any]) -> dict[str, Any]:
         if setting is None:
             raise UserError(f"未知的设置项：{key}", f"unknown setting {key}")
         value, message = decl.validate(setting, raw)
+        if not message and key == FONT_KEY and value:
+            message = _font_problem(value)
         if message:
             errors.add(setting.label, message)
         clean[key] = value
