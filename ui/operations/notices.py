@@ -60,21 +60,6 @@ def issue(parent: QWidget, ctx: AppContext, kind: str, *, case_id: int | None = 
                on_success=on_done, on_error=on_error, changes=CHANGES)
 
 
-def issue_and_render(parent: QWidget, ctx: AppContext, kind: str, *, case_id: int | None = None,
-                     registration_id: int | None = None,
-                     on_done: OnDone = None, on_error: OnError = None) -> Operation:
-    """出具并预览: issue, then render it. Answers ``(NoticeRecord, bytes, RenderResult)``. The
-    notice stays issued even if rendering fails (its number is taken); the error says so."""
-    db, actor = ctx.db, ctx.actor
-
-    def work(_p):
-        n = _notices()
-        rec = n.issue(db, actor, kind, case_id=case_id, registration_id=registration_id)
-        data, result = _render(db, [rec.id])
-        return rec, data, result
-    return run(parent, work, on_success=on_done, on_error=on_error, changes=CHANGES)
-
-
 def void(parent: QWidget, ctx: AppContext, notice_id: int, reason: str,
          *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """作废 with a reason; answers the ``NoticeRecord``."""
@@ -98,17 +83,7 @@ def record_delivery(parent: QWidget, ctx: AppContext, notice_id: int, method: st
 def _render(db, ids: list[int], progress=None, with_delivery: bool = False):
     """``(pdf bytes, RenderResult)`` of the notices ``ids`` (worker thread)."""
     out = io.BytesIO()
-    n = _notices()
-    if hasattr(n, "render_pdf"):
-        result = n.render_pdf(db, ids, out, progress=progress, with_delivery=with_delivery)
-    else:  # TEMPORARY stand-in until the service's render_pdf lands
-        from types import SimpleNamespace
-
-        from app.output.pdf import render
-        missing: list[str] = []
-        pages = render([n.document(db, i, with_delivery=with_delivery) for i in ids], out,
-                       missing=missing)
-        result = SimpleNamespace(pages=pages, missing=tuple(missing), warnings=())
+    result = _notices().render_pdf(db, ids, out, progress=progress, with_delivery=with_delivery)
     return out.getvalue(), result
 
 

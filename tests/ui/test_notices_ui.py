@@ -1,0 +1,337 @@
+"""文书 in the GUI (issue 4), offscreen on a real temp database: the notice offered where the decision
+is taken (来访登记, 审批延期), the case page's 文书 tab, delivery stopping the written-notice clock,
+void and reprint, a refusal in the panel's red label, a read-only role, and the 信访登记 list's 文书….
+
+Chinese text goes in with setText (keyClicks with non-ASCII aborts Qt). Every preview is the real
+PDF: its text is read back with pypdf to find the document number.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+
+from app.domain.actor import Actor
+from app.domain.case_clock import DeadlineState
+from app.domain.enums import Category, Channel, Disposition, IssueType, RejectReason, Role
+from app.services import accounts, cases, intake, notices, people, settings
+from app.services.intake import RegistrationInput
+from app.services.people import EmployerInput, PersonInput
+from ui import operations
+from ui.context import AppContext
+from ui.dialogs.case_dialog import CaseDialog, notice_limit
+from ui.dialogs.notices_panel import NoticesPanel, render_note, show_pdf
+from ui.pages.register import RegisterPage
+from ui.pages.registrations_list import RegistrationsListPage
+
+ZHANG_ID = "11010519491231002X"
+
+
+def idle(qtbot, timeout=15000):
+    qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def boss(db) -> Actor:
+    return accounts.create_first_admin(db, "boss", "王管理", "Admin2026")
+
+
+@pytest.fixture
+def staff(db, boss) -> dict[Role, Actor]:
+    settings.save(db, boss, {"office.name": "朝阳区总工会", "office.doc_prefix": "朝工信",
+                             "office.phone": "010-65001234", "office.contact": "刘老师",
+                             "office.address": "朝阳区工人路1号"})
+    out = {Role.ADMIN: boss}
+    for username, name, role in (("clerk", "赵登记", Role.CLERK), ("worker", "李承办", Role.CASEWORKER),
+                                 ("chief", "周主任", Role.MANAGER)):
+        rec = accounts.create_user(db, boss, username, name, role, "Secret2026",
+                                   must_change_password=False)
+        out[role] = Actor(user_id=rec.id, username=username, display_name=name, role=role)
+    return out
+
+
+@pytest.fixture
+def zhang(db, staff):
+    emp = people.create_employer(db, staff[Role.CLERK], EmployerInput(name="宏达电子有限公司"))
+    return people.create_person(db, staff[Role.CLERK], PersonInput(
+        name="张三", id_number=ZHANG_ID, phone="13812345678", employer_id=emp.id))
+
+
+def registered(db, staff, zhang, **kw):
+    base = dict(channel=Channel.CALL.value, person_id=zhang.id, employer_id=zhang.employer_id,
+                category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
+                summary="拖欠两个月工资", disposition=Disposition.ACCEPTED.value)
+    base.update(kw)
+    return intake.register(db, staff[Role.CLERK], RegistrationInput(**base))
+
+
+def open_case(ctx, case_id, qtbot) -> CaseDialog:
+    dlg = CaseDialog(ctx, case_id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg.record is not None, timeout=10000)
+    idle(qtbot)
+    return dlg
+
+
+def row_texts(panel: NoticesPanel) -> list[list[str]]:
+    t = panel.table
+    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+
+
+def click(qtbot, button) -> None:
+    assert button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def preview_of(owner, qtbot):
+    """Wait for the print preview ``owner`` (a panel or an offer bar) opens; answer its PDF text."""
+    qtbot.waitUntil(lambda: owner.pdf_dialog is not None, timeout=15000)
+    idle(qtbot)
+    dlg = owner.pdf_dialog
+    qtbot.addWidget(dlg)
+    assert dlg.isVisible() and len(dlg.preview.pages) >= 1
+    return dlg, pdf_text(dlg.data)
+
+
+# ------------------------------------------------------------------------------------------
+
+def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zhang, qtbot):
+    clerk = staff[Role.CLERK]
+    ctx = AppContext(db, clerk)
+    page = RegisterPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    idle(qtbot)
+    page.person_field.set_value(zhang.id, "张三")
+    page.employer_field.set_value(zhang.employer_id, "宏达电子有限公司")
+    page.category_combo.setCurrentIndex(page.category_combo.findData(Category.COMPLAINT.value))
+    page.set_issue_types([IssueType.WAGES.value])
+    page.summary_edit.setText("公司拖欠两个月工资")
+    page.disposition_combo.setCurrentIndex(page.disposition_combo.findData(Disposition.ACCEPTED.value))
+    page.save()
+    qtbot.waitUntil(page.result_bar.isVisible, timeout=10000)
+    idle(qtbot)
+    saved = page.last_saved
+    bar = page.offer_bar
+    assert bar.isVisible() and bar.label.text() == "已受理。出具受理告知书？"
+
+    click(qtbot, bar.issue_button)                       # 出具并预览
+    preview, text = preview_of(bar, qtbot)
+    issued = bar.record
+    year = date.today().year
+    assert issued.doc_no == f"朝工信〔{year}〕1号" and issued.kind_label == "受理告知书"
+    assert issued.doc_no in text and "张三" in text and "受理告知书" in preview.windowTitle()
+    assert not bar.isVisible()
+    assert notices.notices_for_case(db, saved.case_id)[0].id == issued.id
+
+    # the case page: the 文书 tab lists it with number, date and issuer
+    dlg = open_case(ctx, saved.case_id, qtbot)
+    assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())] == ["办理记录", "文书"]
+    dlg.tabs.setCurrentWidget(dlg.notices)
+    panel = dlg.notices
+    rows = row_texts(panel)
+    assert rows == [["受理告知书", issued.doc_no, date.today().isoformat(), "赵登记", "张三",
+                     "未送达", "有效"]]
+    due = dlg.record.notice_due
+    assert dlg.notice_label.text().startswith(f"{due.isoformat()}（未送达，剩 ")
+
+    # 登记送达: a missing method is shown under its field; then 当面, today, 张三
+    panel.table.selectRow(0)
+    click(qtbot, panel.deliver_button)
+    form = panel.dialog
+    assert form["delivered_on"].date().toPython() == date.today()
+    assert form["recipient"].text() == "张三"
+    click(qtbot, form.ok_button)
+    qtbot.waitUntil(lambda: not form.busy, timeout=10000)
+    assert form.isVisible() and form.field_errors["送达方式"].isVisible()
+    assert "请选择送达方式" in form.field_errors["送达方式"].text()
+    form["method"].setCurrentIndex(form["method"].findData("in_person"))
+    click(qtbot, form.ok_button)
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: dlg.notice_label.text().startswith("已于"), timeout=10000)
+    idle(qtbot)
+    assert dlg.notice_label.text() == f"已于 {date.today().isoformat()} 送达"
+    assert "当面" in row_texts(panel)[0][5] and "张三" in row_texts(panel)[0][5]
+    assert cases.get_case(db, saved.case_id).notice_delivered_on == date.today()
+
+    # 作废: a reason is required, then the row reads 已作废
+    panel.table.selectRow(0)
+    click(qtbot, panel.void_button)
+    form = panel.dialog
+    click(qtbot, form.ok_button)
+    qtbot.waitUntil(lambda: not form.busy, timeout=10000)
+    assert form.isVisible() and form.field_errors["作废原因"].isVisible()
+    form["reason"].setPlainText("收件人地址有误，重新出具")
+    click(qtbot, form.ok_button)
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: row_texts(panel)[0][6] == "已作废", timeout=10000)
+    idle(qtbot)
+    assert not panel.void_button.isEnabled() and not panel.deliver_button.isEnabled()
+
+    # reprint of the voided notice (double-click): same number, with the void mark
+    panel.table.selectRow(0)
+    panel.table.itemDoubleClicked.emit(panel.table.item(0, 0))
+    reprint, text = preview_of(panel, qtbot)
+    assert issued.doc_no in text and "已作废" in text
+    assert "已作废" in reprint.windowTitle()
+
+    # a new one takes the next number (the voided one is never reused)
+    panel.issue("accept", preview=False)
+    qtbot.waitUntil(lambda: len(panel.records) == 2, timeout=10000)
+    idle(qtbot)
+    assert panel.records[1].doc_no == f"朝工信〔{year}〕2号"
+    assert panel.error_label.isHidden()
+
+
+def test_a_kind_that_does_not_fit_is_refused_in_the_red_label(db, staff, zhang, qtbot):
+    rec = registered(db, staff, zhang)
+    panel = NoticesPanel(AppContext(db, staff[Role.CLERK]), case_id=rec.case_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    idle(qtbot)
+    assert panel.hint_label.text() == "尚未出具文书"
+    click(qtbot, panel.issue_button)
+    chooser = panel.dialog
+    chooser.kind_combo.setCurrentIndex(chooser.kind_combo.findData("extend"))
+    click(qtbot, chooser.ok_button)
+    qtbot.waitUntil(panel.error_label.isVisible, timeout=10000)
+    idle(qtbot)
+    assert panel.error_label.text() == "该案件未延期，不能出具延期告知书"
+    assert panel.pdf_dialog is None and panel.records == []
+    # the next kind that fits clears the red label and previews
+    chooser = panel.open_issue()
+    chooser.kind_combo.setCurrentIndex(chooser.kind_combo.findData("register_sheet"))
+    click(qtbot, chooser.ok_button)
+    _dlg, text = preview_of(panel, qtbot)
+    assert "信访事项登记表" in text and panel.error_label.isHidden()
+
+
+def test_approved_extension_offers_the_extension_notice(db, staff, zhang, qtbot):
+    rec = registered(db, staff, zhang)
+    chief, worker = staff[Role.MANAGER], staff[Role.CASEWORKER]
+    cases.assign(db, chief, rec.case_id, kind="handler", handler_id=worker.user_id)
+    cases.request_extension(db, worker, rec.case_id, "需要调取考勤记录并询问证人")
+    dlg = open_case(AppContext(db, chief), rec.case_id, qtbot)
+    assert dlg.offer_bar.isHidden()
+    click(qtbot, dlg.buttons["decide_extension"])
+    action = dlg.action
+    action["approve"].setCurrentIndex(action["approve"].findData(True))
+    action["note"].setPlainText("同意延期")
+    click(qtbot, action.ok_button)
+    qtbot.waitUntil(lambda: not action.isVisible(), timeout=10000)
+    idle(qtbot)
+    bar = dlg.offer_bar
+    assert bar.isVisible() and bar.label.text() == "延期已批准。出具延期告知书？"
+    click(qtbot, bar.issue_button)
+    _preview, text = preview_of(bar, qtbot)
+    assert bar.record.kind_label == "延期告知书" and bar.record.doc_no in text
+    qtbot.waitUntil(lambda: [r.kind_label for r in dlg.notices.records] == ["延期告知书"],
+                    timeout=10000)
+
+
+def test_assign_offers_the_sheet_later_dismisses_and_a_refused_extension_offers_nothing(
+        db, staff, zhang, qtbot):
+    rec = registered(db, staff, zhang)
+    chief, worker = staff[Role.MANAGER], staff[Role.CASEWORKER]
+    dlg = open_case(AppContext(db, chief), rec.case_id, qtbot)
+    click(qtbot, dlg.buttons["assign"])
+    action = dlg.action
+    idle(qtbot)                                     # the handlers arrive in the background
+    action["handler_id"].setCurrentIndex(action["handler_id"].findData(worker.user_id))
+    click(qtbot, action.ok_button)
+    qtbot.waitUntil(lambda: not action.isVisible(), timeout=10000)
+    idle(qtbot)
+    bar = dlg.offer_bar
+    assert bar.isVisible() and bar.label.text() == "已交办。出具交办单？"
+    click(qtbot, bar.later_button)                  # 以后再说: nothing issued
+    assert bar.isHidden() and notices.notices_for_case(db, rec.case_id) == []
+
+    cases.request_extension(db, worker, rec.case_id, "需要调取考勤记录")
+    dlg.reload()
+    idle(qtbot)
+    click(qtbot, dlg.buttons["decide_extension"])
+    action = dlg.action
+    action["approve"].setCurrentIndex(action["approve"].findData(False))
+    click(qtbot, action.ok_button)
+    qtbot.waitUntil(lambda: not action.isVisible(), timeout=10000)
+    idle(qtbot)
+    assert bar.isHidden()
+
+
+def test_read_only_role_sees_the_list_with_disabled_buttons(db, staff, zhang, qtbot):
+    rec = registered(db, staff, zhang)
+    notices.issue(db, staff[Role.CLERK], "accept", case_id=rec.case_id)
+    panel = NoticesPanel(AppContext(db, staff[Role.ADMIN]), case_id=rec.case_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    idle(qtbot)
+    assert len(row_texts(panel)) == 1
+    panel.table.selectRow(0)
+    assert panel.preview_button.isEnabled()
+    for b in (panel.issue_button, panel.deliver_button, panel.void_button):
+        assert not b.isEnabled() and b.toolTip() == "需要「出具告知书」权限"
+    panel.preview()
+    _dlg, text = preview_of(panel, qtbot)
+    assert panel.records[0].doc_no in text
+
+
+def test_registrations_list_opens_the_notices_of_a_rejected_registration(db, staff, zhang, qtbot):
+    rec = registered(db, staff, zhang, disposition=Disposition.NOT_ACCEPTED.value,
+                     reject_reason=RejectReason.ARBITRATION.value)
+    ctx = AppContext(db, staff[Role.CLERK])
+    page = RegistrationsListPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    idle(qtbot)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
+    assert page.notices_button.text() == "文书…"
+    page.view.selectRow(0)
+    click(qtbot, page.notices_button)
+    dlg = page.notices_dialog
+    qtbot.addWidget(dlg)
+    idle(qtbot)
+    assert rec.reg_no in dlg.windowTitle()
+    panel = dlg.panel
+    assert panel.kinds()[0].value == "reject"          # a registration's own kinds first
+    chooser = panel.open_issue()
+    chooser.kind_combo.setCurrentIndex(chooser.kind_combo.findData("reject"))
+    click(qtbot, chooser.ok_button)
+    _preview, text = preview_of(panel, qtbot)
+    qtbot.waitUntil(lambda: len(panel.records) == 1, timeout=10000)
+    assert panel.records[0].kind_label == "不予受理告知书" and panel.records[0].doc_no in text
+
+
+def test_notice_limit_text_and_colour():
+    today = date(2026, 11, 23)
+    due = date(2026, 11, 25)
+    assert notice_limit(due, None, today) == ("2026-11-25（未送达，剩 2 天）", DeadlineState.DUE_SOON)
+    assert notice_limit(due, None, today - timedelta(days=5)) == ("2026-11-25（未送达，剩 7 天）", None)
+    assert notice_limit(due, None, due) == ("2026-11-25（未送达，今天到期）", DeadlineState.DUE_SOON)
+    assert notice_limit(due, None, due + timedelta(days=3)) == \
+        ("2026-11-25（未送达，已超期 3 天）", DeadlineState.OVERDUE)
+    assert notice_limit(due, date(2026, 11, 20), today) == ("已于 2026-11-20 送达", None)
+
+
+def test_the_preview_tells_once_which_characters_no_font_has(db, staff, zhang, qtbot):
+    rec = registered(db, staff, zhang)
+    n = notices.issue(db, staff[Role.CLERK], "accept", case_id=rec.case_id)
+    out = io.BytesIO()
+    result = notices.render_pdf(db, [n.id], out)
+    assert render_note(result) == ""                       # nothing to say: no note shown
+    flawed = SimpleNamespace(pages=1, missing=("\U000f0001", "\U000f0002"),
+                             warnings=("文书字体文件不能使用，本次使用内置字体。",))
+    note = render_note(flawed)
+    assert note.count("〓") == 1 and "\U000f0001、\U000f0002" in note
+    assert note.endswith("文书字体文件不能使用，本次使用内置字体。")
+    dlg = show_pdf(None, out.getvalue(), flawed, "受理告知书", "受理告知书.pdf")
+    qtbot.addWidget(dlg)
+    assert dlg.note.isVisible() and dlg.note.text() == note
