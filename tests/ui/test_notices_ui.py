@@ -335,3 +335,47 @@ def test_the_preview_tells_once_which_characters_no_font_has(db, staff, zhang, q
     dlg = show_pdf(None, out.getvalue(), flawed, "受理告知书", "受理告知书.pdf")
     qtbot.addWidget(dlg)
     assert dlg.note.isVisible() and dlg.note.text() == note
+
+
+def test_conclude_offers_the_reply(db, staff, zhang, qtbot):
+    rec = registered(db, staff, zhang)
+    chief, worker = staff[Role.MANAGER], staff[Role.CASEWORKER]
+    cases.assign(db, chief, rec.case_id, kind="handler", handler_id=worker.user_id)
+    dlg = open_case(AppContext(db, worker), rec.case_id, qtbot)
+    click(qtbot, dlg.buttons["conclude"])
+    action = dlg.action
+    action["outcome"].setCurrentIndex(action["outcome"].findData("supported"))
+    action["outcome_text"].setPlainText("经协调，公司已足额支付拖欠工资")
+    click(qtbot, action.ok_button)
+    qtbot.waitUntil(lambda: not action.isVisible(), timeout=10000)
+    idle(qtbot)
+    bar = dlg.offer_bar
+    assert bar.isVisible() and bar.label.text() == "已办结。出具信访事项处理意见书？"
+    click(qtbot, bar.issue_button)
+    _preview, text = preview_of(bar, qtbot)
+    assert bar.record.kind_label == "信访事项处理意见书" and bar.record.doc_no in text
+
+
+@pytest.mark.parametrize("disposition, extra, offered", [
+    (Disposition.NOT_ACCEPTED.value, dict(reject_reason=RejectReason.ARBITRATION.value),
+     "不予受理。出具不予受理告知书？"),
+    (Disposition.TRANSFERRED.value, dict(transfer_to="区人力资源和社会保障局劳动保障监察大队",
+                                         transfer_reason="属于劳动保障监察职责范围"),
+     "已转送。出具转送告知书？"),
+    (Disposition.ANSWERED.value, dict(answer="休息日加班按200%支付"), None),
+])
+def test_register_page_offers_the_notice_of_the_disposition(db, staff, zhang, qtbot, disposition,
+                                                            extra, offered):
+    rec = registered(db, staff, zhang, disposition=disposition, **extra)
+    page = RegisterPage(AppContext(db, staff[Role.CLERK]))
+    qtbot.addWidget(page)
+    page.show()
+    idle(qtbot)
+    assert page.offer_notice(rec) is (offered is not None)
+    if offered is None:
+        assert page.offer_bar.isHidden()
+        return
+    assert page.offer_bar.isVisible() and page.offer_bar.label.text() == offered
+    click(qtbot, page.offer_bar.issue_button)
+    _preview, text = preview_of(page.offer_bar, qtbot)
+    assert page.offer_bar.record.registration_id == rec.id and page.offer_bar.record.doc_no in text
