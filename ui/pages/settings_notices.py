@@ -277,6 +277,7 @@ class NoticeTemplatesPage(Page):
     def _template_loaded(self, seq: int, t: Template) -> None:
         if seq != self._load_seq or t.kind != self.kind:
             return                          # an older request, or another kind by now
+        typed = self.is_dirty()             # typed while the reload was on its way: keep it
         self.customised = t.customised
         self._saved_text = t.text
         required = set(rules.REQUIRED.get(rules.NoticeKind(t.kind), ()))
@@ -287,7 +288,7 @@ class NoticeTemplatesPage(Page):
             item.setData(KIND_ROLE, name)
             self.fields.addItem(item)
         self.loaded = True
-        if self.text() != t.text:
+        if not typed and self.text() != t.text:
             self.editor.blockSignals(True)
             self.editor.setPlainText(t.text)
             self.editor.blockSignals(False)
