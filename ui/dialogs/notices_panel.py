@@ -43,8 +43,8 @@ COLUMNS = ("文书", "文号", "出具日期", "出具人", "收件人", "送达
 VOID_TEXT = "已作废"
 VALID_TEXT = "有效"
 VOID_COLOUR = "#8a8a8a"
-BAR_STYLE = ("background: #fff4c2; color: #5c4300; border: 1px solid #e0c050;"
-             " border-radius: 4px; padding: 4px;")
+BAR_STYLE = ("QFrame#noticeOffer { background: #fff4c2; color: #5c4300; border: 1px solid #e0c050;"
+             " border-radius: 4px; padding: 4px; }")
 
 # What is offered where the decision is taken: (the decision, the notice).
 OFFER_TEXT = {
@@ -317,7 +317,8 @@ class NoticesPanel(QWidget):
         self.table.setRowCount(len(self.records))
         for row, r in enumerate(self.records):
             cells = (r.kind_label, r.doc_no or "—", day_text(r.issued_at), r.issued_by_name,
-                     r.addressee, r.delivery_label or self.tr("未送达"),
+                     r.addressee, r.delivery_label or ("—" if not r.kind.numbered
+                                                       else self.tr("未送达")),
                      self.tr(VOID_TEXT) if r.is_void else self.tr(VALID_TEXT))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -517,18 +518,19 @@ class OfferBar(QFrame):
         self.busy = False
         self.record = None
         self.pdf_dialog: PdfDialog | None = None
+        self.setObjectName("noticeOffer")
         self.setStyleSheet(BAR_STYLE)
         self.label = QLabel()
+        self.label.setStyleSheet("color: #5c4300;")
         self.label.setWordWrap(True)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE + " border: none; background: transparent;")
+        self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.hide()
         self.issue_button = QPushButton(self.tr("出具并预览"))
         self.later_button = QPushButton(self.tr("以后再说"))
         for b in (self.issue_button, self.later_button):
             b.setAutoDefault(False)
-            b.setStyleSheet("")
         self.issue_button.clicked.connect(self.issue)
         self.later_button.clicked.connect(self.dismiss)
         row = QHBoxLayout()
