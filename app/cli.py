@@ -39,6 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("src", metavar="IN")
     sub.add_parser("check", help="检查数据库完整性、审计链和版本")
 
+    n = sub.add_parser("notice", help="出具或重印一份告知书（PDF）")
+    n.add_argument("--case", required=True, metavar="CASE_NO",
+                   help="案件编号；不予受理、转送、重复、不再受理告知书和登记表也可用登记号")
+    n.add_argument("--kind", required=True, metavar="KIND",
+                   help="文书种类：accept reject transfer assign extend reply repeat no_more "
+                        "register_sheet，或中文名称（受理告知书…）")
+    n.add_argument("--pdf", required=True, metavar="OUT", help="输出的 PDF 文件")
+
     c = sub.add_parser("calendar", help="节假日日历")
     csub = c.add_subparsers(dest="calendar_command", required=True, parser_class=_Parser)
     ci = csub.add_parser("import", help="导入 CSV：date,kind,name")
@@ -119,6 +127,43 @@ def cmd_check(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_notice(args) -> int:
+    """Reprint the subject's valid notice of the kind, else issue one as CLI_ACTOR; write the PDF."""
+    from app.domain.actor import CLI_ACTOR
+    from app.domain.notices import SUBJECT
+    from app.services import notices
+    kind = notices.parse_kind(args.kind)
+    out = Path(args.pdf)
+    if out.is_dir():
+        raise UserError(f"输出文件 {out} 是一个文件夹，请写出 PDF 文件名", f"{out} is a folder")
+    if not out.parent.is_dir():
+        raise UserError(f"输出文件夹 {out.parent} 不存在", f"folder {out.parent} does not exist")
+    db = _open(args)
+    try:
+        case_id, registration_id = notices.find_subject(db, args.case)
+        if SUBJECT[kind] == "case" and case_id is not None:
+            subject = {"case_id": case_id}
+        else:
+            subject = {"registration_id": registration_id}
+        rec, new = notices.reprint_or_issue(db, CLI_ACTOR, kind, **subject)
+        try:
+            result = notices.render_pdf(db, [rec.id], out)
+        except OSError as e:
+            raise UserError(f"无法写入 {out}（{e.strerror or e}）",
+                            f"cannot write {out}: {e.strerror or e}") from e
+    finally:
+        db.close()
+    for warning in result.warnings:
+        print(f"注意：{warning} / warning: office font not used", file=sys.stderr)
+    if result.missing:
+        chars = "、".join(result.missing)
+        codes = ", ".join(f"U+{ord(c):04X}" for c in result.missing)
+        print(f"注意：字体中没有“{chars}”，已印为〓，请手工填写 / "
+              f"warning: no font has {codes}, printed as 〓", file=sys.stderr)
+    print(f"{'已出具' if new else '已重印'} {rec.doc_no or rec.title} → {out}")
+    return 0
+
+
 def cmd_calendar(args) -> int:
     from app.domain.actor import CLI_ACTOR
     from app.services import calendar
@@ -139,7 +184,8 @@ def cmd_calendar(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "deadline": cmd_deadline, "backup": cmd_backup,
-            "restore": cmd_restore, "check": cmd_check, "calendar": cmd_calendar}
+            "restore": cmd_restore, "check": cmd_check, "calendar": cmd_calendar,
+            "notice": cmd_notice}
 
 
 def main(argv: list[str] | None = None) -> int:

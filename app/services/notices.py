@@ -156,6 +156,12 @@ def _kind(kind: NoticeKind | str) -> NoticeKind:
                             + "、".join(f"{k.value}({k.label})" for k in NoticeKind))])
 
 
+def parse_kind(kind: NoticeKind | str) -> NoticeKind:
+    """A kind from its value (``accept``) or its Chinese title (受理告知书); ValidationError listing
+    the kinds otherwise."""
+    return _kind(kind)
+
+
 def placeholders(kind: NoticeKind | str) -> list[tuple[str, str]]:
     """(name, Chinese description) of every placeholder a template may use; the kind's required
     ones first (DESIGN §4: what the notice must state)."""
@@ -551,10 +557,11 @@ def issue_for_cases(db: Database, actor: Actor, kind: NoticeKind | str, case_ids
 
         existing: dict[int, int] = {}
         for chunk in _chunks(sorted({key(c) for c in cases.values()})):
-            existing.update(s.execute(
+            rows = s.execute(
                 select(key_col, func.max(Notice.id))
                 .where(Notice.kind == k.value, Notice.voided_at.is_(None), key_col.in_(chunk))
-                .group_by(key_col)).tuples())
+                .group_by(key_col)).all()
+            existing.update({subject: notice_id for subject, notice_id in rows})
         ctx: _Issuing | None = None
         for done, cid in enumerate(ids, start=1):
             case = cases.get(cid)

@@ -1,0 +1,445 @@
+"""Printed notices (issue 4): every kind issued for a case / registration and rendered with
+``notices.render_pdf``, the text read back with pypdf states what DESIGN §4 requires; reprints
+read back identically; the office font and date settings; ``issue_for_cases`` (reuse, refusal,
+one transaction: a cancel leaves no gap); ``preview_pdf``; ``find_subject``; rare characters."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from app.db.models import Counter, Notice
+from app.domain.enums import RejectReason, Role
+from app.domain.errors import Cancelled, Conflict, NotFound, PermissionDenied, ValidationError
+from app.domain.notices import NoticeKind
+from app.output import pdf
+from app.paths import bundled_font
+from app.services import cases, intake, notices, people, settings
+from app.services.people import EmployerInput, PersonInput
+from tests.services.test_notices import NOW, form, office, staff  # noqa: F401 - fixtures
+
+NAME = "李堃"           # a rare-ish character the bundled font has
+EXT_A = "王䶮"          # U+4DAE, CJK Extension A: not in the bundled font
+EXT_B = "王𠮷"          # U+20BB7, CJK Extension B: not in the bundled font
+DOC_NO = re.compile(r"朝工信〔2026〕[1-9][0-9]*号")
+DATE = "2026年11月20日"
+
+
+def pdf_text(data: bytes | Path) -> str:
+    raw = data.read_bytes() if isinstance(data, Path) else data
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(raw)).pages)
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def make_person(db, admin, name: str):
+    found = people.find_employers(db, "北京某某电子有限公司")
+    employer = found[0] if found else None
+    if employer is None:
+        employer = people.create_employer(db, admin, EmployerInput(name="北京某某电子有限公司"))
+    return people.create_person(db, admin, PersonInput(name=name, phone="13812345678",
+                                                       employer_id=employer.id))
+
+
+def register(db, staff, person, **kw):
+    return intake.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
+
+
+def subjects(db, staff, person) -> dict[str, dict]:
+    """A subject for every kind: one accepted case taken through 交办, 延期 and 办结, and four
+    registrations with the other dispositions."""
+    m, w = staff[Role.MANAGER], staff[Role.CASEWORKER]
+    acc = register(db, staff, person)
+    cases.assign(db, m, acc.case_id, kind="department", assignee_name="法律部",
+                 handler_id=w.user_id, now=NOW)
+    cases.request_extension(db, w, acc.case_id, "需要调取考勤记录并询问证人", now=NOW)
+    cases.decide_extension(db, m, acc.case_id, True, now=NOW)
+    cases.conclude(db, w, acc.case_id, "partly", "经协调，公司同意分两期支付拖欠工资", now=NOW)
+    return {
+        "accept": {"case_id": acc.case_id}, "assign": {"case_id": acc.case_id},
+        "extend": {"case_id": acc.case_id}, "reply": {"case_id": acc.case_id},
+        "register_sheet": {"case_id": acc.case_id},
+        "reject": {"registration_id": register(db, staff, person, disposition="not_accepted",
+                                               reject_reason=RejectReason.ARBITRATION).id},
+        "transfer": {"registration_id": register(
+            db, staff, person, disposition="transferred", transfer_to="朝阳区人力资源和社会保障局",
+            transfer_reason="属于劳动保障监察职责范围").id},
+        "repeat": {"registration_id": register(db, staff, person, disposition="repeat",
+                                               repeat_of_case_id=acc.case_id).id},
+        "no_more": {"registration_id": register(db, staff, person, disposition="no_more",
+                                                earlier_documents="朝工信复〔2025〕3号（2025年6月3日）").id},
+        "_case": acc,
+    }
+
+
+# What each kind must state (DESIGN §4 table), as the shipped templates word it.
+MUST = {
+    "accept": ["来访", "公司拖欠工资三个月", "予以受理", "办结", "010-65001234", "刘老师"],
+    "reject": ["公司拖欠工资三个月", RejectReason.ARBITRATION.label, "信访工作条例",
+               "劳动人事争议仲裁委员会", "不予受理"],
+    "transfer": ["公司拖欠工资三个月", "朝阳区人力资源和社会保障局", "属于劳动保障监察职责范围",
+                 "15日内", "书面告知"],
+    "assign": ["法律部", "公司拖欠工资三个月", "支付拖欠的工资", "办理要求", "反馈"],
+    "extend": ["需要调取考勤记录并询问证人", "负责人批准"],
+    "reply": ["支付拖欠的工资", "自2026年8月起未发工资", "信访工作条例", "部分支持",
+              "经协调，公司同意分两期支付拖欠工资", "30日内", "复查"],
+    "repeat": ["公司拖欠工资三个月", "已受理", "信访工作条例", "不予重复受理"],
+    "no_more": ["公司拖欠工资三个月", "朝工信复〔2025〕3号（2025年6月3日）", "同一事实和理由",
+                "第三十六条", "不再受理"],
+    "register_sheet": ["公司拖欠工资三个月", "劳动报酬/欠薪", "北京某某电子有限公司"],
+}
+
+
+@pytest.fixture
+def printed(db, admin, staff, tmp_path):
+    """Every kind issued for 李堃 and rendered: kind → (NoticeRecord, flattened PDF text)."""
+    person = make_person(db, admin, NAME)
+    subj = subjects(db, staff, person)
+    acc = subj.pop("_case")
+    out = {}
+    for kind, subject in subj.items():
+        n = notices.issue(db, staff[Role.CLERK], kind, now=NOW, **subject)
+        path = tmp_path / f"{kind}.pdf"
+        result = notices.render_pdf(db, [n.id], path)
+        assert result.pages >= 1 and result.missing == () and result.warnings == ()
+        out[kind] = (n, flat(pdf_text(path)))
+    out["_case"] = acc
+    return out
+
+
+def test_every_kind_prints_what_design_requires(db, printed):
+    for kind in [k.value for k in NoticeKind]:
+        check_printed(db, printed, kind)
+
+
+def check_printed(db, printed, kind: str) -> None:
+    n, text = printed[kind]
+    acc = printed["_case"]
+    assert text.startswith(NoticeKind(kind).title), kind
+    if NoticeKind(kind).numbered:
+        assert DOC_NO.fullmatch(n.doc_no) and n.doc_no in text, kind
+        assert text.index(n.doc_no) < text.index(f"{n.addressee}："), kind
+    else:
+        assert n.doc_no == "" and "〔" not in text.split(n.addressee)[0], kind
+    assert f"{n.addressee}：" in text, kind                         # addressee line
+    assert NAME in text, kind                                       # the petitioner
+    assert "朝阳区总工会" in text and DATE in text, kind              # issuer over the date
+    assert text.index("朝阳区总工会", len(text) // 2) < text.rindex(DATE), kind
+    assert text.rstrip().endswith("—1—"), kind                      # page number 「— 1 —」
+    for must in MUST[kind]:
+        assert flat(must) in text, (kind, must)
+    case = cases.get_case(db, acc.case_id)
+    if kind == "accept":
+        d = case.due_date
+        assert f"{d.year}年{d.month}月{d.day}日" in text and acc.reg_no in text
+    if kind == "repeat":
+        assert acc.case_no in text
+    if kind == "extend":
+        assert f"{case.due_date.year}年{case.due_date.month}月{case.due_date.day}日" in text
+    if kind == "register_sheet":
+        assert acc.reg_no in text
+
+
+def test_numbers_follow_the_format_per_kind(printed):
+    numbered = [printed[k.value][0] for k in NoticeKind if k.numbered]
+    assert {n.doc_no for n in numbered} == {"朝工信〔2026〕1号"}   # each kind its own sequence
+
+
+def test_reprint_reads_back_identically_whatever_changed(db, admin, staff, printed, tmp_path):
+    settings.save(db, admin, {"office.name": "朝阳区总工会（新）", "office.doc_prefix": "朝工",
+                              "office.notice_date_chinese": True})
+    notices.save_template(db, admin, "accept", "改过的模板{summary}")
+    for kind in ("accept", "reject", "register_sheet"):
+        n, first = printed[kind]
+        again = tmp_path / f"again-{kind}.pdf"
+        notices.render_pdf(db, [n.id], again)
+        assert flat(pdf_text(again)).encode("utf-8") == first.encode("utf-8")
+
+
+def test_chinese_date_for_new_notices_only(db, admin, staff, tmp_path):
+    person = make_person(db, admin, NAME)
+    acc = register(db, staff, person)
+    before = notices.issue(db, staff[Role.CLERK], "accept", case_id=acc.case_id, now=NOW)
+    settings.save(db, admin, {"office.notice_date_chinese": True})
+    after = notices.issue(db, staff[Role.CLERK], "accept", case_id=acc.case_id, now=NOW)
+    assert before.date_text == DATE and after.date_text == "二〇二六年十一月二十日"
+    out = tmp_path / "both.pdf"
+    assert notices.render_pdf(db, [before.id, after.id], out).pages == 2
+    first, second = [flat(p.extract_text()) for p in PdfReader(out).pages]
+    assert DATE in first and "二〇二六" not in first
+    assert "二〇二六年十一月二十日" in second
+
+
+# ------------------------------------------------------------------------------ font setting
+
+def test_font_setting_refuses_what_is_not_truetype(db, admin, tmp_path):
+    garbage = tmp_path / "fangsong.ttf"
+    garbage.write_bytes(b"not a font at all" * 10)
+    cff = tmp_path / "fangsong.otf"
+    cff.write_bytes(b"OTTO" + bytes([0, 1, 0, 16, 0, 0, 0, 0]) + b"CFF " + bytes(12))
+    for bad, why in ((garbage, "不是 TrueType"), (cff, "不是 TrueType"),
+                     (tmp_path / "gone.ttf", "不存在")):
+        with pytest.raises(ValidationError) as e:
+            settings.save(db, admin, {"office.notice_font": str(bad)})
+        assert e.value.fields == ["文书字体文件"] and why in str(e.value)
+    assert settings.get(db, "office.notice_font") == ""
+    assert notices.font_path(db) is None
+    settings.save(db, admin, {"office.notice_font": ""})         # empty: the bundled font
+
+
+def test_bool_setting_understands_text(db, admin):
+    for text, value in (("是", True), ("否", False), ("True", True), ("False", False), (True, True)):
+        settings.save(db, admin, {"office.notice_date_chinese": text})
+        assert settings.get(db, "office.notice_date_chinese") is value
+    with pytest.raises(ValidationError, match="文书日期用汉字"):
+        settings.save(db, admin, {"office.notice_date_chinese": "也许"})
+    assert settings.office(db).notice_date_chinese is True
+
+
+def truetype_font() -> Path | None:
+    for path in (Path("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"),
+                 Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+                 Path("C:/Windows/Fonts/simfang.ttf")):
+        if path.is_file():
+            return path
+    return None
+
+
+def test_office_font_is_used_and_a_gone_font_warns(db, admin, staff, tmp_path):
+    source = truetype_font()
+    if source is None:
+        pytest.skip("no second TrueType font installed (HanaMinA, DejaVuSans or simfang)")
+    font = tmp_path / source.name
+    shutil.copy(source, font)
+    settings.save(db, admin, {"office.notice_font": str(font)})
+    assert notices.font_path(db) == font
+    person = make_person(db, admin, NAME)
+    n = notices.issue(db, staff[Role.CLERK], "accept", case_id=register(db, staff, person).case_id,
+                      now=NOW)
+    out = tmp_path / "font.pdf"
+    result = notices.render_pdf(db, [n.id], out)
+    assert result.warnings == ()
+    data = out.read_bytes()
+    ps_name = pdf._Font.load(font).name
+    assert re.search(rb"/BaseFont /[A-Z]{6}\+" + {"HanaMinA.ttf": b"HanaMinA",
+                                                 "DejaVuSans.ttf": b"DejaVuSans",
+                                                 "simfang.ttf": b"FangSong"}[source.name], data), ps_name
+    assert len(data) < 300_000 < font.stat().st_size or font.stat().st_size < 300_000
+    # the file is gone: printed in the bundled font, with a warning instead of a failure
+    font.unlink()
+    assert notices.font_path(db) is None
+    out2 = tmp_path / "font2.pdf"
+    result = notices.render_pdf(db, [n.id], out2)
+    assert result.pages == 1 and len(result.warnings) == 1 and "已不存在" in result.warnings[0]
+    assert flat(pdf_text(out2)) == flat(pdf_text(out))
+
+
+def test_bundled_font_copy_accepted_as_office_font(db, admin):
+    font = bundled_font()
+    settings.save(db, admin, {"office.notice_font": str(font)})
+    assert notices.font_path(db) == font
+
+
+# ------------------------------------------------------------------------------ rare characters
+
+@pytest.fixture
+def no_fallback(monkeypatch):
+    monkeypatch.setattr(pdf, "fallback_fonts", lambda: ())
+
+
+def fallback_with(cp: int) -> bool:
+    return any(cp in pdf._Font.load(p).cmap for p in pdf.fallback_fonts())
+
+
+@pytest.mark.parametrize("name", [EXT_A, EXT_B])
+def test_rare_names_print_from_a_fallback_font(db, admin, staff, tmp_path, name):
+    if not fallback_with(ord(name[1])):
+        pytest.skip(f"no TrueType font with U+{ord(name[1]):04X} installed "
+                    "(e.g. fonts-hanazono, SimSun / SimSun-ExtB)")
+    person = make_person(db, admin, name)
+    n = notices.issue(db, staff[Role.CLERK], "accept", case_id=register(db, staff, person).case_id,
+                      now=NOW)
+    out = tmp_path / "rare.pdf"
+    result = notices.render_pdf(db, [n.id], out)
+    assert result.missing == ()
+    text = flat(pdf_text(out))
+    assert f"{name}：" in text and "〓" not in text
+    assert out.stat().st_size < 200_000                 # fonts embedded as subsets
+
+
+def test_rare_name_no_font_has_prints_as_placeholder_and_is_reported(db, admin, staff, tmp_path,
+                                                                     no_fallback):
+    person = make_person(db, admin, EXT_B)
+    n = notices.issue(db, staff[Role.CLERK], "accept", case_id=register(db, staff, person).case_id,
+                      now=NOW)
+    out = tmp_path / "placeholder.pdf"
+    result = notices.render_pdf(db, [n.id], out)
+    assert result.missing == ("𠮷",)
+    assert "王〓：" in flat(pdf_text(out))
+
+
+# ------------------------------------------------------------------------------ batches
+
+def accepted_cases(db, admin, staff, count: int, person=None):
+    person = person or make_person(db, admin, NAME)
+    return [register(db, staff, person, summary=f"公司拖欠工资第{i}批") for i in range(count)]
+
+
+def notice_count(db) -> int:
+    with db.read() as s:
+        return s.execute(select(func.count(Notice.id))).scalar_one()
+
+
+def test_issue_for_cases_reuses_issues_and_refuses(db, admin, staff, tmp_path):
+    clerk = staff[Role.CLERK]
+    person = make_person(db, admin, NAME)
+    regs = accepted_cases(db, admin, staff, 4, person)
+    ids = [r.case_id for r in regs]
+    old = notices.issue(db, clerk, "accept", case_id=ids[1], now=NOW)
+    seen = []
+    batch = notices.issue_for_cases(db, clerk, "accept", ids, now=NOW,
+                                    progress=lambda d, t: seen.append((d, t)))
+    assert batch.issued == 3 and batch.reused == 1 and batch.refused == ()
+    assert batch.notice_ids[1] == old.id and len(batch.notice_ids) == 4
+    assert [notices.get_notice(db, i).doc_no for i in batch.notice_ids] == \
+        ["朝工信〔2026〕2号", "朝工信〔2026〕1号", "朝工信〔2026〕3号", "朝工信〔2026〕4号"]
+    assert seen == [(i, 4) for i in range(1, 5)]
+    # again: everything is a reprint, no new number
+    again = notices.issue_for_cases(db, clerk, "accept", ids, now=NOW)
+    assert again.notice_ids == batch.notice_ids and again.issued == 0 and again.reused == 4
+    # a kind that does not fit is refused per case, with its number and reason
+    ext = notices.issue_for_cases(db, clerk, "extend", ids[:2] + [999_999], now=NOW)
+    assert ext.notice_ids == () and ext.issued == 0
+    assert ext.refused == ((regs[0].case_no, "该案件未延期，不能出具延期告知书"),
+                           (regs[1].case_no, "该案件未延期，不能出具延期告知书"),
+                           ("#999999", "找不到该案件，可能已被删除"))
+    # registration kinds go through the case's registration
+    sheets = notices.issue_for_cases(db, clerk, "register_sheet", ids, now=NOW)
+    assert sheets.issued == 4
+    assert [notices.get_notice(db, i).registration_id for i in sheets.notice_ids] == [r.id for r in regs]
+    rej = notices.issue_for_cases(db, clerk, "reject", ids[:1], now=NOW)
+    assert rej.refused and "不能出具不予受理告知书" in rej.refused[0][1]
+    # without issue_missing nothing new is issued
+    fresh = register(db, staff, person, summary="公司未缴社保")
+    only = notices.issue_for_cases(db, admin, "accept", [fresh.case_id, ids[0]], issue_missing=False)
+    assert only.notice_ids == (batch.notice_ids[0],)
+    assert only.refused == ((fresh.case_no, "尚未出具受理告知书"),)
+    # the whole batch into one PDF, in order
+    out = tmp_path / "batch.pdf"
+    result = notices.render_pdf(db, batch.notice_ids, out)
+    assert result.pages == 4
+    firsts = [flat(p.extract_text()) for p in PdfReader(out).pages]
+    assert [re.search(r"朝工信〔2026〕\d+号", t).group(0) for t in firsts] == \
+        ["朝工信〔2026〕2号", "朝工信〔2026〕1号", "朝工信〔2026〕3号", "朝工信〔2026〕4号"]
+
+
+def test_cancelled_batch_returns_every_new_number(db, admin, staff):
+    clerk = staff[Role.CLERK]
+    ids = [r.case_id for r in accepted_cases(db, admin, staff, 5)]
+    notices.issue(db, clerk, "accept", case_id=ids[0], now=NOW)
+
+    def cancel_at_4(done, total):
+        if done == 4:
+            raise Cancelled()
+    with pytest.raises(Cancelled):
+        notices.issue_for_cases(db, clerk, "accept", ids, progress=cancel_at_4, now=NOW)
+    assert notice_count(db) == 1
+    with db.read() as s:
+        assert s.execute(select(Counter.last).where(Counter.name == "notice:accept")).scalar_one() == 1
+    batch = notices.issue_for_cases(db, clerk, "accept", ids, now=NOW)
+    with db.read() as s:
+        serials = sorted(s.execute(select(Notice.serial)).scalars())
+    assert batch.issued == 4 and serials == [1, 2, 3, 4, 5]
+
+
+def test_batch_needs_the_permission_to_issue(db, admin, staff):
+    ids = [r.case_id for r in accepted_cases(db, admin, staff, 1)]
+    with pytest.raises(PermissionDenied):
+        notices.issue_for_cases(db, admin, "accept", ids)
+    assert notice_count(db) == 0
+
+
+def test_render_pdf_cancel_leaves_no_file_and_unknown_ids(db, admin, staff, tmp_path):
+    clerk = staff[Role.CLERK]
+    ids = [r.case_id for r in accepted_cases(db, admin, staff, 2)]
+    batch = notices.issue_for_cases(db, clerk, "accept", ids, now=NOW)
+    out = tmp_path / "cancel.pdf"
+
+    def cancel(done, total):
+        raise Cancelled()
+    with pytest.raises(Cancelled):
+        notices.render_pdf(db, batch.notice_ids, out, progress=cancel)
+    assert list(tmp_path.glob("cancel.pdf*")) == []
+    with pytest.raises(NotFound):
+        notices.render_pdf(db, [batch.notice_ids[0], 424242], out)
+    assert not out.exists()
+
+
+def test_render_with_delivery_and_void(db, admin, staff, tmp_path):
+    clerk = staff[Role.CLERK]
+    reg = accepted_cases(db, admin, staff, 1)[0]
+    n = notices.issue(db, clerk, "accept", case_id=reg.case_id, now=NOW)
+    notices.record_delivery(db, clerk, n.id, "当面", "2026-11-20", NAME, now=NOW)
+    out = tmp_path / "d.pdf"
+    notices.render_pdf(db, [n.id], out, with_delivery=True)
+    assert flat(f"送达：当面 2026年11月20日 {NAME}") in flat(pdf_text(out))
+    notices.void(db, clerk, n.id, "地址写错", now=NOW)
+    notices.render_pdf(db, [n.id], out)
+    assert "已作废：地址写错" in pdf_text(out)
+
+
+# ------------------------------------------------------------------------------ preview, subject
+
+def test_preview_pdf(db, admin, staff):
+    buf = io.BytesIO()
+    result = notices.preview_pdf(db, "accept", "你反映的{summary}已于{accepted_date}受理。", buf)
+    assert result.pages == 1
+    text = flat(pdf_text(buf.getvalue()))
+    assert text.startswith("受理告知书") and "朝阳区总工会" in text
+    assert re.search(r"朝工信〔\d{4}〕1号", text)
+    assert "你反映的【事项摘要】已于【受理日期】受理。" in text
+    # the current template when no text is given
+    buf = io.BytesIO()
+    notices.preview_pdf(db, "reject", None, buf)
+    assert "【不予受理理由】" in flat(pdf_text(buf.getvalue()))
+    with pytest.raises(ValidationError, match=r"\{foo\}") as e:
+        notices.preview_pdf(db, "accept", "{summary}{foo}", io.BytesIO())
+    assert e.value.fields == ["模板"]
+
+
+def test_preview_pdf_leaves_no_file_on_a_bad_template(db, office, tmp_path):
+    out = tmp_path / "p.pdf"
+    with pytest.raises(ValidationError):
+        notices.preview_pdf(db, "accept", "{nope}", out)
+    assert not out.exists()
+    notices.preview_pdf(db, "register_sheet", None, out)
+    assert "〔" not in pdf_text(out).splitlines()[1]
+
+
+def test_find_subject(db, admin, staff):
+    person = make_person(db, admin, NAME)
+    acc = register(db, staff, person)
+    rej = register(db, staff, person, disposition="not_accepted", reject_reason="litigation")
+    assert notices.find_subject(db, acc.case_no) == (acc.case_id, acc.id)
+    assert notices.find_subject(db, f" {acc.reg_no} ") == (acc.case_id, acc.id)
+    assert notices.find_subject(db, rej.reg_no) == (None, rej.id)
+    with pytest.raises(NotFound, match="找不到编号为「C1999-000001」的案件或登记"):
+        notices.find_subject(db, "C1999-000001")
+
+
+def test_reprint_or_issue(db, admin, staff):
+    person = make_person(db, admin, NAME)
+    acc = register(db, staff, person)
+    first, new = notices.reprint_or_issue(db, staff[Role.CLERK], "accept", case_id=acc.case_id,
+                                          now=NOW)
+    again, new2 = notices.reprint_or_issue(db, staff[Role.CLERK], "accept", case_id=acc.case_id)
+    assert new and not new2 and again.id == first.id and again.doc_no == "朝工信〔2026〕1号"
+    with pytest.raises(Conflict):
+        notices.reprint_or_issue(db, staff[Role.CLERK], "extend", case_id=acc.case_id)
