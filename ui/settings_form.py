@@ -33,6 +33,12 @@ class FileSetting:
     hint: str = ""
     empty_text: str = ""       # shown in the empty field
     start_dirs: tuple[str, ...] = ()   # where the dialog opens when the field is empty (first that exists)
+    check: str = ""            # "module:function" raising ValidationError for a file that won't do
+
+
+def _check_font(path: str) -> None:
+    from app.output.pdf import check_font   # reportlab: imported when a font is chosen, not at start
+    check_font(path)
 
 
 FILE_SETTINGS: dict[str, FileSetting] = {
@@ -42,11 +48,13 @@ FILE_SETTINGS: dict[str, FileSetting] = {
         clear_text="使用内置字体",
         hint="可选择 Windows 自带的仿宋（simfang.ttf）或宋体（simsun.ttc）；留空则使用内置字体",
         empty_text="（内置字体）",
+        check="font",
         start_dirs=(os.path.join(os.environ.get("WINDIR", r"C:\Windows"), "Fonts"),
                     "/usr/share/fonts", "/Library/Fonts")),
 }
 
 Editor = QLineEdit | QSpinBox | QCheckBox
+_CHECKS = {"font": _check_font}
 
 
 class SettingsForm(QWidget):
@@ -146,8 +154,10 @@ class SettingsForm(QWidget):
         return field, error
 
     def choose_file(self, key: str) -> str | None:
-        """Ask for the file of ``key`` (a FILE_SETTINGS field) and put its path in the field; the
-        service checks it on save. None when cancelled."""
+        """Ask for the file of ``key`` (a FILE_SETTINGS field) and put its path in the field. A file
+        that fails the field's check (a font that is not TrueType) is refused at once, the reason
+        under the field, and the field keeps its value; the service checks again on save. None when
+        cancelled or refused."""
         spec = FILE_SETTINGS[key]
         edit = self.editors[key]
         assert isinstance(edit, QLineEdit)
@@ -158,7 +168,17 @@ class SettingsForm(QWidget):
                                               self.tr(spec.filter))
         if not path:
             return None
-        edit.setText(os.path.normpath(path))
+        path = os.path.normpath(path)
+        if spec.check:
+            from app.domain.errors import ValidationError
+            try:
+                _CHECKS[spec.check](path)
+            except ValidationError as e:
+                label = next(st.label for st in self.settings if st.key == key)
+                self.show_errors([(label, message) for _field, message in e.errors])
+                return None
+        self.clear_errors()
+        edit.setText(path)
         return edit.text()
 
     @staticmethod

@@ -217,7 +217,12 @@ def test_font_chooser_refuses_a_file_that_is_not_truetype(qtbot, db, admin_actor
     garbage = tmp_path / "fangsong.ttf"
     garbage.write_bytes(b"this is not a font at all" * 100)
     _choose(monkeypatch, form, garbage)
-    assert form.value("office.notice_font") == str(garbage)
+    # refused when chosen: the reason under the field, the field keeps its value
+    error = form.error_text("office.notice_font")
+    assert error.startswith("文书字体文件") and "TrueType" in error
+    assert form.value("office.notice_font") == ""
+    # typed in by hand, the service refuses it on save
+    form.editors["office.notice_font"].setText(str(garbage))
     _save(qtbot, page)
     error = form.error_text("office.notice_font")
     assert error.startswith("文书字体文件") and "TrueType" in error
