@@ -40,7 +40,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import (Case, CaseEvent, Employer, Notice, Person, Registration,
+from app.db.models import (AuditHead, Case, CaseEvent, Counter, Employer, Notice, Person, Registration,
                            RegistrationIssue, SettingRow, User)
 from app.domain import notices as rules
 from app.domain.actor import CLI_ACTOR, Actor
@@ -337,14 +337,16 @@ def _original_due(s: Session, case: Case) -> str:
 
 
 def _values(s: Session, k: NoticeKind, reg: Registration, case: Case | None,
-            office: dict[str, str], doc_no: str, issued: datetime) -> dict[str, str]:
+            office: dict[str, str], doc_no: str, issued: datetime,
+            issues: Sequence[str] | None = None, review_days: str | None = None) -> dict[str, str]:
     person = s.get(Person, reg.person_id) if reg.person_id else None
     employer_id = reg.employer_id or (person.employer_id if person else None)
     employer = s.get(Employer, employer_id) if employer_id else None
     name = person.name if person else "匿名"
-    issues = s.execute(select(RegistrationIssue.issue_type)
-                       .where(RegistrationIssue.registration_id == reg.id)
-                       .order_by(RegistrationIssue.issue_type)).scalars()
+    if issues is None:
+        issues = s.execute(select(RegistrationIssue.issue_type)
+                           .where(RegistrationIssue.registration_id == reg.id)
+                           .order_by(RegistrationIssue.issue_type)).scalars().all()
     reps = json.loads(reg.representatives or "[]")
     v: dict[str, str] = {
         "issuer": office["name"], "doc_no": doc_no,
@@ -362,7 +364,7 @@ def _values(s: Session, k: NoticeKind, reg: Registration, case: Case | None,
         "redirect_to": reg.redirect_to or "", "transfer_to": reg.transfer_to or "",
         "transfer_reason": reg.transfer_reason or "",
         "earlier_documents": reg.earlier_documents or "",
-        "review_days": _setting(s, "deadline.review_days") or "30",
+        "review_days": review_days or _setting(s, "deadline.review_days") or "30",
         "notice_days": "15",
     }
     if reg.reject_reason:
@@ -419,6 +421,7 @@ class _Issuing:
     office: dict[str, str]
     template: str
     chinese_date: bool
+    review_days: str
 
 
 def _issuing(s: Session, k: NoticeKind) -> _Issuing:
@@ -429,20 +432,27 @@ def _issuing(s: Session, k: NoticeKind) -> _Issuing:
     if unknown:
         raise UserError(f"{k.label}的模板含有未知的占位符 " + "、".join("{" + n + "}" for n in unknown)
                         + "，请在「设置 → 文书模板」中修改", "template has unknown placeholders")
-    return _Issuing(k, office, text, _flag(s, CHINESE_DATE_KEY))
+    return _Issuing(k, office, text, _flag(s, CHINESE_DATE_KEY),
+                    _setting(s, "deadline.review_days") or "30")
 
 
 def _issue_in(s: Session, actor: Actor, ctx: _Issuing, reg: Registration, case: Case | None,
-              issued: datetime) -> Notice:
+              issued: datetime, *, serial: int | None = None,
+              issues: Sequence[str] | None = None) -> Notice:
     """Issue one notice in the caller's write transaction (the kind already fits the state): the
-    next number of the kind's year, the filled template, the snapshot and the audit row."""
+    next number of the kind's year (or ``serial``, already reserved with ``_reserve``), the filled
+    template, the snapshot and the audit row. ``issues``: the registration's issue types when
+    already fetched."""
     k, office = ctx.kind, ctx.office
     year = issued.year
-    serial = doc_no = None
+    doc_no = None
     if k.numbered:
-        serial = next_number(s, f"notice:{k.value}", year)
+        if serial is None:
+            serial = next_number(s, f"notice:{k.value}", year)
         doc_no = rules.doc_number(office["doc_prefix"], year, serial)
-    values = _values(s, k, reg, case, office, doc_no or "", issued)
+    else:
+        serial = None
+    values = _values(s, k, reg, case, office, doc_no or "", issued, issues, ctx.review_days)
     date_text = _date_text(issued.date(), ctx.chinese_date)
     values["issue_date"] = date_text
     paragraphs = rules.fill(ctx.template, values)
@@ -544,9 +554,7 @@ def issue_for_cases(db: Database, actor: Actor, kind: NoticeKind | str, case_ids
     total = len(ids)
     by_registration = rules.SUBJECT[k] == "registration"
     key_col = Notice.registration_id if by_registration else Notice.case_id
-    out: list[int] = []
     refused: list[tuple[str, str]] = []
-    issued = reused = 0
     with (db.write() if issue_missing else db.read()) as s:
         cases: dict[int, Case] = {}
         for chunk in _chunks(sorted(set(ids))):
@@ -562,31 +570,92 @@ def issue_for_cases(db: Database, actor: Actor, kind: NoticeKind | str, case_ids
                 .where(Notice.kind == k.value, Notice.voided_at.is_(None), key_col.in_(chunk))
                 .group_by(key_col)).all()
             existing.update({subject: notice_id for subject, notice_id in rows})
-        ctx: _Issuing | None = None
-        for done, cid in enumerate(ids, start=1):
+        # plan: per case, reuse / issue / refuse (nothing written yet)
+        regs: dict[int, Registration] = {}
+        if issue_missing:
+            need = sorted({c.registration_id for c in cases.values() if key(c) not in existing})
+            for chunk in _chunks(need):
+                regs.update((r.id, r) for r in
+                            s.execute(select(Registration).where(Registration.id.in_(chunk))).scalars())
+        plan: list[tuple[str, Any]] = []          # ("reuse", key) | ("issue", case) | ("refuse", …)
+        to_issue: set[int] = set()
+        for cid in ids:
             case = cases.get(cid)
             if case is None:
-                refused.append((f"#{cid}", "找不到该案件，可能已被删除"))
-            elif key(case) in existing:
-                out.append(existing[key(case)])
-                reused += 1
+                plan.append(("refuse", (f"#{cid}", "找不到该案件，可能已被删除")))
+            elif key(case) in existing or key(case) in to_issue:
+                plan.append(("reuse", key(case)))     # a valid notice, or one issued earlier here
             elif not issue_missing:
-                refused.append((case.case_no, f"尚未出具{k.title}"))
+                plan.append(("refuse", (case.case_no, f"尚未出具{k.title}")))
             else:
-                reg = s.get(Registration, case.registration_id)
-                reason = rules.refusal(k, _state(reg, case))
+                reason = rules.refusal(k, _state(regs[case.registration_id], case))
                 if reason:
-                    refused.append((case.case_no, reason))
+                    plan.append(("refuse", (case.case_no, reason)))
                 else:
-                    if ctx is None:
-                        ctx = _issuing(s, k)
-                    n = _issue_in(s, actor, ctx, reg, case, issued_at)
-                    existing[key(case)] = n.id     # the same case again later: a reprint
-                    out.append(n.id)
-                    issued += 1
+                    plan.append(("issue", case))
+                    to_issue.add(key(case))
+        n_new = sum(1 for what, _ in plan if what == "issue")
+        ctx = _issuing(s, k) if n_new else None
+        serial = _reserve(s, k, issued_at.year, n_new) if n_new and k.numbered else None
+        issues = _prefetch(s, [regs[c.registration_id] for what, c in plan if what == "issue"]) \
+            if n_new else {}
+        out: list[int] = []
+        issued = reused = 0
+        # the audit chain's head row, held so the session does not reload it for every notice
+        head = s.get(AuditHead, 1) if n_new else None
+        for done, (what, item) in enumerate(plan, start=1):
+            if what == "refuse":
+                refused.append(item)
+            elif what == "reuse":
+                out.append(existing[item])
+                reused += 1
+            else:
+                reg = regs[item.registration_id]
+                n = _issue_in(s, actor, ctx, reg, item, issued_at, serial=serial,
+                              issues=issues.get(reg.id, ()))
+                if serial is not None:
+                    serial += 1
+                existing[key(item)] = n.id
+                out.append(n.id)
+                issued += 1
+                head = head or s.get(AuditHead, 1)
             if progress is not None:
                 progress(done, total)
     return BatchIssue(notice_ids=tuple(out), issued=issued, reused=reused, refused=tuple(refused))
+
+
+def _reserve(s: Session, k: NoticeKind, year: int, count: int) -> int:
+    """Take ``count`` consecutive numbers of the kind's year in the caller's transaction; returns
+    the first. (The counter row stays locked until the transaction ends; a rollback returns all.)"""
+    name = f"notice:{k.value}"
+    first = next_number(s, name, year)
+    if count > 1:
+        row = s.get(Counter, (name, year))
+        row.last += count - 1
+    return first
+
+
+def _prefetch(s: Session, regs: Sequence[Registration]) -> dict[int, list[str]]:
+    """Load what ``_values`` reads for many registrations in a few queries (people, employers,
+    handlers stay in the session for ``Session.get``); returns each registration's issue types."""
+    issues: dict[int, list[str]] = {r.id: [] for r in regs}
+    keep: list[Any] = []                         # the identity map holds objects weakly
+    person_ids = sorted({r.person_id for r in regs if r.person_id})
+    for chunk in _chunks(person_ids):
+        keep += s.execute(select(Person).where(Person.id.in_(chunk))).scalars().all()
+    employer_ids = sorted({r.employer_id for r in regs if r.employer_id}
+                          | {p.employer_id for p in keep if getattr(p, "employer_id", None)})
+    for chunk in _chunks(employer_ids):
+        keep += s.execute(select(Employer).where(Employer.id.in_(chunk))).scalars().all()
+    keep += s.execute(select(User)).scalars().all()
+    for chunk in _chunks(sorted(issues)):
+        for reg_id, issue_type in s.execute(
+                select(RegistrationIssue.registration_id, RegistrationIssue.issue_type)
+                .where(RegistrationIssue.registration_id.in_(chunk))
+                .order_by(RegistrationIssue.registration_id, RegistrationIssue.issue_type)):
+            issues[reg_id].append(issue_type)
+    s.info["notices_prefetch"] = keep            # held until the session ends
+    return issues
 
 
 def find_subject(db: Database, number: str) -> tuple[int | None, int]:
