@@ -314,6 +314,12 @@ def test_issue_for_cases_reuses_issues_and_refuses(db, admin, staff, tmp_path):
     # again: everything is a reprint, no new number
     again = notices.issue_for_cases(db, clerk, "accept", ids, now=NOW)
     assert again.notice_ids == batch.notice_ids and again.issued == 0 and again.reused == 4
+    # a case listed twice gets one new notice, printed twice
+    twice = register(db, staff, person, summary="公司未签劳动合同")
+    dup = notices.issue_for_cases(db, clerk, "accept", [twice.case_id, ids[0], twice.case_id], now=NOW)
+    assert dup.issued == 1 and dup.reused == 2
+    assert dup.notice_ids[0] == dup.notice_ids[2] != dup.notice_ids[1]
+    assert notices.get_notice(db, dup.notice_ids[0]).doc_no == "朝工信〔2026〕5号"
     # a kind that does not fit is refused per case, with its number and reason
     ext = notices.issue_for_cases(db, clerk, "extend", ids[:2] + [999_999], now=NOW)
     assert ext.notice_ids == () and ext.issued == 0
