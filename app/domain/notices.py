@@ -33,6 +33,11 @@ class NoticeKind(LabelledEnum):
         return self.label
 
     @property
+    def is_sheet(self) -> bool:
+        """A form laid out as a table (the registration sheet), not a letter to the petitioner."""
+        return self is NoticeKind.REGISTER_SHEET
+
+    @property
     def numbered(self) -> bool:
         """The eight notices carry a document number; the registration sheet does not."""
         return self is not NoticeKind.REGISTER_SHEET
@@ -122,6 +127,11 @@ PLACEHOLDERS: dict[str, str] = {
     "office_postcode": "邮政编码",
     # registration
     "reg_no": "登记号",
+    "id_number": "信访人身份证号",
+    "phone": "信访人联系电话",
+    "address": "信访人住址",
+    "disposition": "处理方式",
+    "registrar": "登记人",
     "received_date": "收到日期",
     "channel": "信访方式",
     "category": "类别",

@@ -9,7 +9,10 @@ under it; the addressee 「张三：」 flush left; paragraphs with a first-line
 the issuer centred over the date at the lower right (the date 右空四字) with room for the seal above;
 an optional 送达 record as a 版记 block (thin rules above and below) at the foot of the last page;
 page numbers 「— 1 —」 (14 pt) below the text area on the outer side (odd pages right, even left).
-Every document starts on a new page and its page numbers start at 1.
+Every document starts on a new page and its page numbers start at 1. A form (``sheet``: the
+信访事项登记表) has no addressee or document number: its paragraphs are the rows of a bordered
+table (cells split on 「　　」, each cell 「名称：内容」 with the name in a grey cell), under the title
+and a line 「登记单位：…　打印日期：…」.
 
 Fonts: the bundled TrueType CJK font (:func:`app.paths.bundled_font`) by default, or a TrueType
 仿宋/宋体 file given as ``font_path`` (checked by :func:`check_font`); both are embedded as subsets.
@@ -92,6 +95,7 @@ class NoticeDocument:
     delivery: Sequence[str] | str | None = ()
     void: bool | str | None = False
     chinese_date: bool = False            # 二〇二六年十一月二十二日 instead of 2026年11月22日
+    sheet: bool = False                   # a form (信访事项登记表) laid out as a table, see _layout_sheet
 
     @property
     def signature(self) -> str:
@@ -380,9 +384,16 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _tokens(text: str) -> list[str]:
+    """Unbreakable pieces: one CJK character or mark each; runs of Latin letters and digits whole,
+    with a thousands comma inside a number (10,230.00) and a currency sign before it (¥10)."""
     out: list[str] = []
-    for ch in text:
-        if out and _is_word_char(ch) and _is_word_char(out[-1][-1]):
+    for i, ch in enumerate(text):
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        prev = out[-1] if out else ""
+        if prev and _is_word_char(ch) and (_is_word_char(prev[-1]) or prev in "¥￥$"
+                                           or (prev.endswith(",") and ch.isdigit())):
+            out[-1] += ch
+        elif out and ch == "," and out[-1][-1].isdigit() and nxt.isdigit():
             out[-1] += ch
         else:
             out.append(ch)
@@ -590,7 +601,12 @@ def _draw_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _Page, numbe
         _draw_runs(c, fonts, item.text, x, y, item.size, cs, item.bold)
     if page.record:
         _draw_record(c, fonts, page.record)
-    # page number 「— 1 —」: 7 mm below the text area, outer side, one character in
+    _draw_page_foot(c, fonts, doc, number)
+
+
+def _draw_page_foot(c: Canvas, fonts: _Fonts, doc: NoticeDocument, number: int) -> None:
+    """The page number 「— 1 —」 (7 mm below the text area, outer side, one character in) and, on a
+    void document, the void mark."""
     label = f"— {number} —"
     w = _text_width(fonts, label, PAGE_NO_SIZE, 0.0)
     y = MARGIN_BOTTOM - 7 * mm - PAGE_NO_SIZE * 0.76
@@ -641,6 +657,128 @@ def _draw_void(c: Canvas, fonts: _Fonts, label: str) -> None:
     c.restoreState()
 
 
+# --- the registration sheet (信访事项登记表): a bordered table ------------------------------------
+SHEET_SIZE = 14.0                      # 四号, as forms use
+SHEET_LEADING = SHEET_SIZE * 1.5
+SHEET_PAD = 4.0                        # inside a cell, left/right and top/bottom
+CELL_GAP = "\u3000\u3000"              # two ideographic spaces separate the cells of a row
+_LABEL_GREY = Color(0.93, 0.93, 0.93)
+
+
+@dataclass
+class _Cell:
+    label: str
+    width: float                       # label and value together
+    label_w: float
+    lines: list[str]                   # the value, wrapped to its cell
+
+
+@dataclass
+class _Row:
+    cells: list[_Cell]
+
+    @property
+    def n_lines(self) -> int:
+        return max(1, max(len(c.lines) for c in self.cells))
+
+
+@dataclass
+class _SheetPage:
+    rows: list[_Row] = field(default_factory=list)
+    first: bool = True                 # carries the title and the issuer/date line
+
+
+def _sheet_rows(doc: NoticeDocument, fonts: _Fonts) -> list[_Row]:
+    """One table row a paragraph; its cells are split on 「　　」 and each cell on its first 「：」
+    into a grey label cell and a value cell. Cells share the row's width equally."""
+    def adv(ch: str) -> float:
+        return fonts.advance(ch, SHEET_SIZE, 0.0)
+
+    rows: list[_Row] = []
+    for para in doc.paragraphs:
+        parts = [p.strip() for p in para.split(CELL_GAP) if p.strip()]
+        if not parts:
+            continue
+        width = TEXT_W / len(parts)
+        cells = []
+        for part in parts:
+            label, sep, value = part.partition("：")
+            if not sep:
+                label, value = "", part
+            label_w = sum(adv(ch) for ch in label) + 2 * SHEET_PAD if label else 0.0
+            label_w = min(label_w, width / 2)
+            inner = width - label_w - 2 * SHEET_PAD
+            lines = wrap_width(value, inner, adv) if value else [""]
+            cells.append(_Cell(label, width, label_w, lines))
+        rows.append(_Row(cells))
+    return rows
+
+
+def _sheet_top(first: bool) -> float:
+    """Where the table starts: below the title and the issuer/date line on the first page."""
+    top = PAGE_H - MARGIN_TOP
+    return top - 2 * LEADING if first else top
+
+
+def _layout_sheet(doc: NoticeDocument, fonts: _Fonts) -> list[_SheetPage]:
+    """Rows fill the text area; a row too tall for what is left of a page is split between lines
+    (its labels stay on the first part) when at least one line fits, else moved on."""
+    pages = [_SheetPage()]
+    room = _sheet_top(True) - MARGIN_BOTTOM
+    for row in _sheet_rows(doc, fonts):
+        while True:
+            need = row.n_lines * SHEET_LEADING + 2 * SHEET_PAD
+            if need <= room:
+                pages[-1].rows.append(row)
+                room -= need
+                break
+            fit = int((room - 2 * SHEET_PAD) // SHEET_LEADING)
+            if fit >= 1:
+                head = _Row([_Cell(c.label, c.width, c.label_w, c.lines[:fit]) for c in row.cells])
+                row = _Row([_Cell("", c.width, c.label_w, c.lines[fit:]) for c in row.cells])
+                pages[-1].rows.append(head)
+            pages.append(_SheetPage(first=False))
+            room = _sheet_top(False) - MARGIN_BOTTOM
+    return pages
+
+
+def _draw_sheet_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _SheetPage,
+                     number: int) -> None:
+    top = PAGE_H - MARGIN_TOP
+    if page.first:
+        w = _text_width(fonts, doc.title, TITLE_SIZE, 0.0)
+        _draw_runs(c, fonts, doc.title, MARGIN_LEFT + (TEXT_W - w) / 2,
+                   top - (LEADING + TITLE_SIZE * 0.76) / 2, TITLE_SIZE, 0.0, bold=True)
+        y = top - LEADING - (LEADING + SHEET_SIZE * 0.76) / 2
+        _draw_runs(c, fonts, f"登记单位：{doc.signature}", MARGIN_LEFT, y, SHEET_SIZE, 0.0)
+        right = f"打印日期：{doc.date_text}"
+        _draw_runs(c, fonts, right, MARGIN_LEFT + TEXT_W - _text_width(fonts, right, SHEET_SIZE, 0.0),
+                   y, SHEET_SIZE, 0.0)
+    y = _sheet_top(page.first)
+    c.setLineWidth(0.75)
+    for row in page.rows:
+        h = row.n_lines * SHEET_LEADING + 2 * SHEET_PAD
+        x = MARGIN_LEFT
+        for cell in row.cells:
+            if cell.label_w:
+                c.saveState()
+                c.setFillColor(_LABEL_GREY)
+                c.rect(x, y - h, cell.label_w, h, stroke=0, fill=1)
+                c.restoreState()
+                if cell.label:
+                    lw = _text_width(fonts, cell.label, SHEET_SIZE, 0.0)
+                    _draw_runs(c, fonts, cell.label, x + (cell.label_w - lw) / 2,
+                               y - h / 2 - SHEET_SIZE * 0.36, SHEET_SIZE, 0.0)
+                c.rect(x, y - h, cell.label_w, h, stroke=1, fill=0)
+            c.rect(x + cell.label_w, y - h, cell.width - cell.label_w, h, stroke=1, fill=0)
+            for i, line in enumerate(cell.lines):
+                ly = y - SHEET_PAD - i * SHEET_LEADING - (SHEET_LEADING + SHEET_SIZE * 0.76) / 2
+                _draw_runs(c, fonts, line, x + cell.label_w + SHEET_PAD, ly, SHEET_SIZE, 0.0)
+            x += cell.width
+        y -= h
+    _draw_page_foot(c, fonts, doc, number)
+
+
 def render(docs: Sequence[NoticeDocument], out: str | os.PathLike | BinaryIO,
            font_path: str | os.PathLike | None = None,
            progress: Callable[[int, int], object] | None = None,
@@ -668,8 +806,9 @@ def render(docs: Sequence[NoticeDocument], out: str | os.PathLike | BinaryIO,
     try:
         total = len(docs)
         for n, doc in enumerate(docs, start=1):
-            for number, page in enumerate(_layout(doc, fonts), start=1):
-                _draw_page(c, fonts, doc, page, number)
+            layout, draw = (_layout_sheet, _draw_sheet_page) if doc.sheet else (_layout, _draw_page)
+            for number, page in enumerate(layout(doc, fonts), start=1):
+                draw(c, fonts, doc, page, number)
                 c.showPage()
                 pages += 1
             if progress is not None:

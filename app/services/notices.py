@@ -45,7 +45,7 @@ from app.db.models import (AuditHead, Case, CaseEvent, Counter, Employer, Notice
 from app.domain import notices as rules
 from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.dates import format_cn, parse_date
-from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, IssueType, Outcome,
+from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, Disposition, IssueType, Outcome,
                               RejectReason, REJECT_REDIRECTS)
 from app.domain.errors import Conflict, NotFound, UserError, ValidationError
 from app.domain.notices import DeliveryMethod, NoticeKind, SubjectState
@@ -355,6 +355,11 @@ def _values(s: Session, k: NoticeKind, reg: Registration, case: Case | None,
         "issue_date": format_cn(issued.date()),
         "office_address": office["address"], "office_phone": office["phone"],
         "office_contact": office["contact"], "office_postcode": office["postcode"],
+        "id_number": (person.id_number or "") if person else "",
+        "phone": (person.phone or "") if person else "",
+        "address": person.address if person else "",
+        "disposition": Disposition.label_of(reg.disposition),
+        "registrar": _user_name(s, reg.created_by),
         "reg_no": reg.reg_no, "received_date": _d(reg.received_at),
         "channel": Channel.label_of(reg.channel), "category": Category.label_of(reg.category),
         "issue_types": "、".join(IssueType.label_of(t) for t in issues),
@@ -803,7 +808,7 @@ def _document(n: Notice, with_delivery: bool = False):
     return NoticeDocument(issuer=c["issuer"], doc_no=c["doc_no"], title=c["title"],
                           addressee=c["addressee"], paragraphs=tuple(c["paragraphs"]),
                           date=c["date"], seal_name=c["seal_name"], delivery=delivery,
-                          void=void_note)
+                          void=void_note, sheet=NoticeKind(n.kind).is_sheet)
 
 
 def document(db: Database, notice_id: int, *, with_delivery: bool = False):
@@ -895,5 +900,5 @@ def preview_pdf(db: Database, kind: NoticeKind | str, text: str | None,
         doc_no = rules.doc_number(prefix, today.year, 1) if prefix else sample["doc_no"]
     doc = NoticeDocument(issuer=name or sample["issuer"], doc_no=doc_no, title=k.title,
                          addressee=sample["addressee"], paragraphs=tuple(paragraphs), date=today,
-                         chinese_date=chinese)
+                         chinese_date=chinese, sheet=k.is_sheet)
     return _render(db, [doc], out, None)

@@ -487,7 +487,7 @@ def test_history_newest_first_with_labels(db, clerk, zhang, employer):
     items = intake.history(db, person_id=zhang.id)
     assert [i.reg_no for i in items] == [b.reg_no, a.reg_no]
     assert items[0].case_no == b.case_no and items[0].case_status_label == "已受理"
-    assert items[1].channel_label == "来电(12351热线)" and items[1].disposition_label == "当场答复"
+    assert items[1].channel_label == "来电（12351热线）" and items[1].disposition_label == "当场答复"
     assert items[0].person_name == "张三"
     assert [i.reg_no for i in intake.history(db, employer_id=employer.id)] == [b.reg_no]
     assert intake.history(db) == []

@@ -99,6 +99,7 @@ MUST = {
 
 @pytest.fixture
 def printed(db, admin, staff, tmp_path):
+    assert staff[Role.CLERK].display_name == REGISTRAR
     """Every kind issued for 李堃 and rendered: kind → (NoticeRecord, flattened PDF text)."""
     person = make_person(db, admin, NAME)
     subj = subjects(db, staff, person)
@@ -119,6 +120,9 @@ def test_every_kind_prints_what_design_requires(db, printed):
         check_printed(db, printed, kind)
 
 
+REGISTRAR = "登记员小陈"     # the clerk of tests.services.test_notices.staff, who registers
+
+
 def check_printed(db, printed, kind: str) -> None:
     n, text = printed[kind]
     acc = printed["_case"]
@@ -127,11 +131,17 @@ def check_printed(db, printed, kind: str) -> None:
         assert DOC_NO.fullmatch(n.doc_no) and n.doc_no in text, kind
         assert text.index(n.doc_no) < text.index(f"{n.addressee}："), kind
     else:
-        assert n.doc_no == "" and "〔" not in text.split(n.addressee)[0], kind
-    assert f"{n.addressee}：" in text, kind                         # addressee line
+        assert n.doc_no == "" and "〔" not in text, kind
     assert NAME in text, kind                                       # the petitioner
-    assert "朝阳区总工会" in text and DATE in text, kind              # issuer over the date
-    assert text.index("朝阳区总工会", len(text) // 2) < text.rindex(DATE), kind
+    if NoticeKind(kind).is_sheet:
+        # a form: no addressee line; the office and the date above the table, a cell a field
+        assert f"{n.addressee}：" not in text, kind
+        assert f"登记单位：朝阳区总工会打印日期：{DATE}登记号{acc.reg_no}" in text, kind
+        assert f"信访人{NAME}" in text and f"登记人{REGISTRAR}" in text, kind
+    else:
+        assert f"{n.addressee}：" in text, kind                     # addressee line
+        assert "朝阳区总工会" in text and DATE in text, kind          # issuer over the date
+        assert text.index("朝阳区总工会", len(text) // 2) < text.rindex(DATE), kind
     assert text.rstrip().endswith("—1—"), kind                      # page number 「— 1 —」
     for must in MUST[kind]:
         assert flat(must) in text, (kind, must)

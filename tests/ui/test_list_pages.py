@@ -80,7 +80,7 @@ def test_model_pages_tail_and_roles_without_a_view(db, ctx, regs, qtbot):
     first = model.index(0, model.column_index("reg_no"))
     assert model.data(first) == model.data(first, ROW_ROLE).reg_no
     assert model.headerData(1, Qt.Orientation.Horizontal) == "登记时间"
-    assert model.data(model.index(0, model.column_index("channel"))) in ("来访", "来电(12351热线)")
+    assert model.data(model.index(0, model.column_index("channel"))) in ("来访", "来电（12351热线）")
 
     # jump to the last row: a tail window of the oldest rows, then the page before it
     with qtbot.waitSignal(model.loaded, timeout=5000):

@@ -300,3 +300,46 @@ def test_signature_never_stands_alone_on_a_page():
     lines = second.splitlines()
     assert lines[0] == "甲" * 28
     assert lines[1:3] == ["北京市朝阳区总工会", "2026年11月22日"]
+
+
+def test_amounts_stay_whole_at_a_line_end():
+    # 「¥10,230.00」 never breaks at its comma or after the currency sign
+    assert "¥10,230.00" in pdf._tokens("追回¥10,230.00元")
+    text = "经调解，单位支付部分款项，余款约定分期支付，追回¥10,230.00元"
+    for line in wrap(text, 28, indent=2):
+        assert not line.endswith(("¥", "¥10,", ",")), line
+
+
+def sheet(**kw) -> NoticeDocument:
+    base = dict(issuer="北京市朝阳区总工会", doc_no="", title="信访事项登记表", addressee="张三",
+                paragraphs=["登记号：2026-000012　　案件编号：C2026-000006",
+                            "信访人：张三　　人数：1　　代表：",
+                            "事实和理由：" + "本人于2021年10月入职，工资一直未付。" * 4],
+                date=date(2026, 11, 23), sheet=True)
+    base.update(kw)
+    return NoticeDocument(**base)
+
+
+def test_registration_sheet_is_a_table_without_addressee_or_number():
+    n, data = rendered([sheet()])
+    assert n == 1
+    text = pages_text(data)[0]
+    assert text.startswith("信访事项登记表")
+    assert "张三：" not in text and "〔" not in text
+    assert "登记单位：北京市朝阳区总工会" in text and "打印日期：2026年11月23日" in text
+    flat = text.replace("\n", "").replace(" ", "")
+    assert "登记号2026-000012案件编号C2026-000006" in flat
+    # the cells are ruled: the page draws rectangles
+    content = PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data()
+    assert content.count(b" re") >= 8
+
+
+def test_a_long_sheet_row_continues_on_the_next_page():
+    long_facts = "事实和理由：" + "本人于2021年10月入职北京某某公司，项目完工后包工头称总包单位未结算。" * 40
+    n, data = rendered([sheet(paragraphs=["登记号：2026-000012", long_facts, "登记人：小陈"])])
+    assert n >= 2
+    pages = pages_text(data)
+    assert "登记单位" in pages[0] and "登记单位" not in pages[1]
+    assert "登记人" in pages[-1] and pages[-1].rstrip().endswith(f"— {n} —".replace(" ", " "))
+    flat = "".join(p.replace("\n", "").replace(" ", "") for p in pages)
+    assert flat.count("本人于2021年10月入职") == 40
