@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
@@ -25,6 +25,8 @@ from ui.util import HINT_STYLE
 
 PRINT_DPI_CAP = 300          # rasterise at the printer's resolution, at most this
 PDF_FILTER = "PDF 文件 (*.pdf)"
+A4_WIDTH_IN = 210 / 25.4
+PAGE_MARGIN_PX = 12          # grey desk around the pages
 
 
 def _document(data: bytes):
@@ -149,29 +151,51 @@ def save_pdf(parent: QWidget, data: bytes, suggested_name: str) -> Path | None:
 
 
 class PdfPreview(QScrollArea):
-    """The pages of a PDF one under the other on a grey desk; ``set_pdf(data)``, ``set_zoom(pct)``."""
+    """The pages of a PDF one under the other on a grey desk; ``set_pdf(data)``, ``set_zoom(pct)``.
+    Until a zoom is chosen the pages fit the width of the view (and follow it when it is resized)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self._data: bytes | None = None
-        self._zoom = 100
+        self._zoom: int | None = None          # None: fit the width
+        self._fitted_width = 0
+        self._resize_timer = QTimer(self, singleShot=True, interval=150)
+        self._resize_timer.timeout.connect(self._refit)
         self.pages: list[QLabel] = []
         self._desk = QWidget()
         self._desk.setStyleSheet("background: #8a8a8a;")
         self._column = QVBoxLayout(self._desk)
         self._column.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self._column.setSpacing(12)
+        self._column.setContentsMargins(PAGE_MARGIN_PX, PAGE_MARGIN_PX, PAGE_MARGIN_PX, PAGE_MARGIN_PX)
         self.setWidget(self._desk)
 
     def set_pdf(self, data: bytes | None) -> None:
         self._data = data
         self._paint()
 
-    def set_zoom(self, percent: int) -> None:
-        self._zoom = max(25, min(300, int(percent)))
+    def set_zoom(self, percent: int | None) -> None:
+        """``percent`` of 96 dpi, or None to fit the width of the view."""
+        self._zoom = None if percent is None else max(25, min(300, int(percent)))
         self._paint()
+
+    def _dpi(self) -> float:
+        if self._zoom is not None:
+            return 96.0 * self._zoom / 100.0
+        usable = self.viewport().width() - 2 * PAGE_MARGIN_PX - 2
+        self._fitted_width = self.viewport().width()
+        return max(24.0, usable / A4_WIDTH_IN)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._zoom is None and self._data and self.viewport().width() != self._fitted_width:
+            self._resize_timer.start()
+
+    def _refit(self) -> None:
+        if self._zoom is None:
+            self._paint()
 
     def _paint(self) -> None:
         for lbl in self.pages:
@@ -180,7 +204,7 @@ class PdfPreview(QScrollArea):
         self.pages = []
         if not self._data:
             return
-        dpi = 96.0 * self._zoom / 100.0 * self.devicePixelRatioF()
+        dpi = self._dpi() * self.devicePixelRatioF()
         for img in page_images(self._data, dpi):
             img.setDevicePixelRatio(self.devicePixelRatioF())
             lbl = QLabel()

@@ -132,7 +132,6 @@ class NoticeTemplatesPage(Page):
 
         # --- right: the preview
         self.preview = PdfPreview()
-        self.preview.set_zoom(PREVIEW_ZOOM)
         self.zoom = QSlider(Qt.Orientation.Horizontal)
         self.zoom.setRange(40, 150)
         self.zoom.setValue(PREVIEW_ZOOM)
