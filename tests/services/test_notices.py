@@ -428,5 +428,3 @@ def test_two_processes_issue_at_once_with_consecutive_numbers(db, db_path, staff
     assert {r.doc_no for r in rows} == {f"朝工信〔{year}〕{i}号" for i in range(1, 2 * N + 1)}
     assert audit.verify(db) == []
 
-
-# ------------------------------------------------------------------------------ PDF (when there)
