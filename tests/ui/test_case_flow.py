@@ -92,9 +92,14 @@ def done_ok(dlg: CaseDialog, action: ActionDialog, qtbot) -> None:
 
 
 def refused(action: ActionDialog) -> str:
-    assert action.isVisible() and action.error_label.isVisible()
+    """What the still-open step dialog says: the red label and each field's error line."""
+    assert action.isVisible()
     assert action.result() != ActionDialog.DialogCode.Accepted
-    return action.error_label.text()
+    parts = [action.error_label.text()] if action.error_label.isVisible() else []
+    parts += [f"{label}：{err.text()}" for label, err in action.field_errors.items()
+              if err.isVisible()]
+    assert parts
+    return "\n".join(parts)
 
 
 def accepted_case(db, staff, zhang) -> int:

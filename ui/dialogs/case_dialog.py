@@ -4,7 +4,7 @@ GUI thread only. ``CaseDialog(ctx, case_id)`` loads the case and its timeline th
 ``ui.operations.cases.load_case``. Each step is a small ``ActionDialog`` that starts ONE operation
 of ``ui.operations.cases`` (which announces {"cases"}); the service checks the
 permission and the state and refuses illegal steps with a Chinese message, which stays in the
-action dialog's red error label (the dialog stays open, nothing was written).
+action dialog's red error label (the dialog stays open, nothing was written); ``ui.dialogs.action_dialog``.
 
 Buttons are enabled by the signed-in role (``app.domain.permissions``) — a convenience only, the
 service enforces the same table — and by the case's state where a step is meaningless (an
@@ -25,8 +25,7 @@ from datetime import date
 from typing import Any, Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-                               QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QSpinBox, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -34,16 +33,16 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialog
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import (AssigneeKind, CaseStatus, FollowUp, Measure, Outcome,
                               SuspendReason)
-from app.domain.errors import UserError, ValidationError
 from app.domain.money import format_yuan
 from app.domain.notices import NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
+from ui.dialogs.action_dialog import ActionDialog, Start
 from ui.dialogs.notices_panel import NoticesPanel, OfferBar
-from ui.operations import Operation, OnDone, OnError, show_error
+from ui.operations import OnDone, OnError, Operation
 from ui.operations import cases as ops
-from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE
+from ui.util import ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
@@ -102,107 +101,6 @@ def _combo(choices, blank: str | None = None) -> QComboBox:
     for value, label in choices:
         combo.addItem(label, value)
     return combo
-
-
-def _value(w: QWidget) -> Any:
-    if isinstance(w, QComboBox):
-        return w.currentData()
-    if isinstance(w, QLineEdit):
-        return w.text()
-    if isinstance(w, QPlainTextEdit):
-        return w.toPlainText()
-    if isinstance(w, QSpinBox):
-        return w.value()
-    if isinstance(w, QCheckBox):
-        return w.isChecked()
-    if isinstance(w, QDateEdit):
-        return w.date().toPython()
-    raise TypeError(type(w))
-
-
-Start = Callable[[QWidget, dict[str, Any], OnDone, OnError], Operation]
-
-
-class ActionDialog(QDialog):
-    """One case step: a few fields, a red error label, 确定/取消. ``start(dialog, values, on_done,
-    on_error)`` starts the step's operation, which answers the new CaseRecord; ``done`` carries it,
-    then the dialog accepts."""
-
-    done = Signal(object)
-
-    def __init__(self, title: str, rows: list[tuple[str, str, QWidget]], start: Start,
-                 parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(420)
-        self.start = start
-        self.widgets: dict[str, QWidget] = {}
-        self.by_label: dict[str, QWidget] = {}
-        form = QFormLayout()
-        for key, label, widget in rows:
-            form.addRow(label, widget)
-            self.widgets[key] = widget
-            if label:
-                self.by_label[label] = widget
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("确定"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.busy = False
-
-    def __getitem__(self, key: str) -> QWidget:
-        return self.widgets[key]
-
-    def values(self) -> dict[str, Any]:
-        return {k: _value(w) for k, w in self.widgets.items() if not isinstance(w, QLabel)}
-
-    def submit(self) -> None:
-        if self.busy:
-            return
-        values = self.values()
-        self.busy = True
-        self.ok_button.setEnabled(False)
-        self.error_label.hide()
-        for w in self.widgets.values():
-            w.setStyleSheet("")
-        self.start(self, values, self._done, self._failed)
-
-    def _done(self, record) -> None:
-        self.busy = False
-        self.done.emit(record)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.ok_button.setEnabled(True)
-        if not isinstance(exc, UserError):
-            show_error(self, exc)
-            return
-        if isinstance(exc, ValidationError):
-            self.error_label.setText("\n".join(f"{f}：{m}" if f else m for f, m in exc.errors))
-            first = None
-            for f in exc.fields:
-                w = self.by_label.get(f)
-                if w is not None:
-                    w.setStyleSheet(FIELD_ERROR_STYLE)
-                    first = first or w
-            if first is not None:
-                first.setFocus()
-        else:
-            self.error_label.setText(exc.message)
-        self.error_label.show()
 
 
 @dataclass(frozen=True)

@@ -19,23 +19,22 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
                                QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from app.domain.errors import UserError, ValidationError
+from app.domain.errors import UserError
 from app.domain.notices import DeliveryMethod, NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
-from ui.operations import OnDone, OnError, Operation, show_error
+from ui.dialogs.action_dialog import ActionDialog
+from ui.operations import Operation, show_error
 from ui.operations import notices as ops
 from ui.pdfview import PdfDialog
-from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, day_text, ok_cancel, qdate, read_only_rows, \
-    with_error_line
+from ui.util import ERROR_STYLE, day_text, ok_cancel, qdate, read_only_rows
 
 log = logging.getLogger(__name__)
 
@@ -91,109 +90,6 @@ def show_pdf(parent: QWidget, data: bytes, result, title: str, name: str) -> Pdf
 
 
 # ---------------------------------------------------------------- small dialogs
-
-Start = Callable[[QWidget, dict[str, Any], OnDone, OnError], Operation]
-
-
-class FormDialog(QDialog):
-    """A few fields, each with its error line under it, a general red error label and 确定/取消.
-    ``start(dialog, values, on_done, on_error)`` starts ONE operation; ``done`` carries its
-    answer, then the dialog accepts. A ``ValidationError`` marks the fields it names."""
-
-    done = Signal(object)
-
-    def __init__(self, title: str, rows: list[tuple[str, str, QWidget]], start: Start,
-                 parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(400)
-        self.start = start
-        self.busy = False
-        self.widgets: dict[str, QWidget] = {}
-        self.field_errors: dict[str, QLabel] = {}     # by field label
-        self._by_label: dict[str, QWidget] = {}
-        form = QFormLayout()
-        for key, label, widget in rows:
-            field, error = with_error_line(widget)
-            form.addRow(label, field)
-            self.widgets[key] = widget
-            self.field_errors[label] = error
-            self._by_label[label] = widget
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
-        self.buttons = ok_cancel(self)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-
-    def __getitem__(self, key: str) -> QWidget:
-        return self.widgets[key]
-
-    def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, w in self.widgets.items():
-            if isinstance(w, QComboBox):
-                out[k] = w.currentData()
-            elif isinstance(w, QLineEdit):
-                out[k] = w.text()
-            elif isinstance(w, QPlainTextEdit):
-                out[k] = w.toPlainText()
-            elif isinstance(w, QDateEdit):
-                out[k] = w.date().toPython()
-        return out
-
-    def _clear_errors(self) -> None:
-        self.error_label.hide()
-        for label, err in self.field_errors.items():
-            err.hide()
-            self._by_label[label].setStyleSheet("")
-
-    def submit(self) -> None:
-        if self.busy:
-            return
-        self.busy = True
-        self.ok_button.setEnabled(False)
-        self._clear_errors()
-        self.start(self, self.values(), self._done, self._failed)
-
-    def _done(self, answer) -> None:
-        self.busy = False
-        self.done.emit(answer)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.ok_button.setEnabled(True)
-        if not isinstance(exc, UserError):
-            show_error(self, exc)
-            return
-        if isinstance(exc, ValidationError):
-            general, first = [], None
-            for f, m in exc.errors:
-                err = self.field_errors.get(f)
-                if err is None:
-                    general.append(f"{f}：{m}" if f else m)
-                    continue
-                err.setText(m if not err.isVisible() else err.text() + "\n" + m)
-                err.show()
-                w = self._by_label[f]
-                w.setStyleSheet(FIELD_ERROR_STYLE)
-                first = first or w
-            if general:
-                self.error_label.setText("\n".join(general))
-                self.error_label.show()
-            if first is not None:
-                first.setFocus()
-        else:
-            self.error_label.setText(exc.message)
-            self.error_label.show()
-
 
 class KindDialog(QDialog):
     """出具…: choose the kind. Every kind is offered; the service explains one that does not fit."""
@@ -427,7 +323,7 @@ class NoticesPanel(QWidget):
 
     # ------------------------------------------------------------ 登记送达 / 作废
 
-    def open_delivery(self) -> FormDialog | None:
+    def open_delivery(self) -> ActionDialog | None:
         rec = self.selected()
         if rec is None:
             return None
@@ -448,7 +344,7 @@ class NoticesPanel(QWidget):
         def start(parent, v, on_done, on_error):
             return ops.record_delivery(parent, ctx, notice_id, v["method"], v["delivered_on"],
                                        v["recipient"], on_done=on_done, on_error=on_error)
-        dlg = FormDialog(self.tr("登记送达 ") + (rec.doc_no or rec.kind_label), [
+        dlg = ActionDialog(self.tr("登记送达 ") + (rec.doc_no or rec.kind_label), [
             ("method", "送达方式", method), ("delivered_on", "送达日期", day),
             ("recipient", "签收人", recipient)], start, self)
         dlg.done.connect(self._acted)
@@ -456,7 +352,7 @@ class NoticesPanel(QWidget):
         dlg.open()
         return dlg
 
-    def open_void(self) -> FormDialog | None:
+    def open_void(self) -> ActionDialog | None:
         rec = self.selected()
         if rec is None:
             return None
@@ -468,7 +364,7 @@ class NoticesPanel(QWidget):
         def start(parent, v, on_done, on_error):
             return ops.void(parent, ctx, notice_id, v["reason"], on_done=on_done,
                             on_error=on_error)
-        dlg = FormDialog(self.tr("作废 ") + (rec.doc_no or rec.kind_label), [
+        dlg = ActionDialog(self.tr("作废 ") + (rec.doc_no or rec.kind_label), [
             ("reason", "作废原因", reason)], start, self)
         info = QLabel(self.tr("作废后文号不再使用，文书仍可查看和重印（带作废标记）。"))
         info.setWordWrap(True)
