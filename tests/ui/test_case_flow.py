@@ -3,46 +3,20 @@ followed-up case, each step driven through CaseDialog as the right role; and the
 refused by the service with its message shown in the step's dialog (issue 3)."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
-from app.domain.actor import Actor
 from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, Disposition,
                               ExtensionStatus, FollowUp, IssueType, Outcome, Role)
-from app.services import accounts, cases, intake, people
+from app.services import cases, intake
 from app.services.intake import RegistrationInput
-from app.services.people import EmployerInput, PersonInput
 from ui import operations
 from ui.context import AppContext
 from ui.dialogs.case_dialog import ActionDialog, CaseDialog
 from ui.pages.register import RegisterPage
 
-ZHANG_ID = "11010519491231002X"
-
 
 def idle(qtbot, timeout=10000):
     qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
-
-
-
-@pytest.fixture
-def staff(db) -> dict[Role, Actor]:
-    boss = accounts.create_first_admin(db, "boss", "王管理", "Admin2026")
-    out = {}
-    for username, name, role in (("clerk", "赵登记", Role.CLERK), ("worker", "李承办", Role.CASEWORKER),
-                                 ("chief", "周主任", Role.MANAGER)):
-        rec = accounts.create_user(db, boss, username, name, role, "Secret2026",
-                                   must_change_password=False)
-        out[role] = Actor(user_id=rec.id, username=username, display_name=name, role=role)
-    return out
-
-
-@pytest.fixture
-def zhang(db, staff):
-    clerk = staff[Role.CLERK]
-    emp = people.create_employer(db, clerk, EmployerInput(name="宏达电子有限公司"))
-    return people.create_person(db, clerk, PersonInput(name="张三", id_number=ZHANG_ID,
-                                                       phone="13812345678", employer_id=emp.id))
 
 
 def open_case(db, actor, case_id, qtbot) -> CaseDialog:

@@ -15,20 +15,16 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from app.domain.actor import Actor
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import Category, Channel, Disposition, IssueType, RejectReason, Role
-from app.services import accounts, cases, intake, notices, people, settings
+from app.services import cases, intake, notices
 from app.services.intake import RegistrationInput
-from app.services.people import EmployerInput, PersonInput
 from ui import operations
 from ui.context import AppContext
 from ui.dialogs.case_dialog import CaseDialog, notice_limit
 from ui.dialogs.notices_panel import NoticesPanel, render_note, show_pdf
 from ui.pages.register import RegisterPage
 from ui.pages.registrations_list import RegistrationsListPage
-
-ZHANG_ID = "11010519491231002X"
 
 
 def idle(qtbot, timeout=15000):
@@ -37,32 +33,6 @@ def idle(qtbot, timeout=15000):
 
 def pdf_text(data: bytes) -> str:
     return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
-
-
-@pytest.fixture
-def boss(db) -> Actor:
-    return accounts.create_first_admin(db, "boss", "王管理", "Admin2026")
-
-
-@pytest.fixture
-def staff(db, boss) -> dict[Role, Actor]:
-    settings.save(db, boss, {"office.name": "朝阳区总工会", "office.doc_prefix": "朝工信",
-                             "office.phone": "010-65001234", "office.contact": "刘老师",
-                             "office.address": "朝阳区工人路1号"})
-    out = {Role.ADMIN: boss}
-    for username, name, role in (("clerk", "赵登记", Role.CLERK), ("worker", "李承办", Role.CASEWORKER),
-                                 ("chief", "周主任", Role.MANAGER)):
-        rec = accounts.create_user(db, boss, username, name, role, "Secret2026",
-                                   must_change_password=False)
-        out[role] = Actor(user_id=rec.id, username=username, display_name=name, role=role)
-    return out
-
-
-@pytest.fixture
-def zhang(db, staff):
-    emp = people.create_employer(db, staff[Role.CLERK], EmployerInput(name="宏达电子有限公司"))
-    return people.create_person(db, staff[Role.CLERK], PersonInput(
-        name="张三", id_number=ZHANG_ID, phone="13812345678", employer_id=emp.id))
 
 
 def registered(db, staff, zhang, **kw):
