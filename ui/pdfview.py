@@ -1,26 +1,31 @@
 """Show, print and save a PDF the program made (notices 告知书): what is previewed and printed is
 the very PDF that is saved, rasterised page by page with PDFium (``pypdfium2``).
 
-GUI thread only.
+GUI thread only, except ``print_to`` (QPainter may paint on a QPrinter in a worker thread).
 
 * ``page_images(data, dpi)`` — the pages of a PDF as QImages.
-* ``PdfPreview`` — a scroll area showing the pages one under the other, with a zoom.
-* ``print_pdf(parent, data, title)`` — Qt's print preview dialog (choose any printer there);
-  ``print_to(printer, data)`` paints the pages onto a QPrinter (the preview and tests use it).
+* ``PdfPreview`` — a scroll area showing the pages one under the other. Only the pages in view
+  (and one either side) are rendered, so a batch of 1,000 notices previews at once and in little
+  memory.
+* ``print_to(printer, data, progress)`` — paints the pages onto a QPrinter, one at a time.
 * ``save_pdf(parent, data, name)`` — 另存为 PDF: the bytes as they are, written whole or not at all.
-* ``PdfDialog`` — 打印预览 inside the program: the preview plus 打印… / 另存为 PDF… / 关闭.
+* ``PdfDialog`` — 打印预览 inside the program: the preview plus 打印… (choose any printer, then the
+  pages go to it off the GUI thread with progress and 取消) / 另存为 PDF… / 关闭.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QScrollArea, QSlider, QVBoxLayout, QWidget)
 
+from app.domain.errors import UserError
+from ui.operations import run, show_error
 from ui.util import HINT_STYLE
 
 PRINT_DPI_CAP = 300          # rasterise at the printer's resolution, at most this
@@ -70,14 +75,16 @@ def page_images(data: bytes, dpi: float = 96.0, first: int = 0, last: int | None
         doc.close()
 
 
-def print_to(printer: QPrinter, data: bytes) -> int:
+def print_to(printer: QPrinter, data: bytes,
+             progress: Callable[[int, int], object] | None = None) -> int:
     """Paint every page of ``data`` onto ``printer`` (one sheet a page, fitted to the paper).
-    Returns the number of pages painted."""
+    ``progress(done, total)`` is called after each page; when it raises (Cancelled) the print job
+    is aborted and the exception goes on. Returns the number of pages painted."""
     doc = _document(data)
     painter = QPainter()
     if not painter.begin(printer):
         doc.close()
-        raise OSError("打印机无法开始打印，请检查打印机是否可用")
+        raise UserError("打印机无法开始打印，请检查打印机是否已连接、可用", "printer would not start")
     try:
         dpi = min(printer.resolution(), PRINT_DPI_CAP)
         n = len(doc)
@@ -93,6 +100,12 @@ def print_to(printer: QPrinter, data: bytes) -> int:
             size = QSize(img.width(), img.height()).scaled(target.size().toSize(),
                                                            Qt.AspectRatioMode.KeepAspectRatio)
             painter.drawImage(QRectF(target.x(), target.y(), size.width(), size.height()), img)
+            if progress is not None:
+                try:
+                    progress(i + 1, n)
+                except BaseException:
+                    printer.abort()
+                    raise
         return n
     finally:
         painter.end()
@@ -101,24 +114,18 @@ def print_to(printer: QPrinter, data: bytes) -> int:
 
 def _printer() -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    from PySide6.QtGui import QPageSize
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setFullPage(True)   # the PDF carries its own GB/T 9704 margins
     return printer
 
 
-def print_pdf(parent: QWidget | None, data: bytes, title: str = "") -> QPrintPreviewDialog:
-    """Open Qt's print preview of ``data`` (modal to ``parent``); printing goes to the printer
-    chosen there. Returns the dialog (already open)."""
+def ask_printer(parent: QWidget, title: str) -> QPrinter | None:
+    """Qt's print dialog: which printer, which copies. None when cancelled."""
     printer = _printer()
-    if title:
-        printer.setDocName(title)
-    dlg = QPrintPreviewDialog(printer, parent)
-    dlg.setWindowTitle(parent.tr("打印预览") if parent is not None else "打印预览")
-    dlg.paintRequested.connect(lambda p: print_to(p, data))
-    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dlg.open()
-    return dlg
+    printer.setDocName(title)
+    dlg = QPrintDialog(printer, parent)
+    dlg.setWindowTitle(parent.tr("打印"))
+    return printer if dlg.exec() == QDialog.DialogCode.Accepted else None
 
 
 def write_pdf(data: bytes, path: str | os.PathLike) -> Path:
@@ -152,18 +159,23 @@ def save_pdf(parent: QWidget, data: bytes, suggested_name: str) -> Path | None:
 
 class PdfPreview(QScrollArea):
     """The pages of a PDF one under the other on a grey desk; ``set_pdf(data)``, ``set_zoom(pct)``.
-    Until a zoom is chosen the pages fit the width of the view (and follow it when it is resized)."""
+    Until a zoom is chosen the pages fit the width of the view (and follow it when it is resized).
+    ``pages`` holds one QLabel a page, sized to the page; only those in view (and one either
+    side) carry a rendered picture."""
+
+    KEEP = 1            # pages rendered beyond the visible ones, on each side
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self._data: bytes | None = None
+        self._sizes: list[tuple[float, float]] = []     # points
         self._zoom: int | None = None          # None: fit the width
         self._fitted_width = 0
-        self._resize_timer = QTimer(self, singleShot=True, interval=150)
-        self._resize_timer.timeout.connect(self._refit)
+        self._dpi_now = 96.0
         self.pages: list[QLabel] = []
+        self._rendered: set[int] = set()
         self._desk = QWidget()
         self._desk.setStyleSheet("background: #8a8a8a;")
         self._column = QVBoxLayout(self._desk)
@@ -171,9 +183,26 @@ class PdfPreview(QScrollArea):
         self._column.setSpacing(12)
         self._column.setContentsMargins(PAGE_MARGIN_PX, PAGE_MARGIN_PX, PAGE_MARGIN_PX, PAGE_MARGIN_PX)
         self.setWidget(self._desk)
+        self._resize_timer = QTimer(self, singleShot=True, interval=150)
+        self._resize_timer.timeout.connect(self._refit)
+        self._scroll_timer = QTimer(self, singleShot=True, interval=30)
+        self._scroll_timer.timeout.connect(self.render_visible)
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._scroll_timer.start())
 
     def set_pdf(self, data: bytes | None) -> None:
         self._data = data
+        self._sizes = []
+        if data:
+            doc = _document(data)
+            try:
+                for i in range(len(doc)):
+                    page = doc[i]
+                    try:
+                        self._sizes.append(page.get_size())
+                    finally:
+                        page.close()
+            finally:
+                doc.close()
         self._paint()
 
     def set_zoom(self, percent: int | None) -> None:
@@ -192,27 +221,77 @@ class PdfPreview(QScrollArea):
         super().resizeEvent(event)
         if self._zoom is None and self._data and self.viewport().width() != self._fitted_width:
             self._resize_timer.start()
+        self._scroll_timer.start()
 
     def _refit(self) -> None:
         if self._zoom is None:
             self._paint()
 
     def _paint(self) -> None:
+        """(Re)build one empty, page-sized label a page, then render those in view."""
         for lbl in self.pages:
             self._column.removeWidget(lbl)
             lbl.deleteLater()
         self.pages = []
-        if not self._data:
+        self._rendered = set()
+        if not self._sizes:
             return
-        dpi = self._dpi() * self.devicePixelRatioF()
-        for img in page_images(self._data, dpi):
-            img.setDevicePixelRatio(self.devicePixelRatioF())
+        self._dpi_now = self._dpi()
+        for w_pt, h_pt in self._sizes:
             lbl = QLabel()
-            from PySide6.QtGui import QPixmap
-            lbl.setPixmap(QPixmap.fromImage(img))
+            lbl.setFixedSize(round(w_pt * self._dpi_now / 72.0), round(h_pt * self._dpi_now / 72.0))
             lbl.setStyleSheet("background: white; border: 1px solid #555;")
             self._column.addWidget(lbl, 0, Qt.AlignmentFlag.AlignHCenter)
             self.pages.append(lbl)
+        self._desk.adjustSize()
+        self.render_visible()
+
+    def visible_pages(self) -> range:
+        """The pages that meet the viewport (by the labels' fixed heights, so before layout too)."""
+        if not self.pages:
+            return range(0)
+        top = self.verticalScrollBar().value()
+        bottom = top + max(1, self.viewport().height())
+        y, first, last = PAGE_MARGIN_PX, None, None
+        for i, lbl in enumerate(self.pages):
+            h = lbl.height()
+            if y + h >= top and y <= bottom:
+                first = i if first is None else first
+                last = i
+            elif first is not None:
+                break
+            y += h + self._column.spacing()
+        if first is None:
+            return range(0)
+        return range(first, last + 1)
+
+    def render_visible(self) -> None:
+        shown = self.visible_pages()
+        if not shown:
+            return
+        want = set(range(max(0, shown.start - self.KEEP), min(len(self.pages), shown.stop + self.KEEP)))
+        for i in self._rendered - want:
+            self.pages[i].clear()
+        ratio = self.devicePixelRatioF()
+        missing = sorted(want - self._rendered)
+        if missing:
+            doc = _document(self._data)
+            try:
+                for i in missing:
+                    page = doc[i]
+                    try:
+                        img = _image(page, self._dpi_now * ratio)
+                    finally:
+                        page.close()
+                    img.setDevicePixelRatio(ratio)
+                    self.pages[i].setPixmap(QPixmap.fromImage(img))
+            finally:
+                doc.close()
+        self._rendered = want
+
+    @property
+    def rendered(self) -> set[int]:
+        return set(self._rendered)
 
 
 class PdfDialog(QDialog):
@@ -254,10 +333,24 @@ class PdfDialog(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addLayout(bar)
         self.preview.set_pdf(data)
-        self.print_dialog: QPrintPreviewDialog | None = None
+        self.print_op = None
 
     def print_(self) -> None:
-        self.print_dialog = print_pdf(self, self.data, self.windowTitle())
+        """Ask for the printer, then send the pages to it off the GUI thread (progress, 取消)."""
+        printer = ask_printer(self, self.windowTitle())
+        if printer is None:
+            return
+        data = self.data
+
+        def work(progress):
+            return print_to(printer, data,
+                            lambda done, total: progress(done / total, f"正在打印第 {done}/{total} 页"))
+        self.print_button.setEnabled(False)
+
+        def finished(_pages=None) -> None:
+            self.print_button.setEnabled(True)
+        self.print_op = run(self, work, progress_label="正在打印…", on_success=finished,
+                            on_error=lambda exc: (finished(), show_error(self, exc)))
 
     def save(self) -> Path | None:
         return save_pdf(self, self.data, self.name)

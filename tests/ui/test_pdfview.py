@@ -9,8 +9,9 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
+from app.domain.errors import Cancelled
 from app.output.pdf import NoticeDocument, render
-from ui import pdfview
+from ui import operations, pdfview
 
 
 def _pdf(n_docs: int = 2) -> bytes:
@@ -65,3 +66,64 @@ def test_write_failure_leaves_no_file(tmp_path):
     with pytest.raises(OSError):
         pdfview.write_pdf(b"%PDF", tmp_path / "missing-dir" / "x.pdf")
     assert not list(tmp_path.rglob("*.part"))
+
+
+def test_a_long_batch_renders_only_the_pages_in_view(qtbot):
+    data = _pdf(60)
+    view = pdfview.PdfPreview()
+    qtbot.addWidget(view)
+    view.resize(600, 700)
+    view.show()
+    view.set_pdf(data)
+    assert len(view.pages) == 60
+    first = view.rendered
+    assert 0 in first and len(first) <= 4
+    assert all(view.pages[i].pixmap().isNull() for i in range(10, 60))
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
+    bar.setValue(bar.maximum())
+    view.render_visible()
+    last = view.rendered
+    assert 59 in last and 0 not in last and len(last) <= 4
+    assert view.pages[0].pixmap().isNull()
+
+
+def _pdf_printer(path):
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    return printer
+
+
+def test_print_button_sends_every_page_off_the_gui_thread(qtbot, tmp_path, monkeypatch):
+    data = _pdf(5)
+    out = tmp_path / "printed.pdf"
+    monkeypatch.setattr(pdfview, "ask_printer", lambda parent, title: _pdf_printer(out))
+    dlg = pdfview.PdfDialog(data, "受理告知书", "受理告知书.pdf")
+    qtbot.addWidget(dlg)
+    dlg.print_()
+    assert dlg.print_op is not None
+    qtbot.waitUntil(lambda: dlg.print_op.done, timeout=20000)
+    assert dlg.print_op.result == 5 and dlg.print_button.isEnabled()
+    assert len(PdfReader(str(out)).pages) == 5
+
+
+def test_cancelled_print_stops_and_aborts_the_job(qapp, tmp_path):
+    data = _pdf(5)
+    out = tmp_path / "cancelled.pdf"
+    seen = []
+
+    def stop_after_two(done, total):
+        seen.append(done)
+        if done == 2:
+            raise Cancelled()
+    with pytest.raises(Cancelled):
+        pdfview.print_to(_pdf_printer(out), data, stop_after_two)
+    assert seen == [1, 2]
+
+
+def test_printer_that_will_not_start_is_a_clear_message(qapp, tmp_path):
+    printer = _pdf_printer(tmp_path / "no-such-dir" / "x.pdf")
+    with pytest.raises(pdfview.UserError, match="打印机无法开始打印"):
+        pdfview.print_to(printer, _pdf(1))
+    assert not operations._running   # noqa: SLF001
