@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
-                        Text, UniqueConstraint)
+                        Text, UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -259,6 +259,10 @@ class Case(Base):
         Index("ix_cases_supervised", "supervised", "id"),      # lists: 督办
         Index("ix_cases_focus", "focus", "id"),                # lists: 重点关注
         Index("ix_cases_extension", "extension_status", "id"),  # workbench: 延期待审批
+        # workbench and lists: 告知书未送达 (few rows: the acceptance notices not yet delivered)
+        Index("ix_cases_notice_pending", "accepted_on", "id",
+              sqlite_where=text("notice_delivered_on IS NULL"),
+              postgresql_where=text("notice_delivered_on IS NULL")),
     )
 
 

@@ -235,6 +235,7 @@ class ListFlag(LabelledEnum):
     GROUP_VISIT = ("group_visit", "集体访")
     LEADER_RECEPTION = ("leader_reception", "领导接待日")
     EXTENSION_REQUESTED = ("extension_requested", "延期待审批")
+    NOTICE_PENDING = ("notice_pending", "告知书未送达")    # the 受理告知书 not delivered yet
 
 
 OPEN_STATUSES_LABEL = "未办结"   # the case-list status choice meaning any of OPEN_STATUSES

@@ -442,6 +442,8 @@ def _case_table_conds(f: CaseFilter, today: date, clock: _Clock | None = None,
         conds.append(col(Case.focus).is_(True))
     if ListFlag.EXTENSION_REQUESTED.value in f.flags:
         conds.append(col(Case.extension_status) == ExtensionStatus.REQUESTED.value)
+    if ListFlag.NOTICE_PENDING.value in f.flags:
+        conds.append(col(Case.notice_delivered_on).is_(None))
     if f.deadline:
         state = DeadlineState(f.deadline)
         conds.append(status.in_(_OPEN_VALUES))
@@ -727,6 +729,7 @@ class WorkbenchCounts:
     due_soon: int
     overdue: int
     awaiting_approval: int | None      # None: not a manager
+    notice_pending: int                # open cases whose 受理告知书 is not delivered yet
     warnings: int
     today_registrations: int
 
@@ -746,6 +749,8 @@ def workbench_filters(actor: Actor) -> dict[str, ListFilter]:
         "overdue": CaseFilter(deadline=DeadlineState.OVERDUE.value, handler_id=mine, sort="due",
                               descending=False),
         "awaiting_approval": CaseFilter(flags=(ListFlag.EXTENSION_REQUESTED.value,), status=OPEN),
+        "notice_pending": CaseFilter(flags=(ListFlag.NOTICE_PENDING.value,), status=OPEN,
+                                     handler_id=mine, sort="accepted", descending=False),
         "today_registrations": RegistrationFilter(period=Period.TODAY.value),
     }
 
@@ -763,6 +768,7 @@ def workbench_counts(db: Database, actor: Actor, today: date | None = None) -> W
         overdue=count_cases(db, fs["overdue"], today),
         awaiting_approval=(count_cases(db, fs["awaiting_approval"], today)
                            if actor.role is Role.MANAGER else None),
+        notice_pending=count_cases(db, fs["notice_pending"], today),
         warnings=warnings,
         today_registrations=count_registrations(db, fs["today_registrations"], today),
     )

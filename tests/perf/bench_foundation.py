@@ -398,6 +398,9 @@ def measure_lists(b: Bench, runs: int = 5) -> list[Row]:
                 lists.CaseFilter(category=Category.COMPLAINT.value, issue_type=IssueType.WAGES.value),
                 lists.CaseFilter(period="this_quarter"),
                 lists.CaseFilter(flags=("supervised",)),
+                lists.CaseFilter(flags=("notice_pending",)),
+                lists.CaseFilter(status=lists.OPEN, flags=("notice_pending",), sort="accepted",
+                                 descending=False),
                 lists.CaseFilter(channel=Channel.VISIT.value, sort="due"),
             ]),
             ("registration list", lists.registration_page, lists.RegistrationFilter(), [

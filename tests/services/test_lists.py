@@ -341,6 +341,15 @@ def test_workbench_counts(db, sample, actors):
             mine.today_registrations) == (2, 0, 1, None, 1, 1)
     boss = lists.workbench_counts(db, manager, TODAY)
     assert (boss.my_open, boss.due_soon, boss.overdue, boss.awaiting_approval) == (0, 1, 1, 1)
+    # 告知书未送达: open cases whose acceptance notice has no delivery yet; recording it takes one off
+    assert mine.notice_pending == mine.my_open == 2
+    assert boss.notice_pending == len(case_ids(db, CaseFilter(status=lists.OPEN)))
+    with db.write() as s:
+        s.get(Case, case.id).notice_delivered_on = TODAY
+    assert lists.workbench_counts(db, wang, TODAY).notice_pending == 1
+    flagged = case_ids(db, CaseFilter(flags=(ListFlag.NOTICE_PENDING.value,)))
+    assert case.id not in flagged and len(flagged) == len(case_ids(db, CaseFilter())) - 1
+    mine = lists.workbench_counts(db, wang, TODAY)
     # each number is the count of the filter its button opens
     for name, f in lists.workbench_filters(wang).items():
         if isinstance(f, CaseFilter):

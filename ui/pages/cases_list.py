@@ -31,7 +31,7 @@ class CasesListPage(ListPageBase):
     list_key = "cases"
     filter_cls = CaseFilter
     flags = (ListFlag.SUPERVISED, ListFlag.FOCUS, ListFlag.GROUP_VISIT, ListFlag.LEADER_RECEPTION,
-             ListFlag.EXTENSION_REQUESTED)
+             ListFlag.EXTENSION_REQUESTED, ListFlag.NOTICE_PENDING)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         # made before the base builds the filter bar from extra_filters()

@@ -54,6 +54,7 @@ COUNTERS = (
     ("due_soon", "2个工作日内到期", "cases"),
     ("overdue", "已超期", "cases"),
     ("awaiting_approval", "待我审批延期", "cases"),
+    ("notice_pending", "受理告知书未送达", "cases"),
     ("warnings", "预警", None),
     ("today_registrations", "今日登记", "registrations"),
 )
@@ -188,7 +189,7 @@ class WorkbenchPage(Page):
             style = COUNTER_STYLE
             if n and name in ("overdue", "warnings"):
                 style = ALERT_STYLE
-            elif n and name in ("due_soon", "awaiting_approval"):
+            elif n and name in ("due_soon", "awaiting_approval", "notice_pending"):
                 style = WARN_STYLE
             b.setStyleSheet(style)
         self.warnings_list.clear()
