@@ -100,6 +100,16 @@ def test_manager_opens_filtered_list_and_acknowledges(db, office, qtbot, no_boxe
     assert cases_page.deadline_combo.currentText() == "已超期"
     assert cases_page.model.rowCount() == 3
 
+    # 受理告知书未送达 opens the open cases with the flag ticked, and counts the same
+    window.show_page("workbench")
+    pending = page.count("notice_pending")
+    assert pending and pending >= 1
+    qtbot.mouseClick(page.counter_buttons["notice_pending"], Qt.MouseButton.LeftButton)
+    idle(qtbot)
+    qtbot.waitUntil(lambda: cases_page.model.total == pending, timeout=10000)
+    assert cases_page.flag_boxes["notice_pending"].isChecked()
+    assert cases_page.flag_boxes["notice_pending"].text() == "告知书未送达"
+
     window.show_page("workbench")
     qtbot.mouseClick(page.counter_buttons["today_registrations"], Qt.MouseButton.LeftButton)
     idle(qtbot)
