@@ -1,14 +1,13 @@
 """Two processes writing to one SQLite file: no "database is locked", nothing lost, the audit
 chain stays intact (writes are serialised by BEGIN IMMEDIATE and the busy timeout)."""
-import multiprocessing as mp
-
 from app.db import open_database
 from app.services import audit, settings
+from tests.processes import at_once
 
 N = 200
 
 
-def _writer(path: str, who: str, start: mp.Event) -> None:
+def _writer(path: str, who: str, start) -> None:
     from app.domain.actor import Actor
     from app.domain.enums import Role
     db = open_database(path)
@@ -21,15 +20,7 @@ def _writer(path: str, who: str, start: mp.Event) -> None:
 
 def test_two_processes_write_at_once(db_path):
     open_database(db_path).close()
-    ctx = mp.get_context("spawn")
-    start = ctx.Event()
-    procs = [ctx.Process(target=_writer, args=(str(db_path), w, start)) for w in ("甲", "乙")]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0, 0]
+    at_once(_writer, [(str(db_path), w) for w in ("甲", "乙")])
     db = open_database(db_path)
     try:
         assert audit.count(db) == 2 * N

@@ -1,7 +1,6 @@
 """Two processes registering at once (two workstations on one SQLite file): every registration
 gets a distinct number, the numbers are consecutive (no gaps), and nobody sees "database is
 locked" — the number is taken inside the BEGIN IMMEDIATE write transaction."""
-import multiprocessing as mp
 import re
 
 from sqlalchemy import select
@@ -9,11 +8,12 @@ from sqlalchemy import select
 from app.db import open_database
 from app.db.models import Registration
 from app.services import audit
+from tests.processes import at_once
 
 N = 30
 
 
-def _registrar(path: str, who: str, start, errors) -> None:
+def _registrar(path: str, who: str, start) -> None:
     from datetime import datetime
 
     from app.domain.actor import Actor
@@ -28,29 +28,13 @@ def _registrar(path: str, who: str, start, errors) -> None:
                 channel="call", received_at=datetime(datetime.now().year, 1, 1, 8, 0),
                 category="consult", issue_types=["wages"], summary=f"{who}的第{i}次来电",
                 disposition="answered", answer="已当场解答"))
-    except Exception as e:  # reported to the parent, so the assertion shows the message
-        errors.put(f"{who}: {type(e).__name__}: {e}")
-        raise
     finally:
         db.close()
 
 
 def test_two_processes_register_at_once_with_gap_free_numbers(db_path):
     open_database(db_path).close()
-    ctx = mp.get_context("spawn")
-    start, errors = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_registrar, args=(str(db_path), w, start, errors))
-             for w in ("甲", "乙")]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(180)
-    problems = []
-    while not errors.empty():
-        problems.append(errors.get())
-    assert problems == []
-    assert [p.exitcode for p in procs] == [0, 0]
+    at_once(_registrar, [(str(db_path), w) for w in ("甲", "乙")])
     db = open_database(db_path)
     try:
         with db.read() as s:

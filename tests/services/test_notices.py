@@ -5,7 +5,6 @@ processes issuing at once."""
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -22,6 +21,7 @@ from app.services import accounts, audit, cases, intake, notices, people, settin
 from app.services.intake import RegistrationInput
 from app.services.people import EmployerInput, PersonInput
 from app.paths import resource_path
+from tests.processes import at_once
 
 PASSWORD = "Passw0rd!2026"
 NOW = datetime(2026, 11, 20, 15, 0)
@@ -387,7 +387,7 @@ def test_placeholders_and_preview(db):
 N = 15
 
 
-def _issuer(path: str, who: str, case_id: int, user_id: int, start, errors) -> None:
+def _issuer(path: str, who: str, case_id: int, user_id: int, start) -> None:
     from app.domain.actor import Actor
     from app.domain.enums import Role
     from app.services import notices
@@ -397,29 +397,13 @@ def _issuer(path: str, who: str, case_id: int, user_id: int, start, errors) -> N
     try:
         for _ in range(N):
             notices.issue(db, actor, "accept", case_id=case_id)
-    except Exception as e:
-        errors.put(f"{who}: {type(e).__name__}: {e}")
-        raise
     finally:
         db.close()
 
 
 def test_two_processes_issue_at_once_with_consecutive_numbers(db, db_path, staff, accepted):
-    ctx = mp.get_context("spawn")
-    start, errors = ctx.Event(), ctx.Queue()
     uid = staff[Role.CLERK].user_id
-    procs = [ctx.Process(target=_issuer, args=(str(db_path), w, accepted.case_id, uid, start, errors))
-             for w in ("甲", "乙")]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(180)
-    problems = []
-    while not errors.empty():
-        problems.append(errors.get())
-    assert problems == []
-    assert [p.exitcode for p in procs] == [0, 0]
+    at_once(_issuer, [(str(db_path), w, accepted.case_id, uid) for w in ("甲", "乙")])
     with db.read() as s:
         rows = s.execute(select(Notice.serial, Notice.doc_no, Notice.year)).all()
     assert len(rows) == 2 * N
