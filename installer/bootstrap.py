@@ -31,6 +31,10 @@ QT_DEBIAN_PACKAGES = [
     "libxcb-xinerama0", "libxcb-xkb1", "libxcb-xfixes0", "libx11-xcb1", "libxrender1", "libxi6",
     "libsm6", "libice6",
 ]
+# A TrueType font with CJK Extension A/B, so that rare characters in names (𠮷, 䶮) print on
+# notices instead of 〓 (app.output.pdf looks for it; Windows has SimSun-ExtB of its own).
+RARE_CHAR_FONT = Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf")
+RARE_CHAR_FONT_PACKAGE = "fonts-hanazono"
 
 
 def say(msg: str) -> None:
@@ -127,6 +131,14 @@ def ensure_qt_libraries() -> None:
             + " ".join(QT_DEBIAN_PACKAGES))
 
 
+def ensure_rare_char_font() -> None:
+    if not sys.platform.startswith("linux") or RARE_CHAR_FONT.exists():
+        return
+    if not apt_install([RARE_CHAR_FONT_PACKAGE]):
+        say(f"rare characters outside the bundled font will print as 〓; install {RARE_CHAR_FONT_PACKAGE}"
+            " (as root: apt-get install " + RARE_CHAR_FONT_PACKAGE + ") to print them")
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("run", "test"):
         print(__doc__)
@@ -135,6 +147,7 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     ensure_installed("test" if command == "test" else "")
     ensure_qt_libraries()
+    ensure_rare_char_font()
     env = dict(os.environ)
     if command == "test":
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
