@@ -45,6 +45,7 @@ class DeadlineRules:
     statutory_days: int = 60
     extension_days: int = 30
     warn_workdays: int = 2
+    feedback_workdays: int = 10   # an assignment's default feedback deadline (交办反馈期限)
 
     @classmethod
     def from_settings(cls, values: dict) -> "DeadlineRules":

@@ -46,6 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("deadline.statutory_days", int, 60, "法定办理上限(自然日)", DEADLINES, minimum=1, maximum=60),
     Setting("deadline.extension_days", int, 30, "延期上限(自然日)", DEADLINES, minimum=1, maximum=30),
     Setting("deadline.warn_workdays", int, 2, "即将到期提示(工作日)", DEADLINES, minimum=0, maximum=10),
+    Setting("deadline.feedback_workdays", int, 10, "交办反馈期限(工作日)", DEADLINES, minimum=1, maximum=60),
     Setting("deadline.review_days", int, 30, "复查/复核申请期限(日)", DEADLINES, minimum=1, maximum=60),
     Setting("hotspot.employer_count", int, 3, "同一单位预警登记数", DEADLINES, minimum=2, maximum=100),
     Setting("hotspot.window_days", int, 7, "预警统计天数", DEADLINES, minimum=1, maximum=90),

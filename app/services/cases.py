@@ -21,7 +21,7 @@ Decisions (documented here, tested in tests/services/test_cases.py):
 * Due dates are stored on the case and recomputed by ``app.domain.case_clock`` from the working
   calendar and the office's ``deadline.*`` settings whenever extension or suspension changes them.
 * Assignment: to a handler (a caseworker or manager account), a department or a lower-level union
-  (name), with a feedback deadline (default ``FEEDBACK_WORKDAYS`` working days from today, never
+  (name), with a feedback deadline (default ``deadline.feedback_workdays`` working days from today, never
   after the handling due date). Reassigning is allowed while the case is open; the timeline keeps
   from → to. Assigning moves 已受理 → 已交办.
 * A note, measure or result recorded by the case's own handler — or by any staff member when the
@@ -73,7 +73,6 @@ from .calendar import _load as _load_calendar
 from .numbering import case_no as format_case_no
 from .numbering import next_number
 
-FEEDBACK_WORKDAYS = 10          # default feedback deadline of an assignment (working days)
 MAX_WORKERS = 100_000
 NOTE_MAX = 2000
 SHORT_MAX = 100
@@ -541,7 +540,7 @@ def assign(db: Database, actor: Actor, case_id: int, *,
 
     ``kind`` handler → ``handler_id`` (an active caseworker or manager) is required; department /
     lower_union → ``assignee_name`` is required and ``handler_id`` (the staff member who follows
-    it up) is optional. ``feedback_due`` defaults to ``FEEDBACK_WORKDAYS`` working days from today,
+    it up) is optional. ``feedback_due`` defaults to ``deadline.feedback_workdays`` working days from today,
     capped at the handling due date; given explicitly it may not be before today or after it.
     """
     require(actor, Perm.ASSIGN_CASE)
@@ -563,7 +562,7 @@ def assign(db: Database, actor: Actor, case_id: int, *,
         cal = _calendar(s, case.accepted_on, today)
         rules = _rules(s)
         if feedback_due is None:
-            feedback = cal.add_workdays(today, FEEDBACK_WORKDAYS)
+            feedback = cal.add_workdays(today, rules.feedback_workdays)
             if case.due_date is not None and feedback > case.due_date:
                 feedback = max(case.due_date, today)
         else:

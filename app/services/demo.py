@@ -46,7 +46,6 @@ from app.domain.money import format_yuan
 from app.domain.pinyin import initials
 
 from . import audit, numbering
-from .cases import FEEDBACK_WORKDAYS
 from . import calendar as calendar_service
 from . import settings as settings_service
 from .passwords import hash_password
@@ -1197,7 +1196,7 @@ class _Desk:
         supervised = rng.random() < (0.4 if group else 0.03)
         focus = rng.random() < (0.7 if group else 0.04)
         notice_day = cal.add_workdays(accepted, rng.randint(1, 4))
-        feedback = cal.add_workdays(assign_day, FEEDBACK_WORKDAYS)
+        feedback = cal.add_workdays(assign_day, self.rules.feedback_workdays)
         if due is not None and feedback > due:
             feedback = max(due, assign_day)
         # the timeline

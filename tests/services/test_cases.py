@@ -14,7 +14,7 @@ from app.domain.case_clock import DeadlineState
 from app.domain.enums import (AssigneeKind, CaseEventKind, CaseStatus, FollowUp, Measure,
                               Outcome, Role, SuspendReason)
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
-from app.services import accounts, cases
+from app.services import accounts, cases, settings
 
 PASSWORD = "Passw0rd!2026"
 
@@ -345,6 +345,16 @@ def test_assign_department_reassign_and_feedback_deadline(db, staff, opened):
     assert last.kind is CaseEventKind.REASSIGNED
     assert last.detail["from"] == "西乡街道总工会" and last.detail["to"] == "承办人王芳"
     assert audit_actions(db, opened)[-1] == "reassign"
+
+
+def test_default_feedback_deadline_is_an_office_setting(db, staff, admin):
+    settings.save(db, admin, {"deadline.feedback_workdays": 3})
+    cid = accept(db, staff[Role.CLERK], received=FEB10)
+    rec = cases.assign(db, staff[Role.MANAGER], cid, handler_id=staff[Role.CASEWORKER].user_id,
+                       now=at(2, 11))
+    assert rec.feedback_due == date(2026, 2, 14)     # 3 working days: 12, 13 and the make-up Saturday 14
+    with pytest.raises(ValidationError, match="交办反馈期限"):
+        settings.save(db, admin, {"deadline.feedback_workdays": 0})
 
 
 def test_only_the_handlers_work_starts_handling(db, staff):
