@@ -10,9 +10,18 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QLabel, QLayout, QTableView,
                                QVBoxLayout, QWidget)
 
+from app.domain.case_clock import DeadlineState
+
 ERROR_STYLE = "color: #b3261e;"                 # a problem to fix (label text)
 FIELD_ERROR_STYLE = "border: 1px solid #b3261e;"  # the editor the problem is about
 HINT_STYLE = "color: #555;"                     # a hint or what is going on
+# A case's deadline state 正常 / 即将到期 / 已超期 / 中止, the same colours wherever it appears.
+DEADLINE_COLOURS = {
+    DeadlineState.NORMAL: "#1e7b34",
+    DeadlineState.DUE_SOON: "#e65100",
+    DeadlineState.OVERDUE: "#c62828",
+    DeadlineState.SUSPENDED: "#666666",
+}
 
 
 def qdate(d: date) -> QDate:

@@ -223,3 +223,17 @@ def test_empty_conclusion_lists_both_fields(db, staff, zhang, qtbot):
     assert "处理意见：" in text and "处理意见内容：" in text
     assert "border" in act["outcome"].styleSheet()
     act.reject()
+
+
+def test_case_page_shows_the_request_and_facts_in_full(db, staff, zhang, qtbot):
+    rec = intake.register(db, staff[Role.CLERK], RegistrationInput(
+        channel=Channel.VISIT.value, person_id=zhang.id, employer_id=zhang.employer_id,
+        category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
+        summary="拖欠两个月工资", request="支付拖欠的工资<共两个月>",
+        facts="自9月起未发工资。\n多次索要无果。", disposition=Disposition.ACCEPTED.value))
+    dlg = open_case(db, staff[Role.CASEWORKER], rec.case_id, qtbot)
+    assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())] == ["办理记录", "登记内容", "文书"]
+    text = dlg.details.text()
+    assert "支付拖欠的工资&lt;共两个月&gt;" in text             # escaped, not taken as markup
+    assert "自9月起未发工资。<br>多次索要无果。" in text          # line breaks kept
+    assert "劳动报酬/欠薪" in text and "来访" in text

@@ -105,7 +105,7 @@ def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zha
 
     # the case page: the 文书 tab lists it with number, date and issuer
     dlg = open_case(ctx, saved.case_id, qtbot)
-    assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())] == ["办理记录", "文书"]
+    assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())] == ["办理记录", "登记内容", "文书"]
     dlg.tabs.setCurrentWidget(dlg.notices)
     panel = dlg.notices
     rows = row_texts(panel)

@@ -19,6 +19,7 @@ offer bar proposes the matching notice (交办单, 延期告知书, 信访事项
 """
 from __future__ import annotations
 
+import html
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +28,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QPushButton, QSpinBox, QTabWidget, QTreeWidget,
+                               QPushButton, QScrollArea, QSpinBox, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain.case_clock import DeadlineState
@@ -42,22 +43,16 @@ from ui.dialogs.action_dialog import ActionDialog, Start
 from ui.dialogs.notices_panel import NoticesPanel, OfferBar
 from ui.operations import OnDone, OnError, Operation
 from ui.operations import cases as ops
-from ui.util import ERROR_STYLE
+from ui.util import DEADLINE_COLOURS, ERROR_STYLE
 
 log = logging.getLogger(__name__)
 
-STATE_COLOURS = {
-    DeadlineState.NORMAL: "#1e7b34",
-    DeadlineState.DUE_SOON: "#c26a00",
-    DeadlineState.OVERDUE: "#c0392b",
-    DeadlineState.SUSPENDED: "#666666",
-}
 
 
 def state_style(state: DeadlineState | str | None) -> str:
     """Colour of a deadline state label (the case list uses the same)."""
     try:
-        colour = STATE_COLOURS[DeadlineState(state)]
+        colour = DEADLINE_COLOURS[DeadlineState(state)]
     except (ValueError, KeyError):
         return ""
     return f"color: {colour}; font-weight: bold;"
@@ -85,6 +80,22 @@ def notice_limit(due: date | None, delivered_on: date | None,
         return f"{_d(due)}（未送达，今天到期）", DeadlineState.DUE_SOON
     state = DeadlineState.DUE_SOON if left <= NOTICE_SOON_DAYS else None
     return f"{_d(due)}（未送达，剩 {left} 天）", state
+
+
+def details_html(rec) -> str:
+    """The 登记内容 tab: received, channel, group, issue types, and the summary, request and facts
+    in full (line breaks kept)."""
+    def para(text: str) -> str:
+        return html.escape(text or "—").replace("\n", "<br>")
+    rows = [("收到时间", f"{rec.received_at:%Y-%m-%d %H:%M}"), ("信访方式", rec.channel_label),
+            ("诉求类别", rec.category_label), ("问题类型", "、".join(rec.issue_labels) or "—")]
+    if rec.is_group:
+        rows.append(("人数", f"集体访 {rec.head_count} 人"))
+    head = "".join(f"<tr><td style='color:#555; padding-right:12px'>{k}</td><td>{html.escape(v)}</td></tr>"
+                   for k, v in rows)
+    body = "".join(f"<p><b>{k}</b><br>{para(v)}</p>" for k, v in
+                   (("事项摘要", rec.summary), ("诉求", rec.request), ("事实和理由", rec.facts)))
+    return f"<table>{head}</table>{body}"
 
 
 def _text_edit(height: int = 80) -> QPlainTextEdit:
@@ -202,8 +213,19 @@ class CaseDialog(QDialog):
         self.timeline.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.notices = NoticesPanel(ctx, case_id=case_id)
         self.notices.changed.connect(self.reload)   # a delivered 受理告知书 stops the notice clock
+        # 登记内容: what the petitioner asked and why, in full (the header shows the summary only)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setContentsMargins(8, 8, 8, 8)
+        details_scroll = QScrollArea()
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setWidget(self.details)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, self.tr("办理记录"))
+        self.tabs.addTab(details_scroll, self.tr("登记内容"))
         self.tabs.addTab(self.notices, self.tr("文书"))
 
         self.attachments_caption = QLabel(self.tr("附件（双击打开）"))
@@ -302,6 +324,7 @@ class CaseDialog(QDialog):
         self.extension_label.setText(rec.extension_label or "—")
         self.result_label.setText(f"{format_yuan(rec.recovered_fen)}，受益职工 {rec.workers_benefited} 人")
         self.summary_label.setText(self.tr("事项摘要：") + rec.summary)
+        self.details.setText(details_html(rec))
         outcome = []
         if rec.outcome is not None:
             outcome.append(f"处理意见：{rec.outcome_label}（{_d(rec.concluded_on)}）{rec.outcome_text}")

@@ -31,12 +31,13 @@ from shiboken6 import isValid
 
 from app.domain.case_clock import DeadlineState
 from app.services.search import normalize
+from ui.util import DEADLINE_COLOURS
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 DEADLINE_ROLE = Qt.ItemDataRole.UserRole + 3
 
-DEADLINE_COLORS = {DeadlineState.OVERDUE: QColor("#c62828"), DeadlineState.DUE_SOON: QColor("#e65100")}
+DEADLINE_COLORS = {s: QColor(DEADLINE_COLOURS[s]) for s in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON)}
 PAGE = 100
 
 

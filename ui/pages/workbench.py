@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
+from app.domain.case_clock import DeadlineState
 from app.domain.dates import format_cn
 from app.domain.errors import UserError
 from app.domain.permissions import Perm, allowed
@@ -25,6 +26,7 @@ from ui.main_window import MainWindow
 from ui.operations.intake import acknowledge_warning
 from ui.operations.workbench import DeskData, WorkbenchData, load_desk, load_workbench
 from ui.pages.base import Page
+from ui.util import DEADLINE_COLOURS
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +61,10 @@ COUNTERS = (
     ("today_registrations", "今日登记", "registrations"),
 )
 COUNTER_STYLE = "QPushButton { text-align: center; padding: 8px 14px; min-width: 96px; }"
-ALERT_STYLE = COUNTER_STYLE + " QPushButton { color: #c62828; font-weight: bold; }"
-WARN_STYLE = COUNTER_STYLE + " QPushButton { color: #e65100; font-weight: bold; }"
+ALERT_STYLE = (COUNTER_STYLE + " QPushButton { color: %s; font-weight: bold; }"
+               % DEADLINE_COLOURS[DeadlineState.OVERDUE])
+WARN_STYLE = (COUNTER_STYLE + " QPushButton { color: %s; font-weight: bold; }"
+              % DEADLINE_COLOURS[DeadlineState.DUE_SOON])
 
 
 class WorkbenchPage(Page):
