@@ -1171,13 +1171,15 @@ def discard_draft(db: Database, actor: Actor, form: str) -> None:
 
 # ---------------------------------------------------------------- attachments (records)
 
-def add_attachment(db: Database, actor: Actor, registration_id: int, path: str | os.PathLike,
-                   now: datetime | None = None) -> AttachmentRecord:
-    """Attach one more file to a saved registration (copied into the store under its SHA-256)."""
+def add_attachments(db: Database, actor: Actor, registration_id: int,
+                    paths: Sequence[str | os.PathLike], now: datetime | None = None
+                    ) -> list[AttachmentRecord]:
+    """Attach more files to a saved registration (each copied into the store under its SHA-256),
+    all in one transaction: a file that cannot be read refuses the lot, naming it."""
     require(actor, Perm.REGISTER)
     now = now or datetime.now()
     errors = Collector()
-    staged = _stage_all(db, [path], errors)
+    staged = _stage_all(db, list(paths), errors)
     if errors.errors or not staged:
         _discard_staged(staged)
         errors.raise_if_any()
@@ -1188,19 +1190,28 @@ def add_attachment(db: Database, actor: Actor, registration_id: int, path: str |
         with db.write() as s:
             if s.get(Registration, registration_id) is None:
                 raise NotFound(f"找不到编号为 {registration_id} 的登记", "registration not found")
-            st = staged[0]
-            a = Attachment(registration_id=registration_id, sha256=st.sha256, filename=st.filename,
-                           size=st.size, added_by=actor.user_id, added_at=now)
-            s.add(a)
-            s.flush()
-            audit.record(s, actor, "registration", registration_id, "attach", None,
-                         {"attachment_id": a.id, "sha256": a.sha256, "filename": a.filename,
-                          "size": a.size})
-            return _attachment_record(a)
+            out = []
+            for st in staged:
+                a = Attachment(registration_id=registration_id, sha256=st.sha256,
+                               filename=st.filename, size=st.size, added_by=actor.user_id,
+                               added_at=now)
+                s.add(a)
+                s.flush()
+                audit.record(s, actor, "registration", registration_id, "attach", None,
+                             {"attachment_id": a.id, "sha256": a.sha256, "filename": a.filename,
+                              "size": a.size})
+                out.append(_attachment_record(a))
+            return out
     except BaseException:
         _discard_staged(staged)
         _remove_unreferenced(db, created)
         raise
+
+
+def add_attachment(db: Database, actor: Actor, registration_id: int, path: str | os.PathLike,
+                   now: datetime | None = None) -> AttachmentRecord:
+    """Attach one more file to a saved registration (see ``add_attachments``)."""
+    return add_attachments(db, actor, registration_id, [path], now)[0]
 
 
 def attachments(db: Database, registration_id: int) -> list[AttachmentRecord]:

@@ -237,3 +237,27 @@ def test_case_page_shows_the_request_and_facts_in_full(db, staff, zhang, qtbot):
     assert "支付拖欠的工资&lt;共两个月&gt;" in text             # escaped, not taken as markup
     assert "自9月起未发工资。<br>多次索要无果。" in text          # line breaks kept
     assert "劳动报酬/欠薪" in text and "来访" in text
+
+
+def test_evidence_is_attached_to_a_saved_case_all_files_or_none(db, staff, zhang, qtbot, tmp_path):
+    case_id = accepted_case(db, staff, zhang)
+    dlg = open_case(db, staff[Role.CASEWORKER], case_id, qtbot)
+    assert dlg.attachments_caption.text() == "附件：无" and dlg.attach_button.isEnabled()
+    payslip, contract = tmp_path / "工资条.jpg", tmp_path / "劳动合同.pdf"
+    payslip.write_bytes(b"\xff\xd8 payslip")
+    contract.write_bytes(b"%PDF contract")
+    missing = tmp_path / "不存在.png"
+
+    dlg.choose_files = lambda: [str(payslip), str(missing)]
+    dlg.add_attachments()
+    qtbot.waitUntil(lambda: dlg.error_label.isVisible(), timeout=10000)
+    assert "不存在.png" in dlg.error_label.text()
+    assert intake.attachments(db, dlg.record.registration_id) == []      # nothing half-written
+
+    dlg.choose_files = lambda: [str(payslip), str(contract)]
+    dlg.add_attachments()
+    qtbot.waitUntil(lambda: dlg.attachments.count() == 2, timeout=10000)
+    idle(qtbot)
+    assert sorted(dlg.attachments.item(i).text().split("（")[0] for i in range(2)) == \
+        ["劳动合同.pdf", "工资条.jpg"]
+    assert dlg.attachments_caption.text() == "附件（双击打开）" and not dlg.error_label.isVisible()

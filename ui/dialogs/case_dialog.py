@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any, Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QScrollArea, QSpinBox, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -43,6 +43,7 @@ from ui.dialogs.action_dialog import ActionDialog, Start
 from ui.dialogs.notices_panel import NoticesPanel, OfferBar
 from ui.operations import OnDone, OnError, Operation
 from ui.operations import cases as ops
+from ui.operations import intake as intake_ops
 from ui.util import DEADLINE_COLOURS, ERROR_STYLE
 
 log = logging.getLogger(__name__)
@@ -228,12 +229,17 @@ class CaseDialog(QDialog):
         self.tabs.addTab(details_scroll, self.tr("登记内容"))
         self.tabs.addTab(self.notices, self.tr("文书"))
 
-        self.attachments_caption = QLabel(self.tr("附件（双击打开）"))
+        self.attachments_caption = QLabel(self.tr("附件：无"))
+        self.attach_button = QPushButton(self.tr("添加附件…"))
+        self.attach_button.setAutoDefault(False)
+        self.attach_button.clicked.connect(self.add_attachments)
+        if not allowed(ctx.actor.role, Perm.REGISTER):
+            self.attach_button.setEnabled(False)
+            self.attach_button.setToolTip(self.tr("需要「") + PERM_LABELS[Perm.REGISTER] + self.tr("」权限"))
         self.attachments = QListWidget()
         self.attachments.setMaximumHeight(60)
         self.attachments.itemActivated.connect(self._open_attachment)
         self.attachments.hide()
-        self.attachments_caption.hide()
 
         self.buttons: dict[str, QPushButton] = {}
         button_grid = QGridLayout()
@@ -259,7 +265,11 @@ class CaseDialog(QDialog):
         layout.addLayout(grid)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.outcome_label)
-        layout.addWidget(self.attachments_caption)
+        attach_row = QHBoxLayout()
+        attach_row.addWidget(self.attachments_caption)
+        attach_row.addStretch(1)
+        attach_row.addWidget(self.attach_button)
+        layout.addLayout(attach_row)
         layout.addWidget(self.attachments)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(button_grid)
@@ -288,7 +298,7 @@ class CaseDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, a.id)
             self.attachments.addItem(item)
         self.attachments.setVisible(bool(files))
-        self.attachments_caption.setVisible(bool(files))
+        self.attachments_caption.setText(self.tr("附件（双击打开）") if files else self.tr("附件：无"))
         self.record, self.events = rec, list(events)
         self.setWindowTitle(self.tr("案件 ") + rec.case_no)
         self.case_no_label.setText(rec.case_no)
@@ -341,6 +351,32 @@ class CaseDialog(QDialog):
         self.error_label.hide()
         self._update_buttons()
         self.loaded.emit(rec)
+
+    def choose_files(self) -> list[str]:
+        """The files to attach (a dialog; tests replace it)."""
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("添加附件"), "",
+                                                self.tr("所有文件 (*)"))
+        return paths
+
+    def add_attachments(self) -> None:
+        """添加附件…: evidence that arrives after registration (工资条, 劳动合同…), stored with the
+        case's registration, all chosen files or none."""
+        if self.record is None:
+            return
+        paths = self.choose_files()
+        if not paths:
+            return
+        self.attach_button.setEnabled(False)
+
+        def done(_records) -> None:
+            self.attach_button.setEnabled(True)
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            self.attach_button.setEnabled(True)
+            self._load_failed(exc)
+        intake_ops.add_attachments(self, self.ctx, self.record.registration_id, list(paths),
+                                   on_done=done, on_error=failed)
 
     def _open_attachment(self, item: QListWidgetItem) -> None:
         from ui.dialogs.person_history import open_attachment

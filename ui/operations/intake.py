@@ -105,6 +105,15 @@ def list_attachments(parent: QWidget, ctx: AppContext, registration_id: int,
                on_success=on_done, on_error=on_error)
 
 
+def add_attachments(parent: QWidget, ctx: AppContext, registration_id: int, paths: list[str],
+                    *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Attach files to a saved registration, all or none (``list[AttachmentRecord]``)."""
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _intake().add_attachments(db, actor, registration_id, paths),
+               on_success=on_done, on_error=on_error,
+               changes={"registrations", "cases", "audit"}, progress_label="正在保存附件…")
+
+
 def attachment_file(parent: QWidget, ctx: AppContext, attachment_id: int,
                     *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """Where the stored copy of an attachment is (``Path``)."""
