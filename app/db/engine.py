@@ -5,7 +5,11 @@ backs it up and migrates it to the newest schema when it is behind, and hands ou
 
 * ``db.write()`` — one unit of work that writes. On SQLite the transaction starts with
   ``BEGIN IMMEDIATE`` so that two processes never deadlock on a lock upgrade; the second simply
-  waits (busy timeout). Commits on leaving the block, rolls back on any exception.
+  waits (busy timeout). On PostgreSQL it starts by taking one transaction-level advisory lock
+  (``pg_advisory_xact_lock``, waiting at most the same timeout): writers from every workstation
+  run one after another, as on SQLite, so the gap-free counters and the audit chain's head are
+  never raced and two writers never deadlock. Commits on leaving the block, rolls back on any
+  exception.
 * ``db.read()`` — a read-only unit of work (deferred transaction; WAL readers never block).
 
 Callers never keep a Session beyond the ``with`` block. Safe to use from any thread: each call
@@ -53,6 +57,15 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+WRITER_LOCK_KEY = 715_0000  # the PostgreSQL advisory lock every ``db.write()`` holds
+
+
+def _postgresql_begin(conn) -> None:
+    if conn.get_execution_options().get("immediate"):
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+
+
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -62,7 +75,10 @@ def make_engine(url: URL) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if url.get_backend_name() == "postgresql":
+        event.listen(engine, "begin", _postgresql_begin)
+    return engine
 
 
 class Database:

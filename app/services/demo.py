@@ -32,7 +32,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import (CalendarDay, Case, CaseEvent, CaseSuspension, Counter, Employer,
+from app.db.dialect import sync_id_sequences
+from app.db.models import (Base, CalendarDay, Case, CaseEvent, CaseSuspension, Counter, Employer,
                            HotspotWarning, OutreachEvent, Person, Registration, RegistrationIssue, User)
 from app.domain import case_clock
 from app.domain.actor import SYSTEM_ACTOR
@@ -1495,6 +1496,7 @@ def generate(db: Database, seed: int = 1, people: int | None = None,
                 run._span = (done / total, (done + w) / total)
                 parts.append(step.run(run))
                 done += w
+            sync_id_sequences(session, Base.metadata)   # the steps chose the ids themselves
             run.counts["seed"] = seed
             audit.record(session, SYSTEM_ACTOR, "demo", seed, "generate", None, run.counts)
             run._span = (done / total, 1.0)
