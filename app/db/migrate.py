@@ -21,8 +21,15 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def include_name(name: str | None, type_: str, parent_names) -> bool:
-    """Schema objects that are not in the models on purpose (the SQLite full-text table)."""
-    return not (type_ == "table" and name is not None and name.startswith("registration_fts"))
+    """Schema objects that are not in the models on purpose: the SQLite full-text table and the
+    PostgreSQL pg_trgm indexes (both made by migration 0002 for content search)."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith("registration_fts")
+    if type_ == "index":
+        return not (name.startswith("ix_registrations_") and name.endswith("_trgm"))
+    return True
 
 
 def current_revision(db: Database) -> tuple[str | None, bool]:
