@@ -1,5 +1,5 @@
-"""Shared fixtures: a fresh SQLite file per test, actors of every role, offscreen Qt with the
-program's own application set-up."""
+"""Shared fixtures: a fresh SQLite file per test (or a fresh PostgreSQL schema: ``db_path``),
+actors of every role, offscreen Qt with the program's own application set-up."""
 from __future__ import annotations
 
 import os
@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 
 from app.domain.actor import Actor  # noqa: E402
 from app.domain.enums import Role  # noqa: E402
+from tests.databases import PG_URL, new_target, pg_admin  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +36,31 @@ def qapp(qapp_args, tmp_path_factory):
     return app
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pg_extensions():
+    """On PostgreSQL, make sure ``pg_trgm`` is there once (in ``public``), so that the per-test
+    schemas need not create it."""
+    if PG_URL:
+        pg_admin("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_only(request):
+    """``@pytest.mark.sqlite_only("reason")``: skipped when the tests run on PostgreSQL."""
+    mark = request.node.get_closest_marker("sqlite_only")
+    if PG_URL and mark is not None:
+        pytest.skip("SQLite only: " + (mark.args[0] if mark.args else "works on the database file"))
+
+
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "office.db"
+def db_path(tmp_path, request):
+    """Where the test's database lives (``tests.databases.new_target``): a fresh SQLite file — or,
+    with ``UNIONDESK_TEST_PG``, the URL (a string) of a fresh PostgreSQL schema, dropped afterwards.
+    Either one is what ``open_database`` and ``--db`` accept."""
+    target, drop = new_target(tmp_path)
+    request.addfinalizer(drop)
+    return target
 
 
 @pytest.fixture

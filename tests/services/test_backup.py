@@ -15,6 +15,7 @@ def office_name(db):
     return settings.get(db, "office.name")
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_backup_then_restore_round_trip(db, db_path, tmp_path, admin):
     settings.save(db, admin, {"office.name": "东城区总工会"})
     accounts.create_user(db, admin, "li", "李四", Role.CLERK, "secret123")
@@ -51,6 +52,7 @@ def test_backup_then_restore_round_trip(db, db_path, tmp_path, admin):
         old.close()
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_backup_into_folder_names_the_file(db, tmp_path):
     folder = tmp_path / "usb"
     folder.mkdir()
@@ -58,11 +60,13 @@ def test_backup_into_folder_names_the_file(db, tmp_path):
     assert out.parent == folder and out.name.startswith("uniondesk-")
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_backup_onto_itself_refused(db, db_path):
     with pytest.raises(UserError, match="就是正在使用的数据库"):
         backup.backup_to(db, db_path)
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_restore_of_text_file_refused_and_db_untouched(db, db_path, tmp_path, admin):
     settings.save(db, admin, {"office.name": "东城区总工会"})
     db.close()
@@ -79,6 +83,7 @@ def test_restore_of_text_file_refused_and_db_untouched(db, db_path, tmp_path, ad
     again.close()
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_restore_refuses_foreign_and_newer_databases(db, tmp_path):
     foreign = tmp_path / "other.db"
     con = sqlite3.connect(foreign)
@@ -100,6 +105,7 @@ def test_restore_refuses_foreign_and_newer_databases(db, tmp_path):
         backup.restore_from(db.url, tmp_path / "missing.db")
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_restore_into_missing_database(tmp_path, db, admin):
     settings.save(db, admin, {"office.name": "西城区总工会"})
     out = backup.backup_to(db, tmp_path / "b.db")
@@ -112,6 +118,7 @@ def test_restore_into_missing_database(tmp_path, db, admin):
     again.close()
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_gui_wrappers_need_backup_permission(db, tmp_path, actors, admin):
     with pytest.raises(PermissionDenied):
         backup.backup_as(db, actors[Role.MANAGER], tmp_path / "b.db")
@@ -122,6 +129,7 @@ def test_gui_wrappers_need_backup_permission(db, tmp_path, actors, admin):
     assert [e.action for e in audit.search(db, admin, entity="database")] == ["backup"]
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_gui_restore_drops_connections_made_to_the_old_file_meanwhile(db, tmp_path, admin,
                                                                       monkeypatch):
     settings.save(db, admin, {"office.name": "原来的名字"})
@@ -144,6 +152,7 @@ def test_server_database_refused(tmp_path):
         backup.restore_from(make_url("postgresql://u@server/uniondesk"), tmp_path / "x.db")
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_auto_backup_once_a_day_and_keeps_newest(db, db_path):
     day = date(2026, 1, 1)
     first = backup.auto_backup(db, today=day)
@@ -157,6 +166,7 @@ def test_auto_backup_once_a_day_and_keeps_newest(db, db_path):
     assert autos[-1] == f"auto-{day + timedelta(days=34):%Y%m%d}.db"
 
 
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
 def test_auto_backup_keep_setting_and_leaves_other_files(db, db_path, admin):
     settings.save(db, admin, {"backup.keep": 2})
     folder = db_path.parent / "backups"

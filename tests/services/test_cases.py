@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.db.models import AuditLog, Case, Registration, RegistrationIssue
 from app.domain.actor import Actor
@@ -14,7 +14,7 @@ from app.domain.case_clock import DeadlineState
 from app.domain.enums import (AssigneeKind, CaseEventKind, CaseStatus, FollowUp, Measure,
                               Outcome, Role, SuspendReason)
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
-from app.services import accounts, cases, settings
+from app.services import accounts, cases, search, settings
 
 PASSWORD = "Passw0rd!2026"
 
@@ -424,8 +424,7 @@ def test_notes_are_indexed_for_content_search(db, staff):
         cases.add_note(db, staff[Role.CASEWORKER], cid, "   ", now=at(2, 24))
     with db.read() as s:
         reg_id = s.get(Case, cid).registration_id
-        hits = s.execute(text("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :q"),
-                         {"q": '"财务总监"'}).scalars().all()
+        hits = search.search_ids(s, "财务总监")
     assert hits == [reg_id]
 
 

@@ -71,6 +71,8 @@ def test_each_write_as_each_role(db, actors, admin, tmp_path, role, name, perm, 
     call = fn(db, admin, tmp_path)
     before = audit.count(db)
     if role in GRANTS[perm]:
+        if name == "backup.backup_as" and not db.is_sqlite:
+            pytest.skip("SQLite only: a server database is backed up with pg_dump, not the program")
         call(actor)  # must not raise
     else:
         with pytest.raises(PermissionDenied, match="无权"):
