@@ -196,7 +196,8 @@ def search(db: Database, actor: Actor, *, entity: str | None = None, username: s
     """Audit rows matching every given filter, newest first (VIEW_AUDIT).
 
     Keyset paging: pass the smallest id of the previous page as ``before_id`` for the next one.
-    ``date_to`` is inclusive; ``text`` matches the entity id and the before/after JSON.
+    ``date_to`` is inclusive; ``text`` matches the entity id and the before/after JSON, ignoring
+    the case of Latin letters on every database (SQLite's LIKE does; PostgreSQL's does not).
     """
     from .accounts import require  # accounts records audit rows: import here, not at the top
     require(actor, Perm.VIEW_AUDIT)
@@ -213,9 +214,9 @@ def search(db: Database, actor: Actor, *, entity: str | None = None, username: s
         q = q.where(AuditLog.at < datetime.combine(date_to + timedelta(days=1), time.min))
     if text and text.strip():
         pattern = _like(text.strip())
-        q = q.where(or_(AuditLog.entity_id.like(pattern, escape="\\"),
-                        AuditLog.before.like(pattern, escape="\\"),
-                        AuditLog.after.like(pattern, escape="\\")))
+        q = q.where(or_(AuditLog.entity_id.ilike(pattern, escape="\\"),
+                        AuditLog.before.ilike(pattern, escape="\\"),
+                        AuditLog.after.ilike(pattern, escape="\\")))
     if before_id is not None:
         q = q.where(AuditLog.id < before_id)
     q = q.order_by(AuditLog.id.desc()).limit(max(1, min(int(limit), 5000)))

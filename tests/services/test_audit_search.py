@@ -38,6 +38,7 @@ def test_filters(trail, admin, actors):
     [hit] = audit.search(trail, admin, text="东城区")
     assert hit.entity_id == "office.name" and "东城区总工会" in hit.after
     assert len(audit.search(trail, admin, text="用户3")) == 1
+    assert len(audit.search(trail, admin, text="USER3")) == 1   # Latin letters in any case
     assert audit.search(trail, admin, text="%") == []  # LIKE wildcards are literal
     # a manager may read the trail too
     assert len(audit.search(trail, actors[Role.MANAGER], entity="user")) == 5
