@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
+from app.db import dialect
 from app.db.models import Case, CaseEvent, Registration
 
 SEARCH_LIMIT = 200      # hits returned by a content search
@@ -64,11 +65,6 @@ class Found:
         return self.resume[0].date() if self.resume is not None else None
 
 
-def _dialect(session_or_bind) -> str:
-    bind = session_or_bind.get_bind() if isinstance(session_or_bind, Session) else session_or_bind
-    return bind.dialect.name
-
-
 def normalize(query: str | None) -> str:
     """Trimmed, inner runs of white space made one space."""
     return " ".join((query or "").split())
@@ -92,7 +88,7 @@ def match_condition(session: Session, query: str) -> ColumnElement[bool] | None:
     q = normalize(query)
     if not q:
         return None
-    if _dialect(session) == "sqlite" and len(q) >= TRIGRAM:
+    if dialect.name(session) == "sqlite" and len(q) >= TRIGRAM:
         hits = text("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :fts_q") \
             .bindparams(fts_q=fts_phrase(q))
         return Registration.id.in_(select(literal_column("rowid")).select_from(
@@ -108,7 +104,7 @@ def _like_condition(session: Session, q: str) -> ColumnElement[bool]:
     a row-by-row check: its LIKE, with ESCAPE or under 3 characters, reads it all, and a
     ``MATCH … AND rowid = ?`` probe costs about 100× a LIKE.)"""
     pattern = like_pattern(q)
-    if _dialect(session) == "sqlite":
+    if dialect.name(session) == "sqlite":
         like = "like"
         in_notes = exists(select(literal_column("1")).select_from(_FTS_CONTENT).where(
             _FTS_CONTENT.c.id == Registration.id,
@@ -134,7 +130,7 @@ def unindexed(session: Session, col: ColumnElement) -> ColumnElement:
     ``+``); unchanged elsewhere. Without statistics (no ANALYZE) SQLite takes any index equality
     for a handful of rows, so ``cases.supervised = 1`` would read every supervised case and sort
     them instead of reading registrations newest first, as the search wants."""
-    if _dialect(session) != "sqlite":
+    if dialect.name(session) != "sqlite":
         return col
     return UnaryExpression(col, operator=operators.custom_op("+"), type_=col.type)
 
@@ -184,7 +180,7 @@ def find(session: Session, query: str, base: Select, *, id_of: Callable[[Any], i
                   else SHORT_BUDGET if len(q) < TRIGRAM else LONG_BUDGET)
     dates = _received_range(received_from, received_before)
     if len(q) >= TRIGRAM and resume is None:
-        if _dialect(session) != "sqlite":
+        if dialect.name(session) != "sqlite":
             return Found(list(session.execute(
                 base.where(match_condition(session, q), *dates)
                 .order_by(Registration.received_at.desc(), Registration.id.desc())
@@ -304,7 +300,7 @@ def index_case_notes(session: Session, registration_id: int, text_: str) -> None
     findable by content search; appended to what was indexed before. Runs in the caller's write
     transaction. On PostgreSQL nothing to do: the search reads the case timeline directly."""
     note = (text_ or "").strip()
-    if not note or _dialect(session) != "sqlite":
+    if not note or dialect.name(session) != "sqlite":
         return
     session.execute(text("UPDATE registration_fts SET notes = CASE WHEN notes = '' THEN :t "
                          "ELSE notes || char(10) || :t END WHERE rowid = :id"),
