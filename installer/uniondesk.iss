@@ -1,5 +1,10 @@
-; Inno Setup script for the Windows installer. Run after `python installer\build.py`:
+﻿; Inno Setup script for the Windows installer. Run after `python installer\build.py`:
 ;   iscc installer\uniondesk.iss     (or: python installer\build.py --setup)
+; UTF-8 with a byte order mark, so that Inno Setup 6.0-6.2 read the Chinese text too.
+; build.py --dist DIR passes /DDistDir=DIR (the folder that holds UnionDesk\).
+#ifndef DistDir
+  #define DistDir "..\dist"
+#endif
 #define AppName "工会信访帮扶台账系统 UnionDesk"
 #define AppVersion "0.1.0"
 
@@ -10,7 +15,7 @@ AppVersion={#AppVersion}
 AppPublisher=UnionDesk
 DefaultDirName={autopf}\UnionDesk
 DefaultGroupName=UnionDesk
-OutputDir=..\dist\installer
+OutputDir={#DistDir}\installer
 OutputBaseFilename=UnionDesk-{#AppVersion}-setup
 Compression=lzma2
 SolidCompression=yes
@@ -23,7 +28,7 @@ Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.i
 Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [Files]
-Source: "..\dist\UnionDesk\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#DistDir}\UnionDesk\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{group}\UnionDesk"; Filename: "{app}\UnionDesk.exe"
