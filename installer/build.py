@@ -160,16 +160,23 @@ class Smoke:
                            detail if ok else "\n    ".join([_tail(r), *problems]))
 
     def bundled_libraries(self) -> bool:
+        """Files the smoke runs above do not load: PDFium (the print preview) where pypdfium2
+        looks for it (beside its module, with the version files both packages read at import),
+        and the Qt platform plugins and Chinese translation."""
         internal = self.program / "_internal"
-        pdfium = sorted(p.name for p in internal.rglob("*pdfium*")
-                        if p.suffix in (".so", ".dll", ".dylib"))
+        lib = ("pdfium.dll" if os.name == "nt"
+               else "libpdfium.dylib" if sys.platform == "darwin" else "libpdfium.so")
+        pdfium = [Path("pypdfium2_raw", lib), Path("pypdfium2_raw", "version.json"),
+                  Path("pypdfium2", "version.json")]
+        pdfium_missing = [p.as_posix() for p in pdfium if not (internal / p).is_file()]
         platforms = sorted(p.name for p in internal.rglob("platforms/*") if p.is_file())
         wanted = ["offscreen", "windows" if os.name == "nt" else "xcb"]
         lacking = [w for w in wanted if not any(w in p for p in platforms)]
         translations = [p.name for p in internal.rglob("qtbase_zh_CN.qm")]
-        ok = bool(pdfium) and not lacking and bool(translations)
+        ok = not pdfium_missing and not lacking and bool(translations)
         return self.record("bundled libraries", ok,
-                           f"PDFium {pdfium or 'MISSING'}; Qt platforms {platforms}"
+                           f"PDFium {'missing ' + ', '.join(pdfium_missing) if pdfium_missing else lib}; "
+                           f"Qt platforms {', '.join(platforms)}"
                            + (f" (missing {lacking})" if lacking else "")
                            + f"; Qt Chinese translation {translations or 'MISSING'}")
 
