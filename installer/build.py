@@ -224,6 +224,11 @@ def _tail(r: subprocess.CompletedProcess) -> str:
 
 def smoke(program: Path) -> bool:
     sys.path.insert(0, str(ROOT))
+    try:
+        import pypdf  # noqa: F401 - reads the notice back
+    except ImportError:
+        print("[smoke] needs pypdf: pip install -e .[test]", flush=True)
+        return False
     from app.domain.enums import Role
     from app.services.demo import ACCOUNTS, DEMO_PASSWORD
     admin = next(username for username, role, _name in ACCOUNTS if role is Role.ADMIN)
