@@ -35,7 +35,6 @@ from typing import Any
 
 from sqlalchemy import (ColumnElement, Select, column, exists, func, literal_column, or_, select,
                         table, text)
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
@@ -341,7 +340,7 @@ def _stopped_at(session: Session, until: float) -> Iterator[None]:
     raw.set_progress_handler(late, PROGRESS_STEPS)
     try:
         yield
-    except OperationalError as e:
+    except Exception as e:      # the driver's "interrupted", however the layers above wrap it
         if fired:
             raise _Interrupted() from e
         raise
