@@ -685,7 +685,8 @@ def _case_col(s: Session, f: CaseFilter):
     every other indexed column of ``cases`` is written ``search.unindexed``, so that SQLite reads
     the partial index ``ix_cases_notice_pending`` (the few cases whose notice is not delivered,
     in 受理日期 order). Without statistics it would take ``status IN (…)`` or a handler's index
-    for the smaller set and read thousands of rows of the table (cold: most of a second). The
+    for the smaller set and read thousands of rows of the table (open cases: 6,700 on the 1M demo
+    database; 140–230 ms with the file out of memory, against about 45 ms by the index). The
     condition ``notice_delivered_on IS NULL`` and the 受理日期 range stay as they are: the first
     is what lets SQLite use the partial index at all, the second is its leading column."""
     if ListFlag.NOTICE_PENDING.value not in f.flags:
@@ -711,7 +712,8 @@ def count_cases(db: Database, f: CaseFilter, today: date | None = None) -> int:
         stmt = select(func.count(Case.id)).select_from(Case)
         if _needs_registration(f):
             stmt = stmt.join(Registration, Registration.id == Case.registration_id)
-        return s.execute(stmt.where(*case_conditions(f, today, db=db, col=_case_col(s, f)))).scalar_one()
+        conds = case_conditions(f, today, db=db, col=_case_col(s, f))
+        return s.execute(stmt.where(*conds)).scalar_one()
 
 
 def iter_rows(db: Database, f: ListFilter, *, today: date | None = None, page_size: int = 500,
