@@ -259,6 +259,9 @@ class Case(Base):
         Index("ix_cases_supervised", "supervised", "id"),      # lists: 督办
         Index("ix_cases_focus", "focus", "id"),                # lists: 重点关注
         Index("ix_cases_extension", "extension_status", "id"),  # workbench: 延期待审批
+        Index("ix_cases_focus_due", "focus", "due_date", "id"),            # 重点关注 by due date
+        Index("ix_cases_supervised_due", "supervised", "due_date", "id"),  # 督办 by due date
+        Index("ix_cases_status_category", "status", "category", "due_date"),  # 诉求类别 + 未办结
         # workbench and lists: 告知书未送达 (few rows: the acceptance notices not yet delivered)
         Index("ix_cases_notice_pending", "accepted_on", "id",
               sqlite_where=text("notice_delivered_on IS NULL"),

@@ -12,7 +12,8 @@ Answering within the budget, honestly (``find``): where no index can answer — 
 3+ characters whose matches are common while the other filters let few of them through — the
 registrations are read newest received first, one window of date received at a time (ranges of
 the ``(received_at, id)`` index), and the search stops at ``SEARCH_LIMIT`` hits, at the oldest
-registration, or when its time is spent (``time.perf_counter``, looked at between windows). In the
+registration, or when its time is spent (``_now``, looked at between windows and, on SQLite,
+inside them: a window made slow by a file not yet in memory is stopped at the limit). In the
 last case the answer says how far back it has searched (``Found.searched_back_to``) and carries a
 continuation key (``Found.resume``): ``find(…, resume=key)`` searches the older registrations, with
 no hit twice and none left out. A word found nowhere thus answers within the budget instead of
@@ -26,7 +27,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -48,7 +50,10 @@ SHORT_BUDGET = 0.4      # seconds a 1–2 character search reads before answerin
 LONG_BUDGET = 0.08      # the same for 3+ characters (the full-text index gets half of it first)
 CONTINUE_BUDGET = 1.0   # the same when the person asked to continue an earlier search
 NO_BUDGET = math.inf    # a search that goes on to the end (export, counting)
-SCAN_SLICE = 5000       # registrations in the first window of a scan; later ones sized by the rate
+SCAN_SLICE = 1000       # registrations in the first window of a scan; later ones sized by the rate
+PROGRESS_STEPS = 1000   # SQLite looks at the clock every this many virtual-machine steps of a window
+
+_now = time.perf_counter    # the search's clock (tests put a clock of their own here)
 
 
 @dataclass(frozen=True)
@@ -174,7 +179,7 @@ def find(session: Session, query: str, base: Select, *, id_of: Callable[[Any], i
     q = normalize(query)
     if not q:
         return Found([])
-    start = time.perf_counter()
+    start = _now()
     if budget is None:
         budget = (CONTINUE_BUDGET if resume is not None
                   else SHORT_BUDGET if len(q) < TRIGRAM else LONG_BUDGET)
@@ -197,14 +202,16 @@ def find(session: Session, query: str, base: Select, *, id_of: Callable[[Any], i
 def _fts(session: Session, q: str, base: Select, *, id_of: Callable[[Any], int], limit: int,
          until: float) -> list | None:
     """The first ``limit`` rows of ``base`` among the trigram index's matches, newest registered
-    first; None when they are not all found by ``until`` (``time.perf_counter()``): another chunk
+    first; None when they are not all found by ``until`` (``_now()``): another chunk
     is read only when the last one, scaled to its size, would end before then. The first chunk is
-    small (5 × limit: common words without filters are done after it)."""
+    ``limit`` ids: a common word without filters is done after it, and every id read costs a row
+    of registrations, people, employers and cases (with the file out of memory, 5 × limit ids
+    took 130–170 ms where limit ids take 30–40)."""
     found: list = []
     last: int | None = None
-    n = min(FTS_CHUNK, 5 * limit)
+    n = min(FTS_CHUNK, limit)
     while len(found) < limit:
-        t0 = time.perf_counter()
+        t0 = _now()
         sql = ("SELECT rowid FROM registration_fts WHERE registration_fts MATCH :q"
                + (" AND rowid < :last" if last is not None else "")
                + " ORDER BY rowid DESC LIMIT :n")
@@ -218,7 +225,7 @@ def _fts(session: Session, q: str, base: Select, *, id_of: Callable[[Any], int],
         found += sorted(rows, key=id_of, reverse=True)
         if len(ids) < n or len(found) >= limit:
             break
-        now = time.perf_counter()
+        now = _now()
         if now + (now - t0) * FTS_CHUNK / n > until:
             return None
         last = ids[-1]
@@ -248,8 +255,13 @@ def _scan(session: Session, cond: ColumnElement[bool], base: Select, *, limit: i
     ``(received_at, id)`` index with ``OFFSET``); each later one is sized from the span of time
     searched per second so far to about half of the time left (at most 4× the one before), so a
     filter whose own index leaves few rows (a person, an employer) gets through the years in a few
-    rounds. The clock (``time.perf_counter``) is looked at between windows, never inside one, so
-    the continuation key is exact: every registration received at or after it has been searched."""
+    rounds. The clock (``_now``) is looked at between windows and, on SQLite, inside every window
+    but the first of the call (``_stopped_at``): a window that runs past ``until`` — the file out
+    of memory makes one far slower than the rate measured on the windows before — is stopped and
+    its hits dropped, and the answer says the search got down to that window's upper end. So the
+    continuation key stays exact (every registration received at or after it has been searched)
+    and the answer comes at ``until`` whatever the cache. The first window always finishes, so
+    that each call (and each 继续搜索) gets further back; it is small (``SCAN_SLICE``)."""
     order = (Registration.received_at.desc(), Registration.id.desc())
     upper, before = hi, 0           # searched: everything at or after ``upper``; hits found before
     if resume is not None:
@@ -260,8 +272,9 @@ def _scan(session: Session, cond: ColumnElement[bool], base: Select, *, limit: i
     if oldest is None:
         return Found(hits)
     span: timedelta | None = None
+    first = True
     while before + len(hits) < limit:
-        t0 = time.perf_counter()
+        t0 = _now()
         if span is None:
             row = session.execute(select(Registration.received_at)
                                   .where(*_received_range(lo, upper))
@@ -276,12 +289,20 @@ def _scan(session: Session, cond: ColumnElement[bool], base: Select, *, limit: i
         if lower is not None and lower <= oldest:
             lower = None                        # the last window: down to the oldest
         window = _received_range(lower if lower is not None else lo, upper)
-        hits += session.execute(base.where(cond, *window).order_by(*order)
-                                .limit(limit - before - len(hits))).all()
+        stmt = base.where(cond, *window).order_by(*order).limit(limit - before - len(hits))
+        if first or until == NO_BUDGET:
+            hits += session.execute(stmt).all()
+        else:
+            try:
+                with _stopped_at(session, until):
+                    hits += session.execute(stmt).all()
+            except _Interrupted:        # that window is discarded: searched down to ``upper``
+                return Found(hits, resume=(upper, before + len(hits)))
+        first = False
         if lower is None:
             break
         upper = lower
-        now = time.perf_counter()
+        now = _now()
         if now >= until and before + len(hits) < limit:
             return Found(hits, resume=(upper, before + len(hits)))
         if until == NO_BUDGET:
@@ -293,6 +314,38 @@ def _scan(session: Session, cond: ColumnElement[bool], base: Select, *, limit: i
 
 
 _MIN_SPAN = timedelta(seconds=1)
+
+
+class _Interrupted(Exception):
+    """A window of ``_scan`` stopped by ``_stopped_at`` at its time limit."""
+
+
+@contextmanager
+def _stopped_at(session: Session, until: float) -> Iterator[None]:
+    """Statements run inside are stopped once ``_now()`` reaches ``until`` (SQLite: a progress
+    handler that looks at the clock every ``PROGRESS_STEPS`` steps; raises ``_Interrupted``). The
+    read transaction goes on: only the statement is abandoned. PostgreSQL: no stop inside a
+    statement; the scan looks at the clock between windows only."""
+    if dialect.name(session) != "sqlite":
+        yield
+        return
+    raw = session.connection().connection.driver_connection
+    fired = []
+
+    def late() -> int:
+        if _now() >= until:
+            fired.append(True)
+            return 1
+        return 0
+    raw.set_progress_handler(late, PROGRESS_STEPS)
+    try:
+        yield
+    except Exception as e:      # the driver's "interrupted", however the layers above wrap it
+        if fired:
+            raise _Interrupted() from e
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 def index_case_notes(session: Session, registration_id: int, text_: str) -> None:

@@ -385,3 +385,82 @@ def test_saved_filter_round_trip_keeps_relative_period(db, sample):
 def replace_channel(f: RegistrationFilter) -> RegistrationFilter:
     from dataclasses import replace
     return replace(f, channel="visit")
+
+
+# ------------------------------------------------------------------------------------ query plans
+# With the file out of memory (the office PC just started) every row read is a disk read: these
+# case pages must read their own index in the list's order, not sort thousands of cases.
+
+def _plans(db, call) -> dict[str, str]:
+    """Run ``call``; EXPLAIN QUERY PLAN of each statement on ``cases`` alone that it ran (the
+    page's ids, the count), by the first line of the statement."""
+    from sqlalchemy import event
+    seen = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        head = statement.strip().split("\n")[0].strip()
+        if head in ("SELECT cases.id", "SELECT count(cases.id) AS count_1"):
+            seen.append((head, statement, parameters))
+    event.listen(db.engine, "before_cursor_execute", grab)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", grab)
+    plans = {}
+    with db.engine.connect() as conn:
+        for head, statement, parameters in seen:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            plans[head] = " / ".join(r[-1] for r in rows)
+    return plans
+
+
+@pytest.mark.sqlite_only("EXPLAIN QUERY PLAN of SQLite")
+@pytest.mark.parametrize("flag,index", [(ListFlag.FOCUS, "ix_cases_focus_due"),
+                                        (ListFlag.SUPERVISED, "ix_cases_supervised_due")])
+@pytest.mark.parametrize("descending", [False, True])
+def test_flagged_cases_by_due_date_read_their_index_in_order(db, many, flag, index, descending):
+    with db.write() as s:       # every third case flagged, one of them suspended (no due date)
+        cases = s.execute(select(Case).order_by(Case.id)).scalars().all()
+        for c in cases[::3]:
+            setattr(c, flag.value, True)
+        cases[0].due_date, cases[0].suspended = None, True
+    f = CaseFilter(flags=(flag.value,), sort="due", descending=descending)
+    plans = _plans(db, lambda: lists.case_page(db, f, limit=5, today=TODAY))
+    assert index in plans["SELECT cases.id"] and "TEMP B-TREE" not in plans["SELECT cases.id"]
+    everything = lists.case_page(db, f, limit=1000, today=TODAY).rows
+    flagged = [c for c in cases[::3]]
+    key = sorted(flagged, key=lambda c: (c.due_date is not None, c.due_date or date.min, c.id),
+                 reverse=descending)
+    assert [r.id for r in everything] == [c.id for c in key]
+
+
+@pytest.mark.sqlite_only("EXPLAIN QUERY PLAN of SQLite")
+def test_open_cases_without_delivered_notice_read_the_partial_index(db, sample):
+    f = CaseFilter(status=lists.OPEN, flags=(ListFlag.NOTICE_PENDING.value,), sort="accepted",
+                   descending=False)
+    plans = _plans(db, lambda: (lists.case_page(db, f, today=TODAY), lists.count_cases(db, f, TODAY)))
+    for head in ("SELECT cases.id", "SELECT count(cases.id) AS count_1"):
+        assert "ix_cases_notice_pending" in plans[head], plans[head]
+    assert "TEMP B-TREE" not in plans["SELECT cases.id"]
+    # one handler's (the workbench's 告知书未送达 for a caseworker): the same index
+    mine = CaseFilter(status=lists.OPEN, flags=(ListFlag.NOTICE_PENDING.value,),
+                      handler_id=sample["wang"].user_id, sort="accepted", descending=False)
+    assert "ix_cases_notice_pending" in _plans(db, lambda: lists.case_page(db, mine, today=TODAY))[
+        "SELECT cases.id"]
+    ids = sample["ids"]
+    with db.read() as s:
+        want = s.execute(select(Case.registration_id).where(
+            Case.status.in_(("accepted", "assigned", "in_progress")), Case.notice_delivered_on.is_(None))
+            .order_by(Case.accepted_on, Case.id)).scalars().all()
+    assert [r.registration_id for r in lists.case_page(db, f, today=TODAY).rows] == want
+    assert set(want) == {ids["visit_group"], ids["letter"], ids["today"]}
+
+
+@pytest.mark.sqlite_only("EXPLAIN QUERY PLAN of SQLite")
+def test_category_and_open_read_one_index_without_the_table(db, sample):
+    f = CaseFilter(category="complaint", status=lists.OPEN)
+    plan = _plans(db, lambda: lists.case_page(db, f, today=TODAY))["SELECT cases.id"]
+    assert "COVERING INDEX ix_cases_status_category" in plan, plan
+    ids = sample["ids"]
+    assert [r.registration_id for r in lists.case_page(db, f, today=TODAY).rows] == [
+        ids["today"], ids["visit_group"]]

@@ -114,3 +114,42 @@ def test_fts_follows_registration_text(db):
         conn.exec_driver_sql("UPDATE registrations SET summary='咨询社保缴费' WHERE reg_no='2026-000001'")
         assert conn.exec_driver_sql(
             "SELECT count(*) FROM registration_fts WHERE registration_fts MATCH '\"拖欠农民工\"'").scalar() == 0
+
+
+def test_upgrade_from_0004_adds_the_case_list_indexes_and_keeps_the_cases(db_path, tmp_path):
+    """0005 (issue 9, speed after a reboot): the indexes the case list reads in order are made on
+    a database at 0004, its cases kept; downgrading drops them again."""
+    from datetime import date, datetime
+
+    from sqlalchemy import inspect
+
+    from app.db.engine import Database, to_url
+    from app.db.migrate import upgrade
+    from app.db.models import Case
+    from .test_lists import add_registration
+    old = Database(to_url(db_path))
+    upgrade(old, "0004")
+    rid, cid = add_registration(old, received=datetime(2026, 11, 2, 9),
+                                case=dict(focus=True, supervised=True, due_date=date(2026, 11, 30)))
+    old.close()
+    made = {"ix_cases_focus_due": ["focus", "due_date", "id"],
+            "ix_cases_supervised_due": ["supervised", "due_date", "id"],
+            "ix_cases_status_category": ["status", "category", "due_date"]}
+    db = open_database(db_path, backup_dir=tmp_path / "bk")
+    try:
+        assert current_revision(db) == (HEAD, True)
+        with db.engine.connect() as conn:
+            have = {ix["name"]: ix["column_names"] for ix in inspect(conn).get_indexes("cases")}
+        assert {name: have.get(name) for name in made} == made
+        with db.read() as s:
+            case = s.get(Case, cid)
+            assert (case.registration_id, case.focus, case.due_date) == (rid, True, date(2026, 11, 30))
+        from alembic import command
+
+        from app.db.migrate import alembic_config
+        with db.engine.begin() as conn:
+            command.downgrade(alembic_config(db, conn), "0004")
+        with db.engine.connect() as conn:
+            assert not set(made) & {ix["name"] for ix in inspect(conn).get_indexes("cases")}
+    finally:
+        db.close()

@@ -232,3 +232,109 @@ def test_export_of_a_search_is_the_whole_search_not_the_first_answer(db, admin, 
     with db.read() as s:
         reg_no = {r.id: r.reg_no for r in s.execute(select(Registration.id, Registration.reg_no))}
     assert [r[0] for r in rows[2:]] == [reg_no[i] for i in expected]
+
+
+# ------------------------------------------------------------------------------------ file out of memory
+
+class _SlowOlderRows:
+    """A clock of the search's own (``search._now``) and a SQL function ``slow(id)`` that costs
+    ``cost`` seconds of that clock for each registration older than the newest ``fast`` ones: the
+    newest pages are in memory, the older ones must come from disk (the office PC just started)."""
+
+    def __init__(self, db, monkeypatch, fast: int, cost: float = 0.010):
+        from sqlalchemy import and_, event, func
+        self.t = 0.0
+        with db.read() as s:
+            newest = sorted(s.execute(select(Registration.id, Registration.received_at)).all(),
+                            key=lambda r: (r[1], r[0]), reverse=True)
+        self.cheap = {r[0] for r in newest[:fast]}
+        self.ticks = 0
+
+        def slow(rid: int) -> int:
+            self.ticks += 1
+            if rid not in self.cheap:
+                self.t += cost
+            return 1
+        db.engine.dispose()     # every new connection gets the function
+        event.listen(db.engine, "connect", lambda conn, _r: conn.create_function("slow", 1, slow))
+        monkeypatch.setattr(search, "_now", lambda: self.t)
+        like = search._like_condition
+        monkeypatch.setattr(search, "_like_condition",
+                            lambda s, q: and_(func.slow(Registration.id) == 1, like(s, q)))
+        monkeypatch.setattr(search, "PROGRESS_STEPS", 5)
+
+
+@pytest.mark.sqlite_only("the time limit inside a window is SQLite's progress handler (PostgreSQL: "
+                         "between windows only)")
+@pytest.mark.parametrize("word", ["欠薪", "鲸鱼"])
+def test_short_search_keeps_its_limit_when_older_rows_are_slow_to_read(db, monkeypatch, word):
+    """The first window (the newest registrations, in memory) is fast, so the next one is made
+    4× as long — and each of its rows costs 10 ms. The search stops inside that window when its
+    limit is reached (before: only after the whole window, 3× over), the list says how far back
+    it got, and continuing finds the rest, none twice, none left out."""
+    expected = _office(db) if word == "欠薪" else (_office(db), [])[1]
+    slow = _SlowOlderRows(db, monkeypatch, fast=4)
+    monkeypatch.setattr(search, "SCAN_SLICE", 4)
+    limit = 0.05
+    page = lists.registration_page(db, RegistrationFilter(text=word), today=TODAY, budget=limit)
+    assert slow.t <= limit + 0.010                      # within the limit, give or take one row
+    assert slow.ticks > 4                               # it did start on the slow rows
+    with db.read() as s:
+        when = {r.id: r.received_at for r in s.execute(select(Registration.id, Registration.received_at))}
+    assert page.resume is not None and page.searched_back_to == page.resume[0].date()
+    assert page.searched_back_to == min(when[i] for i in slow.cheap).date()    # the first window
+    got = [r.id for r in page.rows]
+    assert got == [i for i in expected if when[i] >= page.resume[0]]
+    while page.resume is not None:
+        page = lists.registration_page(db, RegistrationFilter(text=word), today=TODAY,
+                                       budget=search.NO_BUDGET, resume=page.resume)
+        got += [r.id for r in page.rows]
+    assert got == expected
+
+
+@pytest.mark.sqlite_only("EXPLAIN QUERY PLAN of SQLite")
+def test_short_search_windows_read_the_date_index_newest_first(db, monkeypatch):
+    """Each window of a 1–2 character search reads an index ending in the date received backwards
+    (``ix_registrations_received``; with a channel, that channel's) and stops at its LIMIT: no
+    sort of the window."""
+    from sqlalchemy import event
+    _office(db, 12)
+    seen = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        if (statement.startswith("SELECT") and "LIKE" in statement
+                and "ORDER BY registrations.received_at DESC" in statement):
+            seen.append((statement, parameters))
+    event.listen(db.engine, "before_cursor_execute", grab)
+    monkeypatch.setattr(search, "SCAN_SLICE", 3)
+    for f, index in ((RegistrationFilter(text="欠薪"), "ix_registrations_received (received_at"),
+                     (RegistrationFilter(text="欠薪", channel="call"),
+                      "ix_registrations_channel (channel=? AND received_at")):
+        seen.clear()
+        lists.registration_page(db, f, today=TODAY, budget=search.NO_BUDGET)
+        assert len(seen) > 1
+        with db.engine.connect() as conn:
+            for statement, parameters in seen:
+                plan = " / ".join(r[-1] for r in conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + statement, parameters))
+                assert plan.startswith("SEARCH registrations USING INDEX " + index), plan
+                assert "TEMP B-TREE" not in plan, plan
+    event.remove(db.engine, "before_cursor_execute", grab)
+
+
+@pytest.mark.sqlite_only("the trigram index (PostgreSQL answers 3+ characters with pg_trgm)")
+def test_three_characters_read_only_as_many_ids_as_hits_wanted_at_first(db):
+    """With the file out of memory each id read from the trigram index costs a row of four tables:
+    the first chunk asks for ``SEARCH_LIMIT`` ids (it asked for five times as many)."""
+    from sqlalchemy import event
+    _office(db, 12)
+    asked = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        if "MATCH" in statement:
+            asked.append(parameters)
+    event.listen(db.engine, "before_cursor_execute", grab)
+    page = lists.registration_page(db, RegistrationFilter(text="拖欠薪资"), today=TODAY)
+    event.remove(db.engine, "before_cursor_execute", grab)
+    assert len(page.rows) == 4
+    assert len(asked) == 1 and search.SEARCH_LIMIT in asked[0]
