@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.domain.errors import Cancelled, ValidationError
-from app.output import pdf
+from app.output import fonts, pdf
 from app.output.pdf import NoticeDocument, check_font, format_date, missing_glyphs, render, wrap
 from app.paths import bundled_font
 
@@ -203,12 +203,12 @@ def test_fallback_fonts_skip_what_cannot_be_used(tmp_path, monkeypatch):
     cff.write_bytes(b"OTTO" + struct.pack(">HHHH", 1, 16, 0, 0) + b"CFF " + bytes(12))
     good = tmp_path / "copy.ttc"
     good.write_bytes(bundled_font().read_bytes())
-    monkeypatch.setattr(pdf, "_fallback_candidates", lambda: [tmp_path / "gone.ttf", bad, cff, good])
-    pdf.fallback_fonts.cache_clear()
+    monkeypatch.setattr(fonts, "_fallback_candidates", lambda: [tmp_path / "gone.ttf", bad, cff, good])
+    fonts.fallback_fonts.cache_clear()
     try:
-        assert pdf.fallback_fonts() == (good,)
+        assert fonts.fallback_fonts() == (good,)
     finally:
-        pdf.fallback_fonts.cache_clear()
+        fonts.fallback_fonts.cache_clear()
 
 
 def test_fallback_fonts_are_loaded_only_when_a_character_needs_one(monkeypatch):
@@ -290,16 +290,77 @@ def test_snapshot_shapes_are_accepted():
     assert "已作废" not in pages_text(data)[0]
 
 
-def test_signature_never_stands_alone_on_a_page():
-    # 18 body lines fill page 1 exactly: the signature block moves with the last body line
-    text = "甲" * (26 + 28 * 17)
-    n, data = rendered([notice(paragraphs=[text])])
+def body_lines(n: int) -> str:
+    """A paragraph of exactly ``n`` lines on the 28-character grid (first line indented 2)."""
+    return "甲" * (26 + 28 * (n - 1))
+
+
+def test_a_full_page_is_tightened_instead_of_printing_the_signature_alone():
+    # 17 body lines and 「特此告知。」 fill page 1 to its last grid line: the seal room and the date
+    # do not fit. GB/T 9704: the line and character spacing is adjusted, the notice stays one page.
+    n, data = rendered([notice(paragraphs=[body_lines(17), "特此告知。"])])
+    assert n == 1
+    lines = pages_text(data)[0].splitlines()
+    assert lines[-4:-1] == ["特此告知。", "北京市朝阳区总工会", "2026年11月22日"]
+    layout = pdf._layout(notice(paragraphs=[body_lines(17), "特此告知。"]), pdf._Fonts(None, None))
+    assert layout[0].grid != pdf.DEFAULT_GRID and layout[0].grid in pdf.TIGHTER_GRIDS
+    # a notice that fits keeps the standard 22 × 28 grid
+    assert pdf._layout(notice(), pdf._Fonts(None, None))[0].grid == pdf.DEFAULT_GRID
+
+
+@pytest.mark.parametrize("n_lines", [18, 19, 20])
+def test_page_two_never_holds_only_the_closing_and_signature(n_lines):
+    # too long for one page even on the tightest grid: page 2 carries body text with the closing
+    n, data = rendered([notice(paragraphs=[body_lines(n_lines), "特此告知。"])])
     assert n == 2
-    first, second = pages_text(data)
-    assert len(first.splitlines()) == 3 + 17 + 1        # head, 17 body lines, page number
-    lines = second.splitlines()
-    assert lines[0] == "甲" * 28
-    assert lines[1:3] == ["北京市朝阳区总工会", "2026年11月22日"]
+    second = pages_text(data)[1].splitlines()
+    assert second[0].startswith("甲"), second
+    assert second[-4:-1] == ["特此告知。", "北京市朝阳区总工会", "2026年11月22日"]
+
+
+def test_justified_lines_end_at_the_right_margin():
+    # every full line of a paragraph (also one with Latin letters, digits and a carried word,
+    # which leaves more room than two characters) ends exactly at the right margin; the last
+    # line of each paragraph is left ragged
+    text = ("你于2026年11月10日通过来访方式反映的北京某某科技有限公司拖欠工资问题（案件编号"
+            "C2026-000001，登记号2026-000001），经审查，符合受理条件，我会已依法受理。" * 3)
+    fonts = pdf._Fonts(None, None)
+    for grid in (pdf.DEFAULT_GRID, *pdf.TIGHTER_GRIDS):
+        pages, _ = pdf._layout_on(notice(paragraphs=[text, "短段落。"]), fonts, grid)
+        body = [ln for p in pages for ln in p.lines if ln is not None and ln.body]
+        full = [ln for ln in body if ln.justify]
+        assert len(full) >= 5
+        right = pdf.MARGIN_LEFT + pdf.TEXT_W
+        for ln in full:
+            x, _cs, w = pdf.line_box(fonts, ln, grid)
+            assert abs(x + w - right) < 0.01, (grid, ln.text)
+        for ln in body:
+            if not ln.justify:
+                x, _cs, w = pdf.line_box(fonts, ln, grid)
+                assert x + w < right - 1, ln.text
+    # the old cut-off (no spreading beyond two characters of room) left this line ragged
+    wide = [ln for ln in pdf._layout_on(notice(paragraphs=[text]), fonts, pdf.DEFAULT_GRID)[0][0].lines
+            if ln is not None and ln.justify]
+    natural = [pdf._text_width(fonts, ln.text, pdf.BODY_SIZE, pdf._char_space(pdf.BODY_SIZE)) + ln.x_offset
+               for ln in wide]
+    assert min(natural) < pdf.TEXT_W - 2 * pdf.PITCH
+
+
+def test_every_font_the_pdf_names_is_embedded():
+    # reportlab starts each page in Helvetica: it must not be named (unembedded) in the PDF
+    for doc in (notice(), notice(title="信访事项登记表", sheet=True, paragraphs=["登记号：1"])):
+        _, data = rendered([doc])
+        for page in PdfReader(io.BytesIO(data)).pages:
+            fonts_used = page["/Resources"]["/Font"]
+            assert fonts_used
+            for name, ref in fonts_used.items():
+                font = ref.get_object()
+                desc = font.get("/FontDescriptor")
+                if desc is None and "/DescendantFonts" in font:
+                    desc = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                desc = desc.get_object() if desc is not None else {}
+                assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                    (name, font.get("/BaseFont"))
 
 
 def test_amounts_stay_whole_at_a_line_end():
