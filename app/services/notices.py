@@ -17,9 +17,10 @@ Contract:
   ``notice_template.<kind>``) or the shipped ``resources/notices/<kind>.txt``.
 * The registration sheet 信访事项登记表 is kept like a notice but carries no document number.
 * Printing: ``render_pdf`` writes notices (from their snapshots, in the order given) into one PDF
-  in the office font (``office.notice_font``; the bundled font when unset, gone or unusable — then
-  with a warning); ``issue_for_cases`` reuses each case's newest valid notice of a kind (a reprint)
-  or issues one, all new numbers in ONE write transaction (a cancel returns every one of them);
+  in the office font (``office.notice_font``; when unset, gone or unusable — then with a warning —
+  the machine's 仿宋/宋体, else the bundled font: ``app.output.fonts.choose``);
+  ``issue_for_cases`` reuses each case's newest valid notice of a kind (a reprint) or issues one,
+  all new numbers in ONE write transaction (a cancel returns every one of them);
   ``preview_pdf`` renders a template with sample values for the template settings page.
 * ``office.notice_date_chinese`` makes NEW notices carry the date in Chinese numerals
   (二〇二六年十一月二十三日); an issued snapshot never changes.
@@ -830,36 +831,32 @@ class RenderResult:
     warnings: tuple[str, ...]
 
 
-def _font_choice(db: Database) -> tuple[Path | None, list[str]]:
+def font_in_use(db: Database):
+    """The notices' fonts (``app.output.fonts.FontSet``): the office's file (``office.notice_font``)
+    when set and usable, else the machine's 仿宋/宋体, else the bundled font; ``label`` names it for
+    the settings page, ``warnings`` say why an office file was not used."""
+    from app.output import fonts
     with db.read() as s:
         value = _setting(s, FONT_KEY)
-    if not value:
-        return None, []
-    path = Path(value)
-    if not path.is_file():
-        return None, [f"文书字体文件「{value}」已不存在，本次使用内置字体。"
-                      "请在「设置 → 单位信息」中重新选择文书字体文件。"]
-    from app.output.pdf import check_font
-    try:
-        check_font(path)
-    except ValidationError as e:
-        why = "；".join(m for _f, m in e.errors)
-        return None, [f"文书字体文件不能使用（{why}），本次使用内置字体。"]
-    return path, []
+    return fonts.choose(value)
 
 
 def font_path(db: Database) -> Path | None:
     """The office's notice font (``office.notice_font``) when set and still usable, else None (the
-    bundled font)."""
-    return _font_choice(db)[0]
+    machine's or the bundled font, see ``font_in_use``)."""
+    with db.read() as s:
+        value = _setting(s, FONT_KEY)
+    chosen = font_in_use(db)
+    return chosen.body if value and not chosen.warnings else None
 
 
 def _render(db: Database, docs: list, out, progress) -> RenderResult:
     from app.output import pdf
-    path, warnings = _font_choice(db)
+    chosen = font_in_use(db)
     missing: list[str] = []
-    pages = pdf.render(docs, out, font_path=path, progress=progress, missing=missing)
-    return RenderResult(pages=pages, missing=tuple(missing), warnings=tuple(warnings))
+    pages = pdf.render(docs, out, font_path=chosen.body, progress=progress, missing=missing,
+                       title_font_path=chosen.title)
+    return RenderResult(pages=pages, missing=tuple(missing), warnings=chosen.warnings)
 
 
 def render_pdf(db: Database, notice_ids: Sequence[int], out: str | os.PathLike | BinaryIO, *,

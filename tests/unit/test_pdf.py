@@ -404,3 +404,64 @@ def test_a_long_sheet_row_continues_on_the_next_page():
     assert "登记人" in pages[-1] and pages[-1].rstrip().endswith(f"— {n} —".replace(" ", " "))
     flat = "".join(p.replace("\n", "").replace(" ", "") for p in pages)
     assert flat.count("本人于2021年10月入职") == 40
+
+
+@pytest.fixture
+def windows_fonts(tmp_path, monkeypatch):
+    """A Windows font folder holding simfang.ttf and simsun.ttc (copies of a real TrueType file)."""
+    folder = tmp_path / "Windows" / "Fonts"
+    folder.mkdir(parents=True)
+    for name in ("simfang.ttf", "simsun.ttc"):
+        (folder / name).write_bytes(bundled_font().read_bytes())
+    monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    fonts.system_fonts.cache_clear()
+    yield folder
+    fonts.system_fonts.cache_clear()
+
+
+def test_windows_fangsong_is_used_without_being_asked(windows_fonts, tmp_path):
+    chosen = fonts.choose("")
+    assert chosen.body == windows_fonts / "simfang.ttf" and "仿宋" in chosen.label
+    assert chosen.title == windows_fonts / "simsun.ttc" and "宋体" in chosen.title_label
+    assert chosen.warnings == ()
+    # an office-chosen file wins; a gone one warns and names the face used instead
+    own = tmp_path / "office.ttf"
+    own.write_bytes(bundled_font().read_bytes())
+    assert fonts.choose(str(own)).body == own
+    gone = fonts.choose(str(tmp_path / "gone.ttf"))
+    assert gone.body == windows_fonts / "simfang.ttf"
+    assert len(gone.warnings) == 1 and "已不存在" in gone.warnings[0] and "仿宋" in gone.warnings[0]
+
+
+def test_linux_song_face_is_preferred_over_the_bundled_sans(monkeypatch, tmp_path):
+    uming = tmp_path / "uming.ttc"
+    uming.write_bytes(bundled_font().read_bytes())
+    monkeypatch.delenv("WINDIR", raising=False)
+    monkeypatch.delenv("SystemRoot", raising=False)
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    real = fonts._body_candidates
+    monkeypatch.setattr(fonts, "_body_candidates", lambda: [
+        (uming if p.name == "uming.ttc" else tmp_path / "none" / p.name, label) for p, label in real()])
+    monkeypatch.setattr(fonts, "_title_candidates", lambda: [])
+    fonts.system_fonts.cache_clear()
+    try:
+        chosen = fonts.choose("")
+        assert chosen.body == uming and chosen.label == "宋体（AR PL UMing）"
+        assert chosen.title == uming                      # no 小标宋 or 宋体 file: the body's face
+        monkeypatch.setattr(fonts, "_body_candidates", lambda: [])
+        fonts.system_fonts.cache_clear()
+        assert fonts.choose("").body is None and fonts.choose("").label == fonts.BUNDLED_LABEL
+    finally:
+        fonts.system_fonts.cache_clear()
+
+
+def test_the_title_is_drawn_in_its_own_face():
+    title_font = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
+    if not title_font.is_file():
+        pytest.skip("AR PL UMing not installed (apt-get install fonts-arphic-uming)")
+    _, data = rendered([notice()], title_font_path=title_font)
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    names = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert any("UMing" in n for n in names) and any("WenQuanYi" in n for n in names), names
+    assert pages_text(data)[0].startswith("受理告知书")
