@@ -188,10 +188,11 @@ def _title_candidates() -> list[tuple[Path, str]]:
 
 
 def _first_usable(candidates: list[tuple[Path, str]]) -> tuple[Path, str] | None:
+    """The first candidate that exists and passes :func:`check_font` (parsed once per process)."""
     for path, label in candidates:
         try:
             if path.is_file():
-                _check_header(path)
+                check_font(path)
                 return path, label
         except (OSError, ValidationError):
             continue
@@ -200,7 +201,8 @@ def _first_usable(candidates: list[tuple[Path, str]]) -> tuple[Path, str] | None
 
 @lru_cache(maxsize=1)
 def system_fonts() -> tuple[tuple[Path, str] | None, tuple[Path, str] | None]:
-    """(body, title) faces found on this machine, each (file, label) or None (cheap: headers only)."""
+    """(body, title) faces found on this machine, each (file, label) or None; looked for once per
+    process (a font installed later counts after a restart)."""
     return _first_usable(_body_candidates()), _first_usable(_title_candidates())
 
 

@@ -465,3 +465,12 @@ def test_the_title_is_drawn_in_its_own_face():
     names = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
     assert any("UMing" in n for n in names) and any("WenQuanYi" in n for n in names), names
     assert pages_text(data)[0].startswith("受理告知书")
+
+
+def test_an_unusable_system_font_is_passed_over(windows_fonts):
+    (windows_fonts / "simfang.ttf").write_bytes(b"\x00\x01\x00\x00" + bytes(200))   # header only
+    fonts.system_fonts.cache_clear()
+    chosen = fonts.choose("")
+    assert chosen.body == windows_fonts / "simsun.ttc" and "宋体" in chosen.label
+    _, data = rendered([notice()], font_path=chosen.body, title_font_path=chosen.title)
+    assert pages_text(data)[0].startswith("受理告知书")
