@@ -468,7 +468,9 @@ def test_the_title_is_drawn_in_its_own_face():
 
 
 def test_an_unusable_system_font_is_passed_over(windows_fonts):
-    (windows_fonts / "simfang.ttf").write_bytes(b"\x00\x01\x00\x00" + bytes(200))   # header only
+    # a table directory naming cmap and glyf (passes the header check) but no tables behind it
+    (windows_fonts / "simfang.ttf").write_bytes(b"\x00\x01\x00\x00" + struct.pack(">HHHH", 2, 32, 1, 0)
+                                                + b"cmap" + bytes(12) + b"glyf" + bytes(12) + bytes(100))
     fonts.system_fonts.cache_clear()
     chosen = fonts.choose("")
     assert chosen.body == windows_fonts / "simsun.ttc" and "宋体" in chosen.label
