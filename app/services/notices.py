@@ -24,6 +24,10 @@ Contract:
   ``preview_pdf`` renders a template with sample values for the template settings page.
 * ``office.notice_date_chinese`` makes NEW notices carry the date in Chinese numerals
   (二〇二六年十一月二十三日); an issued snapshot never changes.
+* A notice just issued (``issue``, a new one from ``reprint_or_issue``, ``issue_for_cases``) carries
+  ``warnings`` when a deadline it prints was counted over a year without holiday data: the
+  sentence names the year to import before issuing it again (the GUI shows it under the preview,
+  the command line on stderr). Nothing is refused for it.
 * The command line (``uniondesk notice``) issues as ``CLI_ACTOR``: the machine's operator, who may
   issue notices there although the administrator role may not in the program.
 """
