@@ -155,6 +155,8 @@ def cmd_notice(args) -> int:
         db.close()
     for warning in result.warnings:
         print(f"注意：{warning} / warning: office font not used", file=sys.stderr)
+    for warning in rec.warnings:
+        print(f"注意：{warning} / warning: deadline counted without holiday data", file=sys.stderr)
     if result.missing:
         chars = "、".join(result.missing)
         codes = ", ".join(f"U+{ord(c):04X}" for c in result.missing)

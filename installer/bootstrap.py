@@ -35,6 +35,10 @@ QT_DEBIAN_PACKAGES = [
 # notices instead of 〓 (app.output.pdf looks for it; Windows has SimSun-ExtB of its own).
 RARE_CHAR_FONT = Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf")
 RARE_CHAR_FONT_PACKAGE = "fonts-hanazono"
+# A TrueType 宋体 for the notices' body and title (GB/T 9704 wants 仿宋/小标宋; Linux has neither,
+# and AR PL UMing is nearer than the bundled sans; app.output.fonts picks it up by itself).
+SONG_FONT = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
+SONG_FONT_PACKAGE = "fonts-arphic-uming"
 
 
 def say(msg: str) -> None:
@@ -139,6 +143,14 @@ def ensure_rare_char_font() -> None:
             " (as root: apt-get install " + RARE_CHAR_FONT_PACKAGE + ") to print them")
 
 
+def ensure_song_font() -> None:
+    if not sys.platform.startswith("linux") or SONG_FONT.exists():
+        return
+    if not apt_install([SONG_FONT_PACKAGE]):
+        say(f"notices will print in the bundled sans font; install {SONG_FONT_PACKAGE}"
+            " (as root: apt-get install " + SONG_FONT_PACKAGE + ") for a 宋体 face")
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("run", "test"):
         print(__doc__)
@@ -148,6 +160,7 @@ def main(argv: list[str]) -> int:
     ensure_installed("test" if command == "test" else "")
     ensure_qt_libraries()
     ensure_rare_char_font()
+    ensure_song_font()
     env = dict(os.environ)
     if command == "test":
         env.setdefault("QT_QPA_PLATFORM", "offscreen")

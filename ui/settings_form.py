@@ -32,22 +32,31 @@ class FileSetting:
     clear_text: str            # the button that empties the field
     hint: str = ""
     empty_text: str = ""       # shown in the empty field
+    empty_from: str = ""       # key of _EMPTY_TEXTS: says in the empty field what is used instead
     start_dirs: tuple[str, ...] = ()   # where the dialog opens when the field is empty (first that exists)
     check: str = ""            # "module:function" raising ValidationError for a file that won't do
 
 
 def _check_font(path: str) -> None:
-    from app.output.pdf import check_font   # reportlab: imported when a font is chosen, not at start
+    from app.output.fonts import check_font   # reportlab: imported when a font is chosen, not at start
     check_font(path)
+
+
+def _automatic_font() -> str:
+    """The empty font field says which face the notices are printed in without an office file."""
+    from app.output.fonts import choose
+    return f"（不选择时自动使用：{choose('').label}）"
 
 
 FILE_SETTINGS: dict[str, FileSetting] = {
     "office.notice_font": FileSetting(
         dialog_title="选择文书字体文件",
         filter="TrueType 字体 (*.ttf *.ttc);;所有文件 (*)",
-        clear_text="使用内置字体",
-        hint="可选择 Windows 自带的仿宋（simfang.ttf）或宋体（simsun.ttc）；留空则使用内置字体",
+        clear_text="自动选择",
+        hint="GB/T 9704 要求正文用仿宋、标题用小标宋。留空时自动使用本机的仿宋（simfang.ttf）或宋体"
+             "（simsun.ttc；Linux 上为 AR PL UMing），都没有时使用内置字体；也可选择其他 TrueType 字体文件",
         empty_text="（内置字体）",
+        empty_from="font",
         check="font",
         start_dirs=(os.path.join(os.environ.get("WINDIR", r"C:\Windows"), "Fonts"),
                     "/usr/share/fonts", "/Library/Fonts")),
@@ -55,6 +64,7 @@ FILE_SETTINGS: dict[str, FileSetting] = {
 
 Editor = QLineEdit | QSpinBox | QCheckBox
 _CHECKS = {"font": _check_font}
+_EMPTY_TEXTS = {"font": _automatic_font}
 
 
 class SettingsForm(QWidget):
@@ -128,8 +138,9 @@ class SettingsForm(QWidget):
 
     def _file_field(self, key: str, edit: QLineEdit, spec: FileSetting) -> tuple[QWidget, QLabel]:
         """The path, 「选择…」 and the clear button in a row, its error line, then the hint."""
-        if spec.empty_text and not edit.placeholderText():
-            edit.setPlaceholderText(spec.empty_text)
+        empty = _EMPTY_TEXTS[spec.empty_from]() if spec.empty_from else spec.empty_text
+        if empty and not edit.placeholderText():
+            edit.setPlaceholderText(empty)
         choose = QPushButton(self.tr("选择…"))
         choose.clicked.connect(lambda: self.choose_file(key))
         clear = QPushButton(self.tr(spec.clear_text))

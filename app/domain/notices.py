@@ -8,6 +8,11 @@ non-empty line; lines starting with ``#`` are comments; ``{name}`` is a placehol
 ``PLACEHOLDERS`` (``{{`` / ``}}`` for literal braces). The title, document number, addressee
 line (「张三：」), issuer, seal and date are laid out by the PDF (``app.output.pdf``), not written in
 the template.
+
+Filling (:func:`fill`) also mends what plain substitution gets wrong, in every template, shipped or
+edited: a value ending with a sentence mark (「依法转送处理。」) before a mark of the template
+(「，依据」) loses its own mark, so no 「。，」 or 「。。」 is printed; 「你（们）」 becomes 「你」 for one
+person and 「你们」 for a group (:func:`is_group`).
 """
 from __future__ import annotations
 
@@ -163,7 +168,24 @@ PLACEHOLDERS: dict[str, str] = {
     "outcome": "处理结果（支持/部分支持/解释说明/不予支持）",
     "outcome_text": "处理意见",
     "concluded_date": "办结日期",
+    "assign_requirements": "交办要求（负责人交办时填写的要求）",
+    "assignee_you": "对承办方的称呼（承办人：你；部门或下级工会：你单位）",
 }
+
+# 办理要求 printed on a 交办单 when the manager wrote none when assigning.
+ASSIGN_DEFAULT_REQUIREMENTS = ("请依照{basis}和有关法律法规及政策规定，认真调查核实，依法依规妥善处理，"
+                               "做好信访人的解释疏导工作，防止矛盾激化。")
+
+
+def assignee_you(assignee_kind: str | None) -> str:
+    """How a 交办单 addresses who the case went to: a person (承办人) as 「你」, a department or a
+    lower-level union as 「你单位」."""
+    return "你" if assignee_kind in (None, "handler") else "你单位"
+
+
+def is_group(head_count: int | None) -> bool:
+    """More than one person raised the matter (a group visit): 「你们」, 「张三等12人」."""
+    return bool(head_count and head_count > 1)
 
 # What each kind's template must mention (DESIGN §4 table): a template missing one of these is
 # still accepted (the office may word it otherwise), but ``missing_required`` names them.
@@ -171,7 +193,7 @@ REQUIRED: dict[NoticeKind, tuple[str, ...]] = {
     NoticeKind.ACCEPT: ("received_date", "channel", "summary", "due_date", "office_phone"),
     NoticeKind.REJECT: ("summary", "reason", "basis", "redirect_to"),
     NoticeKind.TRANSFER: ("summary", "transfer_to", "transfer_reason", "notice_days"),
-    NoticeKind.ASSIGN: ("summary", "request", "due_date", "feedback_due"),
+    NoticeKind.ASSIGN: ("summary", "request", "assign_requirements", "due_date", "feedback_due"),
     NoticeKind.EXTEND: ("accepted_date", "extension_reason", "new_due_date"),
     NoticeKind.REPLY: ("request", "facts", "basis", "outcome", "review_days"),
     NoticeKind.REPEAT: ("summary", "original_case_no", "original_stage", "basis"),
@@ -242,18 +264,56 @@ def paragraphs(text: str) -> list[str]:
     return out
 
 
-def fill(text: str, values: dict[str, str]) -> list[str]:
+# Marks that end a clause or a sentence, and what may follow a placeholder in a template.
+SENTENCE_MARKS = "。；，、：！？.;,:!?"
+_CLOSERS = "”’」』）)》〉】〕"
+_YOU = ("你（们）", "你(们)")
+
+
+def join_value(value: str, following: str) -> str:
+    """``value`` as it reads before the template text ``following``: its trailing sentence marks
+    dropped when the template goes on with a mark of its own (「处理。」 + 「，依据」 → 「处理，依据」), and
+    a full stop or comma dropped before a closing quote or bracket (「“拖欠工资。”」 → 「“拖欠工资”」)."""
+    nxt = following[:1]
+    if not nxt:
+        return value
+    if nxt in SENTENCE_MARKS:
+        return value.rstrip().rstrip(SENTENCE_MARKS + " \u3000") or value
+    if nxt in _CLOSERS:
+        return value.rstrip().rstrip("。；，、：.;,: \u3000") or value
+    return value
+
+
+def fill(text: str, values: dict[str, str], *, plural: bool | None = None) -> list[str]:
     """The filled paragraphs. Every placeholder must be known (``validate_template`` first);
-    values missing from ``values`` become empty text."""
+    values missing from ``values`` become empty text. See the module text for the marks;
+    ``plural`` True/False turns 「你（们）」 into 「你们」/「你」 (None: left as written)."""
     full = {k: "" for k in PLACEHOLDERS}
     full.update({k: ("" if v is None else str(v)) for k, v in values.items()})
-    return [p.format_map(full) for p in paragraphs(text)]
+    out = []
+    for para in paragraphs(text):
+        parts = list(_FORMATTER.parse(para))
+        pieces: list[str] = []
+        for i, (lit, name, spec, conv) in enumerate(parts):
+            pieces.append(lit)
+            if name is None:
+                continue
+            obj, _key = _FORMATTER.get_field(name, (), full)
+            value = _FORMATTER.format_field(_FORMATTER.convert_field(obj, conv), spec or "")
+            following = parts[i + 1][0] if i + 1 < len(parts) else ""
+            pieces.append(join_value(value, following))
+        filled = "".join(pieces)
+        if plural is not None:
+            for you in _YOU:
+                filled = filled.replace(you, "你们" if plural else "你")
+        out.append(filled)
+    return out
 
 
 def addressee(name: str, head_count: int) -> str:
     """「张三」 or 「张三等12人」 for a group."""
     name = name or "匿名"
-    return f"{name}等{head_count}人" if head_count and head_count > 1 else name
+    return f"{name}等{head_count}人" if is_group(head_count) else name
 
 
 def doc_number(prefix: str, year: int, serial: int) -> str:

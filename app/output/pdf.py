@@ -15,7 +15,9 @@ table (cells split on 「　　」, each cell 「名称：内容」 with the nam
 and a line 「登记单位：…　打印日期：…」.
 
 Fonts: the bundled TrueType CJK font (:func:`app.paths.bundled_font`) by default, or a TrueType
-仿宋/宋体 file given as ``font_path`` (checked by :func:`check_font`); both are embedded as subsets.
+仿宋/宋体 file given as ``font_path`` (checked by :func:`check_font`), and a title face
+(``title_font_path``); all are embedded as subsets, and no other font is named. Which files a
+notice uses is decided in :mod:`app.output.fonts` (:func:`app.output.fonts.choose`).
 A character the chosen font lacks is drawn in the bundled font; one the bundled font lacks too
 (rare characters of CJK Extension B and beyond, 𠮷 U+20BB7) in the first fallback font found on the
 machine that has it (:func:`fallback_fonts`: SimSun-ExtB / MingLiU-ExtB on Windows, 花園明朝 on
@@ -28,31 +30,34 @@ Line breaking: anywhere between CJK characters; runs of Latin letters and digits
 a line never starts with closing punctuation (，。、；：？！）」》… : one such mark joins the full line,
 which is then squeezed to the text width; more are avoided by carrying the last character over)
 and never ends with an opening bracket (（「《…). Lines inside a paragraph are justified to the full
-width (two-end alignment, as Word does for official documents); the last line is not.
+width (two-end alignment, as Word does for official documents: the room left is spread over the
+character gaps, see :func:`line_box`); the last line is not.
+
+Page breaks (GB/T 9704): when the seal room and the date do not fit under the last body line, the
+line and character spacing is tightened (:data:`TIGHTER_GRIDS`) rather than printing them on a
+page of their own; if no tighter grid helps, body text goes over with them, never the closing
+alone.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase import ttfonts as _ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from app.domain.errors import ValidationError
 from app.paths import bundled_font
+
+from .fonts import _load_font, check_font, fallback_fonts  # noqa: F401 - check_font re-exported
 
 # --- layout constants (GB/T 9704) -----------------------------------------------------------------
 PAGE_W, PAGE_H = A4
@@ -73,7 +78,6 @@ VOID_MARK = "已作废"
 NO_LINE_START = set("，。、；：？！）」』》〉】〕”’…—·,.;:?!)]}%～")
 NO_LINE_END = set("（「『《〈【〔“‘([{")
 
-_FONT_FIELD = "字体文件"
 
 
 @dataclass(frozen=True)
@@ -146,106 +150,6 @@ def format_date(d: date, chinese: bool = False) -> str:
 
 
 # --- fonts ----------------------------------------------------------------------------------------
-def _font_error(path: Path, reason: str) -> ValidationError:
-    return ValidationError(f"{reason}：{path}", field=_FONT_FIELD)
-
-
-def _sfnt_tables(data: bytes, offset: int) -> set[bytes]:
-    num = struct.unpack_from(">H", data, offset + 4)[0]
-    return {data[offset + 12 + 16 * i: offset + 16 + 16 * i] for i in range(num)}
-
-
-def check_font(path: str | os.PathLike) -> None:
-    """Refuse, with a Chinese reason, a file that cannot serve as the notices' font: missing,
-    not a font, an OpenType font with CFF outlines (reportlab embeds TrueType outlines only), or a
-    TrueType font whose licence forbids embedding."""
-    path = Path(path)
-    _check_header(path)
-    try:
-        _load_font(str(path.resolve()))
-    except Exception as exc:  # noqa: BLE001 - reportlab raises TTFError and assorted parse errors
-        text = str(exc)
-        if "embed" in text.lower():
-            raise _font_error(path, "字体文件的授权不允许嵌入到 PDF 中，请换一个字体") from exc
-        raise _font_error(path, f"字体文件不是可用的 TrueType 字体（{text}）") from exc
-
-
-def _check_header(path: Path) -> None:
-    """The cheap part of :func:`check_font`: the file's sfnt header and table directory."""
-    if not path.is_file():
-        raise _font_error(path, "字体文件不存在")
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(1 << 16)
-    except OSError as exc:
-        raise _font_error(path, f"字体文件无法读取（{exc.strerror or exc}）") from exc
-    magic = head[:4]
-    try:
-        if magic == b"OTTO":
-            raise _font_error(path, "字体文件不是 TrueType 格式（OpenType/CFF 轮廓的字体不能嵌入），"
-                                    "请选择 .ttf 或 .ttc 的仿宋或宋体")
-        if magic == b"ttcf":
-            first = struct.unpack_from(">I", head, 12)[0]
-            if head[first:first + 4] == b"OTTO" or b"CFF " in _sfnt_tables(head, first):
-                raise _font_error(path, "字体文件不是 TrueType 格式（字体集中的字体是 CFF 轮廓），"
-                                        "请选择 .ttf 或 .ttc 的仿宋或宋体")
-            tables = _sfnt_tables(head, first)
-        elif magic in (b"\x00\x01\x00\x00", b"true"):
-            tables = _sfnt_tables(head, 0)
-        else:
-            raise _font_error(path, "字体文件不是 TrueType 格式（不是字体文件），请选择 .ttf 或 .ttc 的仿宋或宋体")
-    except struct.error as exc:
-        raise _font_error(path, "字体文件不是 TrueType 格式（文件已损坏或不完整）") from exc
-    if b"glyf" not in tables or b"cmap" not in tables:
-        raise _font_error(path, "字体文件不是 TrueType 格式（缺少 glyf/cmap 表），请选择 .ttf 或 .ttc 的仿宋或宋体")
-
-
-# Fonts with CJK Extension A / B (and more) that a machine may have, tried in this order after the
-# bundled font (which lacks nearly all of Extension A, e.g. 䶮, and all of B, e.g. 𠮷). Only
-# TrueType outlines are usable (reportlab embeds glyf fonts only).
-def _fallback_candidates() -> list[Path]:
-    out: list[Path] = []
-    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
-    if windir:
-        fonts = Path(windir) / "Fonts"
-        out += [fonts / "simsun.ttc", fonts / "simsunb.ttf", fonts / "SimsunExtG.ttf",
-                fonts / "mingliub.ttc"]
-    local = os.environ.get("LOCALAPPDATA")
-    if local:   # fonts installed for the current user only (Windows 10 1809+)
-        fonts = Path(local) / "Microsoft" / "Windows" / "Fonts"
-        out += [fonts / "simsunb.ttf", fonts / "SimsunExtG.ttf", fonts / "mingliub.ttc",
-                fonts / "HanaMinA.ttf", fonts / "HanaMinB.ttf"]
-    out += [Path("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"),
-            Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),
-            Path("/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"),
-            *(folder / name for folder in (Path("/usr/local/share/fonts"),
-                                            Path.home() / ".local" / "share" / "fonts",
-                                            Path.home() / "Library" / "Fonts", Path("/Library/Fonts"))
-              for name in ("HanaMinA.ttf", "HanaMinB.ttf"))]
-    return out
-
-
-@lru_cache(maxsize=1)
-def fallback_fonts() -> tuple[Path, ...]:
-    """The fallback fonts present on this machine that pass :func:`check_font` (cheap: each file's
-    header is read; a font is parsed only when a character first needs it)."""
-    found: list[Path] = []
-    seen: set[str] = set()
-    for path in _fallback_candidates():
-        try:
-            if not path.is_file():
-                continue
-            key = str(path.resolve()).lower()
-            if key in seen:
-                continue
-            seen.add(key)
-            _check_header(path)
-        except (OSError, ValidationError):
-            continue
-        found.append(path)
-    return tuple(found)
-
-
 def _utf16_hex(cp: int) -> str:
     return "".join(f"{unit:04X}" for unit in struct.unpack(f">{len(chr(cp).encode('utf-16-be')) // 2}H",
                                                          chr(cp).encode("utf-16-be")))
@@ -264,18 +168,6 @@ def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
 
 
 _ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-
-
-@lru_cache(maxsize=16)
-def _load_font(resolved: str) -> tuple[str, frozenset[int], dict[int, float]]:
-    """Register the font once; returns (reportlab name, code points in its cmap, widths in em)."""
-    name = "UD-" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:12]
-    font = TTFont(name, resolved, subfontIndex=0) if resolved.lower().endswith((".ttc", ".otc")) \
-        else TTFont(name, resolved)
-    pdfmetrics.registerFont(font)
-    face = font.face
-    widths = {cp: w / 1000.0 for cp, w in face.charWidths.items()}
-    return name, frozenset(face.charToGlyph), widths
 
 
 @dataclass
@@ -301,7 +193,8 @@ class _Fonts:
     """The chosen font with the bundled font behind it, then the machine's fallback fonts (loaded
     when first needed); maps characters to (font, drawn char)."""
 
-    def __init__(self, font_path: Path | None, missing: list[str] | None):
+    def __init__(self, font_path: Path | None, missing: list[str] | None,
+                 title_path: Path | None = None):
         self.bundled = _Font.load(bundled_font())
         if font_path is not None and Path(font_path).resolve() != bundled_font().resolve():
             check_font(font_path)
@@ -314,6 +207,16 @@ class _Fonts:
         self.missing = missing if missing is not None else []
         self._seen = set(self.missing)
         self._cache: dict[str, tuple[_Font, str]] = {}
+        # the title's face (小标宋/宋体) with this body chain behind it; the body's when not given
+        self.title: _Fonts = self
+        if title_path is not None and Path(title_path).resolve() != Path(font_path or bundled_font()).resolve():
+            check_font(title_path)
+            self.title = _Fonts.__new__(_Fonts)
+            self.title.__dict__.update(self.__dict__)
+            self.title.primary = _Font.load(Path(title_path))
+            self.title.chain = [self.title.primary, *self.chain]
+            self.title._cache = {}
+            self.title.title = self.title
 
     def _fallback(self, ch: str) -> _Font | None:
         """Load the machine's fallback fonts one by one until one has ``ch`` (the fonts already
@@ -455,6 +358,29 @@ def wrap(text: str, chars_per_line: int = CHARS_PER_LINE, indent: int = 0) -> li
 
 
 # --- page model -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Grid:
+    """The type grid: ``chars`` full-width characters a line, ``lines`` lines a page."""
+    chars: int = CHARS_PER_LINE
+    lines: int = LINES_PER_PAGE
+
+    @property
+    def pitch(self) -> float:
+        return TEXT_W / self.chars
+
+    @property
+    def leading(self) -> float:
+        return TEXT_H / self.lines
+
+
+DEFAULT_GRID = Grid()
+# GB/T 9704 (7.3.5.1): when the space left on the last page cannot hold the seal and the date, the
+# line and character spacing is adjusted instead of printing them alone on a new page. Tried in
+# this order, tightest last (30 × 25 still reads as the 三号 face).
+TIGHTER_GRIDS = (Grid(28, 23), Grid(29, 23), Grid(29, 24), Grid(30, 24), Grid(30, 25))
+CLOSING_MAX = 8          # a one-line last paragraph this short (「特此告知。」) is the closing
+
+
 @dataclass
 class _Line:
     text: str
@@ -464,61 +390,83 @@ class _Line:
     bold: bool = False
     keep_with_next: bool = False
     justify: bool = False        # spread (or squeeze a hanging mark) to the full text width
+    body: bool = False           # a line of a paragraph of the body (not heading, closing or signature)
 
 
 @dataclass
 class _Page:
     lines: list[_Line | None] = field(default_factory=list)   # None = blank grid line
     record: list[str] = field(default_factory=list)
+    grid: Grid = DEFAULT_GRID
 
 
-def _char_space(size: float) -> float:
+def _char_space(size: float, pitch: float = PITCH) -> float:
     """Tc so that a full-width character of ``size`` advances by the grid pitch (scaled)."""
-    return PITCH * size / BODY_SIZE - size
+    return pitch * size / BODY_SIZE - size
 
 
 def _layout(doc: NoticeDocument, fonts: _Fonts) -> list[_Page]:
-    body_cs = _char_space(BODY_SIZE)
+    """The pages on the 22 × 28 grid; when the signature block would not fit on the page of the
+    last body line, on the first tighter grid where it does (and the notice takes fewer pages).
+    When none does, the signature goes on a new page together with body text, never alone with
+    the closing."""
+    pages, fits = _layout_on(doc, fonts, DEFAULT_GRID)
+    if fits:
+        return pages
+    for grid in TIGHTER_GRIDS:
+        tight, ok = _layout_on(doc, fonts, grid)
+        if ok and len(tight) < len(pages):
+            return tight
+    return pages
+
+
+def _layout_on(doc: NoticeDocument, fonts: _Fonts, g: Grid) -> tuple[list[_Page], bool]:
+    """The pages on grid ``g``, and whether the signature block fitted on the page of the last
+    body line (False: lines were carried over to a new page for it)."""
+    pitch, per_page = g.pitch, g.lines
+    body_cs = _char_space(BODY_SIZE, pitch)
     title_cs = 0.0
 
     def adv_body(ch: str) -> float:
         return fonts.advance(ch, BODY_SIZE, body_cs)
 
     def adv_title(ch: str) -> float:
-        return fonts.advance(ch, TITLE_SIZE, title_cs)
+        return fonts.title.advance(ch, TITLE_SIZE, title_cs)
 
     lines: list[_Line | None] = []
-    for t in wrap_width(doc.title, TEXT_W - 2 * PITCH, adv_title):
+    for t in wrap_width(doc.title, TEXT_W - 2 * pitch, adv_title):
         lines.append(_Line(t, TITLE_SIZE, "center", bold=True, keep_with_next=True))
     if doc.doc_no:
         lines.append(_Line(doc.doc_no, BODY_SIZE, "center", keep_with_next=True))
     lines.append(None)
     for t in wrap_width(f"{doc.addressee}：", TEXT_W, adv_body):
         lines.append(_Line(t, keep_with_next=True))
-    for para in doc.paragraphs:
-        para = para.strip()
+    paras = [p.strip() for p in doc.paragraphs]
+    last_para = max((i for i, p in enumerate(paras) if p), default=-1)
+    for p_i, para in enumerate(paras):
         if not para:
             lines.append(None)
             continue
-        wrapped = wrap_width(para, TEXT_W, adv_body, indent=2 * PITCH)
+        wrapped = wrap_width(para, TEXT_W, adv_body, indent=2 * pitch)
+        closing = p_i == last_para and len(wrapped) == 1 and len(para) <= CLOSING_MAX
         for t_i, t in enumerate(wrapped):
-            lines.append(_Line(t, x_offset=2 * PITCH if t_i == 0 else 0.0,
-                               justify=t_i < len(wrapped) - 1))
+            lines.append(_Line(t, x_offset=2 * pitch if t_i == 0 else 0.0,
+                               justify=t_i < len(wrapped) - 1, body=not closing))
     # signature block: seal room, issuer centred over the date, the date 右空四字
     sig_w = sum(adv_body(c) for c in doc.signature)
     date_text = doc.date_text
     date_w = sum(adv_body(c) for c in date_text)
-    date_right = 4 * PITCH
+    date_right = 4 * pitch
     date_center_from_right = date_right + date_w / 2
     sig_right = max(0.0, date_center_from_right - sig_w / 2)
     block = [None, None,
              _Line(doc.signature, align="right", x_offset=sig_right, keep_with_next=True),
              _Line(date_text, align="right", x_offset=date_right)]
 
-    pages: list[_Page] = [_Page()]
+    pages: list[_Page] = [_Page(grid=g)]
     for item in lines:
-        if len(pages[-1].lines) >= LINES_PER_PAGE:
-            pages.append(_Page())
+        if len(pages[-1].lines) >= per_page:
+            pages.append(_Page(grid=g))
         pages[-1].lines.append(item)
     # headings never end a page alone
     for i in range(len(pages) - 1):
@@ -532,24 +480,47 @@ def _layout(doc: NoticeDocument, fonts: _Fonts) -> list[_Page]:
     flowed: list[_Page] = []
     for page in pages:
         for item in page.lines:
-            if not flowed or len(flowed[-1].lines) >= LINES_PER_PAGE:
-                flowed.append(_Page())
+            if not flowed or len(flowed[-1].lines) >= per_page:
+                flowed.append(_Page(grid=g))
             flowed[-1].lines.append(item)
     pages = flowed
     last = pages[-1]
     while last.lines and last.lines[-1] is None:
         last.lines.pop()
     record = doc.delivery_lines
-    record_slots = (len(record) * RECORD_SIZE * 1.6 + 6) / LEADING if record else 0
+    record_slots = (len(record) * RECORD_SIZE * 1.6 + 6) / g.leading if record else 0
     need = len(block) + math.ceil(record_slots)
-    if len(last.lines) + need > LINES_PER_PAGE:
-        # carry the last body line over so that the signature never stands alone on a page
-        carried = [last.lines.pop()] if len(last.lines) > 1 else []
-        pages.append(_Page(lines=carried))
+    room = len(last.lines) + need <= per_page
+    fits = room and (len(pages) == 1 or _has_body(last.lines))
+    if not room:
+        # carry body text over with the closing: the signature never stands alone on a page, nor
+        # with the closing 「特此告知。」 only
+        carried = _take_body_tail(last)
+        pages.append(_Page(lines=carried, grid=g))
         last = pages[-1]
+    elif not fits:
+        # the last page would hold the closing only: the previous page's last body line joins it
+        last.lines[0:0] = _take_body_tail(pages[-2])
     last.lines.extend(block)
     last.record = record
-    return pages
+    return pages, fits
+
+
+def _has_body(lines: Sequence[_Line | None]) -> bool:
+    return any(ln is not None and ln.body for ln in lines)
+
+
+def _take_body_tail(page: _Page) -> list[_Line | None]:
+    """Take lines off the end of ``page`` up to and including its last body line (at least one
+    line stays); blank lines at the cut are dropped."""
+    carried: list[_Line | None] = []
+    while len(page.lines) > 1 and not _has_body(carried):
+        carried.insert(0, page.lines.pop())
+    while page.lines and page.lines[-1] is None:
+        page.lines.pop()
+    while carried and carried[0] is None:
+        carried.pop(0)
+    return carried
 
 
 # --- drawing --------------------------------------------------------------------------------------
@@ -576,29 +547,39 @@ def _text_width(fonts: _Fonts, text: str, size: float, char_space: float) -> flo
     return sum(fonts.advance(ch, size, char_space) for ch in text) - char_space
 
 
+def line_box(fonts: _Fonts, item: _Line, grid: Grid = DEFAULT_GRID) -> tuple[float, float, float]:
+    """(x, character spacing Tc, drawn width) of a line: body lines on the grid's pitch; a
+    justified line (every line of a paragraph but its last) spread or squeezed to end exactly at
+    the right margin."""
+    face = fonts.title if item.size == TITLE_SIZE else fonts
+    cs = _char_space(item.size, grid.pitch) if item.size == BODY_SIZE else 0.0
+    width = _text_width(face, item.text, item.size, cs)
+    if item.justify and len(item.text) > 1:
+        target = TEXT_W - (item.x_offset if item.align == "left" else 0.0)
+        cs += (target - width) / (len(item.text) - 1)
+        width = target
+    if item.align == "center":
+        x = MARGIN_LEFT + (TEXT_W - width) / 2
+    elif item.align == "right":
+        x = MARGIN_LEFT + TEXT_W - item.x_offset - width
+    else:
+        x = MARGIN_LEFT + item.x_offset
+    return x, cs, width
+
+
 def _draw_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _Page, number: int) -> None:
     top = PAGE_H - MARGIN_TOP
+    leading = page.grid.leading
     for i, item in enumerate(page.lines):
         if item is None:
             continue
-        cs = _char_space(item.size) if item.size == BODY_SIZE else 0.0
         # baseline: the glyph box (≈ size tall) centred in the line's grid cell
-        y = top - i * LEADING - (LEADING + item.size * 0.76) / 2
+        y = top - i * leading - (leading + item.size * 0.76) / 2
         if item.size == TITLE_SIZE:
             y += 3.0                 # a little air between the title and the document number
-        width = _text_width(fonts, item.text, item.size, cs)
-        if item.justify and len(item.text) > 1:
-            extra = TEXT_W - item.x_offset - width
-            if abs(extra) <= 2 * PITCH:
-                cs += extra / (len(item.text) - 1)
-                width = TEXT_W - item.x_offset
-        if item.align == "center":
-            x = MARGIN_LEFT + (TEXT_W - width) / 2
-        elif item.align == "right":
-            x = MARGIN_LEFT + TEXT_W - item.x_offset - width
-        else:
-            x = MARGIN_LEFT + item.x_offset
-        _draw_runs(c, fonts, item.text, x, y, item.size, cs, item.bold)
+        x, cs, _w = line_box(fonts, item, page.grid)
+        face = fonts.title if item.size == TITLE_SIZE else fonts
+        _draw_runs(c, face, item.text, x, y, item.size, cs, item.bold)
     if page.record:
         _draw_record(c, fonts, page.record)
     _draw_page_foot(c, fonts, doc, number)
@@ -746,8 +727,8 @@ def _draw_sheet_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _Sheet
                      number: int) -> None:
     top = PAGE_H - MARGIN_TOP
     if page.first:
-        w = _text_width(fonts, doc.title, TITLE_SIZE, 0.0)
-        _draw_runs(c, fonts, doc.title, MARGIN_LEFT + (TEXT_W - w) / 2,
+        w = _text_width(fonts.title, doc.title, TITLE_SIZE, 0.0)
+        _draw_runs(c, fonts.title, doc.title, MARGIN_LEFT + (TEXT_W - w) / 2,
                    top - (LEADING + TITLE_SIZE * 0.76) / 2, TITLE_SIZE, 0.0, bold=True)
         y = top - LEADING - (LEADING + SHEET_SIZE * 0.76) / 2
         _draw_runs(c, fonts, f"登记单位：{doc.signature}", MARGIN_LEFT, y, SHEET_SIZE, 0.0)
@@ -782,7 +763,8 @@ def _draw_sheet_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _Sheet
 def render(docs: Sequence[NoticeDocument], out: str | os.PathLike | BinaryIO,
            font_path: str | os.PathLike | None = None,
            progress: Callable[[int, int], object] | None = None,
-           missing: list[str] | None = None) -> int:
+           missing: list[str] | None = None,
+           title_font_path: str | os.PathLike | None = None) -> int:
     """Write ``docs`` into one PDF at ``out`` (a path: written to ``.part`` and renamed at the end;
     or a binary file object). Returns the number of pages written.
 
@@ -790,8 +772,11 @@ def render(docs: Sequence[NoticeDocument], out: str | os.PathLike | BinaryIO,
     :class:`app.domain.errors.Cancelled` to abort (no file is left at a path). Characters no font can
     draw are printed as 「〓」 and appended once each to ``missing`` when a list is given.
     ``font_path`` is a TrueType 仿宋/宋体 file (checked with :func:`check_font`); the bundled font
-    serves for the characters it lacks."""
-    fonts = _Fonts(Path(font_path) if font_path is not None else None, missing)
+    serves for the characters it lacks. ``title_font_path`` is the title's face (小标宋/宋体; the
+    body's when None). :func:`app.output.fonts.choose` says which files to use. Every font the PDF
+    names is embedded (the page's initial font is the body font, not reportlab's Helvetica)."""
+    fonts = _Fonts(Path(font_path) if font_path is not None else None, missing,
+                   Path(title_font_path) if title_font_path is not None else None)
     part: Path | None = None
     if isinstance(out, (str, os.PathLike)):
         target = Path(out)
@@ -799,7 +784,8 @@ def render(docs: Sequence[NoticeDocument], out: str | os.PathLike | BinaryIO,
         sink: str | BinaryIO = str(part)
     else:
         sink = out
-    c = Canvas(sink, pagesize=A4, pageCompression=1)
+    c = Canvas(sink, pagesize=A4, pageCompression=1, initialFontName=fonts.primary.name,
+               initialFontSize=BODY_SIZE)
     c.setTitle(docs[0].title if len(docs) == 1 else "告知书")
     c.setCreator("UnionDesk")
     pages = 0

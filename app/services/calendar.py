@@ -93,15 +93,28 @@ def due_date(db: Database, start: date, days: int, unit: DeadlineUnit | str) -> 
 
 def years_without_data(db: Database, first_year: int, last_year: int) -> list[int]:
     """Years in the range that have no holiday entries (computed with the weekend rule)."""
+    with db.read() as s:
+        return _years_without_data(s, first_year, last_year)
+
+
+def _years_without_data(session: Session, first_year: int, last_year: int) -> list[int]:
+    """``years_without_data`` in the caller's session."""
     if last_year < first_year:
         first_year, last_year = last_year, first_year
     lo, hi = _year_range(first_year, last_year)
-    with db.read() as s:
-        days = s.execute(select(CalendarDay.day).where(CalendarDay.day.between(lo, hi),
-                                                       CalendarDay.kind == DayKind.HOLIDAY.value)
-                         ).scalars()
-        have = {d.year for d in days}
+    days = session.execute(select(CalendarDay.day).where(CalendarDay.day.between(lo, hi),
+                                                         CalendarDay.kind == DayKind.HOLIDAY.value)
+                           ).scalars()
+    have = {d.year for d in days}
     return [y for y in range(first_year, last_year + 1) if y not in have]
+
+
+def reissue_message(years: list[int]) -> str:
+    """The warning given when a notice is issued with a deadline counted over years without
+    holiday data (the deadline may fall on, or count, a holiday as a working day)."""
+    text = "、".join(str(y) for y in years)
+    return (f"{text}年节假日数据未导入，文书上的期限按无节假日计算，可能有误。"
+            f"请在「系统设置 → 节假日日历」导入{text}年数据后作废本文书并重新出具。")
 
 
 def has_year(db: Database, year: int) -> bool:

@@ -17,12 +17,17 @@ Contract:
   ``notice_template.<kind>``) or the shipped ``resources/notices/<kind>.txt``.
 * The registration sheet 信访事项登记表 is kept like a notice but carries no document number.
 * Printing: ``render_pdf`` writes notices (from their snapshots, in the order given) into one PDF
-  in the office font (``office.notice_font``; the bundled font when unset, gone or unusable — then
-  with a warning); ``issue_for_cases`` reuses each case's newest valid notice of a kind (a reprint)
-  or issues one, all new numbers in ONE write transaction (a cancel returns every one of them);
+  in the office font (``office.notice_font``; when unset, gone or unusable — then with a warning —
+  the machine's 仿宋/宋体, else the bundled font: ``app.output.fonts.choose``);
+  ``issue_for_cases`` reuses each case's newest valid notice of a kind (a reprint) or issues one,
+  all new numbers in ONE write transaction (a cancel returns every one of them);
   ``preview_pdf`` renders a template with sample values for the template settings page.
 * ``office.notice_date_chinese`` makes NEW notices carry the date in Chinese numerals
   (二〇二六年十一月二十三日); an issued snapshot never changes.
+* A notice just issued (``issue``, a new one from ``reprint_or_issue``, ``issue_for_cases``) carries
+  ``warnings`` when a deadline it prints was counted over a year without holiday data: the
+  sentence names the year to import before issuing it again (the GUI shows it under the preview,
+  the command line on stderr). Nothing is refused for it.
 * The command line (``uniondesk notice``) issues as ``CLI_ACTOR``: the machine's operator, who may
   issue notices there although the administrator role may not in the program.
 """
@@ -31,7 +36,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -55,6 +60,7 @@ from app.paths import resource_path
 
 from . import audit
 from .accounts import require
+from .calendar import _years_without_data, reissue_message
 from .numbering import next_number
 
 TEMPLATE_KEY = "notice_template."
@@ -108,6 +114,9 @@ class NoticeRecord:
     delivery_method: DeliveryMethod | None
     delivered_on: date | None
     delivery_recipient: str
+    # given when just issued: Chinese sentences for the person (a printed deadline counted over a
+    # year without holiday data, see ``_deadline_warnings``)
+    warnings: tuple[str, ...] = ()
 
     @property
     def kind_label(self) -> str:
@@ -398,7 +407,20 @@ def _values(s: Session, k: NoticeKind, reg: Registration, case: Case | None,
         })
         if k is NoticeKind.EXTEND:
             v["original_due_date"] = _original_due(s, case)
+        if k is NoticeKind.ASSIGN:
+            v["assignee_you"] = rules.assignee_you(case.assignee_kind)
+            v["assign_requirements"] = _assign_requirements(s, case) or \
+                rules.ASSIGN_DEFAULT_REQUIREMENTS.format(basis=rules.BASIS[k])
     return v
+
+
+def _assign_requirements(s: Session, case: Case) -> str:
+    """The 交办要求 the manager wrote at the newest 交办/改派, as entered ("" when none)."""
+    row = s.execute(select(CaseEvent.detail).where(
+        CaseEvent.case_id == case.id,
+        CaseEvent.kind.in_((CaseEventKind.ASSIGNED.value, CaseEventKind.REASSIGNED.value)))
+        .order_by(CaseEvent.id.desc()).limit(1)).scalar_one_or_none()
+    return str(json.loads(row).get("note") or "").strip() if row else ""
 
 
 def _addressee(k: NoticeKind, values: dict[str, str]) -> str:
@@ -460,7 +482,7 @@ def _issue_in(s: Session, actor: Actor, ctx: _Issuing, reg: Registration, case: 
     values = _values(s, k, reg, case, office, doc_no or "", issued, issues, ctx.review_days)
     date_text = _date_text(issued.date(), ctx.chinese_date)
     values["issue_date"] = date_text
-    paragraphs = rules.fill(ctx.template, values)
+    paragraphs = rules.fill(ctx.template, values, plural=rules.is_group(reg.head_count))
     addressee = _addressee(k, values)
     content = {"issuer": office["name"], "doc_no": doc_no or "", "title": k.title,
                "addressee": addressee, "paragraphs": paragraphs,
@@ -478,6 +500,28 @@ def _issue_in(s: Session, actor: Actor, ctx: _Issuing, reg: Registration, case: 
                  {"kind": k.value, "doc_no": n.doc_no, "case_id": n.case_id,
                   "registration_id": n.registration_id, "addressee": addressee})
     return n
+
+
+# Placeholders that print a deadline the working calendar counted, and the case date each shows.
+_DEADLINES = {"due_date": "due_date", "new_due_date": "due_date", "feedback_due": "feedback_due"}
+
+
+def _deadline_warnings(s: Session, template: str, case: Case | None) -> tuple[str, ...]:
+    """A warning naming the years to load when a deadline the template prints was counted over a
+    year that has no holiday data (from the case's acceptance to the deadline)."""
+    if case is None or case.accepted_on is None:
+        return ()
+    used = set(rules.placeholders_in(template))
+    ends = [getattr(case, col) for name, col in _DEADLINES.items() if name in used]
+    ends = [d for d in ends if d is not None]
+    if not ends:
+        return ()
+    missing = _years_without_data(s, case.accepted_on.year, max(d.year for d in ends))
+    return (reissue_message(missing),) if missing else ()
+
+
+def _issued(s: Session, n: Notice, ctx: _Issuing, case: Case | None) -> NoticeRecord:
+    return replace(_record(n), warnings=_deadline_warnings(s, ctx.template, case))
 
 
 def _newest_valid(s: Session, k: NoticeKind, *, case_id: int | None = None,
@@ -501,7 +545,8 @@ def issue(db: Database, actor: Actor, kind: NoticeKind | str, *, case_id: int | 
         reason = rules.refusal(k, _state(reg, case))
         if reason:
             raise Conflict(reason, f"{k.value} does not fit the state")
-        return _record(_issue_in(s, actor, _issuing(s, k), reg, case, issued))
+        ctx = _issuing(s, k)
+        return _issued(s, _issue_in(s, actor, ctx, reg, case, issued), ctx, case)
 
 
 def reprint_or_issue(db: Database, actor: Actor, kind: NoticeKind | str, *,
@@ -525,7 +570,8 @@ def reprint_or_issue(db: Database, actor: Actor, kind: NoticeKind | str, *,
         reason = rules.refusal(k, _state(reg, case))
         if reason:
             raise Conflict(reason, f"{k.value} does not fit the state")
-        return _record(_issue_in(s, actor, _issuing(s, k), reg, case, issued)), True
+        ctx = _issuing(s, k)
+        return _issued(s, _issue_in(s, actor, ctx, reg, case, issued), ctx, case), True
 
 
 @dataclass(frozen=True)
@@ -537,6 +583,7 @@ class BatchIssue:
     issued: int
     reused: int
     refused: tuple[tuple[str, str], ...]
+    warnings: tuple[str, ...] = ()        # of the new notices, each sentence once
 
 
 def issue_for_cases(db: Database, actor: Actor, kind: NoticeKind | str, case_ids: Sequence[int], *,
@@ -605,6 +652,7 @@ def issue_for_cases(db: Database, actor: Actor, kind: NoticeKind | str, case_ids
         issues = _prefetch(s, [regs[c.registration_id] for what, c in plan if what == "issue"]) \
             if n_new else {}
         out: list[int] = []
+        warnings: list[str] = []
         issued = reused = 0
         # the audit chain's head row, held so the session does not reload it for every notice
         head = s.get(AuditHead, 1) if n_new else None
@@ -623,10 +671,14 @@ def issue_for_cases(db: Database, actor: Actor, kind: NoticeKind | str, case_ids
                 existing[key(item)] = n.id
                 out.append(n.id)
                 issued += 1
+                for w in _deadline_warnings(s, ctx.template, item):
+                    if w not in warnings:
+                        warnings.append(w)
                 head = head or s.get(AuditHead, 1)
             if progress is not None:
                 progress(done, total)
-    return BatchIssue(notice_ids=tuple(out), issued=issued, reused=reused, refused=tuple(refused))
+    return BatchIssue(notice_ids=tuple(out), issued=issued, reused=reused, refused=tuple(refused),
+                      warnings=tuple(warnings))
 
 
 def _reserve(s: Session, k: NoticeKind, year: int, count: int) -> int:
@@ -830,36 +882,32 @@ class RenderResult:
     warnings: tuple[str, ...]
 
 
-def _font_choice(db: Database) -> tuple[Path | None, list[str]]:
+def font_in_use(db: Database):
+    """The notices' fonts (``app.output.fonts.FontSet``): the office's file (``office.notice_font``)
+    when set and usable, else the machine's 仿宋/宋体, else the bundled font; ``label`` names it for
+    the settings page, ``warnings`` say why an office file was not used."""
+    from app.output import fonts
     with db.read() as s:
         value = _setting(s, FONT_KEY)
-    if not value:
-        return None, []
-    path = Path(value)
-    if not path.is_file():
-        return None, [f"文书字体文件「{value}」已不存在，本次使用内置字体。"
-                      "请在「设置 → 单位信息」中重新选择文书字体文件。"]
-    from app.output.pdf import check_font
-    try:
-        check_font(path)
-    except ValidationError as e:
-        why = "；".join(m for _f, m in e.errors)
-        return None, [f"文书字体文件不能使用（{why}），本次使用内置字体。"]
-    return path, []
+    return fonts.choose(value)
 
 
 def font_path(db: Database) -> Path | None:
     """The office's notice font (``office.notice_font``) when set and still usable, else None (the
-    bundled font)."""
-    return _font_choice(db)[0]
+    machine's or the bundled font, see ``font_in_use``)."""
+    with db.read() as s:
+        value = _setting(s, FONT_KEY)
+    chosen = font_in_use(db)
+    return chosen.body if value and not chosen.warnings else None
 
 
 def _render(db: Database, docs: list, out, progress) -> RenderResult:
     from app.output import pdf
-    path, warnings = _font_choice(db)
+    chosen = font_in_use(db)
     missing: list[str] = []
-    pages = pdf.render(docs, out, font_path=path, progress=progress, missing=missing)
-    return RenderResult(pages=pages, missing=tuple(missing), warnings=tuple(warnings))
+    pages = pdf.render(docs, out, font_path=chosen.body, progress=progress, missing=missing,
+                       title_font_path=chosen.title)
+    return RenderResult(pages=pages, missing=tuple(missing), warnings=chosen.warnings)
 
 
 def render_pdf(db: Database, notice_ids: Sequence[int], out: str | os.PathLike | BinaryIO, *,

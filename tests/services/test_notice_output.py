@@ -4,6 +4,7 @@ read back identically; the office font and date settings; ``issue_for_cases`` (r
 one transaction: a cancel leaves no gap); ``preview_pdf``; ``find_subject``; rare characters."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import shutil
@@ -459,3 +460,173 @@ def test_reprint_or_issue(db, admin, staff):
     assert new and not new2 and again.id == first.id and again.doc_no == "朝工信〔2026〕1号"
     with pytest.raises(Conflict):
         notices.reprint_or_issue(db, staff[Role.CLERK], "extend", case_id=acc.case_id)
+
+
+# ------------------------------------------------------------------------------ issue 13: how notices read
+
+FACTS_UNIT = "经查，公司自2026年8月起未按时足额发放工资，信访人提供的考勤记录与工资条相互印证。"
+
+
+def concluded_case(db, admin, staff, facts: str, name: str = "张三", **kw):
+    m, w = staff[Role.MANAGER], staff[Role.CASEWORKER]
+    acc = intake.register(db, staff[Role.CLERK], form(person_id=make_person(db, admin, name).id,
+                                                      facts=facts, **kw), now=NOW)
+    cases.assign(db, m, acc.case_id, kind="handler", handler_id=w.user_id, now=NOW)
+    cases.conclude(db, w, acc.case_id, "partly", "经协调，公司同意分两期支付拖欠工资。", now=NOW)
+    return acc
+
+
+def _facts(n: int) -> str:
+    return (FACTS_UNIT * 20)[:n]
+
+
+def _breaks_on_the_standard_grid(db, admin, staff) -> tuple[int, int]:
+    """Lengths of the facts at which a 处理意见书 on the standard 22 × 28 grid has no room left for
+    the seal and date under its last line (the layout that used to print 「特此答复。」 and the
+    signature alone on page 2): one where a tighter grid keeps it on one page, one where it does
+    not (two pages either way)."""
+    probe = concluded_case(db, admin, staff, FACTS_UNIT, name="探针")
+    doc = notices.document(db, notices.issue(db, staff[Role.MANAGER], "reply",
+                                             case_id=probe.case_id, now=NOW).id)
+    fonts = pdf._Fonts(bundled_font(), None)
+    i = next(j for j, p in enumerate(doc.paragraphs) if FACTS_UNIT in p)
+    tightened = two_pages = None
+    for n in range(len(FACTS_UNIT), 20 * len(FACTS_UNIT)):
+        paras = list(doc.paragraphs)
+        paras[i] = paras[i].replace(FACTS_UNIT, _facts(n))
+        d = dataclasses.replace(doc, paragraphs=paras, addressee="张三")
+        _pages, fits = pdf._layout_on(d, fonts, pdf.DEFAULT_GRID)
+        if fits:
+            continue
+        used = len(pdf._layout(d, fonts))
+        if used == 1 and tightened is None:
+            tightened = n
+        if used == 2 and two_pages is None and n > len(FACTS_UNIT) * 3:
+            two_pages = n
+        if tightened and two_pages:
+            return tightened, two_pages
+    raise AssertionError("no facts length fills the page")
+
+
+def test_reply_is_tightened_not_split_before_the_signature(db, admin, staff, tmp_path):
+    settings.save(db, admin, {"office.notice_font": str(bundled_font())})   # fixed metrics
+    tightened, two_pages = _breaks_on_the_standard_grid(db, admin, staff)
+    for n_chars, pages in ((tightened, 1), (two_pages, 2)):
+        acc = concluded_case(db, admin, staff, _facts(n_chars))
+        n = notices.issue(db, staff[Role.MANAGER], "reply", case_id=acc.case_id, now=NOW)
+        out = tmp_path / f"reply{n_chars}.pdf"
+        assert notices.render_pdf(db, [n.id], out).pages == pages
+        texts = [p.extract_text() for p in PdfReader(out).pages]
+        assert len(texts) == pages and flat(texts[-1]).endswith("特此答复。朝阳区总工会2026年11月20日—" + str(pages) + "—")
+        if pages == 2:
+            # page 2 holds body text, not only the closing and the signature
+            body = flat(texts[1]).split("特此答复。")[0]
+            assert len(body) > 10, texts[1]
+
+
+def test_no_doubled_marks_in_any_kind(db, admin, staff, tmp_path):
+    """Every value that ends with a sentence mark, in every kind: no 「。，」, 「。。」, 「。”」."""
+    m, w = staff[Role.MANAGER], staff[Role.CASEWORKER]
+    person = make_person(db, admin, NAME)
+    end = dict(summary="公司拖欠工资三个月。", request="支付拖欠的工资。", facts="自2026年8月起未发工资。")
+    acc = register(db, staff, person, **end)
+    cases.assign(db, m, acc.case_id, kind="department", assignee_name="法律部", handler_id=w.user_id,
+                 note="请三日内约谈公司负责人。", now=NOW)
+    cases.request_extension(db, w, acc.case_id, "需要调取考勤记录并询问证人。", now=NOW)
+    cases.decide_extension(db, m, acc.case_id, True, now=NOW)
+    cases.conclude(db, w, acc.case_id, "partly", "经协调，公司同意分两期支付拖欠工资。", now=NOW)
+    subjects_ = {
+        "reject": register(db, staff, person, disposition="not_accepted",
+                           reject_reason=RejectReason.ARBITRATION, **end),
+        "transfer": register(db, staff, person, disposition="transferred", transfer_to="朝阳区人社局。",
+                             transfer_reason="依法转送处理。", **end),
+        "repeat": register(db, staff, person, disposition="repeat", repeat_of_case_id=acc.case_id, **end),
+        "no_more": register(db, staff, person, disposition="no_more",
+                            earlier_documents="朝工信复〔2025〕3号。", **end),
+    }
+    doubled = re.compile(r"[。，；：、！？][。，；：、！？”」）]")
+    for kind in NoticeKind:
+        subject = ({"registration_id": subjects_[kind.value].id} if kind.value in subjects_
+                   else {"case_id": acc.case_id})
+        n = notices.issue(db, staff[Role.CLERK], kind, now=NOW, **subject)
+        out = tmp_path / f"{kind.value}.pdf"
+        notices.render_pdf(db, [n.id], out)
+        text = flat(pdf_text(out))
+        assert not doubled.search(text), (kind, doubled.search(text).group(0), text)
+    # the two the clerk saw
+    transfer = flat(pdf_text(tmp_path / "transfer.pdf"))
+    assert "因依法转送处理，依据" in transfer
+    assert "因需要调取考勤记录并询问证人，经本单位负责人批准" in flat(pdf_text(tmp_path / "extend.pdf"))
+
+
+def test_one_person_is_you_and_a_group_is_you_all(db, admin, staff, tmp_path):
+    one = register(db, staff, make_person(db, admin, "张三"))
+    group = register(db, staff, make_person(db, admin, "李四"), channel="visit", head_count=5,
+                     representatives=["李四", "王五"])
+    texts = {}
+    for label, reg in (("one", one), ("group", group)):
+        n = notices.issue(db, staff[Role.CLERK], "accept", case_id=reg.case_id, now=NOW)
+        out = tmp_path / f"{label}.pdf"
+        notices.render_pdf(db, [n.id], out)
+        texts[label] = flat(pdf_text(out))
+    assert "你（们）" not in texts["one"] and "你们" not in texts["one"]
+    assert "张三：你于" in texts["one"] and "答复你；" in texts["one"]
+    assert "你（们）" not in texts["group"] and "李四等5人：你们于" in texts["group"]
+
+
+def test_assign_sheet_prints_the_requirements_and_addresses_a_person(db, admin, staff, tmp_path):
+    m, w = staff[Role.MANAGER], staff[Role.CASEWORKER]
+    person = make_person(db, admin, "张三")
+    texts = {}
+    for label, kw in (("person", dict(kind="handler", handler_id=w.user_id,
+                                      note="请于三日内约谈公司负责人，核实欠薪金额。")),
+                      ("union", dict(kind="lower_union", assignee_name="朝阳区某街道总工会")),):
+        reg = register(db, staff, person)
+        cases.assign(db, m, reg.case_id, now=NOW, **kw)
+        n = notices.issue(db, m, "assign", case_id=reg.case_id, now=NOW)
+        out = tmp_path / f"{label}.pdf"
+        notices.render_pdf(db, [n.id], out)
+        texts[label] = flat(pdf_text(out))
+    assert "交由你办理" in texts["person"] and "你单位" not in texts["person"]
+    assert "办理要求：请于三日内约谈公司负责人，核实欠薪金额。" in texts["person"]
+    assert "防止矛盾激化" not in texts["person"]                 # not the boilerplate
+    assert "朝阳区某街道总工会：" in texts["union"] and "交由你单位办理" in texts["union"]
+    assert "办理要求：请依照《信访工作条例》" in texts["union"]    # none entered: the standard text
+
+
+def test_deadline_in_a_year_without_holiday_data_warns_at_issue(db, admin, staff, tmp_path):
+    from datetime import date as day
+    from app.services import calendar
+    subj = subjects(db, staff, make_person(db, admin, NAME))       # accepted 2026-11-20, extended
+    acc = subj["_case"]
+    with db.read() as s:
+        from app.db.models import Case
+        due = s.get(Case, acc.case_id).due_date
+    assert due.year == 2027 and calendar.years_without_data(db, 2027, 2027) == [2027]
+    rec = notices.issue(db, staff[Role.CLERK], "accept", case_id=acc.case_id, now=NOW)
+    assert len(rec.warnings) == 1
+    assert rec.warnings[0].startswith("2027年节假日数据未导入") and "导入2027年数据" in rec.warnings[0]
+    # kinds that print no deadline do not warn; nor does a reprint read from the list
+    assert notices.issue(db, staff[Role.CLERK], "reject", now=NOW,
+                         **subj["reject"]).warnings == ()
+    assert notices.get_notice(db, rec.id).warnings == ()
+    # the batch says it once
+    batch = notices.issue_for_cases(db, staff[Role.CLERK], "assign", [acc.case_id], now=NOW)
+    assert batch.issued == 1 and batch.warnings == rec.warnings
+    # with 2027's holidays loaded, no warning
+    calendar.set_day(db, admin, day(2027, 1, 1), "holiday", "元旦")
+    assert notices.issue(db, staff[Role.CLERK], "extend", case_id=acc.case_id, now=NOW).warnings == ()
+
+
+def test_every_font_a_service_pdf_names_is_embedded(db, admin, staff, tmp_path):
+    person = make_person(db, admin, NAME)
+    n = notices.issue(db, staff[Role.CLERK], "accept", case_id=register(db, staff, person).case_id,
+                      now=NOW)
+    out = tmp_path / "a.pdf"
+    notices.render_pdf(db, [n.id], out)
+    for page in PdfReader(out).pages:
+        for name, ref in page["/Resources"]["/Font"].items():
+            font = ref.get_object()
+            desc = font.get("/FontDescriptor") or \
+                font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in desc.get_object(), (name, font.get("/BaseFont"))

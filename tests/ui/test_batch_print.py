@@ -106,3 +106,14 @@ def test_nothing_selected_and_no_permission(db, staff, admin, three_cases, page_
     other = page_as(admin)
     assert not other.print_button.isEnabled()
     assert "出具告知书" in other.print_button.toolTip()
+
+
+def test_summary_names_the_year_without_holiday_data():
+    from types import SimpleNamespace
+
+    from ui.dialogs.batch_print import summary
+    batch = notices.BatchIssue(notice_ids=(1, 2), issued=2, reused=0, refused=(),
+                               warnings=("2027年节假日数据未导入，文书上的期限按无节假日计算，可能有误。",))
+    text = summary(SimpleNamespace(batch=batch, rendered=None), "受理告知书")
+    assert text.splitlines() == ["受理告知书 共 2 份：重印 0 份，新出具 2 份。",
+                                 "2027年节假日数据未导入，文书上的期限按无节假日计算，可能有误。"]

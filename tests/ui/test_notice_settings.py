@@ -234,10 +234,23 @@ def test_font_chooser_refuses_a_file_that_is_not_truetype(qtbot, db, admin_actor
     assert form.error_text("office.notice_font") == ""
     assert settings.get(db, "office.notice_font") == str(BUNDLED_FONT)
 
-    form.file_buttons["office.notice_font"][1].click()        # 使用内置字体
+    form.file_buttons["office.notice_font"][1].click()        # 自动选择
     assert form.value("office.notice_font") == ""
     _save(qtbot, page)
     assert settings.get(db, "office.notice_font") == ""
+
+
+def test_the_font_field_says_which_face_is_used_without_an_office_file(qtbot, db, admin_actor,
+                                                                      monkeypatch):
+    from app.output import fonts
+    uming = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
+    for found, label in (((uming, "宋体（AR PL UMing）"), "宋体（AR PL UMing）"), (None, "内置字体")):
+        fonts.system_fonts.cache_clear()
+        monkeypatch.setattr(fonts, "_first_usable", lambda _c, f=found: f)
+        page = _office_page(qtbot, db, admin_actor)
+        text = page.form.editors["office.notice_font"].placeholderText()
+        assert "自动使用" in text and label in text, text
+    fonts.system_fonts.cache_clear()
 
 
 def test_the_chinese_date_setting_is_a_check_box(qtbot, db, admin_actor, actors):

@@ -349,3 +349,29 @@ def test_register_page_offers_the_notice_of_the_disposition(db, staff, zhang, qt
     click(qtbot, page.offer_bar.issue_button)
     _preview, text = preview_of(page.offer_bar, qtbot)
     assert page.offer_bar.record.registration_id == rec.id and page.offer_bar.record.doc_no in text
+
+
+def test_the_preview_of_a_new_notice_warns_of_a_year_without_holiday_data(db, staff, zhang, qtbot):
+    from datetime import datetime
+    now = datetime(2026, 11, 20, 15, 0)                   # extended: due in January 2027
+    m, w = staff[Role.MANAGER], staff[Role.CASEWORKER]
+    rec = intake.register(db, staff[Role.CLERK], RegistrationInput(
+        channel=Channel.CALL.value, person_id=zhang.id, employer_id=zhang.employer_id,
+        category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
+        summary="拖欠两个月工资", disposition=Disposition.ACCEPTED.value,
+        received_at=now - timedelta(minutes=30)), now=now)
+    cases.assign(db, m, rec.case_id, kind="handler", handler_id=w.user_id, now=now)
+    cases.request_extension(db, w, rec.case_id, "需要调取考勤记录", now=now)
+    cases.decide_extension(db, m, rec.case_id, True, now=now)
+    panel = NoticesPanel(AppContext(db, staff[Role.CLERK]), case_id=rec.case_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    idle(qtbot)
+    panel.issue("extend")
+    dlg, _text = preview_of(panel, qtbot)
+    assert dlg.note.isVisible() and "2027年节假日数据未导入" in dlg.note.text()
+    # reprinting it from the list says nothing more
+    panel.pdf_dialog = None
+    panel.preview()
+    again, _ = preview_of(panel, qtbot)
+    assert "节假日" not in again.note.text()

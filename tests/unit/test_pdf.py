@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.domain.errors import Cancelled, ValidationError
-from app.output import pdf
+from app.output import fonts, pdf
 from app.output.pdf import NoticeDocument, check_font, format_date, missing_glyphs, render, wrap
 from app.paths import bundled_font
 
@@ -203,12 +203,12 @@ def test_fallback_fonts_skip_what_cannot_be_used(tmp_path, monkeypatch):
     cff.write_bytes(b"OTTO" + struct.pack(">HHHH", 1, 16, 0, 0) + b"CFF " + bytes(12))
     good = tmp_path / "copy.ttc"
     good.write_bytes(bundled_font().read_bytes())
-    monkeypatch.setattr(pdf, "_fallback_candidates", lambda: [tmp_path / "gone.ttf", bad, cff, good])
-    pdf.fallback_fonts.cache_clear()
+    monkeypatch.setattr(fonts, "_fallback_candidates", lambda: [tmp_path / "gone.ttf", bad, cff, good])
+    fonts.fallback_fonts.cache_clear()
     try:
-        assert pdf.fallback_fonts() == (good,)
+        assert fonts.fallback_fonts() == (good,)
     finally:
-        pdf.fallback_fonts.cache_clear()
+        fonts.fallback_fonts.cache_clear()
 
 
 def test_fallback_fonts_are_loaded_only_when_a_character_needs_one(monkeypatch):
@@ -290,16 +290,77 @@ def test_snapshot_shapes_are_accepted():
     assert "已作废" not in pages_text(data)[0]
 
 
-def test_signature_never_stands_alone_on_a_page():
-    # 18 body lines fill page 1 exactly: the signature block moves with the last body line
-    text = "甲" * (26 + 28 * 17)
-    n, data = rendered([notice(paragraphs=[text])])
+def body_lines(n: int) -> str:
+    """A paragraph of exactly ``n`` lines on the 28-character grid (first line indented 2)."""
+    return "甲" * (26 + 28 * (n - 1))
+
+
+def test_a_full_page_is_tightened_instead_of_printing_the_signature_alone():
+    # 17 body lines and 「特此告知。」 fill page 1 to its last grid line: the seal room and the date
+    # do not fit. GB/T 9704: the line and character spacing is adjusted, the notice stays one page.
+    n, data = rendered([notice(paragraphs=[body_lines(17), "特此告知。"])])
+    assert n == 1
+    lines = pages_text(data)[0].splitlines()
+    assert lines[-4:-1] == ["特此告知。", "北京市朝阳区总工会", "2026年11月22日"]
+    layout = pdf._layout(notice(paragraphs=[body_lines(17), "特此告知。"]), pdf._Fonts(None, None))
+    assert layout[0].grid != pdf.DEFAULT_GRID and layout[0].grid in pdf.TIGHTER_GRIDS
+    # a notice that fits keeps the standard 22 × 28 grid
+    assert pdf._layout(notice(), pdf._Fonts(None, None))[0].grid == pdf.DEFAULT_GRID
+
+
+@pytest.mark.parametrize("n_lines", [18, 19, 20])
+def test_page_two_never_holds_only_the_closing_and_signature(n_lines):
+    # too long for one page even on the tightest grid: page 2 carries body text with the closing
+    n, data = rendered([notice(paragraphs=[body_lines(n_lines), "特此告知。"])])
     assert n == 2
-    first, second = pages_text(data)
-    assert len(first.splitlines()) == 3 + 17 + 1        # head, 17 body lines, page number
-    lines = second.splitlines()
-    assert lines[0] == "甲" * 28
-    assert lines[1:3] == ["北京市朝阳区总工会", "2026年11月22日"]
+    second = pages_text(data)[1].splitlines()
+    assert second[0].startswith("甲"), second
+    assert second[-4:-1] == ["特此告知。", "北京市朝阳区总工会", "2026年11月22日"]
+
+
+def test_justified_lines_end_at_the_right_margin():
+    # every full line of a paragraph (also one with Latin letters, digits and a carried word,
+    # which leaves more room than two characters) ends exactly at the right margin; the last
+    # line of each paragraph is left ragged
+    text = ("你于2026年11月10日通过来访方式反映的北京某某科技有限公司拖欠工资问题（案件编号"
+            "C2026-000001，登记号2026-000001），经审查，符合受理条件，我会已依法受理。" * 3)
+    fonts = pdf._Fonts(None, None)
+    for grid in (pdf.DEFAULT_GRID, *pdf.TIGHTER_GRIDS):
+        pages, _ = pdf._layout_on(notice(paragraphs=[text, "短段落。"]), fonts, grid)
+        body = [ln for p in pages for ln in p.lines if ln is not None and ln.body]
+        full = [ln for ln in body if ln.justify]
+        assert len(full) >= 5
+        right = pdf.MARGIN_LEFT + pdf.TEXT_W
+        for ln in full:
+            x, _cs, w = pdf.line_box(fonts, ln, grid)
+            assert abs(x + w - right) < 0.01, (grid, ln.text)
+        for ln in body:
+            if not ln.justify:
+                x, _cs, w = pdf.line_box(fonts, ln, grid)
+                assert x + w < right - 1, ln.text
+    # the old cut-off (no spreading beyond two characters of room) left this line ragged
+    wide = [ln for ln in pdf._layout_on(notice(paragraphs=[text]), fonts, pdf.DEFAULT_GRID)[0][0].lines
+            if ln is not None and ln.justify]
+    natural = [pdf._text_width(fonts, ln.text, pdf.BODY_SIZE, pdf._char_space(pdf.BODY_SIZE)) + ln.x_offset
+               for ln in wide]
+    assert min(natural) < pdf.TEXT_W - 2 * pdf.PITCH
+
+
+def test_every_font_the_pdf_names_is_embedded():
+    # reportlab starts each page in Helvetica: it must not be named (unembedded) in the PDF
+    for doc in (notice(), notice(title="信访事项登记表", sheet=True, paragraphs=["登记号：1"])):
+        _, data = rendered([doc])
+        for page in PdfReader(io.BytesIO(data)).pages:
+            fonts_used = page["/Resources"]["/Font"]
+            assert fonts_used
+            for name, ref in fonts_used.items():
+                font = ref.get_object()
+                desc = font.get("/FontDescriptor")
+                if desc is None and "/DescendantFonts" in font:
+                    desc = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                desc = desc.get_object() if desc is not None else {}
+                assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                    (name, font.get("/BaseFont"))
 
 
 def test_amounts_stay_whole_at_a_line_end():
@@ -343,3 +404,75 @@ def test_a_long_sheet_row_continues_on_the_next_page():
     assert "登记人" in pages[-1] and pages[-1].rstrip().endswith(f"— {n} —".replace(" ", " "))
     flat = "".join(p.replace("\n", "").replace(" ", "") for p in pages)
     assert flat.count("本人于2021年10月入职") == 40
+
+
+@pytest.fixture
+def windows_fonts(tmp_path, monkeypatch):
+    """A Windows font folder holding simfang.ttf and simsun.ttc (copies of a real TrueType file)."""
+    folder = tmp_path / "Windows" / "Fonts"
+    folder.mkdir(parents=True)
+    for name in ("simfang.ttf", "simsun.ttc"):
+        (folder / name).write_bytes(bundled_font().read_bytes())
+    monkeypatch.setenv("WINDIR", str(tmp_path / "Windows"))
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    fonts.system_fonts.cache_clear()
+    yield folder
+    fonts.system_fonts.cache_clear()
+
+
+def test_windows_fangsong_is_used_without_being_asked(windows_fonts, tmp_path):
+    chosen = fonts.choose("")
+    assert chosen.body == windows_fonts / "simfang.ttf" and "仿宋" in chosen.label
+    assert chosen.title == windows_fonts / "simsun.ttc" and "宋体" in chosen.title_label
+    assert chosen.warnings == ()
+    # an office-chosen file wins; a gone one warns and names the face used instead
+    own = tmp_path / "office.ttf"
+    own.write_bytes(bundled_font().read_bytes())
+    assert fonts.choose(str(own)).body == own
+    gone = fonts.choose(str(tmp_path / "gone.ttf"))
+    assert gone.body == windows_fonts / "simfang.ttf"
+    assert len(gone.warnings) == 1 and "已不存在" in gone.warnings[0] and "仿宋" in gone.warnings[0]
+
+
+def test_linux_song_face_is_preferred_over_the_bundled_sans(monkeypatch, tmp_path):
+    uming = tmp_path / "uming.ttc"
+    uming.write_bytes(bundled_font().read_bytes())
+    monkeypatch.delenv("WINDIR", raising=False)
+    monkeypatch.delenv("SystemRoot", raising=False)
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    real = fonts._body_candidates
+    monkeypatch.setattr(fonts, "_body_candidates", lambda: [
+        (uming if p.name == "uming.ttc" else tmp_path / "none" / p.name, label) for p, label in real()])
+    monkeypatch.setattr(fonts, "_title_candidates", lambda: [])
+    fonts.system_fonts.cache_clear()
+    try:
+        chosen = fonts.choose("")
+        assert chosen.body == uming and chosen.label == "宋体（AR PL UMing）"
+        assert chosen.title == uming                      # no 小标宋 or 宋体 file: the body's face
+        monkeypatch.setattr(fonts, "_body_candidates", lambda: [])
+        fonts.system_fonts.cache_clear()
+        assert fonts.choose("").body is None and fonts.choose("").label == fonts.BUNDLED_LABEL
+    finally:
+        fonts.system_fonts.cache_clear()
+
+
+def test_the_title_is_drawn_in_its_own_face():
+    title_font = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
+    if not title_font.is_file():
+        pytest.skip("AR PL UMing not installed (apt-get install fonts-arphic-uming)")
+    _, data = rendered([notice()], title_font_path=title_font)
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    names = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert any("UMing" in n for n in names) and any("WenQuanYi" in n for n in names), names
+    assert pages_text(data)[0].startswith("受理告知书")
+
+
+def test_an_unusable_system_font_is_passed_over(windows_fonts):
+    # a table directory naming cmap and glyf (passes the header check) but no tables behind it
+    (windows_fonts / "simfang.ttf").write_bytes(b"\x00\x01\x00\x00" + struct.pack(">HHHH", 2, 32, 1, 0)
+                                                + b"cmap" + bytes(12) + b"glyf" + bytes(12) + bytes(100))
+    fonts.system_fonts.cache_clear()
+    chosen = fonts.choose("")
+    assert chosen.body == windows_fonts / "simsun.ttc" and "宋体" in chosen.label
+    _, data = rendered([notice()], font_path=chosen.body, title_font_path=chosen.title)
+    assert pages_text(data)[0].startswith("受理告知书")

@@ -56,6 +56,7 @@ def summary(result, kind_label: str) -> str:
             lines.append(f"  {case_no}：{reason}")
         if len(b.refused) > LISTED_REFUSALS:
             lines.append(f"  ……另有 {len(b.refused) - LISTED_REFUSALS} 件")
+    lines.extend(getattr(b, "warnings", ()))
     r = result.rendered
     if r is not None:
         if r.missing:

@@ -62,9 +62,10 @@ def missing_perm_tip() -> str:
     return "需要「" + PERM_LABELS[Perm.ISSUE_NOTICE] + "」权限"
 
 
-def render_note(result) -> str:
-    """The one note under the preview: characters no font has and the renderer's warnings."""
-    parts = []
+def render_note(result, records=()) -> str:
+    """The one note under the preview: the warnings of notices just issued (a deadline counted
+    without the year's holiday data), characters no font has and the renderer's warnings."""
+    parts = [w for rec in records for w in (getattr(rec, "warnings", ()) or ())]
     missing = tuple(getattr(result, "missing", ()) or ())
     if missing:
         parts.append("以下字符在所有字体中都没有，打印为「〓」：" + "、".join(missing)
@@ -81,9 +82,11 @@ def pdf_name(records) -> str:
     return "文书.pdf"
 
 
-def show_pdf(parent: QWidget, data: bytes, result, title: str, name: str) -> PdfDialog:
-    """Open the print preview of ``data`` (non-blocking) and return it."""
-    dlg = PdfDialog(data, title, name, parent, note=render_note(result))
+def show_pdf(parent: QWidget, data: bytes, result, title: str, name: str,
+             records=()) -> PdfDialog:
+    """Open the print preview of ``data`` (non-blocking) and return it; ``records`` just issued
+    add their warnings to the note."""
+    dlg = PdfDialog(data, title, name, parent, note=render_note(result, records))
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.show()
     return dlg
@@ -318,7 +321,7 @@ class NoticesPanel(QWidget):
 
         def rendered(answer) -> None:
             data, result = answer
-            self.pdf_dialog = show_pdf(self, data, result, title, pdf_name(recs))
+            self.pdf_dialog = show_pdf(self, data, result, title, pdf_name(recs), recs)
         return ops.notice_pdf(self, self.ctx, ids, on_done=rendered, on_error=self._show_error)
 
     # ------------------------------------------------------------ 登记送达 / 作废
@@ -472,7 +475,8 @@ class OfferBar(QFrame):
             data, result = answer
             rec = self.record
             self.pdf_dialog = show_pdf(self.window(), data, result,
-                                       f"{rec.kind_label} {rec.doc_no}".strip(), pdf_name([rec]))
+                                       f"{rec.kind_label} {rec.doc_no}".strip(), pdf_name([rec]),
+                                       [rec])
 
         def done(rec) -> None:
             self.busy = False
