@@ -22,7 +22,7 @@ Contract:
   no font has is drawn as 「〓」 and appended to ``missing``.
 - Deterministic: reportlab's invariant mode (no creation time, a fixed document ID), so the same
   document gives the same bytes (a reprint is identical).
-- Writing to a path goes through ``path + ".part"`` and a rename: a failure leaves no file.
+- :func:`render` returns the PDF's bytes; it writes no file.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
@@ -337,11 +337,11 @@ def _draw_page(c: Canvas, pen: _Pen, doc: TableDocument, f: _Frame, page: int) -
     pen.draw(c, label, (f.page_w - pen.width(label, size)) / 2, MARGIN, size)
 
 
-def render(doc: TableDocument, out: str | os.PathLike | BinaryIO,
-           font_path: str | os.PathLike | None = None, missing: list[str] | None = None) -> int:
-    """Write ``doc`` as a PDF to ``out`` (a path or a binary file object); returns the number of
-    pages. ``font_path``: a TrueType file the office chose (checked as for the notices); the
-    bundled font serves for the characters it lacks."""
+def render(doc: TableDocument, font_path: str | os.PathLike | None = None,
+           missing: list[str] | None = None) -> bytes:
+    """``doc`` as the bytes of a PDF of ``doc.page_count`` pages (the caller writes them, e.g.
+    whole-or-nothing with ``ui.pdfview.write_pdf``). ``font_path``: a TrueType file the office
+    chose (checked as for the notices); the bundled font serves for the characters it lacks."""
     pen = _font_chain(font_path, missing)
     frame = _frame(doc, pen)
     buf = io.BytesIO()
@@ -354,16 +354,4 @@ def render(doc: TableDocument, out: str | os.PathLike | BinaryIO,
         _draw_page(c, pen, doc, frame, page)
         c.showPage()
     c.save()
-    data = buf.getvalue()
-    if isinstance(out, (str, os.PathLike)):
-        target = Path(out)
-        part = target.with_name(target.name + ".part")
-        try:
-            part.write_bytes(data)
-            os.replace(part, target)
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
-    else:
-        out.write(data)
-    return doc.page_count
+    return buf.getvalue()

@@ -372,7 +372,7 @@ def _read(wb, spec: SheetSpec) -> ReadResult:
     positions = [(c, found[c.key][0]) for c in spec.columns if c.key in found]
     wanted = {i for _, i in positions}
     fill: dict[tuple[int, int], tuple[int, int]] = {}
-    anchors: set[tuple[int, int]] = set()
+    anchors: dict[int, list[int]] = {}        # row → columns whose value a merged range spreads
     for r0, c0, r1, c1 in _merged_ranges(ws):
         if r1 <= header_row:
             continue
@@ -380,19 +380,18 @@ def _read(wb, spec: SheetSpec) -> ReadResult:
             for col in range(c0 - 1, c1):
                 if col in wanted and (r, col) != (r0, c0 - 1):
                     fill[(r, col)] = (r0, c0 - 1)
-                    anchors.add((r0, c0 - 1))
+                    anchors.setdefault(r0, []).append(c0 - 1)
     anchor_values: dict[tuple[int, int], Any] = {}
     # 3. the data rows
     out: list[SheetRow] = []
     errors: list[RowError] = []
     width = max(wanted) + 1
     for number, cells in enumerate(rows, start=header_row + 1):
+        for col in anchors.get(number, ()):
+            anchor_values[(number, col)] = clean(cells[col]) if col < len(cells) else None
         if len(cells) < width:
             cells = (*cells, *(None,) * (width - len(cells)))
         raw = {i: clean(cells[i]) for i in wanted}
-        for i in wanted:
-            if (number, i) in anchors:
-                anchor_values[(number, i)] = raw[i]
         if all(v is None for v in raw.values()):
             continue
         if fill:

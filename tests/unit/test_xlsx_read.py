@@ -166,6 +166,16 @@ def test_merged_cells_in_data_take_the_top_left_value(tmp_path):
     assert [r["unit"] for r in result.rows] == ["一车间", "一车间", "一车间", "二车间"]
 
 
+def test_a_merged_range_started_in_an_undeclared_column_fills_the_declared_one(tmp_path):
+    path = save(tmp_path, [
+        ["姓名", "性别", "身份证号", "份数", "备注", "单位"],
+        ["张三", "男", ID_B, 1, "城南分厂", None],
+        ["李四", "女", ID_A, 1, None, None],
+        ["王五", "男", ID_B, 1, "备注", "总厂"],
+    ], merges=["E2:F3"])
+    assert [r["unit"] for r in read_sheet(path, ROSTER).rows] == ["城南分厂", "城南分厂", "总厂"]
+
+
 def test_missing_required_column_names_it_and_the_headers_found(tmp_path):
     path = save(tmp_path, [["参保名单"], ["序号", "姓名", "性别", "证件号", "份数"], [1, "张三", "男", ID_B, 1]])
     result = read_sheet(path, ROSTER)
