@@ -120,6 +120,7 @@ class _Pen:
         self.wrap = notice.wrap_width
         self.missing = self._fonts.missing
         self.font_name = self._fonts.primary.name
+        self.fitted: dict[tuple, tuple[float, list[tuple[str, float]]]] = {}   # texts repeat
 
     def width(self, text: str, size: float) -> float:
         return self._width(self._fonts, text, size, 0.0) if text else 0.0
@@ -184,11 +185,15 @@ def _draw_cell(c: Canvas, pen: _Pen, text: str, x: float, top: float, width: flo
                size: float, align: str, wrap: bool, bold: bool = False) -> None:
     if not text:
         return
-    s, lines = _fit(pen, text, width, height, size, wrap)
-    block = len(lines) * s * LINE
+    key = (text, width, height, size, wrap)
+    hit = pen.fitted.get(key)
+    if hit is None:
+        s, lines = _fit(pen, text, width, height, size, wrap)
+        hit = pen.fitted[key] = (s, [(line, pen.width(line, s)) for line in lines])
+    s, measured = hit
+    block = len(measured) * s * LINE
     y = top - (height - block) / 2 - s * LINE / 2 - s * 0.36      # first baseline, block centred
-    for line in lines:
-        w = pen.width(line, s)
+    for line, w in measured:
         if align == "center":
             lx = x + (width - w) / 2
         elif align == "right":
