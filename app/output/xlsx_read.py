@@ -16,8 +16,9 @@ Contract:
   column's Chinese ``header`` or one of its ``aliases`` ignoring whitespace (also inside:
   「身份证\\n号码」), full-width/half-width forms, 「*」 required marks and 「（必填）」. Columns not
   declared are ignored.
-- Cells: text is stripped and full-width digits made ASCII; a row whose declared cells are all blank
-  is skipped; a merged range inside the data gives every cell the value of its top-left cell.
+- Cells: a formula gives the value Excel saved with it; text is stripped and full-width digits
+  made ASCII; a row whose declared cells are all blank is skipped; a merged range inside the data
+  gives every cell the value of its top-left cell. Rows come in sheet order.
   Kinds: ``text``; ``id`` (ID number: text kept as text, 15/18 characters with an upper-case X;
   an 18-digit number is refused because Excel keeps 15 significant digits); ``date`` (a real date,
   an Excel serial number, 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日 or 20260301); ``int``;
@@ -29,12 +30,14 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -312,12 +315,18 @@ def read_sheet(path: str | os.PathLike, spec: SheetSpec) -> ReadResult:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises assorted errors for broken packages
-        return _file_error(f"文件已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}），"
-                           f"请在 Excel 中打开并另存为 .xlsx 后再导入")
+        return _file_error(_broken(exc))
     try:
         return _read(wb, spec)
+    except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        return _file_error(_broken(exc))     # the sheet's XML is damaged (read while streaming)
     finally:
         wb.close()
+
+
+def _broken(exc: BaseException) -> str:
+    return (f"文件已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}），"
+            f"请在 Excel 中打开并另存为 .xlsx 后再导入")
 
 
 def _pick_sheet(wb, spec: SheetSpec):

@@ -250,3 +250,16 @@ def test_ten_thousand_rows(tmp_path):
     result = read_sheet(path, ROSTER)
     assert result.ok and len(result.rows) == 10_000
     assert result.rows[-1].row == 10_002 and result.rows[-1]["shares"] == 1 + 9_999 % 3
+
+
+def test_a_sheet_broken_inside_a_good_package(tmp_path):
+    path = save(tmp_path, [["姓名", "性别", "身份证号", "份数"]] + [["张三", "男", ID_B, 1]] * 50)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet[:len(sheet) // 2]          # cut off half-way
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    result = read_sheet(path, ROSTER)
+    assert result.rows == () and "文件已损坏" in result.file_error
