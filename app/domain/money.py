@@ -45,3 +45,63 @@ def format_yuan(fen: int | None) -> str:
         return ""
     sign = "-" if fen < 0 else ""
     return f"{sign}¥{abs(to_decimal(fen)):,.2f}"
+
+
+_CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_CN_PLACES = ("", "拾", "佰", "仟")
+_CN_GROUPS = ("", "万", "亿", "万亿")
+
+
+def _cn_group(n: int) -> str:
+    """0 < n < 10000 → 「壹仟零伍」: a run of zeros inside is one 零, zeros at the end are dropped."""
+    out: list[str] = []
+    zero = False
+    for place in range(3, -1, -1):
+        d = n // 10**place % 10
+        if d == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out.append("零")
+            zero = False
+        out.append(_CN_DIGITS[d] + _CN_PLACES[place])
+    return "".join(out)
+
+
+def yuan_in_words(fen: int) -> str:
+    """Integer fen → the amount in 大写 as written on vouchers and 签领表 (会计基础工作规范 §52):
+    12_345_00 → 「壹万贰仟叁佰肆拾伍元整」, 1000_05 → 「壹仟元零伍分」, 0.50 → 「伍角整」, 0 → 「零元整」;
+    「整」 after 元 or 角, none after 分; one 零 for a run of zeros; 拾 always with its digit (壹拾元整);
+    a negative amount starts with 「负」."""
+    if fen < 0:
+        return "负" + yuan_in_words(-fen)
+    yuan, cents = divmod(int(fen), 100)
+    jiao, fen_ = divmod(cents, 10)
+    parts: list[str] = []
+    group_no = 0
+    pending_zero = False            # a lower group was short of four digits or empty
+    while yuan:
+        yuan, group = divmod(yuan, 10000)
+        if group:
+            if group_no >= len(_CN_GROUPS):
+                raise ValueError("amount too large for 大写")
+            text = _cn_group(group) + _CN_GROUPS[group_no]
+            if pending_zero:
+                text += "零"
+            parts.insert(0, text)
+            pending_zero = group < 1000
+        else:
+            pending_zero = bool(parts)
+        group_no += 1
+    words = "".join(parts)
+    if words.startswith("零"):
+        words = words[1:]
+    if words:
+        words += "元"
+    if jiao:
+        words += _CN_DIGITS[jiao] + "角"
+    elif fen_ and words:
+        words += "零"
+    if fen_:
+        return words + _CN_DIGITS[fen_] + "分"
+    return (words or "零元") + "整"
