@@ -175,4 +175,6 @@ def test_auto_backup_keep_setting_and_leaves_other_files(db, db_path, admin):
     for i in range(4):
         backup.auto_backup(db, today=date(2026, 5, 1 + i))
     assert sorted(p.name for p in folder.iterdir()) == [
-        "auto-20260503.db", "auto-20260504.db", "before-restore-20250101-000000.db"]
+        "auto-20260503.db", "auto-20260503.db.audit-anchor.json",
+        "auto-20260504.db", "auto-20260504.db.audit-anchor.json",
+        "before-restore-20250101-000000.db"]  # an old backup's anchor file goes with it
