@@ -97,13 +97,14 @@ def cmd_deadline(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from app.services import backup
+    from app.services import audit, backup
     db = _open(args)
     try:
         out = backup.backup_to(db, Path(args.out))
     finally:
         db.close()
-    print(f"已备份到 {out}")
+    anchor = audit.read_anchor(audit.sidecar_path(out))
+    print(f"已备份到 {out}（审计指纹 {anchor.fingerprint}，记录于 {audit.sidecar_path(out).name}）")
     return 0
 
 
