@@ -378,7 +378,12 @@ def _folded(rows) -> Iterator[tuple[str, _Recorded]]:
 
 
 def _plain(value: Any) -> Any:
-    """A column's value as the audit trail's JSON would hold it."""
+    """A column's value as the audit trail's JSON would hold it (the common kinds directly: this
+    runs once per audited field)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
     return json.loads(to_json({"v": value}))["v"]
 
 
@@ -403,6 +408,7 @@ def _shown(value: Any) -> str:
 def _compare(s: Session, entity: str, batch: list[_Recorded]) -> list[StateProblem]:
     table = AUDITED_TABLES[entity].__table__
     pk = list(table.primary_key.columns)[0]
+    names = [pk.name] + [c.name for c in table.c if c is not pk]
     keyed: list[tuple[Any, _Recorded]] = []
     for rec in batch:
         if isinstance(pk.type, Integer):
@@ -415,9 +421,11 @@ def _compare(s: Session, entity: str, batch: list[_Recorded]) -> list[StateProbl
             keyed.append((rec.entity_id, rec))
     if not keyed:
         return []
-    rows = {r[pk.name]: r for r in s.execute(select(table).where(pk.in_([k for k, _ in keyed])))
-            .mappings()}
+    rows = {r[0]: dict(zip(names, r)) for r in
+            s.execute(select(*(table.c[n] for n in names)).where(pk.in_([k for k, _ in keyed])))
+            .tuples()}
     skip = UNAUDITED_COLUMNS.get(entity, frozenset())
+    compared = set(names) - skip
     name = f"{entity_label(entity)} #{{}}（表 {table.name}）"
     out: list[StateProblem] = []
     for key, rec in keyed:
@@ -434,7 +442,7 @@ def _compare(s: Session, entity: str, batch: list[_Recorded]) -> list[StateProbl
             continue
         for key, (value, audit_id) in rec.fields.items():
             field = _SECRET_KEYS.get(key, key)
-            if field not in table.c or field in skip:
+            if field not in compared:
                 continue
             actual = row[field]
             if key in _SECRET_KEYS:
