@@ -422,8 +422,7 @@ def _compare(s: Session, entity: str, batch: list[_Recorded]) -> list[StateProbl
     if not keyed:
         return []
     rows = {r[0]: dict(zip(names, r)) for r in
-            s.execute(select(*(table.c[n] for n in names)).where(pk.in_([k for k, _ in keyed])))
-            .tuples()}
+            s.execute(select(*(table.c[n] for n in names)).where(pk.in_([k for k, _ in keyed])))}
     skip = UNAUDITED_COLUMNS.get(entity, frozenset())
     compared = set(names) - skip
     name = f"{entity_label(entity)} #{{}}（表 {table.name}）"
