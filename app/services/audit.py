@@ -100,7 +100,7 @@ def record(session: Session, actor: Actor, entity: str, entity_id: Any, action: 
         session.add(AuditHead(id=1, last_id=row.id, last_hash=h))
     else:
         head.last_id, head.last_hash = row.id, h
-    _advance_anchor(session, head is None, prev, row.id, h)
+    _advance_anchor(session, prev, row.id, h)
 
 
 def _hide_secrets(data: dict | None) -> dict | None:
@@ -266,8 +266,7 @@ def reset_anchor(db: Database) -> Anchor | None:
     return old
 
 
-def _advance_anchor(session: Session, first_row: bool, prev_hash: str, row_id: int,
-                    row_hash_: str) -> None:
+def _advance_anchor(session: Session, prev_hash: str, row_id: int, row_hash_: str) -> None:
     """Note the new head in the session; the log folder's anchor is written after the commit."""
     info = session.info
     pending = info.get("audit_anchor")

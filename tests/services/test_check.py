@@ -208,3 +208,16 @@ def test_lowered_counters_are_named(desk):
     assert not ok
     assert "编号计数器 registration 2026 年为 0，但已使用到第 1 号" in text_
     assert "编号计数器 notice:accept 2026 年为 （无），但已使用到第 1 号" in text_
+
+
+def test_a_row_deleted_through_the_program_and_put_back_in_the_file_is_named(audited, admin):
+    notices.save_template(audited, admin, "accept", "改过的模板{summary}")
+    with audited.read() as s:
+        value = s.scalar(text("SELECT value FROM settings WHERE key = 'notice_template.accept'"))
+    notices.reset_template(audited, admin, "accept")
+    assert maintenance.check(audited).ok
+    tamper(audited, "INSERT INTO settings (key, value) VALUES ('notice_template.accept', :v)", v=value)
+    ok, text_ = problems_text(audited)
+    assert not ok
+    assert "设置 #notice_template.accept（表 settings）：审计记录 #" in text_
+    assert "记录已删除，但数据库中仍有这条记录" in text_
