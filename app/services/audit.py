@@ -544,6 +544,8 @@ def value_text(key: str, value: Any) -> str:
     """A before/after value for people: 是/否, role labels, reason labels, ISO times shortened."""
     if value is None:
         return ""
+    if key in _SECRET_KEYS:
+        return "（已记录摘要，不显示）"
     if isinstance(value, bool):
         return "是" if value else "否"
     if key == "role":

@@ -221,3 +221,12 @@ def test_a_row_deleted_through_the_program_and_put_back_in_the_file_is_named(aud
     assert not ok
     assert "设置 #notice_template.accept（表 settings）：审计记录 #" in text_
     assert "记录已删除，但数据库中仍有这条记录" in text_
+
+
+def test_the_trail_keeps_a_digest_of_the_password_hash_and_never_shows_it(audited):
+    with audited.read() as s:
+        row = s.scalars(text("SELECT after FROM audit_log WHERE entity = 'user' AND action = 'create' "
+                             "ORDER BY id DESC LIMIT 1")).first()
+        stored = s.scalar(text("SELECT password_hash FROM users WHERE username = 'wang'"))
+    assert stored not in row and audit.secret_digest(stored) in row
+    assert audit.value_text("password", audit.secret_digest(stored)) == "（已记录摘要，不显示）"
