@@ -4,7 +4,7 @@ import sqlite3
 from app.cli import main
 from app.db import open_database
 from app.domain.actor import CLI_ACTOR
-from app.services import settings
+from app.services import audit, settings
 
 
 def make_db(path, name="东城区总工会"):
@@ -35,6 +35,12 @@ def test_backup_restore_round_trip(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "已恢复" in printed and "before-restore-" in printed
     assert office_name(live) == "东城区总工会"
+    db = open_database(live)
+    try:
+        assert f"审计指纹：{audit.fingerprint(db)}（已据恢复后的审计链重新设定锚点）" in printed
+    finally:
+        db.close()
+    assert main(["--db", str(live), "check"]) == 0
 
 
 def test_restore_of_junk_exits_2_with_chinese_message(tmp_path, capsys):
