@@ -11,9 +11,10 @@ Contract:
 * ``restore_from`` checks the backup before touching anything: a file that is not a UnionDesk
   database, is damaged, is shorter or longer than its page count says, has a damaged full-text
   index, no longer holds the audit trail its anchor file records, or comes from a newer program is
-  refused and the current database stays as it was. After the restore the log folder's audit anchor
-  is set to the restored trail (the restore's audit row keeps the fingerprint it replaced). Otherwise the current database is first copied to ``backups/before-restore-<stamp>.db``,
-  then replaced in one rename, then opened once so that an older backup is migrated.
+  refused and the current database stays as it was. Otherwise the current database is first copied
+  to ``backups/before-restore-<stamp>.db``, then replaced in one rename, then opened once so that an
+  older backup is migrated; the log folder's audit anchor is then set to the restored trail (the
+  restore's audit row keeps the fingerprint it replaced).
 * A server database (PostgreSQL) is backed up and restored on the server (pg_dump / pg_restore).
 """
 from __future__ import annotations
