@@ -211,10 +211,13 @@ def write_anchor(path: Path, anchor: Anchor) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"length": anchor.length, "head_id": anchor.head_id,
-                               "head_hash": anchor.head_hash,
-                               "at": anchor.at or datetime.now().isoformat(timespec="seconds")},
-                              ensure_ascii=False), encoding="utf-8")
+    body = json.dumps({"length": anchor.length, "head_id": anchor.head_id,
+                       "head_hash": anchor.head_hash,
+                       "at": anchor.at or datetime.now().isoformat(timespec="seconds")},
+                      ensure_ascii=False)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # owner only, like the data
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(body)
     os.replace(tmp, path)
 
 

@@ -78,6 +78,7 @@ def test_schema_behind_is_reported(audited):
 
 # ---------------------------------------------------------------- issue 9: what the chain alone misses
 
+import os  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
 
 from app.domain.actor import Actor  # noqa: E402
@@ -165,6 +166,8 @@ def test_a_rewritten_chain_differs_from_the_anchored_head(audited):
 def test_the_anchor_moves_with_every_committed_write_and_not_after_tampering(audited, admin):
     path = audit.anchor_path(audited.url)
     before = audit.read_anchor(path)
+    if os.name == "posix":
+        assert path.stat().st_mode & 0o077 == 0   # owner only
     assert before.length == len(audit_ids(audited)) and before.fingerprint == audit.fingerprint(audited)
     settings.save(audited, admin, {"office.name": "西城区总工会"})
     after = audit.read_anchor(path)
