@@ -97,21 +97,25 @@ def cmd_deadline(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from app.services import backup
+    from app.services import audit, backup
     db = _open(args)
     try:
         out = backup.backup_to(db, Path(args.out))
     finally:
         db.close()
-    print(f"已备份到 {out}")
+    anchor = audit.read_anchor(audit.sidecar_path(out))
+    print(f"已备份到 {out}（审计指纹 {anchor.fingerprint}，记录于 {audit.sidecar_path(out).name}）")
     return 0
 
 
 def cmd_restore(args) -> int:
     from app.db.engine import to_url
     from app.services import backup
-    saved = backup.restore_from(to_url(args.db), Path(args.src))
+    from app.services import audit
+    url = to_url(args.db)
+    saved = backup.restore_from(url, Path(args.src))
     print(f"已恢复；原数据库已保存为 {saved}" if saved else "已恢复")
+    print(f"审计指纹：{audit.read_anchor(audit.anchor_path(url)).fingerprint}（已据恢复后的审计链重新设定锚点）")
     return 0
 
 

@@ -63,3 +63,42 @@ def has_rows(path: Path, table: str) -> bool:
             con.close()
     except (sqlite3.Error, ValueError):
         return False
+
+
+def length_problem(path: Path) -> str | None:
+    """Why the file's length does not match its page count × page size (a copy cut off, or with
+    bytes appended), in Chinese; None when it matches. SQLite reads missing pages as empty, so a
+    cut-off file may still pass ``PRAGMA integrity_check``."""
+    with path.open("rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100:
+        return "文件不到 100 字节，不是完整的数据库文件"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    if pages == 0 or head[24:28] != head[92:96]:
+        return None  # no valid page count in the header: SQLite goes by the file's length
+    size = path.stat().st_size
+    if size == pages * page_size:
+        return None
+    return (f"文件长度 {size} 字节，与文件头记录的 {pages} 页 × {page_size} 字节 = "
+            f"{pages * page_size} 字节不符，文件不完整（可能被截断）")
+
+
+def fts_problem(path: Path) -> str | None:
+    """Run every FTS5 table's own 'integrity-check' (it needs a writable connection, so give it a
+    private copy); the Chinese reason of the first failure, or None."""
+    con = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'")]
+        for name in names:
+            try:
+                con.execute(f'INSERT INTO "{name}"("{name}") VALUES (\'integrity-check\')')
+            except sqlite3.DatabaseError as e:
+                return f"全文索引 {name} 已损坏（{e}）"
+            finally:
+                con.rollback()
+        return None
+    finally:
+        con.close()

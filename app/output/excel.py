@@ -60,9 +60,10 @@ def _cell(ws, column: Column, value):
 
 def write_table(path: str | os.PathLike, title: str, columns: Sequence[Column],
                 rows: Iterable[Sequence], *, sheet_title: str = "Sheet1",
-                on_row: Callable[[int], None] | None = None) -> int:
+                on_row: Callable[[int], None] | None = None, footer: str | None = None) -> int:
     """Write ``rows`` (sequences in the order of ``columns``) under ``title``; returns the number of
-    data rows. ``on_row(n)`` is called every 1000 rows (it may raise to abort; no file is left)."""
+    data rows. ``on_row(n)`` is called every 1000 rows (it may raise to abort; no file is left).
+    ``footer``: one line of text below the data (e.g. the audit fingerprint)."""
     path = Path(path)
     part = path.with_name(path.name + ".part")
     wb = Workbook(write_only=True)
@@ -88,6 +89,8 @@ def write_table(path: str | os.PathLike, title: str, columns: Sequence[Column],
             n += 1
             if on_row is not None and n % 1000 == 0:
                 on_row(n)
+        if footer:
+            ws.append([footer])
         wb.save(part)
         os.replace(part, path)
     except BaseException:

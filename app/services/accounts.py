@@ -217,7 +217,8 @@ def add_user(s: Session, actor: Actor, username: str, display_name: str, role: R
              last_login_at=None)
     s.add(u)
     s.flush()
-    audit.record(s, actor, "user", u.id, "create", None, _public(u))
+    audit.record(s, actor, "user", u.id, "create", None,
+                 {**_public(u), "password_hash": u.password_hash})  # kept as a digest
     return _actor(u)
 
 
@@ -307,7 +308,8 @@ def reset_password(db: Database, actor: Actor, user_id: int, new_password: str) 
         u.failed_count = 0
         u.locked_until = None
         audit.record(s, actor, "user", u.id, "reset_password", before,
-                     {"must_change_password": True, "locked": False})
+                     {"must_change_password": True, "locked": False,
+                      "password_hash": u.password_hash})
         return _record(u)
 
 
@@ -442,4 +444,5 @@ def change_own_password(db: Database, actor: Actor, old: str, new: str) -> None:
         u.password_hash = new_hash
         u.must_change_password = False
         audit.record(s, actor, "user", u.id, "change_password",
-                     {"must_change_password": was}, {"must_change_password": False})
+                     {"must_change_password": was},
+                     {"must_change_password": False, "password_hash": u.password_hash})

@@ -6,11 +6,15 @@ Contract:
   calls (the machine operator); the GUI calls ``backup_as`` / ``restore_as``, which check
   ``Perm.BACKUP`` for the signed-in user. All of them may take seconds: run them off the GUI thread.
 * A backup is a consistent snapshot (SQLite online backup API), a single self-contained file that
-  can be opened as a database directly.
+  can be opened as a database directly. Beside it, ``<file>.audit-anchor.json`` records the length
+  and head of its audit trail (``audit.sidecar_path``).
 * ``restore_from`` checks the backup before touching anything: a file that is not a UnionDesk
-  database, is damaged, or comes from a newer program is refused and the current database stays as
-  it was. Otherwise the current database is first copied to ``backups/before-restore-<stamp>.db``,
-  then replaced in one rename, then opened once so that an older backup is migrated.
+  database, is damaged, is shorter or longer than its page count says, has a damaged full-text
+  index, no longer holds the audit trail its anchor file records, or comes from a newer program is
+  refused and the current database stays as it was. Otherwise the current database is first copied
+  to ``backups/before-restore-<stamp>.db``, then replaced in one rename, then opened once so that an
+  older backup is migrated; the log folder's audit anchor is then set to the restored trail (the
+  restore's audit row keeps the fingerprint it replaced).
 * A server database (PostgreSQL) is backed up and restored on the server (pg_dump / pg_restore).
 """
 from __future__ import annotations
@@ -26,7 +30,7 @@ from sqlalchemy.engine import URL
 
 from app.db import Database, open_database
 from app.db.migrate import HEAD, is_known_revision
-from app.db.sqlitefile import online_copy, probe
+from app.db.sqlitefile import fts_problem, length_problem, online_copy, probe
 from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.errors import UserError
 from app.domain.permissions import Perm
@@ -76,10 +80,16 @@ def backup_to(db: Database, out: Path) -> Path:
                         "backup target is the database itself")
     try:
         online_copy(db.path, out)
+        _write_sidecar(out)
     except OSError as e:
         raise UserError(f"无法写入备份文件 {out}：{e.strerror or e}。请检查文件夹是否存在、是否有写入权限、磁盘空间是否足够。",
                         "cannot write the backup file") from e
     return out
+
+
+def _write_sidecar(backup_file: Path) -> None:
+    """Record the backup's own audit length and head beside it (read from the copy itself)."""
+    audit.write_anchor(audit.sidecar_path(backup_file), audit.anchor_of_file(backup_file))
 
 
 def backup_as(db: Database, actor: Actor, out: Path) -> Path:
@@ -105,9 +115,11 @@ def auto_backup(db: Database, keep: int | None = None, today: date | None = None
     if keep is None:
         keep = int(settings_service.get(db, "backup.keep"))
     online_copy(db.path, target)
+    _write_sidecar(target)
     autos = sorted((p for p in folder.iterdir() if AUTO_RE.match(p.name)), key=lambda p: p.name)
     for old in autos[:max(0, len(autos) - max(1, keep))]:
         old.unlink(missing_ok=True)
+        audit.sidecar_path(old).unlink(missing_ok=True)
     return target
 
 
@@ -123,6 +135,8 @@ def check_backup_file(src: Path) -> str:
     return its schema revision."""
     if not src.exists():
         raise UserError(f"找不到备份文件 {src}，请检查路径", "backup file not found")
+    if src.is_file() and (why := length_problem(src)):
+        raise _not_backup(src, why)
     ok, message, rev = probe(src)
     if not ok:
         raise _not_backup(src, message)
@@ -139,7 +153,27 @@ def check_backup_file(src: Path) -> str:
     if rev != HEAD and not is_known_revision(rev):
         raise UserError(f"备份文件 {src} 的数据库版本 {rev} 比本程序新，请先升级 UnionDesk 再恢复。当前数据库没有改动。",
                         "the backup is newer than this program; nothing was changed")
+    _check_sidecar(src)
     return rev
+
+
+def _check_sidecar(src: Path) -> None:
+    """A backup whose trail is not the one recorded beside it when it was made was changed since."""
+    try:
+        recorded = audit.read_anchor(audit.sidecar_path(src))
+    except ValueError as e:
+        raise UserError(f"{e}。当前数据库没有改动。", "the backup's anchor file is unreadable") from e
+    if recorded is None:
+        return
+    try:
+        now = audit.anchor_of_file(src)
+    except sqlite3.DatabaseError as e:
+        raise _not_backup(src, f"无法读取审计记录（{e}）") from e
+    if (now.length, now.head_id, now.head_hash) != (recorded.length, recorded.head_id,
+                                                    recorded.head_hash):
+        raise UserError(f"备份文件 {src} 的审计记录（{now.length} 条，指纹 {now.fingerprint}）与备份时记录的"
+                        f"（{recorded.length} 条，指纹 {recorded.fingerprint}）不同：备份文件在备份之后被改动过，"
+                        "不能用它恢复。当前数据库没有改动。", "the backup was changed after it was made")
 
 
 def _save_current(target: Path) -> Path | None:
@@ -196,9 +230,13 @@ def restore_from(url: URL, src: Path, actor: Actor = CLI_ACTOR) -> Path | None:
     staging = target.with_name(target.name + ".restoring")
     try:
         online_copy(src, staging)
+        why = fts_problem(staging)  # FTS5's own check needs a writable copy: this one
     except (OSError, sqlite3.DatabaseError) as e:
         staging.unlink(missing_ok=True)
         raise UserError(f"无法读取备份文件 {src}：{e}。当前数据库没有改动。", "cannot read the backup") from e
+    if why:
+        staging.unlink(missing_ok=True)
+        raise _not_backup(src, why)
 
     try:
         saved = _save_current(target)
@@ -220,9 +258,11 @@ def restore_from(url: URL, src: Path, actor: Actor = CLI_ACTOR) -> Path | None:
 
     db = open_database(target)  # migrates an older backup (after its own pre-migration copy)
     try:
+        replaced = audit.reset_anchor(db)   # the restored trail is the one to follow from here
         with db.write() as s:
             audit.record(s, actor, "database", "", "restore", None,
-                         {"file": str(src), "saved": str(saved) if saved else None})
+                         {"file": str(src), "saved": str(saved) if saved else None,
+                          "anchor_before": replaced.fingerprint if replaced else None})
     finally:
         db.close()
     return saved

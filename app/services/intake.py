@@ -980,7 +980,8 @@ def _hotspots(s: Session, actor: Actor, reg: Registration, cfg: dict[str, Any],
                 open_w.last_at = reg.received_at
                 open_w.registration_id = reg.id
             audit.record(s, actor, "warning", open_w.id, "update", None,
-                         {"count": open_w.count, "registration_id": reg.id})
+                         {"count": open_w.count, "registration_id": open_w.registration_id,
+                          "last_at": open_w.last_at})
             raised.append(open_w)
         elif in_window[0] >= int(cfg["hotspot.employer_count"]):
             raised.append(_new_warning(s, actor, HotspotKind.EMPLOYER, reg, in_window[0],

@@ -892,7 +892,8 @@ def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bo
             progress(done / total if total else 1.0, f"已导出 {done} / {total} 条")
 
     rows = ([get(r) for _c, get in spec] for r in source(tick))
-    n = write_table(path, title, [c for c, _g in spec], rows, sheet_title=title[:4])
+    n = write_table(path, title, [c for c, _g in spec], rows, sheet_title=title[:4],
+                    footer=f"审计指纹：{audit.fingerprint(db)}")
     if full_ids:
         with db.write() as s:
             audit.record(s, actor, "export", f.LIST, "export_full_ids", None,

@@ -1,4 +1,5 @@
-"""Health check of a database: file integrity, the audit chain, the schema version.
+"""Health check of a database: file integrity, the audit chain (against its anchor outside the
+database), the audited rows against the trail, the number counters, the schema version.
 
 ``check`` only reads; it may take a while on a big database (integrity_check reads every page), so
 the GUI runs it off the GUI thread. The command line prints ``lines`` and exits 1 when not ``ok``.
@@ -13,7 +14,7 @@ from app.db import Database
 from app.db.migrate import HEAD, current_revision
 from app.domain.errors import UserError
 
-from . import audit
+from . import audit, numbering
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,54 @@ def _integrity(db: Database) -> tuple[bool, list[str]]:
 
 
 def _audit_chain(db: Database) -> tuple[bool, list[str]]:
+    path = audit.anchor_path(db.url)
+    lines: list[str] = []
     try:
-        problems = audit.verify(db)
+        anchor = audit.read_anchor(path) if path is not None else None
+    except ValueError as e:
+        anchor = None
+        lines.append(f"审计锚点：{e}，无法与之核对")
+    try:
+        problems = audit.verify(db, anchor=anchor)
         total = audit.count(db)
     except DBAPIError as e:
         return False, [f"审计链：无法读取审计记录（{e.orig}）"]
+    if anchor is not None:
+        lines.append(f"审计锚点：{path}（{anchor.at}，{anchor.length} 条，指纹 {anchor.fingerprint}）")
+    elif path is not None and not lines:
+        lines.append(f"审计锚点：日志文件夹中没有锚点（{path}），只能核对数据库内的审计链")
     if not problems:
-        return True, [f"审计链：通过（共 {total} 条记录）"]
-    lines = [f"审计链：发现 {len(problems)} 处问题，审计记录可能被改动或删除"]
+        return True, lines + [f"审计链：通过（共 {total} 条记录）", f"审计指纹：{audit.fingerprint(db)}"]
+    lines.append(f"审计链：发现 {len(problems)} 处问题，审计记录可能被改动或删除")
+    lines += [f"  - {p.message}" for p in problems]
+    if anchor is not None:
+        lines.append("  如果数据库是有意换成了旧的备份，请改用 uniondesk restore 恢复（会重新设定锚点）")
+    return False, lines
+
+
+def _audited_rows(db: Database) -> tuple[bool, list[str]]:
+    try:
+        problems = audit.verify_state(db)
+    except DBAPIError as e:
+        return False, [f"数据与审计记录：无法读取（{e.orig}）"]
+    if not problems:
+        return True, ["数据与审计记录：一致"]
+    lines = [f"数据与审计记录：发现 {len(problems)} 处不一致"
+             f"{'（只列出前 ' + str(len(problems)) + ' 处）' if len(problems) >= 50 else ''}，"
+             "数据可能被绕过本程序直接改动"]
     lines += [f"  - {p.message}" for p in problems]
     return False, lines
+
+
+def _counters(db: Database) -> tuple[bool, list[str]]:
+    try:
+        with db.read() as s:
+            problems = numbering.counter_problems(s)
+    except DBAPIError as e:
+        return False, [f"编号计数器：无法读取（{e.orig}）"]
+    if not problems:
+        return True, ["编号计数器：通过"]
+    return False, [f"编号计数器：发现 {len(problems)} 处问题"] + [f"  - {p}" for p in problems]
 
 
 def _schema(db: Database) -> tuple[bool, list[str]]:
@@ -71,10 +110,11 @@ def _schema(db: Database) -> tuple[bool, list[str]]:
 
 
 def check(db: Database) -> CheckReport:
-    """Integrity (SQLite), foreign keys, audit chain, migrations at head — each a line in Chinese."""
+    """Integrity (SQLite), foreign keys, audit chain and its anchor, audited rows against the trail,
+    number counters, migrations at head — each a line in Chinese."""
     ok = True
     lines: list[str] = []
-    for part in (_integrity, _audit_chain, _schema):
+    for part in (_integrity, _audit_chain, _audited_rows, _counters, _schema):
         part_ok, part_lines = part(db)
         ok = ok and part_ok
         lines += part_lines

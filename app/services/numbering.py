@@ -30,3 +30,37 @@ def registration_no(year: int, n: int) -> str:
 
 def case_no(year: int, n: int) -> str:
     return f"C{year}-{n:06d}"
+
+
+def highest_used(session: Session) -> dict[tuple[str, int], int]:
+    """The highest number used so far per counter (name, year), read from the numbered rows
+    themselves (``registration_no``, ``case_no``, the notices' serials): ``check`` compares it with
+    the counters, since a counter below it would hand out a number again."""
+    from sqlalchemy import Integer, cast, func
+
+    from app.db.models import Case, Notice, Registration
+    used: dict[tuple[str, int], int] = {}
+    # "2026-000123" and "C2026-000123": the year, then the number after the dash.
+    for name, col, at in (("registration", Registration.reg_no, 1), ("case", Case.case_no, 2)):
+        year = cast(func.substr(col, at, 4), Integer)
+        q = select(year, func.max(cast(func.substr(col, at + 5), Integer))).group_by(year)
+        for y, n in session.execute(q):
+            if y is not None and n is not None:
+                used[(name, int(y))] = int(n)
+    q = (select(Notice.kind, Notice.year, func.max(Notice.serial))
+         .where(Notice.serial.is_not(None)).group_by(Notice.kind, Notice.year))
+    for kind, y, n in session.execute(q):
+        used[(f"notice:{kind}", int(y))] = int(n)
+    return used
+
+
+def counter_problems(session: Session) -> list[str]:
+    """Each counter that is below the highest number already used, in Chinese."""
+    last = {(r.name, r.year): r.last for r in session.scalars(select(Counter))}
+    out = []
+    for (name, year), n in sorted(highest_used(session).items()):
+        have = last.get((name, year))
+        if have is None or have < n:
+            out.append(f"编号计数器 {name} {year} 年为 {have if have is not None else '（无）'}，"
+                       f"但已使用到第 {n} 号：新编号会与已有编号重复")
+    return out

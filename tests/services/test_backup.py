@@ -175,4 +175,100 @@ def test_auto_backup_keep_setting_and_leaves_other_files(db, db_path, admin):
     for i in range(4):
         backup.auto_backup(db, today=date(2026, 5, 1 + i))
     assert sorted(p.name for p in folder.iterdir()) == [
-        "auto-20260503.db", "auto-20260504.db", "before-restore-20250101-000000.db"]
+        "auto-20260503.db", "auto-20260503.db.audit-anchor.json",
+        "auto-20260504.db", "auto-20260504.db.audit-anchor.json",
+        "before-restore-20250101-000000.db"]  # an old backup's anchor file goes with it
+
+
+# ---------------------------------------------------------------- issue 9: cut-off and damaged backups
+
+def _fresh_backup(db, admin, tmp_path):
+    settings.save(db, admin, {"office.name": "东城区总工会"})
+    out = backup.backup_to(db, tmp_path / "saved" / "b1.db")
+    settings.save(db, admin, {"office.name": "现在的名字"})
+    return out
+
+
+def _untouched(db_path, tmp_path):
+    again = open_database(db_path)
+    try:
+        assert office_name(again) == "现在的名字"
+    finally:
+        again.close()
+    assert not list(db_path.parent.glob("*.restoring"))
+
+
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
+def test_backup_records_its_anchor_beside_it(db, admin, tmp_path):
+    out = _fresh_backup(db, admin, tmp_path)
+    recorded = audit.read_anchor(audit.sidecar_path(out))
+    assert recorded.length == audit.current_anchor(db).length - 1  # one write since the backup
+    assert (recorded.length, recorded.head_hash) == (audit.anchor_of_file(out).length,
+                                                     audit.anchor_of_file(out).head_hash)
+
+
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
+def test_restore_refuses_a_cut_off_backup(db, db_path, admin, tmp_path):
+    out = _fresh_backup(db, admin, tmp_path)
+    page = int.from_bytes(out.read_bytes()[16:18], "big")
+    data = out.read_bytes()
+    out.write_bytes(data[:-2 * page])
+    db.close()
+    with pytest.raises(UserError, match="文件长度 .* 字节不符，文件不完整（可能被截断）") as e:
+        backup.restore_from(db.url, out)
+    assert "当前数据库没有改动" in e.value.message
+    _untouched(db_path, tmp_path)
+
+
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
+def test_restore_refuses_a_backup_whose_fulltext_index_is_damaged(db, db_path, admin, tmp_path):
+    out = _fresh_backup(db, admin, tmp_path)
+    con = sqlite3.connect(out)
+    con.execute("INSERT INTO registration_fts(rowid, summary, request, facts, notes) "
+                "VALUES (1, '公司拖欠工资三个月', '支付工资', '八月起未发', '')")
+    con.commit()
+    # the index's segment pages zeroed, as when the file's tail is lost: the table is there, its
+    # index no longer matches it
+    con.execute("UPDATE registration_fts_data SET block = zeroblob(length(block)) WHERE id > 10")
+    con.commit()
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"  # SQLite's own check misses it
+    con.close()
+    db.close()
+    with pytest.raises(UserError, match="全文索引 registration_fts 已损坏") as e:
+        backup.restore_from(db.url, out)
+    assert "当前数据库没有改动" in e.value.message
+    _untouched(db_path, tmp_path)
+
+
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
+def test_restore_refuses_a_backup_changed_after_it_was_made(db, db_path, admin, tmp_path):
+    out = _fresh_backup(db, admin, tmp_path)
+    con = sqlite3.connect(out)
+    last = con.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    con.execute("DELETE FROM audit_log WHERE id = ?", (last,))
+    con.commit()
+    con.close()
+    db.close()
+    with pytest.raises(UserError, match="备份文件在备份之后被改动过"):
+        backup.restore_from(db.url, out)
+    _untouched(db_path, tmp_path)
+
+
+@pytest.mark.sqlite_only("backs up and restores the SQLite file")
+def test_restore_of_an_older_backup_resets_the_anchor(db, db_path, admin, tmp_path):
+    from app.services import maintenance
+    out = _fresh_backup(db, admin, tmp_path)
+    replaced = audit.fingerprint(db)
+    db.close()
+    backup.restore_from(db.url, out)
+    again = open_database(db_path)
+    try:
+        report = maintenance.check(again)
+        assert report.ok, report.lines
+        anchor = audit.read_anchor(audit.anchor_path(again.url))
+        assert anchor.fingerprint == audit.fingerprint(again)
+        assert anchor.length == audit.anchor_of_file(out).length + 1  # the restore's own row
+        [row] = audit.search(again, admin, action="restore")
+        assert replaced in row.after
+    finally:
+        again.close()

@@ -13,7 +13,7 @@ from app.db.models import AuditLog
 from app.domain.errors import Cancelled
 from app.domain.enums import Role
 from app.output.excel import Column, write_table
-from app.services import lists
+from app.services import audit, lists
 from app.services.lists import CaseFilter, RegistrationFilter, mask_id_number
 
 from .test_lists import TODAY, add_employer, add_person, add_registration, make_user
@@ -60,7 +60,8 @@ def test_registration_export_is_exactly_the_filter_masked(db, office, admin, tmp
     assert data[1] == datetime(2026, 11, 2, 9, 30)            # a real date cell
     assert data[2:9] == ["来访", "投诉/申诉", "劳动报酬/欠薪", "张三", "110105********002X", "甲公司", 12]
     assert data[9] == "是" and data[11] == "十二名工人被拖欠工资" and data[12] == "受理"
-    assert len(rows) == 3
+    assert len(rows) == 4
+    assert rows[3][0] == f"审计指纹：{audit.fingerprint(db)}"   # the trail the export was made from
     ws = load_workbook(out).active
     assert ws.freeze_panes == "A3" and ws["A2"].font.b
     assert not db_audited(db)
@@ -100,7 +101,7 @@ def test_export_streams_all_pages_and_cancel_leaves_nothing(db, admin, tmp_path)
     seen = []
     res = lists.export_xlsx(db, admin, RegistrationFilter(), out, today=TODAY,
                             progress=lambda frac, msg: seen.append(frac))
-    assert res.rows == 1203 and len(cells(out)) == 1205
+    assert res.rows == 1203 and len(cells(out)) == 1206   # title, header, rows, fingerprint
     assert seen[-1] == pytest.approx(1.0) and len(seen) >= 3         # page by page
 
     def cancel(frac, msg):
