@@ -18,12 +18,15 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from app.domain.errors import ValidationError
 from app.paths import bundled_font
@@ -244,3 +247,155 @@ def choose(office_value: str | os.PathLike | None) -> FontSet:
     return FontSet(body=body[0] if body else None, title=title[0] if title else None,
                    label=label, title_label=title[1] if title else BUNDLED_LABEL,
                    warnings=tuple(warnings))
+
+
+# --- drawing text in a chain of fonts (the chosen face, the bundled font, rare-character fallbacks) ---
+PLACEHOLDER = "〓"        # drawn for a character no font has
+def _utf16_hex(cp: int) -> str:
+    return "".join(f"{unit:04X}" for unit in struct.unpack(f">{len(chr(cp).encode('utf-16-be')) // 2}H",
+                                                         chr(cp).encode("utf-16-be")))
+
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ToUnicode CMap with code points above U+FFFF written as UTF-16 surrogate pairs
+    (as the PDF reference requires), so 𠮷 reads back from the PDF."""
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname, "/Supplement 0", ">> def",
+        "/CMapName /%s def" % fontname, "/CMapType 2 def", "1 begincodespacerange",
+        "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", "%d beginbfchar" % len(subset),
+        *("<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+@dataclass
+class Font:
+    name: str
+    cmap: frozenset[int]
+    widths: dict[int, float]
+    default_width: float
+
+    @classmethod
+    def load(cls, path: Path) -> Font:
+        name, cmap, widths = _load_font(str(path.resolve()))
+        return cls(name, cmap, widths, widths.get(ord("中"), 1.0))
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.cmap
+
+    def width(self, ch: str) -> float:
+        return self.widths.get(ord(ch), self.default_width)
+
+
+class FontChain:
+    """The chosen font with the bundled font behind it, then the machine's fallback fonts (loaded
+    when first needed); maps characters to (font, drawn char)."""
+
+    def __init__(self, font_path: Path | None, missing: list[str] | None,
+                 title_path: Path | None = None):
+        self.bundled = Font.load(bundled_font())
+        if font_path is not None and Path(font_path).resolve() != bundled_font().resolve():
+            check_font(font_path)
+            self.primary = Font.load(Path(font_path))
+            self.chain = [self.primary, self.bundled]
+        else:
+            self.primary = self.bundled
+            self.chain = [self.bundled]
+        self._pending: list[Path] | None = None      # fallback fonts not yet loaded
+        self.missing = missing if missing is not None else []
+        self._seen = set(self.missing)
+        self._cache: dict[str, tuple[Font, str]] = {}
+        # the title's face (小标宋/宋体) with this body chain behind it; the body's when not given
+        self.title: FontChain = self
+        if title_path is not None and Path(title_path).resolve() != Path(font_path or bundled_font()).resolve():
+            check_font(title_path)
+            self.title = FontChain.__new__(FontChain)
+            self.title.__dict__.update(self.__dict__)
+            self.title.primary = Font.load(Path(title_path))
+            self.title.chain = [self.title.primary, *self.chain]
+            self.title._cache = {}
+            self.title.title = self.title
+
+    def _fallback(self, ch: str) -> Font | None:
+        """Load the machine's fallback fonts one by one until one has ``ch`` (the fonts already
+        loaded were tried by :meth:`pick`). A font reportlab cannot use is skipped."""
+        if self._pending is None:
+            self._pending = list(fallback_fonts())
+        while self._pending:
+            path = self._pending.pop(0)
+            try:
+                font = Font.load(path)
+            except Exception:  # noqa: BLE001 - reportlab raises assorted parse errors
+                continue
+            if any(f.name == font.name for f in self.chain):
+                continue
+            self.chain.append(font)
+            if font.has(ch):
+                return font
+        return None
+
+    def pick(self, ch: str) -> tuple[Font, str]:
+        hit = self._cache.get(ch)
+        if hit is not None:
+            return hit
+        if ch in " \u3000":
+            hit = (self.primary, ch)
+        else:
+            font = next((f for f in self.chain if f.has(ch)), None)
+            if font is None and ch.isprintable():
+                font = self._fallback(ch)
+            if font is not None:
+                hit = (font, ch)
+            else:
+                if ch not in self._seen:
+                    self._seen.add(ch)
+                    self.missing.append(ch)
+                font = next((f for f in self.chain if f.has(PLACEHOLDER)), self.primary)
+                hit = (font, PLACEHOLDER)
+        self._cache[ch] = hit
+        return hit
+
+    def runs(self, text: str) -> list[tuple[Font, str]]:
+        out: list[tuple[Font, list[str]]] = []
+        for ch in text:
+            font, drawn = self.pick(ch)
+            if out and out[-1][0] is font:
+                out[-1][1].append(drawn)
+            else:
+                out.append((font, [drawn]))
+        return [(f, "".join(chars)) for f, chars in out]
+
+    def advance(self, ch: str, size: float, char_space: float) -> float:
+        font, drawn = self.pick(ch)
+        return font.width(drawn) * size + char_space
+
+
+def missing_glyphs(texts: Sequence[str], font_path: Path | None = None) -> list[str]:
+    """The characters of ``texts`` that neither the chosen font nor the bundled font can draw."""
+    fonts = FontChain(font_path, None)
+    for text in texts:
+        for ch in text:
+            fonts.pick(ch)
+    return list(fonts.missing)
+
+
+def draw_runs(c: Canvas, fonts: FontChain, text: str, x: float, y: float, size: float,
+               char_space: float, bold: bool = False) -> None:
+    t = c.beginText(x, y)
+    t.setCharSpace(char_space)
+    if bold:
+        c.setLineWidth(size * 0.03)
+        t.setTextRenderMode(2)
+    for font, run in fonts.runs(text):
+        t.setFont(font.name, size)
+        t.textOut(run)
+    if bold:
+        t.setTextRenderMode(0)
+    c.drawText(t)
+
+
+def text_width(fonts: FontChain, text: str, size: float, char_space: float) -> float:
+    return sum(fonts.advance(ch, size, char_space) for ch in text) - char_space

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import math
 import os
-import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,12 +51,10 @@ from typing import BinaryIO
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfgen.canvas import Canvas
 
-from app.paths import bundled_font
-
-from .fonts import _load_font, check_font, fallback_fonts  # noqa: F401 - check_font re-exported
+from .fonts import FontChain, draw_runs, text_width
+from .fonts import check_font, missing_glyphs  # noqa: F401 - re-exported: the notice API
 
 # --- layout constants (GB/T 9704) -----------------------------------------------------------------
 PAGE_W, PAGE_H = A4
@@ -72,7 +69,6 @@ PAGE_NO_SIZE = 14.0                                    # 四号
 RECORD_SIZE = 14.0                                     # 版记 四号
 PITCH = TEXT_W / CHARS_PER_LINE                        # advance of one full-width character
 LEADING = TEXT_H / LINES_PER_PAGE
-PLACEHOLDER = "〓"
 VOID_MARK = "已作废"
 
 NO_LINE_START = set("，。、；：？！）」』》〉】〕”’…—·,.;:?!)]}%～")
@@ -147,138 +143,6 @@ def format_date(d: date, chinese: bool = False) -> str:
         return f"{d.year}年{d.month}月{d.day}日"
     year = "".join(_DIGITS[int(c)] for c in str(d.year))
     return f"{year}年{_cn_number(d.month)}月{_cn_number(d.day)}日"
-
-
-# --- fonts ----------------------------------------------------------------------------------------
-def _utf16_hex(cp: int) -> str:
-    return "".join(f"{unit:04X}" for unit in struct.unpack(f">{len(chr(cp).encode('utf-16-be')) // 2}H",
-                                                         chr(cp).encode("utf-16-be")))
-
-
-def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
-    """reportlab's ToUnicode CMap with code points above U+FFFF written as UTF-16 surrogate pairs
-    (as the PDF reference requires), so 𠮷 reads back from the PDF."""
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
-        "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname, "/Supplement 0", ">> def",
-        "/CMapName /%s def" % fontname, "/CMapType 2 def", "1 begincodespacerange",
-        "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", "%d beginbfchar" % len(subset),
-        *("<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)),
-        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
-
-
-_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-
-
-@dataclass
-class _Font:
-    name: str
-    cmap: frozenset[int]
-    widths: dict[int, float]
-    default_width: float
-
-    @classmethod
-    def load(cls, path: Path) -> _Font:
-        name, cmap, widths = _load_font(str(path.resolve()))
-        return cls(name, cmap, widths, widths.get(ord("中"), 1.0))
-
-    def has(self, ch: str) -> bool:
-        return ord(ch) in self.cmap
-
-    def width(self, ch: str) -> float:
-        return self.widths.get(ord(ch), self.default_width)
-
-
-class _Fonts:
-    """The chosen font with the bundled font behind it, then the machine's fallback fonts (loaded
-    when first needed); maps characters to (font, drawn char)."""
-
-    def __init__(self, font_path: Path | None, missing: list[str] | None,
-                 title_path: Path | None = None):
-        self.bundled = _Font.load(bundled_font())
-        if font_path is not None and Path(font_path).resolve() != bundled_font().resolve():
-            check_font(font_path)
-            self.primary = _Font.load(Path(font_path))
-            self.chain = [self.primary, self.bundled]
-        else:
-            self.primary = self.bundled
-            self.chain = [self.bundled]
-        self._pending: list[Path] | None = None      # fallback fonts not yet loaded
-        self.missing = missing if missing is not None else []
-        self._seen = set(self.missing)
-        self._cache: dict[str, tuple[_Font, str]] = {}
-        # the title's face (小标宋/宋体) with this body chain behind it; the body's when not given
-        self.title: _Fonts = self
-        if title_path is not None and Path(title_path).resolve() != Path(font_path or bundled_font()).resolve():
-            check_font(title_path)
-            self.title = _Fonts.__new__(_Fonts)
-            self.title.__dict__.update(self.__dict__)
-            self.title.primary = _Font.load(Path(title_path))
-            self.title.chain = [self.title.primary, *self.chain]
-            self.title._cache = {}
-            self.title.title = self.title
-
-    def _fallback(self, ch: str) -> _Font | None:
-        """Load the machine's fallback fonts one by one until one has ``ch`` (the fonts already
-        loaded were tried by :meth:`pick`). A font reportlab cannot use is skipped."""
-        if self._pending is None:
-            self._pending = list(fallback_fonts())
-        while self._pending:
-            path = self._pending.pop(0)
-            try:
-                font = _Font.load(path)
-            except Exception:  # noqa: BLE001 - reportlab raises assorted parse errors
-                continue
-            if any(f.name == font.name for f in self.chain):
-                continue
-            self.chain.append(font)
-            if font.has(ch):
-                return font
-        return None
-
-    def pick(self, ch: str) -> tuple[_Font, str]:
-        hit = self._cache.get(ch)
-        if hit is not None:
-            return hit
-        if ch in " \u3000":
-            hit = (self.primary, ch)
-        else:
-            font = next((f for f in self.chain if f.has(ch)), None)
-            if font is None and ch.isprintable():
-                font = self._fallback(ch)
-            if font is not None:
-                hit = (font, ch)
-            else:
-                if ch not in self._seen:
-                    self._seen.add(ch)
-                    self.missing.append(ch)
-                font = next((f for f in self.chain if f.has(PLACEHOLDER)), self.primary)
-                hit = (font, PLACEHOLDER)
-        self._cache[ch] = hit
-        return hit
-
-    def runs(self, text: str) -> list[tuple[_Font, str]]:
-        out: list[tuple[_Font, list[str]]] = []
-        for ch in text:
-            font, drawn = self.pick(ch)
-            if out and out[-1][0] is font:
-                out[-1][1].append(drawn)
-            else:
-                out.append((font, [drawn]))
-        return [(f, "".join(chars)) for f, chars in out]
-
-    def advance(self, ch: str, size: float, char_space: float) -> float:
-        font, drawn = self.pick(ch)
-        return font.width(drawn) * size + char_space
-
-
-def missing_glyphs(texts: Sequence[str], font_path: Path | None = None) -> list[str]:
-    """The characters of ``texts`` that neither the chosen font nor the bundled font can draw."""
-    fonts = _Fonts(font_path, None)
-    for text in texts:
-        for ch in text:
-            fonts.pick(ch)
-    return list(fonts.missing)
 
 
 # --- line breaking --------------------------------------------------------------------------------
@@ -405,7 +269,7 @@ def _char_space(size: float, pitch: float = PITCH) -> float:
     return pitch * size / BODY_SIZE - size
 
 
-def _layout(doc: NoticeDocument, fonts: _Fonts) -> list[_Page]:
+def _layout(doc: NoticeDocument, fonts: FontChain) -> list[_Page]:
     """The pages on the 22 × 28 grid; when the signature block would not fit on the page of the
     last body line, on the first tighter grid where it does (and the notice takes fewer pages).
     When none does, the signature goes on a new page together with body text, never alone with
@@ -420,7 +284,7 @@ def _layout(doc: NoticeDocument, fonts: _Fonts) -> list[_Page]:
     return pages
 
 
-def _layout_on(doc: NoticeDocument, fonts: _Fonts, g: Grid) -> tuple[list[_Page], bool]:
+def _layout_on(doc: NoticeDocument, fonts: FontChain, g: Grid) -> tuple[list[_Page], bool]:
     """The pages on grid ``g``, and whether the signature block fitted on the page of the last
     body line (False: lines were carried over to a new page for it)."""
     pitch, per_page = g.pitch, g.lines
@@ -528,32 +392,13 @@ _VOID_RED = Color(0.8, 0.0, 0.0, alpha=0.35)
 _RED = Color(0.8, 0.0, 0.0)
 
 
-def _draw_runs(c: Canvas, fonts: _Fonts, text: str, x: float, y: float, size: float,
-               char_space: float, bold: bool = False) -> None:
-    t = c.beginText(x, y)
-    t.setCharSpace(char_space)
-    if bold:
-        c.setLineWidth(size * 0.03)
-        t.setTextRenderMode(2)
-    for font, run in fonts.runs(text):
-        t.setFont(font.name, size)
-        t.textOut(run)
-    if bold:
-        t.setTextRenderMode(0)
-    c.drawText(t)
-
-
-def _text_width(fonts: _Fonts, text: str, size: float, char_space: float) -> float:
-    return sum(fonts.advance(ch, size, char_space) for ch in text) - char_space
-
-
-def line_box(fonts: _Fonts, item: _Line, grid: Grid = DEFAULT_GRID) -> tuple[float, float, float]:
+def line_box(fonts: FontChain, item: _Line, grid: Grid = DEFAULT_GRID) -> tuple[float, float, float]:
     """(x, character spacing Tc, drawn width) of a line: body lines on the grid's pitch; a
     justified line (every line of a paragraph but its last) spread or squeezed to end exactly at
     the right margin."""
     face = fonts.title if item.size == TITLE_SIZE else fonts
     cs = _char_space(item.size, grid.pitch) if item.size == BODY_SIZE else 0.0
-    width = _text_width(face, item.text, item.size, cs)
+    width = text_width(face, item.text, item.size, cs)
     if item.justify and len(item.text) > 1:
         target = TEXT_W - (item.x_offset if item.align == "left" else 0.0)
         cs += (target - width) / (len(item.text) - 1)
@@ -567,7 +412,7 @@ def line_box(fonts: _Fonts, item: _Line, grid: Grid = DEFAULT_GRID) -> tuple[flo
     return x, cs, width
 
 
-def _draw_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _Page, number: int) -> None:
+def _draw_page(c: Canvas, fonts: FontChain, doc: NoticeDocument, page: _Page, number: int) -> None:
     top = PAGE_H - MARGIN_TOP
     leading = page.grid.leading
     for i, item in enumerate(page.lines):
@@ -579,26 +424,26 @@ def _draw_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _Page, numbe
             y += 3.0                 # a little air between the title and the document number
         x, cs, _w = line_box(fonts, item, page.grid)
         face = fonts.title if item.size == TITLE_SIZE else fonts
-        _draw_runs(c, face, item.text, x, y, item.size, cs, item.bold)
+        draw_runs(c, face, item.text, x, y, item.size, cs, item.bold)
     if page.record:
         _draw_record(c, fonts, page.record)
     _draw_page_foot(c, fonts, doc, number)
 
 
-def _draw_page_foot(c: Canvas, fonts: _Fonts, doc: NoticeDocument, number: int) -> None:
+def _draw_page_foot(c: Canvas, fonts: FontChain, doc: NoticeDocument, number: int) -> None:
     """The page number 「— 1 —」 (7 mm below the text area, outer side, one character in) and, on a
     void document, the void mark."""
     label = f"— {number} —"
-    w = _text_width(fonts, label, PAGE_NO_SIZE, 0.0)
+    w = text_width(fonts, label, PAGE_NO_SIZE, 0.0)
     y = MARGIN_BOTTOM - 7 * mm - PAGE_NO_SIZE * 0.76
     x = (MARGIN_LEFT + TEXT_W - PITCH - w) if number % 2 else (MARGIN_LEFT + PITCH)
-    _draw_runs(c, fonts, label, x, y, PAGE_NO_SIZE, 0.0)
+    draw_runs(c, fonts, label, x, y, PAGE_NO_SIZE, 0.0)
     label = doc.void_label
     if label:
         _draw_void(c, fonts, label)
 
 
-def _draw_record(c: Canvas, fonts: _Fonts, record: Sequence[str]) -> None:
+def _draw_record(c: Canvas, fonts: FontChain, record: Sequence[str]) -> None:
     """The 送达 record as a 版记 block at the foot of the text area, between thin rules."""
     step = RECORD_SIZE * 1.6
     bottom = MARGIN_BOTTOM
@@ -609,32 +454,32 @@ def _draw_record(c: Canvas, fonts: _Fonts, record: Sequence[str]) -> None:
     cs = _char_space(RECORD_SIZE)
     for i, line in enumerate(record):
         y = bottom + height - 3 - (i + 1) * step + (step - RECORD_SIZE * 0.76) / 2
-        _draw_runs(c, fonts, line, MARGIN_LEFT + PITCH * RECORD_SIZE / BODY_SIZE, y, RECORD_SIZE, cs)
+        draw_runs(c, fonts, line, MARGIN_LEFT + PITCH * RECORD_SIZE / BODY_SIZE, y, RECORD_SIZE, cs)
 
 
-def _draw_void(c: Canvas, fonts: _Fonts, label: str) -> None:
+def _draw_void(c: Canvas, fonts: FontChain, label: str) -> None:
     c.saveState()
     c.setFillColor(_VOID_RED)
     c.setStrokeColor(_VOID_RED)
     c.translate(PAGE_W / 2, PAGE_H / 2)
     c.rotate(35)
     size = 96.0
-    w = _text_width(fonts, VOID_MARK, size, 0.0)
-    _draw_runs(c, fonts, VOID_MARK, -w / 2, -size * 0.35, size, 0.0)
+    w = text_width(fonts, VOID_MARK, size, 0.0)
+    draw_runs(c, fonts, VOID_MARK, -w / 2, -size * 0.35, size, 0.0)
     c.restoreState()
     # header mark, boxed, top right
     c.saveState()
     c.setFillColor(_RED)
     c.setStrokeColor(_RED)
     size = 14.0
-    if _text_width(fonts, label, size, 0.0) > TEXT_W - 8:
+    if text_width(fonts, label, size, 0.0) > TEXT_W - 8:
         label = label[:int((TEXT_W - 8) / size) - 1] + "…"
-    w = _text_width(fonts, label, size, 0.0)
+    w = text_width(fonts, label, size, 0.0)
     x = PAGE_W - MARGIN_RIGHT - w
     y = PAGE_H - MARGIN_TOP + 12 * mm
     c.setLineWidth(1)
     c.rect(x - 4, y - 5, w + 8, size + 6, stroke=1, fill=0)
-    _draw_runs(c, fonts, label, x, y, size, 0.0)
+    draw_runs(c, fonts, label, x, y, size, 0.0)
     c.restoreState()
 
 
@@ -669,7 +514,7 @@ class _SheetPage:
     first: bool = True                 # carries the title and the issuer/date line
 
 
-def _sheet_rows(doc: NoticeDocument, fonts: _Fonts) -> list[_Row]:
+def _sheet_rows(doc: NoticeDocument, fonts: FontChain) -> list[_Row]:
     """One table row a paragraph; its cells are split on 「　　」 and each cell on its first 「：」
     into a grey label cell and a value cell. Cells share the row's width equally."""
     def adv(ch: str) -> float:
@@ -701,7 +546,7 @@ def _sheet_top(first: bool) -> float:
     return top - 2 * LEADING if first else top
 
 
-def _layout_sheet(doc: NoticeDocument, fonts: _Fonts) -> list[_SheetPage]:
+def _layout_sheet(doc: NoticeDocument, fonts: FontChain) -> list[_SheetPage]:
     """Rows fill the text area; a row too tall for what is left of a page is split between lines
     (its labels stay on the first part) when at least one line fits, else moved on."""
     pages = [_SheetPage()]
@@ -723,17 +568,17 @@ def _layout_sheet(doc: NoticeDocument, fonts: _Fonts) -> list[_SheetPage]:
     return pages
 
 
-def _draw_sheet_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _SheetPage,
+def _draw_sheet_page(c: Canvas, fonts: FontChain, doc: NoticeDocument, page: _SheetPage,
                      number: int) -> None:
     top = PAGE_H - MARGIN_TOP
     if page.first:
-        w = _text_width(fonts.title, doc.title, TITLE_SIZE, 0.0)
-        _draw_runs(c, fonts.title, doc.title, MARGIN_LEFT + (TEXT_W - w) / 2,
+        w = text_width(fonts.title, doc.title, TITLE_SIZE, 0.0)
+        draw_runs(c, fonts.title, doc.title, MARGIN_LEFT + (TEXT_W - w) / 2,
                    top - (LEADING + TITLE_SIZE * 0.76) / 2, TITLE_SIZE, 0.0, bold=True)
         y = top - LEADING - (LEADING + SHEET_SIZE * 0.76) / 2
-        _draw_runs(c, fonts, f"登记单位：{doc.signature}", MARGIN_LEFT, y, SHEET_SIZE, 0.0)
+        draw_runs(c, fonts, f"登记单位：{doc.signature}", MARGIN_LEFT, y, SHEET_SIZE, 0.0)
         right = f"打印日期：{doc.date_text}"
-        _draw_runs(c, fonts, right, MARGIN_LEFT + TEXT_W - _text_width(fonts, right, SHEET_SIZE, 0.0),
+        draw_runs(c, fonts, right, MARGIN_LEFT + TEXT_W - text_width(fonts, right, SHEET_SIZE, 0.0),
                    y, SHEET_SIZE, 0.0)
     y = _sheet_top(page.first)
     c.setLineWidth(0.75)
@@ -747,14 +592,14 @@ def _draw_sheet_page(c: Canvas, fonts: _Fonts, doc: NoticeDocument, page: _Sheet
                 c.rect(x, y - h, cell.label_w, h, stroke=0, fill=1)
                 c.restoreState()
                 if cell.label:
-                    lw = _text_width(fonts, cell.label, SHEET_SIZE, 0.0)
-                    _draw_runs(c, fonts, cell.label, x + (cell.label_w - lw) / 2,
+                    lw = text_width(fonts, cell.label, SHEET_SIZE, 0.0)
+                    draw_runs(c, fonts, cell.label, x + (cell.label_w - lw) / 2,
                                y - h / 2 - SHEET_SIZE * 0.36, SHEET_SIZE, 0.0)
                 c.rect(x, y - h, cell.label_w, h, stroke=1, fill=0)
             c.rect(x + cell.label_w, y - h, cell.width - cell.label_w, h, stroke=1, fill=0)
             for i, line in enumerate(cell.lines):
                 ly = y - SHEET_PAD - i * SHEET_LEADING - (SHEET_LEADING + SHEET_SIZE * 0.76) / 2
-                _draw_runs(c, fonts, line, x + cell.label_w + SHEET_PAD, ly, SHEET_SIZE, 0.0)
+                draw_runs(c, fonts, line, x + cell.label_w + SHEET_PAD, ly, SHEET_SIZE, 0.0)
             x += cell.width
         y -= h
     _draw_page_foot(c, fonts, doc, number)
@@ -775,7 +620,7 @@ def render(docs: Sequence[NoticeDocument], out: str | os.PathLike | BinaryIO,
     serves for the characters it lacks. ``title_font_path`` is the title's face (小标宋/宋体; the
     body's when None). :func:`app.output.fonts.choose` says which files to use. Every font the PDF
     names is embedded (the page's initial font is the body font, not reportlab's Helvetica)."""
-    fonts = _Fonts(Path(font_path) if font_path is not None else None, missing,
+    fonts = FontChain(Path(font_path) if font_path is not None else None, missing,
                    Path(title_font_path) if title_font_path is not None else None)
     part: Path | None = None
     if isinstance(out, (str, os.PathLike)):

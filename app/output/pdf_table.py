@@ -38,6 +38,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from app.output import fonts
+from app.output.pdf import wrap_width
+
 MARGIN = 15 * mm
 TITLE_SIZE = 18.0
 MIN_SIZE = 6.0
@@ -113,11 +116,10 @@ class _Pen:
     """Draws and measures text in the notice renderer's font chain."""
 
     def __init__(self, font_path: Path | None, missing: list[str] | None):
-        from app.output import pdf as notice   # fonts may move to app.output.fonts: change only here
-        self._fonts = notice._Fonts(font_path, missing)
-        self._draw = notice._draw_runs
-        self._width = notice._text_width
-        self.wrap = notice.wrap_width
+        self._fonts = fonts.FontChain(font_path, missing)
+        self._draw = fonts.draw_runs
+        self._width = fonts.text_width
+        self.wrap = wrap_width
         self.missing = self._fonts.missing
         self.font_name = self._fonts.primary.name
         self.fitted: dict[tuple, tuple[float, list[tuple[str, float]]]] = {}   # texts repeat

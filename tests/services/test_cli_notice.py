@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.cli import main
 from app.db.models import Notice
 from app.domain.notices import NoticeKind
-from app.output import pdf
+from app.output import fonts
 from app.services import intake
 from tests.services.test_notice_output import NAME, make_person, subjects
 from tests.services.test_notices import NOW, form, office, staff  # noqa: F401 - fixtures
@@ -157,7 +157,7 @@ def test_missing_office_fields_and_output_folder(db, db_path, admin, tmp_path, c
 
 def test_characters_printed_as_placeholder_are_warned_on_stderr(db, db_path, admin, staff,
                                                                  tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(pdf, "fallback_fonts", lambda: ())
+    monkeypatch.setattr(fonts, "fallback_fonts", lambda: ())
     acc = intake.register(db, staff[next(iter(staff))], form(person_id=make_person(db, admin, "王𠮷").id),
                           now=NOW)
     out = tmp_path / "rare.pdf"

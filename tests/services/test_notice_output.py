@@ -18,7 +18,7 @@ from app.db.models import Counter, Notice
 from app.domain.enums import RejectReason, Role
 from app.domain.errors import Cancelled, Conflict, NotFound, PermissionDenied, ValidationError
 from app.domain.notices import NoticeKind
-from app.output import pdf
+from app.output import fonts, pdf
 from app.paths import bundled_font
 from app.services import cases, intake, notices, people, settings
 from app.services.people import EmployerInput, PersonInput
@@ -238,7 +238,7 @@ def test_office_font_is_used_and_a_gone_font_warns(db, admin, staff, tmp_path):
     result = notices.render_pdf(db, [n.id], out)
     assert result.warnings == ()
     data = out.read_bytes()
-    ps_name = pdf._Font.load(font).name
+    ps_name = fonts.Font.load(font).name
     assert re.search(rb"/BaseFont /[A-Z]{6}\+" + {"HanaMinA.ttf": b"HanaMinA",
                                                  "DejaVuSans.ttf": b"DejaVuSans",
                                                  "simfang.ttf": b"FangSong"}[source.name], data), ps_name
@@ -262,11 +262,11 @@ def test_bundled_font_copy_accepted_as_office_font(db, admin):
 
 @pytest.fixture
 def no_fallback(monkeypatch):
-    monkeypatch.setattr(pdf, "fallback_fonts", lambda: ())
+    monkeypatch.setattr(fonts, "fallback_fonts", lambda: ())
 
 
 def fallback_with(cp: int) -> bool:
-    return any(cp in pdf._Font.load(p).cmap for p in pdf.fallback_fonts())
+    return any(cp in fonts.Font.load(p).cmap for p in fonts.fallback_fonts())
 
 
 @pytest.mark.parametrize("name", [EXT_A, EXT_B])
@@ -488,17 +488,17 @@ def _breaks_on_the_standard_grid(db, admin, staff) -> tuple[int, int]:
     probe = concluded_case(db, admin, staff, FACTS_UNIT, name="探针")
     doc = notices.document(db, notices.issue(db, staff[Role.MANAGER], "reply",
                                              case_id=probe.case_id, now=NOW).id)
-    fonts = pdf._Fonts(bundled_font(), None)
+    chain = fonts.FontChain(bundled_font(), None)
     i = next(j for j, p in enumerate(doc.paragraphs) if FACTS_UNIT in p)
     tightened = two_pages = None
     for n in range(len(FACTS_UNIT), 20 * len(FACTS_UNIT)):
         paras = list(doc.paragraphs)
         paras[i] = paras[i].replace(FACTS_UNIT, _facts(n))
         d = dataclasses.replace(doc, paragraphs=paras, addressee="张三")
-        _pages, fits = pdf._layout_on(d, fonts, pdf.DEFAULT_GRID)
+        _pages, fits = pdf._layout_on(d, chain, pdf.DEFAULT_GRID)
         if fits:
             continue
-        used = len(pdf._layout(d, fonts))
+        used = len(pdf._layout(d, chain))
         if used == 1 and tightened is None:
             tightened = n
         if used == 2 and two_pages is None and n > len(FACTS_UNIT) * 3:

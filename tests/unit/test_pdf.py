@@ -158,12 +158,12 @@ def test_rare_characters_in_names():
 @pytest.fixture
 def no_fallback(monkeypatch):
     """A font chain without the machine's fallback fonts (whatever is installed here)."""
-    monkeypatch.setattr(pdf, "fallback_fonts", lambda: ())
+    monkeypatch.setattr(fonts, "fallback_fonts", lambda: ())
 
 
 def ext_b_font() -> Path | None:
-    for path in pdf.fallback_fonts():
-        if 0x20BB7 in pdf._Font.load(path).cmap:
+    for path in fonts.fallback_fonts():
+        if 0x20BB7 in fonts.Font.load(path).cmap:
             return path
     return None
 
@@ -213,25 +213,25 @@ def test_fallback_fonts_skip_what_cannot_be_used(tmp_path, monkeypatch):
 
 def test_fallback_fonts_are_loaded_only_when_a_character_needs_one(monkeypatch):
     calls = []
-    monkeypatch.setattr(pdf, "fallback_fonts", lambda: calls.append(1) or ())
-    fonts = pdf._Fonts(None, None)
-    fonts.runs("张三反映的问题")
+    monkeypatch.setattr(fonts, "fallback_fonts", lambda: calls.append(1) or ())
+    chain = fonts.FontChain(None, None)
+    chain.runs("张三反映的问题")
     assert calls == []
-    fonts.runs("王𠮷")
-    fonts.runs("王𠮷𠀀")
-    assert calls == [1] and fonts.missing == ["𠮷", "𠀀"]
+    chain.runs("王𠮷")
+    chain.runs("王𠮷𠀀")
+    assert calls == [1] and chain.missing == ["𠮷", "𠀀"]
 
 
 def test_font_fallback_draws_missing_characters_in_the_bundled_font(monkeypatch):
     # a chosen font without 堃: the character comes from the bundled font, nothing reported
-    fonts = pdf._Fonts(None, None)
-    real = fonts.bundled
-    chosen = pdf._Font("chosen", frozenset(c for c in real.cmap if c != ord("堃")), real.widths, 1.0)
-    fonts.primary = chosen
-    fonts.chain = [chosen, real]
-    runs = fonts.runs("李堃你好")
+    chain = fonts.FontChain(None, None)
+    real = chain.bundled
+    chosen = fonts.Font("chosen", frozenset(c for c in real.cmap if c != ord("堃")), real.widths, 1.0)
+    chain.primary = chosen
+    chain.chain = [chosen, real]
+    runs = chain.runs("李堃你好")
     assert [(f.name, t) for f, t in runs] == [("chosen", "李"), (real.name, "堃"), ("chosen", "你好")]
-    assert fonts.missing == []
+    assert chain.missing == []
 
 
 def test_explicit_truetype_font_is_accepted():
@@ -302,10 +302,10 @@ def test_a_full_page_is_tightened_instead_of_printing_the_signature_alone():
     assert n == 1
     lines = pages_text(data)[0].splitlines()
     assert lines[-4:-1] == ["特此告知。", "北京市朝阳区总工会", "2026年11月22日"]
-    layout = pdf._layout(notice(paragraphs=[body_lines(17), "特此告知。"]), pdf._Fonts(None, None))
+    layout = pdf._layout(notice(paragraphs=[body_lines(17), "特此告知。"]), fonts.FontChain(None, None))
     assert layout[0].grid != pdf.DEFAULT_GRID and layout[0].grid in pdf.TIGHTER_GRIDS
     # a notice that fits keeps the standard 22 × 28 grid
-    assert pdf._layout(notice(), pdf._Fonts(None, None))[0].grid == pdf.DEFAULT_GRID
+    assert pdf._layout(notice(), fonts.FontChain(None, None))[0].grid == pdf.DEFAULT_GRID
 
 
 @pytest.mark.parametrize("n_lines", [18, 19, 20])
@@ -324,24 +324,24 @@ def test_justified_lines_end_at_the_right_margin():
     # line of each paragraph is left ragged
     text = ("你于2026年11月10日通过来访方式反映的北京某某科技有限公司拖欠工资问题（案件编号"
             "C2026-000001，登记号2026-000001），经审查，符合受理条件，我会已依法受理。" * 3)
-    fonts = pdf._Fonts(None, None)
+    chain = fonts.FontChain(None, None)
     for grid in (pdf.DEFAULT_GRID, *pdf.TIGHTER_GRIDS):
-        pages, _ = pdf._layout_on(notice(paragraphs=[text, "短段落。"]), fonts, grid)
+        pages, _ = pdf._layout_on(notice(paragraphs=[text, "短段落。"]), chain, grid)
         body = [ln for p in pages for ln in p.lines if ln is not None and ln.body]
         full = [ln for ln in body if ln.justify]
         assert len(full) >= 5
         right = pdf.MARGIN_LEFT + pdf.TEXT_W
         for ln in full:
-            x, _cs, w = pdf.line_box(fonts, ln, grid)
+            x, _cs, w = pdf.line_box(chain, ln, grid)
             assert abs(x + w - right) < 0.01, (grid, ln.text)
         for ln in body:
             if not ln.justify:
-                x, _cs, w = pdf.line_box(fonts, ln, grid)
+                x, _cs, w = pdf.line_box(chain, ln, grid)
                 assert x + w < right - 1, ln.text
     # the old cut-off (no spreading beyond two characters of room) left this line ragged
-    wide = [ln for ln in pdf._layout_on(notice(paragraphs=[text]), fonts, pdf.DEFAULT_GRID)[0][0].lines
+    wide = [ln for ln in pdf._layout_on(notice(paragraphs=[text]), chain, pdf.DEFAULT_GRID)[0][0].lines
             if ln is not None and ln.justify]
-    natural = [pdf._text_width(fonts, ln.text, pdf.BODY_SIZE, pdf._char_space(pdf.BODY_SIZE)) + ln.x_offset
+    natural = [fonts.text_width(chain, ln.text, pdf.BODY_SIZE, pdf._char_space(pdf.BODY_SIZE)) + ln.x_offset
                for ln in wide]
     assert min(natural) < pdf.TEXT_W - 2 * pdf.PITCH
 
