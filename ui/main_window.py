@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
                                QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -27,6 +27,7 @@ from ui.context import AppContext
 from ui.operations.backup import backup_as, restore_as
 from ui.operations.settings import load_office_name
 from ui.pages.base import Page
+from ui.windows import restore_window_state, save_window_state
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
     tell ``ui.main.run_gui`` whether to show the sign-in dialog again."""
 
     SETTINGS_GROUP = "MainWindow"
+    DEFAULT_SIZE = QSize(1200, 760)     # the first start: this, fitted to the screen
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -357,12 +359,10 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         s = QSettings()
         s.beginGroup(self.SETTINGS_GROUP)
-        geometry, state, splitter = s.value("geometry"), s.value("state"), s.value("splitter")
+        state, splitter = s.value("state"), s.value("splitter")
         s.endGroup()
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 760)
+        # size, position and maximized state, per screen setup, kept on screen (ui.windows)
+        restore_window_state(self, self.SETTINGS_GROUP, self.DEFAULT_SIZE)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
@@ -371,9 +371,9 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([190, 1010])
 
     def save_layout(self) -> None:
+        save_window_state(self, self.SETTINGS_GROUP)
         s = QSettings()
         s.beginGroup(self.SETTINGS_GROUP)
-        s.setValue("geometry", self.saveGeometry())
         s.setValue("state", self.saveState())
         s.setValue("splitter", self.splitter.saveState())
         s.endGroup()

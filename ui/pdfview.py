@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QMessa
 from app.domain.errors import UserError
 from ui.operations import run, show_error
 from ui.util import HINT_STYLE
+from ui.windows import fit_to_screen
 
 PRINT_DPI_CAP = 300          # rasterise at the printer's resolution, at most this
 PDF_FILTER = "PDF 文件 (*.pdf)"
@@ -303,7 +304,6 @@ class PdfDialog(QDialog):
         super().__init__(parent)
         self.data, self.name = data, name
         self.setWindowTitle(title)
-        self.resize(820, 900)
         self.preview = PdfPreview()
         self.zoom = QSlider(Qt.Orientation.Horizontal)
         self.zoom.setRange(50, 200)
@@ -332,6 +332,7 @@ class PdfDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.preview, 1)
         layout.addLayout(bar)
+        fit_to_screen(self, QSize(820, 900))   # shorter on a small screen; the buttons stay in view
         self.preview.set_pdf(data)
         self.print_op = None
 

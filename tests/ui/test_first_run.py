@@ -322,8 +322,8 @@ def test_main_window_geometry_and_splitter_are_remembered(qtbot, db, gui):
     window.close()
     s = QSettings()
     assert Path(s.fileName()).is_relative_to(gui)
-    geometry = s.value("MainWindow/geometry")
-    assert isinstance(geometry, QByteArray) and not geometry.isEmpty()
+    from ui.windows import screen_setup_key
+    assert [int(v) for v in s.value(f"MainWindow/{screen_setup_key()}/rect")][2:] == [700, 500]
     assert isinstance(s.value("MainWindow/splitter"), QByteArray)
 
     again = _main_window(qtbot, db, actor)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QScrollArea, QSpinBox, QTabWidget, QTreeWidget,
@@ -45,6 +45,7 @@ from ui.operations import OnDone, OnError, Operation
 from ui.operations import cases as ops
 from ui.operations import intake as intake_ops
 from ui.util import DEADLINE_COLOURS, ERROR_STYLE
+from ui.windows import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,6 @@ class CaseDialog(QDialog):
         self.events: list = []
         self.action: ActionDialog | None = None
         self.setWindowTitle(self.tr("案件"))
-        self.resize(860, 620)
 
         self.case_no_label = QLabel("…")
         font = self.case_no_label.font()
@@ -276,6 +276,7 @@ class CaseDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close)
         layout.addLayout(bottom)
+        fit_to_screen(self, QSize(860, 620))
         self._update_buttons()
         self.reload()
 

@@ -414,12 +414,17 @@ class RegisterPage(Page):
         form_widget = QWidget()
         fl = QVBoxLayout(form_widget)
         fl.addLayout(form)
-        fl.addLayout(buttons)
         fl.addStretch(1)
-        scroll = QScrollArea()
+        self.form_scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_widget)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # 保存 / 清空 stay under the form, outside the scroll area: always in view on a small screen
+        form_column = QWidget()
+        fc = QVBoxLayout(form_column)
+        fc.setContentsMargins(0, 0, 0, 0)
+        fc.addWidget(scroll, 1)
+        fc.addLayout(buttons)
 
         # ---- side panel
         self.panel = QGroupBox(self.tr("此前来访与案件"))
@@ -451,7 +456,7 @@ class RegisterPage(Page):
         pl.addWidget(self.employer_history, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
+        splitter.addWidget(form_column)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

@@ -1,0 +1,273 @@
+"""Windows and dialogs on a 1366×768 office screen (issue 13): every dialog fits the area the
+taskbar leaves (1366×728) with its buttons in view, the registration form's 保存 is reachable
+without scrolling, and the main window comes back where it was — on screen."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSettings, QSize, Qt
+from PySide6.QtWidgets import (QAbstractButton, QDialog, QDialogButtonBox, QMessageBox,
+                               QPushButton, QScrollArea, QWidget)
+
+from app.domain.enums import Category, Channel, Disposition, IssueType, Role
+from app.output.pdf import NoticeDocument, render
+from app.services import accounts, intake
+from app.services.intake import RegistrationInput
+from ui import operations, windows
+from ui.context import AppContext
+from ui.windows import FRAME, fit_to_screen, place_on_screens, screen_setup_key
+
+OFFICE = QRect(0, 0, 1366, 728)      # 1366×768 less a 40 px taskbar
+CAP = QSize(OFFICE.width() - FRAME.width(), OFFICE.height() - FRAME.height())
+
+
+@pytest.fixture
+def office_screen(monkeypatch):
+    """Every window is fitted as if on a 1366×768 screen with its taskbar."""
+    monkeypatch.setattr(windows, "available_geometry", lambda _w=None: QRect(OFFICE))
+    monkeypatch.setattr(windows, "_available_screens", lambda: [QRect(OFFICE)])
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(qapp, tmp_path):
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    yield
+
+
+def idle(qtbot):
+    qtbot.waitUntil(lambda: not operations._running, timeout=10000)  # noqa: SLF001
+
+
+def _pdf(pages: int = 2) -> bytes:
+    buf = io.BytesIO()
+    render([NoticeDocument(issuer="北京市朝阳区总工会", doc_no=f"朝工信〔2026〕{i}号",
+                           title="受理告知书", addressee="张三",
+                           paragraphs=["你反映的拖欠工资问题，我会已依法受理。"],
+                           date=date(2026, 11, 22)) for i in range(1, pages + 1)], buf)
+    return buf.getvalue()
+
+
+def _case(db, staff, zhang) -> int:
+    return intake.register(db, staff[Role.CLERK], RegistrationInput(
+        channel=Channel.CALL.value, person_id=zhang.id, employer_id=zhang.employer_id,
+        category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
+        summary="拖欠两个月工资", disposition=Disposition.ACCEPTED.value)).case_id
+
+
+def all_dialogs(db, staff, zhang) -> dict[str, QDialog]:
+    """One of every dialog the program opens (each step of the case page included)."""
+    from ui.dialogs.batch_print import BatchPrintDialog
+    from ui.dialogs.case_dialog import STEPS, CaseDialog
+    from ui.dialogs.change_password import ChangePasswordDialog
+    from ui.dialogs.employer_dialog import EmployerDialog
+    from ui.dialogs.notices_panel import KindDialog, NoticesDialog
+    from ui.dialogs.person_dialog import PersonDialog
+    from ui.dialogs.person_history import PersonHistoryDialog
+    from ui.dialogs.sign_in import SignInDialog
+    from ui.pages.settings_users import ResetPasswordDialog, UserDialog
+    from ui.pdfview import PdfDialog
+    from ui.wizard import FirstRunWizard
+    from app.domain.notices import NoticeKind
+    chief = staff[Role.MANAGER]
+    ctx = AppContext(db, chief)
+    case_id = _case(db, staff, zhang)
+    user = accounts.list_users(db)[0]
+    out: dict[str, QDialog] = {
+        "登录": SignInDialog(db),
+        "首次使用向导": FirstRunWizard(db),
+        "修改密码": ChangePasswordDialog(ctx),
+        "新增人员": PersonDialog(ctx),
+        "新增单位": EmployerDialog(ctx),
+        "来访和案件记录": PersonHistoryDialog(ctx, person_id=zhang.id, title="张三"),
+        "文书": NoticesDialog(ctx, case_id=case_id),
+        "出具文书": KindDialog(list(NoticeKind)),
+        "批量打印文书": BatchPrintDialog(3),
+        "新增用户": UserDialog(ctx),
+        "重置密码": ResetPasswordDialog(ctx, user),
+        "打印预览": PdfDialog(_pdf(3), "受理告知书", "受理告知书.pdf"),
+    }
+    case = CaseDialog(ctx, case_id)
+    out["案件"] = case
+    for step in STEPS:
+        out["案件/" + step.label] = getattr(case, "_make_" + step.key)()
+    return out
+
+
+def _fully_visible(button: QWidget, window: QWidget) -> bool:
+    """Shown, inside the window, and not clipped (by a scroll area or the window's edge)."""
+    if not button.isVisibleTo(window):
+        return False
+    top_left = button.mapTo(window, QPoint(0, 0))
+    inside = window.rect().contains(QRect(top_left, button.size()))
+    return inside and button.visibleRegion().boundingRect().size() == button.size()
+
+
+def _in_scroll_area(w: QWidget, window: QWidget) -> bool:
+    p = w.parentWidget()
+    while p is not None and p is not window:
+        if isinstance(p, QScrollArea):
+            return True
+        p = p.parentWidget()
+    return False
+
+
+def test_every_dialog_fits_a_1366x768_screen_with_its_buttons_in_view(qtbot, db, staff, zhang,
+                                                                      office_screen):
+    dialogs = all_dialogs(db, staff, zhang)
+    assert len(dialogs) >= 25
+    for name, dlg in dialogs.items():
+        qtbot.addWidget(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        idle(qtbot)
+        qtbot.wait(20)
+        size = dlg.size()
+        assert size.width() <= CAP.width() and size.height() <= CAP.height(), (name, size)
+        least = dlg.minimumSizeHint()
+        assert least.width() <= CAP.width() and least.height() <= CAP.height(), (name, least)
+        pos = dlg.pos()
+        assert OFFICE.contains(QRect(pos, size + FRAME)), (name, pos, size)
+        boxes = dlg.findChildren(QDialogButtonBox)
+        buttons = [b for box in boxes for b in box.buttons()]
+        buttons += [b for b in dlg.findChildren(QPushButton)
+                    if b.isVisibleTo(dlg) and not _in_scroll_area(b, dlg)]
+        assert buttons, name
+        for b in buttons:
+            if isinstance(b, QAbstractButton) and b.isVisibleTo(dlg):
+                assert _fully_visible(b, dlg), (name, b.text(), b.geometry())
+        dlg.close()
+
+
+def test_preview_opens_shorter_than_900_with_print_and_save_in_view(qtbot, office_screen):
+    from ui.pdfview import PdfDialog
+    dlg = PdfDialog(_pdf(3), "受理告知书", "受理告知书.pdf")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.height() + FRAME.height() <= OFFICE.height()
+    assert _fully_visible(dlg.print_button, dlg) and _fully_visible(dlg.save_button, dlg)
+
+
+def test_a_dialog_that_does_not_fit_itself_is_fitted_when_first_shown(qtbot, office_screen):
+    """ScreenFitter (installed by make_application): Qt's own dialogs and any dialog sized by
+    its code are brought within the screen the first time they are shown."""
+    big = QDialog()
+    big.resize(1600, 1200)
+    qtbot.addWidget(big)
+    big.show()
+    qtbot.waitExposed(big)
+    assert (big.width(), big.height()) == (CAP.width(), CAP.height())
+    assert OFFICE.contains(QRect(big.pos(), big.size() + FRAME))
+    small = QMessageBox()
+    small.setText("已备份。")
+    qtbot.addWidget(small)
+    small.show()
+    assert small.height() < 300            # a dialog that fits is left alone
+
+
+def test_registration_save_is_reachable_without_scrolling_when_maximized(qtbot, db, staff,
+                                                                          office_screen):
+    from ui.main_window import MainWindow
+    from ui.pages.register import RegisterPage
+    window = MainWindow(AppContext(db, staff[Role.CLERK]))
+    qtbot.addWidget(window)
+    window.setGeometry(QRect(QPoint(0, FRAME.height() - 8), CAP))   # as maximized on 1366×728
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.open_page("register", RegisterPage)
+    idle(qtbot)
+    qtbot.wait(50)
+    assert page.form_scroll.verticalScrollBar().maximum() > 0      # the form itself scrolls …
+    for b in (page.save_button, page.clear_button):                 # … its buttons do not
+        assert not _in_scroll_area(b, window)
+        assert _fully_visible(b, window), b.text()
+    assert _fully_visible(window.statusBar(), window)               # the status bar is in view
+
+
+def test_default_main_window_fits_the_office_screen(qtbot, db, staff, office_screen):
+    from ui.main_window import MainWindow
+    window = MainWindow(AppContext(db, staff[Role.CLERK]))
+    qtbot.addWidget(window)
+    assert window.height() + FRAME.height() <= OFFICE.height()
+    assert window.width() + FRAME.width() <= OFFICE.width()
+    assert window.minimumSizeHint().height() <= CAP.height()
+
+
+# ---------------------------------------------------------------- geometry memory
+
+def test_place_on_screens_keeps_a_window_on_screen_and_at_least_its_minimum():
+    full_hd = QRect(0, 0, 1920, 1040)
+    minimum = QSize(800, 560)
+    # a sensible saved rectangle comes back as it was
+    assert place_on_screens(QRect(100, 80, 1500, 900), minimum, [full_hd]) == \
+        QRect(100, 80, 1500, 900)
+    # too small (as the 694×521 of the report): grown to the minimum
+    assert place_on_screens(QRect(100, 80, 694, 521), minimum, [full_hd]).size() == minimum
+    # on a monitor that is no longer there: pulled back onto the primary screen, whole
+    back = place_on_screens(QRect(2500, 300, 1200, 700), minimum, [full_hd])
+    assert full_hd.contains(back) and back.size() == QSize(1200, 700)
+    # above the top edge (title bar unreachable): moved down so the title bar is on screen
+    up = place_on_screens(QRect(200, -300, 1000, 600), minimum, [full_hd])
+    assert up.top() >= FRAME.height() - FRAME.width() // 2
+    # saved on full HD, now on 1366×768: no larger than the screen
+    small = place_on_screens(QRect(0, 30, 1880, 1000), minimum, [OFFICE])
+    assert small.width() <= CAP.width() and small.height() <= CAP.height()
+    assert OFFICE.contains(small)
+    # second screen to the right, still there: stays on it
+    right = QRect(1920, 0, 1366, 728)
+    assert place_on_screens(QRect(2000, 100, 1000, 600), minimum, [full_hd, right]) == \
+        QRect(2000, 100, 1000, 600)
+
+
+def test_main_window_size_position_and_maximized_state_are_restored(qtbot, db, staff,
+                                                                    monkeypatch):
+    from ui.main_window import MainWindow
+    full_hd = QRect(0, 0, 1920, 1040)
+    monkeypatch.setattr(windows, "available_geometry", lambda _w=None: QRect(full_hd))
+    monkeypatch.setattr(windows, "_available_screens", lambda: [QRect(full_hd)])
+    ctx = AppContext(db, staff[Role.CLERK])
+
+    first = MainWindow(ctx)
+    qtbot.addWidget(first)
+    first.setGeometry(QRect(120, 90, 1500, 900))
+    first.save_layout()
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    assert again.geometry() == QRect(120, 90, 1500, 900)
+    assert not (again.windowState() & Qt.WindowState.WindowMaximized)
+
+    # saved maximized: comes back maximized (its normal size kept for un-maximizing)
+    s = QSettings()
+    s.setValue(f"MainWindow/{screen_setup_key()}/maximized", True)
+    s.sync()
+    maxed = MainWindow(ctx)
+    qtbot.addWidget(maxed)
+    assert maxed.windowState() & Qt.WindowState.WindowMaximized
+
+    # saved off-screen and tiny (a monitor unplugged): pulled back, at least the minimum
+    s.setValue(f"MainWindow/{screen_setup_key()}/rect", [3000, 2000, 300, 200])
+    s.setValue(f"MainWindow/{screen_setup_key()}/maximized", False)
+    s.sync()
+    lost = MainWindow(ctx)
+    qtbot.addWidget(lost)
+    g = lost.geometry()
+    assert full_hd.contains(g)
+    least = lost.minimumSizeHint()
+    assert g.width() >= least.width() and g.height() >= least.height()
+
+
+def test_layout_is_remembered_per_screen_setup():
+    assert screen_setup_key([QRect(0, 0, 1920, 1080)]) == "1920x1080+0+0"
+    assert screen_setup_key([QRect(0, 0, 1366, 768), QRect(1366, 0, 1920, 1080)]) == \
+        "1366x768+0+0,1920x1080+1366+0"
+
+
+def test_fit_to_screen_caps_a_big_preferred_size_and_centres(qtbot):
+    w = QDialog()
+    qtbot.addWidget(w)
+    size = fit_to_screen(w, QSize(820, 900), QRect(OFFICE))
+    assert size == QSize(820, CAP.height())
+    assert OFFICE.contains(QRect(w.pos(), size + FRAME))
