@@ -18,12 +18,13 @@ from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSplitter,
                                QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app import WINDOW_TITLE, __version__
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
+from ui.file_dialogs import Purpose, open_file, save_file
 from ui.operations.backup import backup_as, restore_as
 from ui.operations.settings import load_office_name
 from ui.pages.base import Page
@@ -301,12 +302,9 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, title, text)
 
     def backup_database(self) -> None:
-        from app.services import backup
-        folder = backup.backups_dir(self.ctx.db.data_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        suggested = folder / f"uniondesk-{datetime.now():%Y%m%d-%H%M}.db"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("备份数据库"), str(suggested),
-                                              self.tr("数据库文件 (*.db);;所有文件 (*)"))
+        path = save_file(self, Purpose.BACKUP, self.tr("备份数据库"),
+                         self.tr("数据库文件 (*.db);;所有文件 (*)"),
+                         f"uniondesk-{datetime.now():%Y%m%d-%H%M}.db")
         if not path:
             return
         backup_as(self, self.ctx, Path(path), self.tr("正在备份数据库…"),
@@ -318,9 +316,10 @@ class MainWindow(QMainWindow):
                                 "恢复后需要重新登录。要继续吗？")):
             return
         from app.services import backup
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"),
-                                              str(backup.backups_dir(self.ctx.db.data_dir)),
-                                              self.tr("数据库文件 (*.db);;所有文件 (*)"))
+        # first time: the automatic backups' folder, where a restore usually starts
+        path = open_file(self, Purpose.RESTORE, self.tr("选择备份文件"),
+                         self.tr("数据库文件 (*.db);;所有文件 (*)"),
+                         default=backup.backups_dir(self.ctx.db.data_dir))
         if not path:
             return
         restore_as(self, self.ctx, Path(path), self.tr("正在恢复数据库…"), on_done=self._restored)

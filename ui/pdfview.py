@@ -21,10 +21,11 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QScrollArea, QSlider, QVBoxLayout, QWidget)
 
 from app.domain.errors import UserError
+from ui.file_dialogs import Purpose, save_file
 from ui.operations import run, show_error
 from ui.util import HINT_STYLE
 from ui.windows import fit_to_screen
@@ -146,8 +147,8 @@ def write_pdf(data: bytes, path: str | os.PathLike) -> Path:
 
 def save_pdf(parent: QWidget, data: bytes, suggested_name: str) -> Path | None:
     """Ask where, then write ``data`` there; a failure is shown in Chinese. None when cancelled."""
-    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("另存为 PDF"), suggested_name,
-                                          parent.tr(PDF_FILTER))
+    path = save_file(parent, Purpose.PDF, parent.tr("另存为 PDF"), parent.tr(PDF_FILTER),
+                     suggested_name)
     if not path:
         return None
     try:

@@ -464,20 +464,19 @@ def test_run_gui_sign_in_gives_way_to_the_wizard_when_the_office_is_not_set_up(q
 # ---------------------------------------------------------------- menus and the session loop
 
 def test_backup_and_restore_from_the_file_menu(qtbot, db, tmp_path, monkeypatch):
-    import ui.main_window as mw
     actor = _office_admin(db)
     window = _main_window(qtbot, db, actor)
     target = tmp_path / "copy.db"
     told: list[str] = []
     monkeypatch.setattr(window, "inform", lambda title, text: told.append(text))
-    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    from ui import file_dialogs
+    monkeypatch.setattr(file_dialogs, "run_dialog", lambda dlg: [str(target)])
     window.backup_action.trigger()
     qtbot.waitUntil(lambda: bool(told), timeout=15000)
     assert target.is_file() and str(target) in told[0]
 
     settings.save(db, actor, {"office.name": "改过的名字"})
     monkeypatch.setattr(window, "ask", lambda title, text: True)
-    monkeypatch.setattr(mw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
     window.restore_action.trigger()
     qtbot.waitUntil(lambda: window.restart_requested, timeout=15000)
     assert not window.isVisible() and "请重新登录" in told[-1]

@@ -271,3 +271,98 @@ def test_fit_to_screen_caps_a_big_preferred_size_and_centres(qtbot):
     size = fit_to_screen(w, QSize(820, 900), QRect(OFFICE))
     assert size == QSize(820, CAP.height())
     assert OFFICE.contains(QRect(w.pos(), size + FRAME))
+
+
+# ---------------------------------------------------------------- file dialogs
+
+def _answer_dialog(qtbot, answer):
+    """When the next modal file dialog opens, call ``answer(dialog)`` on it (a real dialog)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+    seen = []
+
+    def poll():
+        dlg = QApplication.activeModalWidget()
+        if isinstance(dlg, QFileDialog):
+            seen.append(dlg)
+            answer(dlg)
+        else:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(20, poll)
+    return seen
+
+
+def test_file_dialogs_start_in_documents_then_the_last_folder_per_purpose(qtbot, tmp_path,
+                                                                         monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QLabel
+    from ui import file_dialogs
+    from ui.file_dialogs import Purpose
+    docs = tmp_path / "文档"
+    docs.mkdir()
+    monkeypatch.setattr(file_dialogs, "documents_folder", lambda: str(docs))
+    elsewhere = tmp_path / "扫描件"
+    elsewhere.mkdir()
+    scan = elsewhere / "工资条.pdf"
+    scan.write_bytes(b"%PDF")
+
+    # first time: Documents, every label in Chinese (none of 「Look in」/「Files of type」)
+    def pick_scan(dlg: QFileDialog):
+        assert dlg.directory().absolutePath() == str(docs)
+        texts = [lbl.text() for lbl in dlg.findChildren(QLabel)]
+        assert "查找范围：" in texts and "文件类型：" in texts and "文件名：" in texts
+        assert not any("Look in" in t or "Files of" in t for t in texts)
+        dlg.selectFile(str(scan))
+        dlg.accept()
+    # the Qt file dialog (not the desktop's), so that the labels can be read
+    real_make = file_dialogs.make_dialog
+
+    def qt_dialog(*a, **k):
+        dlg = real_make(*a, **k)
+        dlg.setOption(QFileDialog.Option.DontUseNativeDialog)
+        return dlg
+    monkeypatch.setattr(file_dialogs, "make_dialog", qt_dialog)
+    seen = _answer_dialog(qtbot, pick_scan)
+    assert file_dialogs.open_files(None, Purpose.ATTACHMENTS, "选择附件", "所有文件 (*)") == \
+        [str(scan)]
+    assert seen
+
+    # the next attachments dialog opens where the last file came from; export still in Documents
+    assert file_dialogs.start_folder(Purpose.ATTACHMENTS) == str(elsewhere)
+    assert file_dialogs.start_folder(Purpose.EXPORT) == str(docs)
+    # a purpose's own default comes before Documents, the remembered folder before both
+    assert file_dialogs.start_folder(Purpose.RESTORE, default=tmp_path) == str(tmp_path)
+    assert file_dialogs.start_folder(Purpose.ATTACHMENTS, default=tmp_path) == str(elsewhere)
+
+    # a save dialog proposes the name in the start folder; cancelling remembers nothing
+    def check_save(dlg: QFileDialog):
+        assert dlg.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+        assert dlg.directory().absolutePath() == str(docs)
+        assert dlg.selectedFiles() == [str(docs / "案件办理-20261205.xlsx")]
+        dlg.reject()
+    _answer_dialog(qtbot, check_save)
+    assert file_dialogs.save_file(None, Purpose.EXPORT, "导出 Excel", "Excel 工作簿 (*.xlsx)",
+                                  "案件办理-20261205.xlsx") is None
+    assert file_dialogs.start_folder(Purpose.EXPORT) == str(docs)
+
+
+def test_documents_folder_is_the_users_documents():
+    from PySide6.QtCore import QStandardPaths
+    from ui.file_dialogs import documents_folder
+    want = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    import os
+    assert documents_folder() == (want if os.path.isdir(want) else os.path.expanduser("~"))
+    assert documents_folder() != os.getcwd()
+
+
+def test_no_direct_file_dialog_calls_outside_the_helper():
+    import pathlib
+    root = pathlib.Path(__file__).resolve().parents[2] / "ui"
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if p.name != "file_dialogs.py" and "QFileDialog" in p.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+def test_qt_chinese_translation_is_loaded(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Open)
+    assert box.button(QDialogButtonBox.StandardButton.Open).text() != "&Open"

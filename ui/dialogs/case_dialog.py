@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any, Callable
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QScrollArea, QSpinBox, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -41,6 +41,7 @@ from app.domain.workflow import CASE_WORKFLOW, case_facts
 from ui.context import AppContext
 from ui.dialogs.action_dialog import ActionDialog, Start
 from ui.dialogs.notices_panel import NoticesPanel, OfferBar
+from ui.file_dialogs import Purpose, open_files
 from ui.operations import OnDone, OnError, Operation
 from ui.operations import cases as ops
 from ui.operations import intake as intake_ops
@@ -353,9 +354,7 @@ class CaseDialog(QDialog):
 
     def choose_files(self) -> list[str]:
         """The files to attach (a dialog; tests replace it)."""
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("添加附件"), "",
-                                                self.tr("所有文件 (*)"))
-        return paths
+        return open_files(self, Purpose.ATTACHMENTS, self.tr("添加附件"), self.tr("所有文件 (*)"))
 
     def add_attachments(self) -> None:
         """添加附件…: evidence that arrives after registration (工资条, 劳动合同…), stored with the

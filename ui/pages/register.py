@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit,
                                QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit,
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QStackedWidget,
@@ -46,6 +46,7 @@ from app.services.intake import (DraftRecord, HistoryItem, OutreachRecord, Regis
 from app.services.people import PersonMatch, PersonRecord
 from ui.context import AppContext
 from ui.dialogs.notices_panel import OfferBar
+from ui.file_dialogs import Purpose, open_files
 from ui.operations import OnDone, OnError, Operation, show_error
 from ui.operations.intake import (discard_draft, list_events, load_draft, lookup_people, register,
                                   repeat_check, save_draft)
@@ -704,8 +705,8 @@ class RegisterPage(Page):
     # ------------------------------------------------------------ attachments
 
     def add_attachments(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择附件"), "",
-                                                self.tr("扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"))
+        paths = open_files(self, Purpose.ATTACHMENTS, self.tr("选择附件"),
+                           self.tr("扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"))
         self.add_attachment_paths(paths)
 
     def add_attachment_paths(self, paths: list[str]) -> None:
