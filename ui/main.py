@@ -159,9 +159,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if not getattr(app, "_uniondesk_ready", False):
         load_bundled_font(app)
         _load_qt_translations(app)
-        from ui.windows import ScreenFitter
-        app._uniondesk_fitter = ScreenFitter(app)
-        app.installEventFilter(app._uniondesk_fitter)
+        from ui.windows import DialogFirstShow
+        app._uniondesk_dialogs = DialogFirstShow(app)
+        app.installEventFilter(app._uniondesk_dialogs)
         app._uniondesk_ready = True
     return app
 

@@ -5,8 +5,10 @@ the main window's remembered size, position and maximized state. GUI thread only
   size hint by default), never larger than the screen's available area (taskbar excluded) minus
   the window frame, and put it on that screen (centred on its parent window when it has one).
   Every dialog goes through it: dialogs with a preferred size call it in ``__init__``, and
-  ``ScreenFitter`` (installed by ``ui.main.make_application``) fits any other top-level dialog —
-  message boxes, Qt's file and print dialogs included — the first time it is shown.
+  ``DialogFirstShow`` (installed by ``ui.main.make_application``) fits any other top-level
+  dialog — message boxes, Qt's file and print dialogs included — the first time it is shown.
+* ``settle_focus(dialog)`` — also on a dialog's first showing: the focus on its first field and
+  its 确定/取消 last in the Tab order.
 * ``place_on_screens(rect, minimum, screens)`` — a saved window rectangle brought back onto the
   screens there are now: never off-screen, never smaller than the minimum, never larger than the
   screen.
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QPushButton, QToolButton,
+                               QWidget)
 
 # Room for the title bar and borders the window manager adds around a window's client area.
 FRAME = QSize(16, 40)
@@ -157,17 +160,64 @@ def restore_window_state(window: QWidget, group: str, default: QSize) -> bool:
     return True
 
 
-class ScreenFitter(QObject):
-    """Application-wide event filter: the first time a top-level dialog is shown, it is made to
-    fit its screen (``fit_to_screen`` with its current size) — for dialogs that do not call
-    ``fit_to_screen`` themselves, such as message boxes and Qt's own dialogs."""
+def _takes_tab(w: QWidget, window: QWidget) -> bool:
+    return (w.window() is window and w.isVisibleTo(window) and w.isEnabled()
+            and bool(w.focusPolicy() & Qt.FocusPolicy.TabFocus))
+
+
+def _box_buttons(window: QWidget) -> list[QWidget]:
+    return [b for box in window.findChildren(QDialogButtonBox) if box.window() is window
+            for b in box.buttons()]
+
+
+def first_input(window: QWidget) -> QWidget | None:
+    """The first widget of ``window``'s tab chain that takes keyboard input and is not a push
+    button (a field, a list, a table, a check box…), or None when it has only buttons."""
+    w = window.nextInFocusChain()
+    while w is not window and w is not None:
+        if _takes_tab(w, window) and not isinstance(w, (QPushButton, QToolButton)):
+            return w
+        w = w.nextInFocusChain()
+    return None
+
+
+def settle_focus(dialog: QWidget) -> None:
+    """Put the dialog's 确定/取消 (its button box) last in the Tab order, after the fields, and —
+    unless the dialog already chose where the focus goes — the focus on its first input."""
+    buttons = _box_buttons(dialog)
+    if buttons:
+        chain, w = [], dialog.nextInFocusChain()
+        while w is not dialog and w is not None and len(chain) < 2000:
+            if w not in buttons and w.window() is dialog and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                chain.append(w)
+            w = w.nextInFocusChain()
+        if chain:
+            previous = chain[-1]
+            for b in buttons:
+                QWidget.setTabOrder(previous, b)
+                previous = b
+    current = dialog.focusWidget()
+    if current is None or current is dialog or isinstance(current, (QPushButton, QToolButton)):
+        target = first_input(dialog)
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+
+
+class DialogFirstShow(QObject):
+    """Application-wide event filter (installed by ``ui.main.make_application``): the first time
+    a top-level dialog is shown — message boxes and Qt's own dialogs included — it is made to fit
+    its screen (``fit_to_screen`` with its current size, unless it fitted itself) and its focus is
+    settled (``settle_focus``: the first field has the focus, the buttons come last on Tab)."""
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if (event.type() == QEvent.Type.Show and isinstance(obj, QDialog) and obj.isWindow()
-                and not obj.property("uniondesk_fitted")):
-            obj.setProperty("uniondesk_fitted", True)
-            area = available_geometry(obj)
-            cap = max_client_size(area)
-            if obj.width() > cap.width() or obj.height() > cap.height():
-                fit_to_screen(obj, obj.size(), area)
+                and not obj.property("uniondesk_shown")):
+            obj.setProperty("uniondesk_shown", True)
+            if not obj.property("uniondesk_fitted"):
+                area = available_geometry(obj)
+                cap = max_client_size(area)
+                if obj.width() > cap.width() or obj.height() > cap.height():
+                    fit_to_screen(obj, obj.size(), area)
+            if not isinstance(obj, QFileDialog):
+                settle_focus(obj)
         return False

@@ -152,7 +152,7 @@ def test_preview_opens_shorter_than_900_with_print_and_save_in_view(qtbot, offic
 
 
 def test_a_dialog_that_does_not_fit_itself_is_fitted_when_first_shown(qtbot, office_screen):
-    """ScreenFitter (installed by make_application): Qt's own dialogs and any dialog sized by
+    """DialogFirstShow (installed by make_application): Qt's own dialogs and any dialog sized by
     its code are brought within the screen the first time they are shown."""
     big = QDialog()
     big.resize(1600, 1200)
@@ -357,8 +357,10 @@ def test_documents_folder_is_the_users_documents():
 def test_no_direct_file_dialog_calls_outside_the_helper():
     import pathlib
     root = pathlib.Path(__file__).resolve().parents[2] / "ui"
+    import re
+    opens = re.compile(r"QFileDialog\s*\(|QFileDialog\.get")      # a dialog made or shown
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
-                 if p.name != "file_dialogs.py" and "QFileDialog" in p.read_text(encoding="utf-8")]
+                 if p.name != "file_dialogs.py" and opens.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
 
 
@@ -366,3 +368,75 @@ def test_qt_chinese_translation_is_loaded(qapp):
     from PySide6.QtWidgets import QDialogButtonBox
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Open)
     assert box.button(QDialogButtonBox.StandardButton.Open).text() != "&Open"
+
+
+# ---------------------------------------------------------------- keyboard
+
+def _visually_first_input(dlg: QWidget) -> QWidget | None:
+    """The top-most (then left-most) widget that takes Tab focus and is not a push button."""
+    from PySide6.QtWidgets import QToolButton
+    found = [w for w in dlg.findChildren(QWidget)
+             if w.window() is dlg and w.isVisibleTo(dlg) and w.isEnabled()
+             and w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None
+             and not isinstance(w, (QPushButton, QToolButton))]
+    if not found:
+        return None
+    return min(found, key=lambda w: (w.mapTo(dlg, QPoint(0, 0)).y(), w.mapTo(dlg, QPoint(0, 0)).x()))
+
+
+def _tab_chain(dlg: QWidget) -> list[QWidget]:
+    """What Tab visits from the first focusable widget round to it again."""
+    out, w = [], dlg.nextInFocusChain()
+    while w is not dlg:
+        if (w.window() is dlg and w.isVisibleTo(dlg) and w.isEnabled()
+                and w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.focusProxy() is None):
+            out.append(w)
+        w = w.nextInFocusChain()
+    return out
+
+
+def test_each_dialog_opens_with_focus_on_its_first_input_and_buttons_last(qtbot, db, staff,
+                                                                          zhang):
+    checked = 0
+    for name, dlg in all_dialogs(db, staff, zhang).items():
+        qtbot.addWidget(dlg)
+        dlg.show()
+        dlg.activateWindow()
+        qtbot.waitExposed(dlg)
+        idle(qtbot)
+        qtbot.wait(20)
+        want = _visually_first_input(dlg)
+        if want is None:           # only buttons (归档): nothing to type into
+            continue
+        got = dlg.focusWidget()
+        assert got is want, (name, type(got).__name__, type(want).__name__)
+        chain = _tab_chain(dlg)            # the chain is a ring: read it from the focus on
+        chain = chain[chain.index(got):] + chain[:chain.index(got)]
+        box_buttons = [b for box in dlg.findChildren(QDialogButtonBox) for b in box.buttons()
+                       if b.isVisibleTo(dlg)]
+        if box_buttons:            # 确定/取消 come after every field
+            assert chain[-len(box_buttons):] == box_buttons, name
+        checked += 1
+        dlg.close()
+    assert checked >= 20
+
+
+def test_preview_buttons_are_reached_by_tab_and_shortcuts(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+    from ui import pdfview
+    dlg = pdfview.PdfDialog(_pdf(2), "受理告知书", "受理告知书.pdf")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.activateWindow()
+    qtbot.waitExposed(dlg)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg, timeout=5000)
+    assert dlg.focusWidget() is dlg.preview
+    visited = []
+    for _ in range(5):
+        visited.append(QApplication.focusWidget() or dlg.focusWidget())
+        qtbot.keyClick(visited[-1], Qt.Key.Key_Tab)
+    assert visited == [dlg.preview, dlg.zoom, dlg.print_button, dlg.save_button, dlg.close_button]
+    asked = []
+    monkeypatch.setattr(pdfview, "save_pdf", lambda parent, data, name: asked.append(name))
+    qtbot.keyClick(dlg.preview, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert asked == ["受理告知书.pdf"]
