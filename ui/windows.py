@@ -162,40 +162,50 @@ def restore_window_state(window: QWidget, group: str, default: QSize) -> bool:
 
 def _takes_tab(w: QWidget, window: QWidget) -> bool:
     return (w.window() is window and w.isVisibleTo(window) and w.isEnabled()
-            and bool(w.focusPolicy() & Qt.FocusPolicy.TabFocus))
+            and bool(w.focusPolicy() & Qt.FocusPolicy.TabFocus) and w.focusProxy() is None)
 
 
 def _box_buttons(window: QWidget) -> list[QWidget]:
     return [b for box in window.findChildren(QDialogButtonBox) if box.window() is window
-            for b in box.buttons()]
+            for b in box.buttons() if b.isVisibleTo(window)]
+
+
+def reading_order(window: QWidget, widgets: list[QWidget]) -> list[QWidget]:
+    """``widgets`` as the eye reads them: row by row from the top (widgets whose centres are
+    within a few pixels of each other share a row), left to right within a row."""
+    def centre(w: QWidget) -> tuple[int, int]:
+        p = w.mapTo(window, w.rect().center())
+        return p.y(), p.x()
+    ordered = sorted(widgets, key=centre)
+    rows: list[list[QWidget]] = []
+    for w in ordered:
+        if rows and abs(centre(w)[0] - centre(rows[-1][0])[0]) <= 8:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    return [w for row in rows for w in sorted(row, key=lambda w: centre(w)[1])]
 
 
 def first_input(window: QWidget) -> QWidget | None:
-    """The first widget of ``window``'s tab chain that takes keyboard input and is not a push
-    button (a field, a list, a table, a check box…), or None when it has only buttons."""
-    w = window.nextInFocusChain()
-    while w is not window and w is not None:
-        if _takes_tab(w, window) and not isinstance(w, (QPushButton, QToolButton)):
-            return w
-        w = w.nextInFocusChain()
-    return None
+    """The first widget, in reading order, that takes keyboard input and is not a push button
+    (a field, a list, a table, a check box…), or None when the window has only buttons."""
+    inputs = [w for w in window.findChildren(QWidget)
+              if _takes_tab(w, window) and not isinstance(w, (QPushButton, QToolButton))]
+    ordered = reading_order(window, inputs)
+    return ordered[0] if ordered else None
 
 
 def settle_focus(dialog: QWidget) -> None:
-    """Put the dialog's 确定/取消 (its button box) last in the Tab order, after the fields, and —
-    unless the dialog already chose where the focus goes — the focus on its first input."""
+    """A form dialog's Tab order follows reading order with its 确定/取消 (button box) last; and —
+    unless the dialog already gave the focus to a field — the focus goes to its first input.
+    Call when the dialog is laid out (its first Show)."""
     buttons = _box_buttons(dialog)
     if buttons:
-        chain, w = [], dialog.nextInFocusChain()
-        while w is not dialog and w is not None and len(chain) < 2000:
-            if w not in buttons and w.window() is dialog and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
-                chain.append(w)
-            w = w.nextInFocusChain()
-        if chain:
-            previous = chain[-1]
-            for b in buttons:
-                QWidget.setTabOrder(previous, b)
-                previous = b
+        fields = [w for w in dialog.findChildren(QWidget)
+                  if _takes_tab(w, dialog) and w not in buttons]
+        chain = reading_order(dialog, fields) + buttons
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
     current = dialog.focusWidget()
     if current is None or current is dialog or isinstance(current, (QPushButton, QToolButton)):
         target = first_input(dialog)
