@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
 
     SETTINGS_GROUP = "MainWindow"
     DEFAULT_SIZE = QSize(1200, 760)     # the first start: this, fitted to the screen
+    MINIMUM_SIZE = QSize(760, 520)      # never restored smaller (fits an 800×600 screen too)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.entries = [e for e in PAGES if e.perm is None or allowed(ctx.actor.role, e.perm)]
         self._pages: dict[str, QWidget] = {}
         self.setWindowTitle(WINDOW_TITLE)
+        self.setMinimumSize(self.MINIMUM_SIZE)
 
         self.nav = QTreeWidget()
         self.nav.setHeaderHidden(True)

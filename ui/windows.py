@@ -128,11 +128,15 @@ def save_window_state(window: QWidget, group: str) -> None:
     s = QSettings()
     s.beginGroup(group)
     s.beginGroup(screen_setup_key())
-    normal = window.normalGeometry() if window.isMaximized() else window.geometry()
-    if not normal.isValid():
+    state = window.windowState()
+    maximized = bool(state & Qt.WindowState.WindowMaximized)
+    # maximized or minimized: the size it will have again when restored
+    aside = maximized or bool(state & Qt.WindowState.WindowMinimized)
+    normal = window.normalGeometry() if aside else window.geometry()
+    if not normal.isValid() or normal.isEmpty():
         normal = window.geometry()
     s.setValue("rect", [normal.x(), normal.y(), normal.width(), normal.height()])
-    s.setValue("maximized", bool(window.isMaximized()))
+    s.setValue("maximized", maximized)
     s.endGroup()
     s.endGroup()
 

@@ -316,18 +316,18 @@ def test_office_settings_page_saves_a_change_and_names_a_refused_value(qtbot, db
 def test_main_window_geometry_and_splitter_are_remembered(qtbot, db, gui):
     actor = _office_admin(db)
     window = _main_window(qtbot, db, actor)
-    window.resize(700, 500)
+    window.resize(770, 530)
     window.splitter.setSizes([220, 480])
-    qtbot.waitUntil(lambda: window.width() == 700)
+    qtbot.waitUntil(lambda: window.width() == 770)
     window.close()
     s = QSettings()
     assert Path(s.fileName()).is_relative_to(gui)
     from ui.windows import screen_setup_key
-    assert [int(v) for v in s.value(f"MainWindow/{screen_setup_key()}/rect")][2:] == [700, 500]
+    assert [int(v) for v in s.value(f"MainWindow/{screen_setup_key()}/rect")][2:] == [770, 530]
     assert isinstance(s.value("MainWindow/splitter"), QByteArray)
 
     again = _main_window(qtbot, db, actor)
-    assert (again.width(), again.height()) == (700, 500)
+    assert (again.width(), again.height()) == (770, 530)
     assert again.splitter.sizes()[0] == 220
 
 

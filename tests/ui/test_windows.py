@@ -265,8 +265,8 @@ def test_main_window_size_position_and_maximized_state_are_restored(qtbot, db, s
     qtbot.addWidget(lost)
     g = lost.geometry()
     assert full_hd.contains(g)
-    least = lost.minimumSizeHint()
-    assert g.width() >= least.width() and g.height() >= least.height()
+    assert g.width() >= MainWindow.MINIMUM_SIZE.width()
+    assert g.height() >= MainWindow.MINIMUM_SIZE.height()
 
 
 def test_layout_is_remembered_per_screen_setup():
