@@ -137,6 +137,10 @@ def test_every_dialog_fits_a_1366x768_screen_with_its_buttons_in_view(qtbot, db,
         assert size.width() <= CAP.width() and size.height() <= CAP.height(), (name, size)
         least = dlg.minimumSizeHint()
         assert least.width() <= CAP.width() and least.height() <= CAP.height(), (name, least)
+        assert size.width() >= least.width() and size.height() >= least.height(), name  # no clipping
+        hint = dlg.sizeHint()       # what it asks for is granted wherever the screen has room
+        assert size.width() >= min(hint.width(), CAP.width()), (name, hint)
+        assert size.height() >= min(hint.height(), CAP.height()), (name, hint)
         pos = dlg.pos()
         assert OFFICE.contains(QRect(pos, size + FRAME)), (name, pos, size)
         boxes = dlg.findChildren(QDialogButtonBox)
