@@ -10,7 +10,8 @@ Contract for callers:
 * ``open_case(session, actor, reg, now)`` runs INSIDE the caller's ``db.write()`` transaction (intake
   calls it when a registration is accepted) and returns the ORM ``Case`` for that session only.
 * Every other write function takes ``(db, actor, case_id, ..., now=None)``, opens one
-  ``db.write()``, checks the actor's permission, refuses illegal steps with ``Conflict`` and bad
+  ``db.write()``, checks the actor's permission, refuses illegal steps with ``Conflict`` (the rows
+  of ``app.domain.workflow.CASE_WORKFLOW``, from which the case page greys out its buttons) and bad
   input with ``ValidationError`` (every bad field at once; nothing is written), writes one timeline
   event (``case_events``) and one audit row (entity ``case``, before/after of the changed fields) in
   the same transaction, and returns a fresh ``CaseRecord``.
