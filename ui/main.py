@@ -142,13 +142,17 @@ def load_bundled_font(app: QApplication) -> list[str]:
 
 
 def _load_qt_translations(app: QApplication) -> None:
-    """Chinese labels for Qt's own buttons and dialogs (确定/取消, file dialogs…)."""
+    """Chinese labels for Qt's own buttons and dialogs (确定/取消, print dialog…): qtbase_zh_CN.qm
+    from Qt's translations folder (PySide6 ships it). Its file dialog still says 「Look in」 and
+    「Files of type」, so ``ui.file_dialogs`` sets those labels itself. Logged when missing."""
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
     if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
                        folder):
         app.installTranslator(translator)
         app._uniondesk_translators = [translator]  # keep alive
+    else:
+        log.warning("Qt's Chinese translation qtbase_zh_CN.qm not found in %s", folder)
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -164,6 +168,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if not getattr(app, "_uniondesk_ready", False):
         load_bundled_font(app)
         _load_qt_translations(app)
+        from ui.windows import DialogFirstShow
+        app._uniondesk_dialogs = DialogFirstShow(app)
+        app.installEventFilter(app._uniondesk_dialogs)
         app._uniondesk_ready = True
     return app
 

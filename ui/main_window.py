@@ -16,17 +16,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSplitter,
                                QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app import WINDOW_TITLE, __version__
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
+from ui.file_dialogs import Purpose, open_file, save_file
 from ui.operations.backup import backup_as, restore_as
 from ui.operations.settings import load_office_name
 from ui.pages.base import Page
+from ui.windows import restore_window_state, save_window_state
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,8 @@ class MainWindow(QMainWindow):
     tell ``ui.main.run_gui`` whether to show the sign-in dialog again."""
 
     SETTINGS_GROUP = "MainWindow"
+    DEFAULT_SIZE = QSize(1200, 760)     # the first start: this, fitted to the screen
+    MINIMUM_SIZE = QSize(760, 520)      # never restored smaller (fits an 800×600 screen too)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -106,6 +110,7 @@ class MainWindow(QMainWindow):
         self.entries = [e for e in PAGES if e.perm is None or allowed(ctx.actor.role, e.perm)]
         self._pages: dict[str, QWidget] = {}
         self.setWindowTitle(WINDOW_TITLE)
+        self.setMinimumSize(self.MINIMUM_SIZE)
 
         self.nav = QTreeWidget()
         self.nav.setHeaderHidden(True)
@@ -299,12 +304,9 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, title, text)
 
     def backup_database(self) -> None:
-        from app.services import backup
-        folder = backup.backups_dir(self.ctx.db.data_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        suggested = folder / f"uniondesk-{datetime.now():%Y%m%d-%H%M}.db"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("备份数据库"), str(suggested),
-                                              self.tr("数据库文件 (*.db);;所有文件 (*)"))
+        path = save_file(self, Purpose.BACKUP, self.tr("备份数据库"),
+                         self.tr("数据库文件 (*.db);;所有文件 (*)"),
+                         f"uniondesk-{datetime.now():%Y%m%d-%H%M}.db")
         if not path:
             return
         backup_as(self, self.ctx, Path(path), self.tr("正在备份数据库…"),
@@ -316,9 +318,10 @@ class MainWindow(QMainWindow):
                                 "恢复后需要重新登录。要继续吗？")):
             return
         from app.services import backup
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"),
-                                              str(backup.backups_dir(self.ctx.db.data_dir)),
-                                              self.tr("数据库文件 (*.db);;所有文件 (*)"))
+        # first time: the automatic backups' folder, where a restore usually starts
+        path = open_file(self, Purpose.RESTORE, self.tr("选择备份文件"),
+                         self.tr("数据库文件 (*.db);;所有文件 (*)"),
+                         default=backup.backups_dir(self.ctx.db.data_dir))
         if not path:
             return
         restore_as(self, self.ctx, Path(path), self.tr("正在恢复数据库…"), on_done=self._restored)
@@ -357,12 +360,10 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         s = QSettings()
         s.beginGroup(self.SETTINGS_GROUP)
-        geometry, state, splitter = s.value("geometry"), s.value("state"), s.value("splitter")
+        state, splitter = s.value("state"), s.value("splitter")
         s.endGroup()
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 760)
+        # size, position and maximized state, per screen setup, kept on screen (ui.windows)
+        restore_window_state(self, self.SETTINGS_GROUP, self.DEFAULT_SIZE)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
@@ -371,9 +372,9 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([190, 1010])
 
     def save_layout(self) -> None:
+        save_window_state(self, self.SETTINGS_GROUP)
         s = QSettings()
         s.beginGroup(self.SETTINGS_GROUP)
-        s.setValue("geometry", self.saveGeometry())
         s.setValue("state", self.saveState())
         s.setValue("splitter", self.splitter.saveState())
         s.endGroup()

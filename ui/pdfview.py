@@ -19,14 +19,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtGui import QImage, QKeySequence, QPageSize, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QScrollArea, QSlider, QVBoxLayout, QWidget)
 
 from app.domain.errors import UserError
+from ui.file_dialogs import Purpose, save_file
 from ui.operations import run, show_error
 from ui.util import HINT_STYLE
+from ui.windows import fit_to_screen
 
 PRINT_DPI_CAP = 300          # rasterise at the printer's resolution, at most this
 PDF_FILTER = "PDF 文件 (*.pdf)"
@@ -145,8 +147,8 @@ def write_pdf(data: bytes, path: str | os.PathLike) -> Path:
 
 def save_pdf(parent: QWidget, data: bytes, suggested_name: str) -> Path | None:
     """Ask where, then write ``data`` there; a failure is shown in Chinese. None when cancelled."""
-    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("另存为 PDF"), suggested_name,
-                                          parent.tr(PDF_FILTER))
+    path = save_file(parent, Purpose.PDF, parent.tr("另存为 PDF"), parent.tr(PDF_FILTER),
+                     suggested_name)
     if not path:
         return None
     try:
@@ -303,7 +305,6 @@ class PdfDialog(QDialog):
         super().__init__(parent)
         self.data, self.name = data, name
         self.setWindowTitle(title)
-        self.resize(820, 900)
         self.preview = PdfPreview()
         self.zoom = QSlider(Qt.Orientation.Horizontal)
         self.zoom.setRange(50, 200)
@@ -314,12 +315,25 @@ class PdfDialog(QDialog):
         self.note.setWordWrap(True)
         self.note.setStyleSheet(HINT_STYLE)
         self.note.setVisible(bool(note))
-        self.print_button = QPushButton(self.tr("打印…"))
+        # Reached by keyboard: Tab goes preview → zoom → 打印 → 另存为 PDF → 关闭; Ctrl+P / Ctrl+S
+        # (and Alt+P / Alt+S) press them; Enter prints, Esc closes.
+        self.print_button = QPushButton(self.tr("打印(&P)…"))
         self.print_button.clicked.connect(self.print_)
-        self.save_button = QPushButton(self.tr("另存为 PDF…"))
+        self.print_button.setToolTip(self.tr("打印 (Ctrl+P)"))
+        self.save_button = QPushButton(self.tr("另存为 PDF(&S)…"))
         self.save_button.clicked.connect(self.save)
-        close = QPushButton(self.tr("关闭"))
+        self.save_button.setToolTip(self.tr("另存为 PDF (Ctrl+S)"))
+        self.close_button = close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)
+        for b in (self.print_button, self.save_button, close):
+            b.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            b.setAutoDefault(False)
+        self.print_button.setDefault(True)
+        for keys, button in (("Ctrl+P", self.print_button), ("Ctrl+S", self.save_button)):
+            QShortcut(QKeySequence(keys), self, button.click,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.preview.setFocusPolicy(Qt.FocusPolicy.StrongFocus)   # PgUp/PgDn/arrows scroll
+        self.zoom.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("缩放")))
         bar.addWidget(self.zoom)
@@ -332,6 +346,11 @@ class PdfDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.preview, 1)
         layout.addLayout(bar)
+        for a, b in ((self.preview, self.zoom), (self.zoom, self.print_button),
+                     (self.print_button, self.save_button), (self.save_button, close)):
+            QWidget.setTabOrder(a, b)
+        fit_to_screen(self, QSize(820, 900))   # shorter on a small screen; the buttons stay in view
+        self.preview.setFocus()
         self.preview.set_pdf(data)
         self.print_op = None
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.domain.settings import GROUP_LABELS, Setting
+from ui.file_dialogs import Purpose, open_file
 from ui.util import FIELD_ERROR_STYLE, HINT_STYLE, with_error_line
 
 SPIN_LIMIT = 999_999
@@ -173,10 +174,9 @@ class SettingsForm(QWidget):
         edit = self.editors[key]
         assert isinstance(edit, QLineEdit)
         current = edit.text().strip()
-        start = str(Path(current).parent) if current else next(
-            (d for d in spec.start_dirs if os.path.isdir(d)), "")
-        path, _ = QFileDialog.getOpenFileName(self, self.tr(spec.dialog_title), start,
-                                              self.tr(spec.filter))
+        path = open_file(self, Purpose.FONT, self.tr(spec.dialog_title), self.tr(spec.filter),
+                         folder=str(Path(current).parent) if current else None,
+                         default=next((d for d in spec.start_dirs if os.path.isdir(d)), None))
         if not path:
             return None
         path = os.path.normpath(path)

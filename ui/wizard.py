@@ -14,7 +14,7 @@ account to sign in with (empty for the demo) and ``actor`` the administrator cre
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QHeaderView, QLabel, QLineEdit,
                                QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
                                QWizard, QWizardPage)
@@ -28,6 +28,7 @@ from app.services import settings as settings_service
 from ui.operations import Operation, run, show_error
 from ui.settings_form import SettingsForm
 from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, with_error_line
+from ui.windows import fit_to_screen
 
 PAGE_START, PAGE_OFFICE, PAGE_ADMIN, PAGE_DEMO = range(4)
 OFFICE_PLACEHOLDERS = {
@@ -299,7 +300,7 @@ class FirstRunWizard(QWizard):
         self.setPage(PAGE_DEMO, self.demo_page)
         self.setStartId(PAGE_START)
         self.admin_page.setFinalPage(True)
-        self.resize(640, 520)
+        fit_to_screen(self, QSize(640, 520))
 
     @property
     def is_demo(self) -> bool:

@@ -10,7 +10,8 @@ Contract for callers:
 * ``open_case(session, actor, reg, now)`` runs INSIDE the caller's ``db.write()`` transaction (intake
   calls it when a registration is accepted) and returns the ORM ``Case`` for that session only.
 * Every other write function takes ``(db, actor, case_id, ..., now=None)``, opens one
-  ``db.write()``, checks the actor's permission, refuses illegal steps with ``Conflict`` and bad
+  ``db.write()``, checks the actor's permission, refuses illegal steps with ``Conflict`` (the rows
+  of ``app.domain.workflow.CASE_WORKFLOW``, from which the case page greys out its buttons) and bad
   input with ``ValidationError`` (every bad field at once; nothing is written), writes one timeline
   event (``case_events``) and one audit row (entity ``case``, before/after of the changed fields) in
   the same transaction, and returns a fresh ``CaseRecord``.
@@ -66,6 +67,7 @@ from app.domain.errors import Collector, Conflict, NotFound, ValidationError
 from app.domain.money import format_yuan, parse_yuan
 from app.domain.permissions import Perm
 from app.domain.validation import check_text
+from app.domain.workflow import CASE_WORKFLOW, case_facts
 
 from . import audit
 from .accounts import require
@@ -346,11 +348,14 @@ def _d(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
-def _require_open(case: Case, doing: str) -> None:
-    status = CaseStatus(case.status)
-    if status not in OPEN_STATUSES:
-        raise Conflict(f"案件{case.case_no}{status.label}，不能{doing}；如需继续办理，请由负责人重新办理",
-                       f"case is {status.value}")
+def _check_step(case: Case, step: str) -> None:
+    """Refuse ``step`` with ``Conflict`` when the case workflow table (app.domain.workflow, the
+    same table the case page enables its buttons from) says it may not be taken now."""
+    refusal = CASE_WORKFLOW.refusal(step, case_facts(
+        case_no=case.case_no, state=case.status, suspended=bool(case.suspended),
+        extended=bool(case.extended), extension=case.extension_status))
+    if refusal is not None:
+        raise Conflict(refusal.text, refusal.code)
 
 
 def _index_notes(s: Session, case: Case, text: str) -> None:
@@ -551,7 +556,7 @@ def assign(db: Database, actor: Actor, case_id: int, *,
     note_text = _text(errors, note, "交办要求", NOTE_MAX)
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        _require_open(case, "交办")
+        _check_step(case, "assign")
         today = at.date()
         if akind is AssigneeKind.HANDLER and handler_id is None:
             errors.add(F_HANDLER, "请选择承办人")
@@ -613,8 +618,7 @@ def add_note(db: Database, actor: Actor, case_id: int, text: str, *,
     errors.raise_if_any()
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        if case.status == CaseStatus.ARCHIVED.value:
-            raise Conflict(f"案件{case.case_no}已归档，不能再添加办理记录", "case archived")
+        _check_step(case, "note")
         _start_progress(case, actor)
         _event(s, actor, case, CaseEventKind.NOTE, at, body)
         _index_notes(s, case, body)
@@ -645,7 +649,7 @@ def add_measure(db: Database, actor: Actor, case_id: int, measure: Measure | str
     errors.raise_if_any()
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        _require_open(case, "添加办理措施")
+        _check_step(case, "measure")
         _start_progress(case, actor)
         parts = [m.label]
         if "lawyer" in detail:
@@ -700,7 +704,7 @@ def record_result(db: Database, actor: Actor, case_id: int, recovered: Any = Non
     errors.raise_if_any()
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        _require_open(case, "登记追回金额")
+        _check_step(case, "result")
         _start_progress(case, actor)
         detail = _apply_result(case, fen, count)
         _event(s, actor, case, CaseEventKind.RESULT, at, _result_text(detail), detail)
@@ -717,12 +721,7 @@ def request_extension(db: Database, actor: Actor, case_id: int, reason: str, *,
     errors.raise_if_any()
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        _require_open(case, "申请延期")
-        if case.extended or case.extension_status == ExtensionStatus.APPROVED.value:
-            raise Conflict("本案已延期一次，不能再次延期", "already extended once")
-        if case.extension_status == ExtensionStatus.REQUESTED.value:
-            raise Conflict("本案已有待审批的延期申请，不能重复申请；请等待负责人审批",
-                           "extension request pending")
+        _check_step(case, "request_extension")
         case.extension_status = ExtensionStatus.REQUESTED.value
         case.extension_reason = why
         case.extension_requested_by = actor.user_id
@@ -744,11 +743,7 @@ def decide_extension(db: Database, actor: Actor, case_id: int, approve: bool, no
     errors.raise_if_any()
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        if case.extension_status != ExtensionStatus.REQUESTED.value:
-            if case.extended:
-                raise Conflict("本案已延期一次，不能再次延期", "already extended once")
-            raise Conflict(f"案件{case.case_no}没有待审批的延期申请", "no pending request")
-        _require_open(case, "审批延期")
+        _check_step(case, "decide_extension")
         today = at.date()
         cal = _calendar(s, case.accepted_on, today)
         rules = _rules(s)
@@ -787,9 +782,7 @@ def suspend(db: Database, actor: Actor, case_id: int, reason: SuspendReason | st
     text_ = _text(errors, note, F_SUSPEND_NOTE, NOTE_MAX, required=why is SuspendReason.OTHER)
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        _require_open(case, "中止")
-        if case.suspended:
-            raise Conflict(f"案件{case.case_no}已处于中止状态", "already suspended")
+        _check_step(case, "suspend")
         start = day or at.date()
         last = s.execute(select(func.max(CaseSuspension.resumed)).where(CaseSuspension.case_id == case.id)).scalar()
         if start < case.accepted_on:
@@ -821,8 +814,7 @@ def resume(db: Database, actor: Actor, case_id: int, day: date | None = None, no
     text_ = _text(errors, note, "恢复说明", NOTE_MAX)
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        if not case.suspended:
-            raise Conflict(f"案件{case.case_no}未中止，无需恢复办理", "not suspended")
+        _check_step(case, "resume")
         row = s.execute(select(CaseSuspension).where(CaseSuspension.case_id == case.id,
                                                      CaseSuspension.resumed.is_(None))
                         .order_by(CaseSuspension.id.desc())).scalars().first()
@@ -862,8 +854,7 @@ def set_flags(db: Database, actor: Actor, case_id: int, *, supervised: bool | No
     errors.raise_if_any()
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        if case.status == CaseStatus.ARCHIVED.value:
-            raise Conflict(f"案件{case.case_no}已归档，不能修改督办和关注", "case archived")
+        _check_step(case, "flags")
         if supervised is not None:
             case.supervised = bool(supervised)
         if focus is not None:
@@ -901,11 +892,7 @@ def conclude(db: Database, actor: Actor, case_id: int, outcome: Outcome | str | 
     count = _parse_workers(workers, errors) if workers is not None else None
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        if case.status == CaseStatus.ACCEPTED.value:
-            raise Conflict("案件尚未交办，不能办结", "case not assigned")
-        _require_open(case, "办结")
-        if case.suspended:
-            raise Conflict("案件处于中止状态，不能办结；请先恢复办理", "case suspended")
+        _check_step(case, "conclude")
         errors.raise_if_any()
         today = at.date()
         detail = _apply_result(case, fen, count)
@@ -937,11 +924,7 @@ def follow_up(db: Database, actor: Actor, case_id: int, result: FollowUp | str |
                  required=res in (FollowUp.DISSATISFIED, FollowUp.UNREACHABLE))
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        status = CaseStatus(case.status)
-        if status in OPEN_STATUSES:
-            raise Conflict("案件尚未办结，不能回访", "case not concluded")
-        if status is CaseStatus.ARCHIVED:
-            raise Conflict(f"案件{case.case_no}已归档，不能回访", "case archived")
+        _check_step(case, "follow_up")
         errors.raise_if_any()
         case.status = CaseStatus.FOLLOWED_UP.value
         case.followup_result = res.value
@@ -966,8 +949,7 @@ def reopen(db: Database, actor: Actor, case_id: int, reason: str, *,
     errors.raise_if_any()
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        if CaseStatus(case.status) in OPEN_STATUSES:
-            raise Conflict(f"案件{case.case_no}正在办理中，无需重新办理", "case is open")
+        _check_step(case, "reopen")
         old = {"status": case.status, "outcome": case.outcome, "concluded_on": case.concluded_on,
                "followup_result": case.followup_result, "archived_on": case.archived_on}
         case.status = CaseStatus.IN_PROGRESS.value
@@ -992,14 +974,7 @@ def archive(db: Database, actor: Actor, case_id: int, *, now: datetime | None = 
     require(actor, Perm.REOPEN_ARCHIVE)
     with db.write() as s:
         case, at, before = _begin(s, case_id, now)
-        status = CaseStatus(case.status)
-        if status is CaseStatus.ARCHIVED:
-            raise Conflict(f"案件{case.case_no}已归档", "already archived")
-        if status in OPEN_STATUSES:
-            raise Conflict("案件尚未办结，不能归档", "case not concluded")
-        if status is not CaseStatus.FOLLOWED_UP:
-            raise Conflict("案件尚未回访，不能归档；联系不上当事人时请登记回访结果「未能回访」",
-                           "case not followed up")
+        _check_step(case, "archive")
         case.status = CaseStatus.ARCHIVED.value
         case.archived_on = at.date()
         _event(s, actor, case, CaseEventKind.ARCHIVED, at, "归档", {})

@@ -170,20 +170,36 @@ def test_group_visit_accepted_assigned_extended_concluded_and_followed_up(db, st
     assert who == ["赵登记", "周主任", "李承办", "李承办", "周主任", "李承办", "李承办", "赵登记"]
 
 
-def test_illegal_steps_are_refused_with_the_message_in_the_dialog(db, staff, zhang, qtbot):
+def submit(dlg: CaseDialog, key: str, qtbot, **values) -> ActionDialog:
+    """Open step ``key``'s dialog whatever its button says (as when the case changed on another
+    workstation after the page was loaded), fill it and press 确定."""
+    act = dlg.open_action(key)
+    idle(qtbot)
+    fill(act, **values)
+    qtbot.mouseClick(act.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not act.busy, timeout=10000)
+    return act
+
+
+def test_illegal_steps_are_disabled_with_the_reason_and_refused_by_the_service(db, staff, zhang,
+                                                                              qtbot):
     clerk, worker, chief = staff[Role.CLERK], staff[Role.CASEWORKER], staff[Role.MANAGER]
     case_id = accepted_case(db, staff, zhang)
 
-    # concluding an unassigned case
+    # concluding an unassigned case: the button says why; the service refuses a stale page too
     dlg = open_case(db, worker, case_id, qtbot)
-    act = step(dlg, "conclude", qtbot, outcome=Outcome.EXPLAINED.value, outcome_text="已解释")
-    assert "交办" in refused(act)
+    assert not dlg.buttons["conclude"].isEnabled()
+    assert dlg.buttons["conclude"].toolTip() == "案件尚未交办，不能办结"
+    act = submit(dlg, "conclude", qtbot, outcome=Outcome.EXPLAINED.value, outcome_text="已解释")
+    assert refused(act) == dlg.buttons["conclude"].toolTip()
     act.reject()
     assert cases.get_case(db, case_id).status is CaseStatus.ACCEPTED
 
     # following up an open case
     dlg = open_case(db, clerk, case_id, qtbot)
-    act = step(dlg, "follow_up", qtbot, result=FollowUp.SATISFIED.value, note="")
+    assert not dlg.buttons["follow_up"].isEnabled()
+    assert dlg.buttons["follow_up"].toolTip() == "案件尚未办结，不能回访"
+    act = submit(dlg, "follow_up", qtbot, result=FollowUp.SATISFIED.value, note="")
     assert "办结" in refused(act)
     act.reject()
 
@@ -193,10 +209,7 @@ def test_illegal_steps_are_refused_with_the_message_in_the_dialog(db, staff, zha
     dlg = open_case(db, clerk, case_id, qtbot)
     assert not dlg.buttons["decide_extension"].isEnabled()
     assert "审批延期" in dlg.buttons["decide_extension"].toolTip()
-    act = dlg.open_action("decide_extension")
-    fill(act, approve=True)
-    qtbot.mouseClick(act.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not act.busy, timeout=10000)
+    act = submit(dlg, "decide_extension", qtbot, approve=True)
     assert "审批延期" in refused(act)
     act.reject()
     assert cases.get_case(db, case_id).extension_status is ExtensionStatus.REQUESTED
@@ -204,13 +217,64 @@ def test_illegal_steps_are_refused_with_the_message_in_the_dialog(db, staff, zha
     # extending twice
     cases.decide_extension(db, chief, case_id, True)
     dlg = open_case(db, worker, case_id, qtbot)
-    act = step(dlg, "request_extension", qtbot, reason="还需要再延期")
+    assert dlg.buttons["request_extension"].toolTip() == "本案已延期一次，不能再次延期"
+    act = submit(dlg, "request_extension", qtbot, reason="还需要再延期")
     assert "延期" in refused(act)
     act.reject()
     idle(qtbot)
     rec = cases.get_case(db, case_id)
     assert rec.extended and rec.extension_status is ExtensionStatus.APPROVED
     assert [e.kind for e in cases.timeline(db, case_id)].count(CaseEventKind.EXTENSION_REQUESTED) == 1
+
+
+# The manager's buttons (the role holds every case permission) per state, not suspended.
+MANAGER_ENABLED = {
+    CaseStatus.ACCEPTED: {"assign", "note", "measure", "result", "request_extension", "suspend",
+                          "flags"},
+    CaseStatus.ASSIGNED: {"assign", "note", "measure", "result", "request_extension", "suspend",
+                          "flags", "conclude"},
+    CaseStatus.CONCLUDED: {"note", "flags", "follow_up", "reopen"},
+    CaseStatus.FOLLOWED_UP: {"note", "flags", "follow_up", "reopen", "archive"},
+    CaseStatus.ARCHIVED: {"reopen"},
+}
+
+
+def test_case_buttons_follow_the_workflow_table_per_state(db, staff, zhang, qtbot):
+    from app.domain.workflow import CASE_WORKFLOW, case_facts
+    worker, chief = staff[Role.CASEWORKER], staff[Role.MANAGER]
+    case_id = accepted_case(db, staff, zhang)
+
+    def check(expected_state):
+        dlg = open_case(db, chief, case_id, qtbot)
+        rec = dlg.record
+        assert rec.status is expected_state
+        enabled = {k for k, b in dlg.buttons.items() if b.isEnabled()}
+        assert enabled == MANAGER_ENABLED[expected_state], expected_state
+        facts = case_facts(case_no=rec.case_no, state=rec.status)
+        for key, b in dlg.buttons.items():
+            if not b.isEnabled():   # the tooltip is the service's refusal, word for word
+                assert b.toolTip() == CASE_WORKFLOW.refusal(key, facts).text, key
+            else:
+                assert b.toolTip() == ""
+        dlg.close()
+
+    check(CaseStatus.ACCEPTED)
+    cases.assign(db, chief, case_id, handler_id=worker.user_id)
+    check(CaseStatus.ASSIGNED)
+    cases.conclude(db, worker, case_id, Outcome.SUPPORTED.value, "已解决")
+    check(CaseStatus.CONCLUDED)
+    cases.follow_up(db, chief, case_id, FollowUp.SATISFIED.value)
+    check(CaseStatus.FOLLOWED_UP)
+    cases.archive(db, chief, case_id)
+    check(CaseStatus.ARCHIVED)
+
+    # suspended: the 中止 button becomes 恢复 and stays enabled; 办结 is off with the reason
+    cases.reopen(db, chief, case_id, "当事人补充材料")
+    cases.suspend(db, worker, case_id, "hearing")
+    dlg = open_case(db, chief, case_id, qtbot)
+    assert dlg.buttons["suspend"].text() == "恢复" and dlg.buttons["suspend"].isEnabled()
+    assert not dlg.buttons["conclude"].isEnabled()
+    assert dlg.buttons["conclude"].toolTip() == "案件处于中止状态，不能办结；请先恢复办理"
 
 
 def test_empty_conclusion_lists_both_fields(db, staff, zhang, qtbot):

@@ -316,18 +316,18 @@ def test_office_settings_page_saves_a_change_and_names_a_refused_value(qtbot, db
 def test_main_window_geometry_and_splitter_are_remembered(qtbot, db, gui):
     actor = _office_admin(db)
     window = _main_window(qtbot, db, actor)
-    window.resize(700, 500)
+    window.resize(770, 530)
     window.splitter.setSizes([220, 480])
-    qtbot.waitUntil(lambda: window.width() == 700)
+    qtbot.waitUntil(lambda: window.width() == 770)
     window.close()
     s = QSettings()
     assert Path(s.fileName()).is_relative_to(gui)
-    geometry = s.value("MainWindow/geometry")
-    assert isinstance(geometry, QByteArray) and not geometry.isEmpty()
+    from ui.windows import screen_setup_key
+    assert [int(v) for v in s.value(f"MainWindow/{screen_setup_key()}/rect")][2:] == [770, 530]
     assert isinstance(s.value("MainWindow/splitter"), QByteArray)
 
     again = _main_window(qtbot, db, actor)
-    assert (again.width(), again.height()) == (700, 500)
+    assert (again.width(), again.height()) == (770, 530)
     assert again.splitter.sizes()[0] == 220
 
 
@@ -464,20 +464,19 @@ def test_run_gui_sign_in_gives_way_to_the_wizard_when_the_office_is_not_set_up(q
 # ---------------------------------------------------------------- menus and the session loop
 
 def test_backup_and_restore_from_the_file_menu(qtbot, db, tmp_path, monkeypatch):
-    import ui.main_window as mw
     actor = _office_admin(db)
     window = _main_window(qtbot, db, actor)
     target = tmp_path / "copy.db"
     told: list[str] = []
     monkeypatch.setattr(window, "inform", lambda title, text: told.append(text))
-    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    from ui import file_dialogs
+    monkeypatch.setattr(file_dialogs, "run_dialog", lambda dlg: [str(target)])
     window.backup_action.trigger()
     qtbot.waitUntil(lambda: bool(told), timeout=15000)
     assert target.is_file() and str(target) in told[0]
 
     settings.save(db, actor, {"office.name": "改过的名字"})
     monkeypatch.setattr(window, "ask", lambda title, text: True)
-    monkeypatch.setattr(mw.QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
     window.restore_action.trigger()
     qtbot.waitUntil(lambda: window.restart_requested, timeout=15000)
     assert not window.isVisible() and "请重新登录" in told[-1]

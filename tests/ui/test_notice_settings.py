@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QCheckBox, QMessageBox
 from pypdf import PdfReader
 
 from app.domain.enums import Role
@@ -196,8 +196,8 @@ def _office_page(qtbot, db, actor):
 
 
 def _choose(monkeypatch, form, path: Path) -> None:
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a, **k: (str(path), "")))
+    from ui import file_dialogs
+    monkeypatch.setattr(file_dialogs, "run_dialog", lambda dlg: [str(path)])
     form.file_buttons["office.notice_font"][0].click()
 
 

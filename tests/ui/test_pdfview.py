@@ -54,8 +54,8 @@ def test_dialog_previews_and_saves_the_same_bytes(qtbot, tmp_path, monkeypatch):
     dlg.zoom.setValue(150)
     assert len(dlg.preview.pages) == 2
     target = tmp_path / "saved"
-    monkeypatch.setattr(pdfview.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(target), pdfview.PDF_FILTER))
+    from ui import file_dialogs
+    monkeypatch.setattr(file_dialogs, "run_dialog", lambda dlg: [str(target)])
     saved = dlg.save()
     assert saved == tmp_path / "saved.pdf"
     assert saved.read_bytes() == data

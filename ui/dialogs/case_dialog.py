@@ -6,11 +6,10 @@ of ``ui.operations.cases`` (which announces {"cases"}); the service checks the
 permission and the state and refuses illegal steps with a Chinese message, which stays in the
 action dialog's red error label (the dialog stays open, nothing was written); ``ui.dialogs.action_dialog``.
 
-Buttons are enabled by the signed-in role (``app.domain.permissions``) — a convenience only, the
-service enforces the same table — and by the case's state where a step is meaningless (an
-archived case can only be reopened). Steps whose legality depends on the case's history
-(concluding an unassigned case, a second extension, following up an open case) stay available and
-the service explains the refusal.
+A step's button is enabled by the signed-in role (``app.domain.permissions``) and by the case
+workflow table (``app.domain.workflow.CASE_WORKFLOW``: state and flags × step → refusal), the very
+table the service checks; a disabled button's tooltip gives the reason (the permission needed, or
+the service's refusal text). The service still enforces both.
 
 Notices 文书: the 「文书」 tab (beside 「办理记录」) lists every notice of the case and its registration
 (``ui.dialogs.notices_panel.NoticesPanel``). After 交办, an approved extension and 办结 an inline
@@ -25,26 +24,29 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QScrollArea, QSpinBox, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain.case_clock import DeadlineState
-from app.domain.enums import (AssigneeKind, CaseStatus, FollowUp, Measure, Outcome,
+from app.domain.enums import (AssigneeKind, FollowUp, Measure, Outcome,
                               SuspendReason)
 from app.domain.money import format_yuan
 from app.domain.notices import NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
+from app.domain.workflow import CASE_WORKFLOW, case_facts
 from ui.context import AppContext
 from ui.dialogs.action_dialog import ActionDialog, Start
 from ui.dialogs.notices_panel import NoticesPanel, OfferBar
+from ui.file_dialogs import Purpose, open_files
 from ui.operations import OnDone, OnError, Operation
 from ui.operations import cases as ops
 from ui.operations import intake as intake_ops
 from ui.util import DEADLINE_COLOURS, ERROR_STYLE
+from ui.windows import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +162,6 @@ class CaseDialog(QDialog):
         self.events: list = []
         self.action: ActionDialog | None = None
         self.setWindowTitle(self.tr("案件"))
-        self.resize(860, 620)
 
         self.case_no_label = QLabel("…")
         font = self.case_no_label.font()
@@ -247,8 +248,6 @@ class CaseDialog(QDialog):
             b = QPushButton(self.tr(step.label))
             b.setAutoDefault(False)
             b.clicked.connect(lambda _c=False, k=step.key: self.open_action(k))
-            if not allowed(ctx.actor.role, step.perm):
-                b.setToolTip(self.tr("需要「") + PERM_LABELS[step.perm] + self.tr("」权限"))
             self.buttons[step.key] = b
             button_grid.addWidget(b, n // 6, n % 6)
         self.error_label = QLabel()
@@ -278,6 +277,7 @@ class CaseDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close)
         layout.addLayout(bottom)
+        fit_to_screen(self, QSize(860, 620))
         self._update_buttons()
         self.reload()
 
@@ -354,9 +354,7 @@ class CaseDialog(QDialog):
 
     def choose_files(self) -> list[str]:
         """The files to attach (a dialog; tests replace it)."""
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("添加附件"), "",
-                                                self.tr("所有文件 (*)"))
-        return paths
+        return open_files(self, Purpose.ATTACHMENTS, self.tr("添加附件"), self.tr("所有文件 (*)"))
 
     def add_attachments(self) -> None:
         """添加附件…: evidence that arrives after registration (工资条, 劳动合同…), stored with the
@@ -383,15 +381,31 @@ class CaseDialog(QDialog):
         open_attachment(self.ctx, self, item.data(Qt.ItemDataRole.UserRole),
                         on_error=self._load_failed)
 
-    def _update_buttons(self) -> None:
+    def step_refusal(self, key: str) -> str | None:
+        """Why step ``key`` may not be taken now — the role's permission, then the case workflow
+        table the service checks too (``app.domain.workflow``) — or None when it may."""
+        step = next(s for s in STEPS if s.key == key)
+        if not allowed(self.ctx.actor.role, step.perm):
+            return self.tr("需要「") + PERM_LABELS[step.perm] + self.tr("」权限")
         rec = self.record
-        role = self.ctx.actor.role
+        if rec is None:
+            return self.tr("正在读取案件…")
+        if key == "suspend" and rec.suspended:
+            key = "resume"          # the same button resumes a suspended case
+        refusal = CASE_WORKFLOW.refusal(key, case_facts(
+            case_no=rec.case_no, state=rec.status, suspended=rec.suspended,
+            extended=rec.extended, extension=rec.extension_status))
+        return refusal.text if refusal is not None else None
+
+    def _update_buttons(self) -> None:
+        """Each step's button is enabled exactly when the step may be taken; a disabled one says
+        why in its tooltip."""
+        rec = self.record
         for step in STEPS:
             b = self.buttons[step.key]
-            ok = rec is not None and allowed(role, step.perm)
-            if rec is not None and rec.status is CaseStatus.ARCHIVED:
-                ok = ok and step.key == "reopen"
-            b.setEnabled(ok)
+            why = self.step_refusal(step.key)
+            b.setEnabled(why is None)
+            b.setToolTip(why or "")
         if rec is not None:
             self.buttons["assign"].setText(self.tr("改派") if rec.assignee_kind else self.tr("交办"))
             self.buttons["suspend"].setText(self.tr("恢复") if rec.suspended else self.tr("中止"))

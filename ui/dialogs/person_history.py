@@ -6,7 +6,7 @@ the attachments of the selected registration are listed and open with the system
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QTreeWidget, QTreeWidgetItem,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QListW
 
 from ui.context import AppContext
 from ui.operations.intake import attachment_file, list_attachments, load_history
+from ui.windows import fit_to_screen
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -37,7 +38,6 @@ class PersonHistoryDialog(QDialog):
         self.items: list = []
         self.case_dialog = None
         self.setWindowTitle(self.tr("来访和案件记录") + (f" — {title}" if title else ""))
-        self.resize(860, 520)
         self.header = QLabel(title)
         self.counts = QLabel()
         self.table = QTreeWidget()
@@ -68,6 +68,7 @@ class PersonHistoryDialog(QDialog):
         row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
+        fit_to_screen(self, QSize(860, 520))
         self.reload()
 
     def reload(self) -> None:

@@ -16,7 +16,7 @@ from datetime import date
 
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit,
                                QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
                                QMenu, QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -25,6 +25,7 @@ from app.domain.errors import Cancelled, UserError
 from app.services import lists
 from app.services.search import SEARCH_LIMIT
 from ui.context import AppContext
+from ui.file_dialogs import Purpose, save_file
 from ui.models import KeysetModel
 from ui.operations.lists import delete_filter, export_xlsx, list_saved_filters, save_filter
 from ui.pages.base import Page
@@ -501,9 +502,8 @@ class ListPageBase(Page):
 
     def ask_export_path(self) -> str | None:
         suggested = f"{self.title}-{date.today():%Y%m%d}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出 Excel"), suggested,
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
-        return path or None
+        return save_file(self, Purpose.EXPORT, self.tr("导出 Excel"),
+                         self.tr("Excel 工作簿 (*.xlsx)"), suggested)
 
     def export(self):
         path = self.ask_export_path()

@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit,
                                QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit,
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QStackedWidget,
@@ -46,6 +46,7 @@ from app.services.intake import (DraftRecord, HistoryItem, OutreachRecord, Regis
 from app.services.people import PersonMatch, PersonRecord
 from ui.context import AppContext
 from ui.dialogs.notices_panel import OfferBar
+from ui.file_dialogs import Purpose, open_files
 from ui.operations import OnDone, OnError, Operation, show_error
 from ui.operations.intake import (discard_draft, list_events, load_draft, lookup_people, register,
                                   repeat_check, save_draft)
@@ -414,12 +415,17 @@ class RegisterPage(Page):
         form_widget = QWidget()
         fl = QVBoxLayout(form_widget)
         fl.addLayout(form)
-        fl.addLayout(buttons)
         fl.addStretch(1)
-        scroll = QScrollArea()
+        self.form_scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_widget)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # 保存 / 清空 stay under the form, outside the scroll area: always in view on a small screen
+        form_column = QWidget()
+        fc = QVBoxLayout(form_column)
+        fc.setContentsMargins(0, 0, 0, 0)
+        fc.addWidget(scroll, 1)
+        fc.addLayout(buttons)
 
         # ---- side panel
         self.panel = QGroupBox(self.tr("此前来访与案件"))
@@ -451,7 +457,7 @@ class RegisterPage(Page):
         pl.addWidget(self.employer_history, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
+        splitter.addWidget(form_column)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -699,8 +705,8 @@ class RegisterPage(Page):
     # ------------------------------------------------------------ attachments
 
     def add_attachments(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("选择附件"), "",
-                                                self.tr("扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"))
+        paths = open_files(self, Purpose.ATTACHMENTS, self.tr("选择附件"),
+                           self.tr("扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"))
         self.add_attachment_paths(paths)
 
     def add_attachment_paths(self, paths: list[str]) -> None:

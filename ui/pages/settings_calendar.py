@@ -9,7 +9,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QBrush, QColor, QTextCharFormat
-from PySide6.QtWidgets import (QCalendarWidget, QDateEdit, QFileDialog,
+from PySide6.QtWidgets import (QCalendarWidget, QDateEdit,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
@@ -18,6 +18,7 @@ from app.domain.enums import DayKind
 from app.domain.permissions import Perm, allowed
 from app.services.calendar import NAME_MAX, CalendarEntry
 from ui.context import AppContext
+from ui.file_dialogs import Purpose, open_file
 from ui.operations.calendar import import_csv, load_year, set_day
 from ui.pages.base import Page
 from ui.util import pydate, qdate, read_only_rows
@@ -267,8 +268,8 @@ class CalendarSettingsPage(Page):
         op.finished.connect(lambda: self._set_busy(False))
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入节假日 CSV"), "",
-                                              self.tr("CSV 文件 (*.csv);;所有文件 (*)"))
+        path = open_file(self, Purpose.CALENDAR_IMPORT, self.tr("导入节假日 CSV"),
+                         self.tr("CSV 文件 (*.csv);;所有文件 (*)"))
         if path:
             self.import_file(path)
 
