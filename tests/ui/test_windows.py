@@ -289,23 +289,6 @@ def test_fit_to_screen_caps_a_big_preferred_size_and_centres(qtbot):
 
 # ---------------------------------------------------------------- file dialogs
 
-def _answer_dialog(qtbot, answer):
-    """When the next modal file dialog opens, call ``answer(dialog)`` on it (a real dialog)."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QFileDialog
-    seen = []
-
-    def poll():
-        dlg = QApplication.activeModalWidget()
-        if isinstance(dlg, QFileDialog):
-            seen.append(dlg)
-            answer(dlg)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(20, poll)
-    return seen
-
-
 def test_file_dialogs_start_in_documents_then_the_last_folder_per_purpose(qtbot, tmp_path,
                                                                          monkeypatch):
     from PySide6.QtWidgets import QFileDialog, QLabel
@@ -325,8 +308,7 @@ def test_file_dialogs_start_in_documents_then_the_last_folder_per_purpose(qtbot,
         texts = [lbl.text() for lbl in dlg.findChildren(QLabel)]
         assert "查找范围：" in texts and "文件类型：" in texts and "文件名：" in texts
         assert not any("Look in" in t or "Files of" in t for t in texts)
-        dlg.selectFile(str(scan))
-        dlg.accept()
+        return [str(scan)]       # what the clerk picks (Qt's own file model is not under test)
     # the Qt file dialog (not the desktop's), so that the labels can be read
     real_make = file_dialogs.make_dialog
 
@@ -335,7 +317,10 @@ def test_file_dialogs_start_in_documents_then_the_last_folder_per_purpose(qtbot,
         dlg.setOption(QFileDialog.Option.DontUseNativeDialog)
         return dlg
     monkeypatch.setattr(file_dialogs, "make_dialog", qt_dialog)
-    seen = _answer_dialog(qtbot, pick_scan)
+    seen = []
+    # the real dialog, shown; the answer is given in place of the clerk's clicks
+    monkeypatch.setattr(file_dialogs, "run_dialog",
+                        lambda dlg: (dlg.show(), seen.append(dlg), pick_scan(dlg))[-1])
     assert file_dialogs.open_files(None, Purpose.ATTACHMENTS, "选择附件", "所有文件 (*)") == \
         [str(scan)]
     assert seen
@@ -352,8 +337,8 @@ def test_file_dialogs_start_in_documents_then_the_last_folder_per_purpose(qtbot,
         assert dlg.acceptMode() == QFileDialog.AcceptMode.AcceptSave
         assert dlg.directory().absolutePath() == str(docs)
         assert dlg.selectedFiles() == [str(docs / "案件办理-20261205.xlsx")]
-        dlg.reject()
-    _answer_dialog(qtbot, check_save)
+        return []                # cancelled
+    monkeypatch.setattr(file_dialogs, "run_dialog", lambda dlg: (dlg.show(), check_save(dlg))[-1])
     assert file_dialogs.save_file(None, Purpose.EXPORT, "导出 Excel", "Excel 工作簿 (*.xlsx)",
                                   "案件办理-20261205.xlsx") is None
     assert file_dialogs.start_folder(Purpose.EXPORT) == str(docs)
