@@ -2,10 +2,14 @@
 operations announce which areas changed (STYLE §5)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
-from app.db import Database
 from app.domain.actor import Actor
+
+if TYPE_CHECKING:   # only a type here: importing it would load SQLAlchemy before the first paint
+    from app.db import Database
 
 
 class AppContext(QObject):

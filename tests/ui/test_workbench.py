@@ -129,3 +129,15 @@ def test_manager_opens_filtered_list_and_acknowledges(db, office, qtbot, no_boxe
     with db.read() as s:
         assert s.execute(select(HotspotWarning.acknowledged_by)).scalar_one() == office["boss"].user_id
     window.close()
+
+
+@pytest.mark.parametrize("days, label", [(5, "5个工作日内到期"), (0, "今日到期")])
+def test_due_soon_label_follows_the_warning_days_setting(db, qtbot, no_boxes, days, label):
+    """The 即将到期 counter says the office's deadline.warn_workdays, not a fixed 「2个工作日内到期」."""
+    from app.domain.actor import SYSTEM_ACTOR
+    from app.services import settings
+    settings.save(db, SYSTEM_ACTOR, {"deadline.warn_workdays": days})
+    page = shown_page(qtbot, db, make_user(db, Role.CASEWORKER, "zhao", "赵敏"))
+    qtbot.waitUntil(lambda: page.labels["due_soon"] == label, timeout=10000)
+    assert page.counter_buttons["due_soon"].text() == f"{page.count('due_soon')}\n{label}"
+    assert "2个工作日" not in "".join(b.text() for b in page.counter_buttons.values())

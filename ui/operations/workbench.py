@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 class WorkbenchData:
     office_name: str
     banner: str | None          # the holiday data of a year is missing
+    warn_workdays: int = 2      # the office's 即将到期 setting (deadline.warn_workdays)
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,13 @@ class DeskData:
 
 def load_workbench(parent: QWidget, ctx: AppContext, today: date,
                    *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
-    """The office name and the missing-holidays banner (``WorkbenchData``)."""
+    """The office name, the missing-holidays banner and the 即将到期 days (``WorkbenchData``)."""
     db = ctx.db
 
     def work(_p) -> WorkbenchData:
         from app.services import calendar, settings
-        return WorkbenchData(settings.office(db).name, calendar.missing_data_banner(db, today))
+        return WorkbenchData(settings.office(db).name, calendar.missing_data_banner(db, today),
+                             settings.get(db, "deadline.warn_workdays"))
     return run(parent, work, on_success=on_done, on_error=on_error)
 
 

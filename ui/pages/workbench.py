@@ -1,6 +1,6 @@
 """工作台: the first page after signing in. A greeting, today's date, the office, a yellow banner
 when the holiday calendar lacks this (or next) year, the petition-desk numbers (my open cases, due
-within 2 working days, overdue, awaiting my approval, hot-spot warnings, today's registrations —
+within the warning days set, overdue, awaiting my approval, hot-spot warnings, today's registrations —
 each a button that opens the list with that filter), the open warnings (managers acknowledge them
 here) and what this person can do in the program.
 
@@ -45,6 +45,11 @@ def greeting_for(hour: int) -> str:
     return "晚上好"
 
 
+def due_soon_label(warn_workdays: int) -> str:
+    """The 即将到期 counter's label from the office's setting (deadline.warn_workdays)."""
+    return "今日到期" if warn_workdays <= 0 else f"{warn_workdays}个工作日内到期"
+
+
 def today_text(today: date) -> str:
     """「2026年11月22日 星期日」"""
     return f"{format_cn(today)} 星期{WEEKDAYS[today.weekday()]}"
@@ -53,7 +58,7 @@ def today_text(today: date) -> str:
 # (name, label, list page key); the filter comes from lists.workbench_filters
 COUNTERS = (
     ("my_open", "我的在办案件", "cases"),
-    ("due_soon", "2个工作日内到期", "cases"),
+    ("due_soon", due_soon_label(2), "cases"),       # relabelled from the setting when read
     ("overdue", "已超期", "cases"),
     ("awaiting_approval", "待我审批延期", "cases"),
     ("notice_pending", "受理告知书未送达", "cases"),
@@ -125,6 +130,7 @@ class WorkbenchPage(Page):
         wl.addLayout(warn_row)
         self.warnings_box.hide()
         self.desk_data: DeskData | None = None
+        self.labels = {name: label for name, label, _key in COUNTERS}
 
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -184,12 +190,12 @@ class WorkbenchPage(Page):
         if self.desk_message.property("failed"):
             self.desk_message.clear()
             self.desk_message.setProperty("failed", False)
-        for name, label, _key in COUNTERS:
+        for name, _label, _key in COUNTERS:
             b = self.counter_buttons.get(name)
             if b is None:
                 continue
             n = getattr(data.counts, name)
-            b.setText(f"{n}\n{label}")
+            b.setText(f"{n}\n{self.labels[name]}")
             style = COUNTER_STYLE
             if n and name in ("overdue", "warnings"):
                 style = ALERT_STYLE
@@ -239,6 +245,9 @@ class WorkbenchPage(Page):
         self.office_label.setText(self.tr("单位信息暂时读取失败，请按 F5 重试。"))
 
     def _show(self, data: WorkbenchData) -> None:
+        self.labels["due_soon"] = due_soon_label(data.warn_workdays)
+        b = self.counter_buttons["due_soon"]
+        b.setText(b.text().split("\n", 1)[0] + "\n" + self.labels["due_soon"])
         self.office_label.setText(self.tr("单位：") + (data.office_name or self.tr("（未填写）")))
         if data.banner:
             self.banner.setText(data.banner)
