@@ -1,4 +1,5 @@
-"""登录 and 修改密码 dialogs, offscreen, on a fresh database."""
+"""登录 and 修改密码 dialogs, and the session of an account disabled while signed in, offscreen, on a
+fresh database."""
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
