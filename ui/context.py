@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QMetaMethod, QObject, Signal
 
 from app.domain.actor import Actor
 
@@ -17,6 +17,7 @@ class AppContext(QObject):
     ``ui.operations.run``; they never open Sessions themselves."""
 
     changed = Signal(set)       # area names, e.g. {"people", "users", "settings", "calendar"}
+    revoked = Signal(str)       # the account may no longer act (AccountRevoked); the message
     _current: "AppContext | None" = None
 
     def __init__(self, db: Database, actor: Actor):
@@ -33,3 +34,14 @@ class AppContext(QObject):
     def announce(cls, areas: set[str]) -> None:
         if cls._current is not None:
             cls._current.changed.emit(set(areas))
+
+    @classmethod
+    def revoke(cls, message: str) -> bool:
+        """An operation came back with ``AccountRevoked``: the signed-in account was disabled,
+        locked or given another role. Emits ``revoked`` (the main window says so and signs out)
+        and returns True; False when nobody listens, and the caller shows the error as usual."""
+        ctx = cls._current
+        if ctx is None or not ctx.isSignalConnected(QMetaMethod.fromSignal(ctx.revoked)):
+            return False
+        ctx.revoked.emit(message)
+        return True

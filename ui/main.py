@@ -401,10 +401,12 @@ def run_gui(db_arg: str | None) -> int:
             window.show()
             app.exec()
             again = (window.sign_out_requested or window.restart_requested) and not quitting()
+            # signed out because the account was changed (e.g. a new role): offer the same name
+            username_hint = actor.username if window.revoked else ""
             window.deleteLater()
             if not again:
                 break
-            actor, username_hint = None, ""
+            actor = None
         _auto_backup(db)
         return 0
     finally:

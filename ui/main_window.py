@@ -18,8 +18,9 @@ from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSplitter,
-                               QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMessageBox,
+                               QSplitter, QStackedWidget, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from app import WINDOW_TITLE, __version__
 from app.domain.permissions import Perm, allowed
@@ -95,7 +96,8 @@ class _Unavailable(QWidget):
 
 class MainWindow(QMainWindow):
     """One per signed-in session. After ``close()``, ``sign_out_requested`` / ``restart_requested``
-    tell ``ui.main.run_gui`` whether to show the sign-in dialog again."""
+    tell ``ui.main.run_gui`` whether to show the sign-in dialog again; ``revoked`` that the
+    session ended because the account may no longer act (an operation came back AccountRevoked)."""
 
     SETTINGS_GROUP = "MainWindow"
     DEFAULT_SIZE = QSize(1200, 760)     # the first start: this, fitted to the screen
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.sign_out_requested = False
         self.restart_requested = False
+        self.revoked = False
         self.office_name = ""
         self.entries = [e for e in PAGES if e.perm is None or allowed(ctx.actor.role, e.perm)]
         self._pages: dict[str, QWidget] = {}
@@ -158,6 +161,7 @@ class MainWindow(QMainWindow):
         self.nav.currentItemChanged.connect(self._nav_changed)
         self.nav.setCurrentItem(self._items[START_PAGE])
         ctx.changed.connect(self._on_changed)
+        ctx.revoked.connect(self._account_revoked)
         self._load_office()
 
     # ------------------------------------------------------------ pages
@@ -303,6 +307,9 @@ class MainWindow(QMainWindow):
     def inform(self, title: str, text: str) -> None:
         QMessageBox.information(self, title, text)
 
+    def warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
     def backup_database(self) -> None:
         path = save_file(self, Purpose.BACKUP, self.tr("备份数据库"),
                          self.tr("数据库文件 (*.db);;所有文件 (*)"),
@@ -342,6 +349,33 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         self.sign_out_requested = True
         self.close()
+
+    def _account_revoked(self, message: str) -> None:
+        """The account was disabled, locked or given another role while signed in: close this
+        session's dialogs, say why (the service's message) and go back to the sign-in dialog.
+        Several operations may come back refused; the first one does it."""
+        if self.revoked:
+            return
+        self.revoked = True
+        for w in self._own_windows():
+            if isinstance(w, QDialog):
+                w.reject()
+            else:
+                w.close()
+        self.warn(self.tr("需要重新登录"), message)
+        self.sign_out()
+
+    def _own_windows(self) -> list[QWidget]:
+        """The visible windows (dialogs, viewers) opened from this one, innermost first."""
+        own = []
+        for w in QApplication.topLevelWidgets():
+            parent = w.parentWidget()
+            while parent is not None and parent is not self:
+                parent = parent.parentWidget()
+            if parent is self and w.isVisible():
+                own.append(w)
+        modal = QApplication.activeModalWidget()
+        return sorted(own, key=lambda w: w is not modal)
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(self)

@@ -39,6 +39,13 @@ class PermissionDenied(UserError):
     english = "permission denied"
 
 
+class AccountRevoked(PermissionDenied):
+    """The signed-in account may no longer act: disabled, locked, deleted or given another role
+    since it signed in. Nothing was written; the GUI tells the person and signs them out."""
+
+    english = "account no longer active: sign in again"
+
+
 class NotFound(UserError):
     english = "not found"
 

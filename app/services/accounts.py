@@ -6,6 +6,10 @@ Contract:
   ``Actor``); safe to call from a worker thread.
 * Write functions take the acting user, call ``require`` and write the audit row in the same
   ``db.write()`` transaction. Password hashes never reach the audit trail.
+* Rights end with the account, not with the window: ``require`` checks the role the actor signed
+  in with before any work; ``check_account`` checks the account itself (exists, active, not
+  locked, same role) inside the write transaction — ``audit.record`` calls it, so every audited
+  write does, and a refusal rolls the whole unit of work back.
 * ``sign_in`` commits what a failed attempt changed (failure count, lock, audit row) *before* it
   raises, so the count survives the error.
 * Times are naive local ``datetime.now()``; ``sign_in`` takes ``now=`` so tests can move the clock.
@@ -26,7 +30,8 @@ from app.db import Database
 from app.db.models import User
 from app.domain.actor import SYSTEM_ACTOR, Actor
 from app.domain.enums import Role
-from app.domain.errors import Collector, Conflict, NotFound, PermissionDenied, UserError, ValidationError
+from app.domain.errors import (AccountRevoked, Collector, Conflict, NotFound, PermissionDenied,
+                               UserError, ValidationError)
 from app.domain.permissions import LABELS, Perm, allowed
 
 from . import audit
@@ -45,10 +50,53 @@ F_OLD_PASSWORD = "原密码"
 
 
 def require(actor: Actor, perm: Perm) -> None:
-    """Raise PermissionDenied unless ``actor``'s role grants ``perm``. Call before any write."""
+    """Raise PermissionDenied unless ``actor``'s role grants ``perm``. Call before any write.
+
+    This is the early check, on the role the actor signed in with, before any work is done. The
+    account itself is checked again inside the write transaction (``check_account``, called by
+    ``audit.record``): a user disabled, locked or given another role since signing in is refused
+    there, and the transaction rolls back."""
     if not allowed(actor.role, perm):
         raise PermissionDenied(f"{actor.role.label}「{actor.display_name}」无权{LABELS[perm]}，"
                                "请联系系统管理员。", f"{actor.role.value} may not {perm.value}")
+
+
+_CHECKED = "accounts.checked"  # Session.info key: user ids already checked in this transaction
+
+
+def check_account(s: Session, actor: Actor, now: datetime | None = None) -> None:
+    """Raise AccountRevoked unless ``actor``'s account still exists, is active, is not locked and
+    still has the role ``actor`` signed in with (a demoted user loses the old rights; a promoted
+    one signs in again to get the new ones).
+
+    Call inside the write transaction ``s`` (``audit.record`` does, for every audited write), so
+    the answer holds until the commit: writers run one at a time (DESIGN: ``db.write()``), and a
+    disable committed by an administrator is seen by the next write. Actors without an account
+    (``user_id`` None: the command line, the system) have nothing to revoke and pass. Checked once
+    per transaction and account."""
+    if actor.user_id is None:
+        return
+    checked: set[int] = s.info.setdefault(_CHECKED, set())
+    if actor.user_id in checked:
+        return
+    row = s.execute(select(User.active, User.locked_until, User.role)
+                    .where(User.id == actor.user_id)).first()
+    now = now or datetime.now()
+    who = f"账户「{actor.username}」"
+    unsaved = "本次操作没有保存。"
+    if row is None:
+        raise AccountRevoked(f"{who}已不存在，{unsaved}请重新登录，或联系系统管理员。",
+                             "account no longer exists: sign in again")
+    if not row.active:
+        raise AccountRevoked(f"{who}已停用，{unsaved}请重新登录，或联系系统管理员。",
+                             "account disabled: sign in again")
+    if row.locked_until is not None and now < row.locked_until:
+        raise AccountRevoked(f"{who}已锁定，{unsaved}请重新登录，或联系系统管理员。",
+                             "account locked: sign in again")
+    if row.role != actor.role.value:
+        raise AccountRevoked(f"{who}的角色已改为「{Role.label_of(row.role)}」，{unsaved}"
+                             "请重新登录后按新的权限操作。", "role changed: sign in again")
+    checked.add(actor.user_id)
 
 
 @dataclass(frozen=True)
@@ -358,7 +406,7 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
     Raises UserError with the reason. A wrong password counts towards the lock
     (``security.max_failures`` in a row lock the account for ``security.lock_minutes``); the count,
     the lock and the audit row are committed before the error is raised. An unknown user name gets
-    the same message as a wrong password.
+    the same message as a wrong password, and its audit row does not keep what was typed.
     """
     now = now or datetime.now()
     errors = Collector()
@@ -379,8 +427,10 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
     with db.write() as s:
         u = s.get(User, user_id) if user_id is not None else None
         if u is None:
+            # Not the typed text: a name that is no account's is often a password typed in the
+            # wrong field, and the audit trail is read by others and kept for years.
             audit.record(s, SYSTEM_ACTOR, "user", "", "sign_in_failed", None,
-                         {"username": name[:40], "reason": "unknown_user"})
+                         {"reason": "unknown_user"})
             failure = UserError(f"{WRONG}，还可尝试 {max_failures - 1} 次", "wrong user name or password")
         elif u.locked_until is not None and now < u.locked_until:
             minutes = max(1, math.ceil((u.locked_until - now).total_seconds() / 60))

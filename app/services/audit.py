@@ -82,9 +82,15 @@ def row_hash(prev_hash: str, at: datetime, user_id: int | None, username: str, e
 
 def record(session: Session, actor: Actor, entity: str, entity_id: Any, action: str,
            before: dict | None = None, after: dict | None = None) -> None:
-    """Append one audit row in the caller's transaction (which must be a ``db.write()``)."""
+    """Append one audit row in the caller's transaction (which must be a ``db.write()``).
+
+    Every write passes here inside its transaction, so this is where the actor's account is
+    re-checked (``accounts.check_account``): a user disabled, locked or given another role since
+    signing in gets AccountRevoked and the caller's whole unit of work rolls back."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    from .accounts import check_account  # accounts writes audit rows: imported here, not on top
+    check_account(session, actor)
     head = session.get(AuditHead, 1)
     prev = head.last_hash if head else GENESIS
     at = datetime.now()

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import sqlite3
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from app.domain.permissions import Perm
 
 from . import audit
 from . import settings as settings_service
-from .accounts import require
+from .accounts import check_account, require
 
 BACKUP_FOLDER = "backups"
 AUTO_RE = re.compile(r"^auto-(\d{8})\.db$")
@@ -93,8 +94,12 @@ def _write_sidecar(backup_file: Path) -> None:
 
 
 def backup_as(db: Database, actor: Actor, out: Path) -> Path:
-    """GUI backup: requires ``Perm.BACKUP``; the backup is recorded in the audit trail."""
+    """GUI backup: requires ``Perm.BACKUP``; the backup is recorded in the audit trail. The copy
+    is made outside any transaction, so the account is checked before it is made, not only when
+    the audit row is written."""
     require(actor, Perm.BACKUP)
+    with db.read() as s:
+        check_account(s, actor)
     path = backup_to(db, out)
     with db.write() as s:
         audit.record(s, actor, "database", "", "backup", None, {"file": str(path)})
@@ -274,9 +279,14 @@ def restore_as(db: Database, actor: Actor, src: Path) -> Path | None:
     reads the restored file afterwards. The caller asks the person to sign in again (the restored
     accounts may differ)."""
     require(actor, Perm.BACKUP)
+    with db.read() as s:
+        check_account(s, actor)
     check_backup_file(Path(src))
     db.close()
+    # The account was checked in the database it acted from; its id means nothing in the restored
+    # one (another person, or none), so the restore is recorded there under its name only.
+    recorded_as = replace(actor, user_id=None)
     try:
-        return restore_from(db.url, src, actor)
+        return restore_from(db.url, src, recorded_as)
     finally:
         db.close()

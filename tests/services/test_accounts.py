@@ -1,9 +1,10 @@
 """Accounts: creation and policy, sign-in with lockout, last-admin protection, audit."""
+import json
 from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.db.models import AuditLog, User
 from app.domain.enums import Role
@@ -162,12 +163,26 @@ def test_lock_setting_is_used(db, boss):
         accounts.sign_in(db, "li", "bad12345", now=T0)
 
 
-def test_unknown_user_same_message_and_audited(db, boss):
+def test_unknown_user_same_message_audited_without_the_typed_text(db, boss):
+    # people type their password into the user-name field: a name that is no account's is not kept
+    typed = "Secret2026x"
     with pytest.raises(UserError) as e:
-        accounts.sign_in(db, "ghost", PW, now=T0)
+        accounts.sign_in(db, typed, PW, now=T0)
     assert e.value.message.startswith("用户名或密码不正确")
     [row] = audit_rows(db, action="sign_in_failed")
-    assert row.entity == "user" and "ghost" in row.after
+    assert row.entity == "user" and row.entity_id == "" and row.username == "system"
+    assert json.loads(row.after) == {"reason": "unknown_user"}
+    with db.read() as s:
+        assert not s.scalars(select(AuditLog).where(or_(AuditLog.after.contains(typed[:6]),
+                                                        AuditLog.entity_id.contains(typed[:6])))
+                             ).all()
+    # a name that is an account's is kept (any case), as the account spells it
+    accounts.create_user(db, boss, "li", "李四", Role.CLERK, PW)
+    with pytest.raises(UserError):
+        accounts.sign_in(db, "LI", "wrong1234", now=T0)
+    row = audit_rows(db, action="sign_in_failed")[-1]
+    assert json.loads(row.after)["username"] == "li" and row.entity == "user"
+    assert json.loads(row.after)["reason"] == "wrong_password"
 
 
 def test_empty_fields_are_named(db):

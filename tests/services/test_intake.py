@@ -12,7 +12,7 @@ from app.db.models import (Attachment, AuditLog, Case, Counter, HotspotWarning, 
                            Registration, RegistrationIssue)
 from app.domain.enums import REJECT_REDIRECTS, RejectReason, Role
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
-from app.services import audit, intake, people
+from app.services import accounts, audit, intake, people
 from app.services.intake import OutreachInput, RegistrationInput
 from app.services.people import EmployerInput, PersonInput
 from tests.conftest import make_actor
@@ -22,14 +22,21 @@ ZHANG_ID = "11010519491231002X"
 LI_ID = "360426199101010071"
 
 
-@pytest.fixture
-def clerk():
-    return make_actor(Role.CLERK, 11)
+def _account(db, admin, role: Role, username: str):
+    """A real account: every write re-checks the actor's account in its transaction."""
+    rec = accounts.create_user(db, admin, username, f"测试{role.label}", role, "Secret2026",
+                               must_change_password=False)
+    return make_actor(role, rec.id)
 
 
 @pytest.fixture
-def manager():
-    return make_actor(Role.MANAGER, 12)
+def clerk(db, admin):
+    return _account(db, admin, Role.CLERK, "t_clerk")
+
+
+@pytest.fixture
+def manager(db, admin):
+    return _account(db, admin, Role.MANAGER, "t_manager")
 
 
 @pytest.fixture
@@ -599,6 +606,7 @@ def test_outreach_summary_counts_solved_on_site_and_accepted(db, clerk, zhang):
 # ---------------------------------------------------------------- drafts
 
 def test_drafts_round_trip_per_user_and_form(db, clerk, manager):
+    audited = audit.count(db)
     assert intake.load_draft(db, clerk, "registration") is None
     payload = {"channel": "call", "summary": "半截的摘要", "issue_types": ["wages"],
                "received_at": "2026-11-20T10:30:00"}
@@ -609,8 +617,7 @@ def test_drafts_round_trip_per_user_and_form(db, clerk, manager):
     assert intake.load_draft(db, clerk, "outreach") is None
     intake.save_draft(db, clerk, "registration", {**payload, "summary": "改过"})
     assert intake.load_draft(db, clerk, "registration").payload["summary"] == "改过"
-    with db.read() as s:   # drafts are scratch: no audit rows
-        assert s.scalar(select(func.count()).select_from(AuditLog)) == 0
+    assert audit.count(db) == audited   # drafts are scratch: no audit rows
     intake.discard_draft(db, clerk, "registration")
     assert intake.load_draft(db, clerk, "registration") is None
     intake.discard_draft(db, clerk, "registration")      # nothing to discard: fine

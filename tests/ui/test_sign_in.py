@@ -1,4 +1,5 @@
-"""登录 and 修改密码 dialogs, offscreen, on a fresh database."""
+"""登录 and 修改密码 dialogs, and the session of an account disabled while signed in, offscreen, on a
+fresh database."""
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -137,3 +138,98 @@ def test_change_password_dialog(qtbot, db, user):
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         dialog.submit()
     assert accounts.sign_in(db, "li", "Newer2026").user_id == user.id
+
+
+# ---------------------------------------------------------------- rights end with the account
+
+GONE = "账户「chief」已停用，本次操作没有保存。请重新登录，或联系系统管理员。"
+
+
+def test_disabled_account_is_told_and_signed_out(qtbot, db, staff, monkeypatch):
+    """The administrator disables 周主任 while their window is open; their next writes come back
+    refused: the open dialog closes, the window says why once, and the session ends."""
+    from app.services.people import EmployerInput
+    from ui.main_window import MainWindow
+    from ui.operations.people import create_employer
+    chief = accounts.sign_in(db, "chief", "Secret2026")
+    window = MainWindow(AppContext(db, chief))
+    qtbot.addWidget(window)
+    window.show()
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(window, "warn", lambda title, text: told.append((title, text)))
+    dialog = ChangePasswordDialog(window.ctx, parent=window)
+    dialog.show()
+    accounts.set_active(db, staff[Role.ADMIN], chief.user_id, False)
+
+    page_errors: list[BaseException] = []
+    create_employer(window, window.ctx, EmployerInput(name="新单位"), on_error=page_errors.append)
+    dialog.old.setText("Secret2026")
+    dialog.new.setText("Newer2026")
+    dialog.confirm.setText("Newer2026")
+    dialog.submit()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=15000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
+    from ui import operations
+    qtbot.waitUntil(lambda: not operations._running, timeout=15000)  # noqa: SLF001
+    assert told == [("需要重新登录", GONE)]               # once, for both refused writes
+    assert window.revoked and window.sign_out_requested
+    assert dialog.result() == QDialog.DialogCode.Rejected and dialog.error.text() == "正在保存…"
+    assert page_errors == []                              # the page is not asked to show it too
+    assert accounts.sign_in(db, "boss", "Admin2026")      # nothing else changed: boss still signs in
+    with pytest.raises(accounts.UserError, match="已停用"):
+        accounts.sign_in(db, "chief", "Secret2026")
+
+
+def test_other_errors_still_go_to_the_page(qtbot, db, staff):
+    """Only AccountRevoked signs out; a refusal by role goes to ``on_error`` as before."""
+    from app.services.people import EmployerInput
+    from ui.main_window import MainWindow
+    from ui.operations.people import create_employer
+    clerk = accounts.sign_in(db, "clerk", "Secret2026")
+    window = MainWindow(AppContext(db, clerk))
+    qtbot.addWidget(window)
+    window.show()
+    errors: list[BaseException] = []
+    create_employer(window, window.ctx, EmployerInput(name=""), on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=15000)
+    assert window.isVisible() and not window.revoked and "单位名称" in errors[0].message
+
+
+def test_run_gui_goes_back_to_sign_in_when_the_account_is_disabled(qtbot, db_path, monkeypatch):
+    import ui.main
+    from PySide6.QtCore import QTimer
+
+    from app.db import open_database
+    from app.services import setup
+    from app.services.people import EmployerInput
+    from ui.main_window import MainWindow
+    from ui.operations.people import create_employer
+    first = open_database(db_path)
+    boss = setup.create_office(first, {"name": "北京市朝阳区总工会", "doc_prefix": "朝工信"},
+                               "boss", "王管理", "Admin2026")
+    accounts.create_user(first, boss, "chief", "周主任", Role.MANAGER, "Secret2026",
+                         must_change_password=False)
+    first.close()
+    hints: list[str] = []   # what the sign-in dialog was pre-filled with, each time it was shown
+
+    def sign_in(opening, username_hint=""):
+        hints.append(username_hint)
+        if len(hints) > 1:
+            return None     # the person leaves at the second sign-in
+        opening.wait()
+        return accounts.sign_in(opening.db, "chief", "Secret2026")
+
+    told: list[str] = []
+    real_show = MainWindow.show
+
+    def show_then_write(self):
+        real_show(self)
+        self.warn = lambda title, text: told.append(text)
+        accounts.set_active(self.ctx.db, boss, self.ctx.actor.user_id, False)  # at another desk
+        QTimer.singleShot(0, lambda: create_employer(self, self.ctx, EmployerInput(name="新单位")))
+
+    monkeypatch.setattr(ui.main, "_sign_in", sign_in)
+    monkeypatch.setattr(MainWindow, "show", show_then_write)
+    assert ui.main.run_gui(str(db_path)) == 0
+    assert told == [GONE]
+    assert hints == ["", "chief"]

@@ -22,6 +22,9 @@ importing a widget never imports SQLAlchemy (the first paint comes first).
   that is still alive (a newer search was started) is the widget's own business.
 * ``changes`` (a set of area names such as {"people"}) is announced on ``AppContext.changed`` after
   success, so pages can refresh; hidden pages refresh when next shown.
+* ``AccountRevoked`` (the signed-in account was disabled, locked or given another role since it
+  signed in; nothing was written) goes to ``AppContext.revoke`` instead of ``on_error``: the main
+  window tells the person and signs out, whichever page or dialog asked (even one since closed).
 * With ``progress_label`` a QProgressDialog with a 取消 button appears if the work takes longer than
   ``show_after_ms``.
 """
@@ -37,7 +40,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from shiboken6 import isValid
 
-from app.domain.errors import Cancelled, UserError
+from app.domain.errors import AccountRevoked, Cancelled, UserError
 
 log = logging.getLogger(__name__)
 OnDone = Callable[[Any], None] | None                 # on_success of an action, GUI thread
@@ -157,6 +160,10 @@ def run(parent: QWidget | None, fn: Callable[[Callable[[float, str], None]], Any
     def failed(exc: BaseException) -> None:
         op.error = exc
         try:
+            if isinstance(exc, AccountRevoked):
+                from ui.context import AppContext
+                if AppContext.revoke(exc.message):
+                    return
             if op.wanted():
                 if on_error is not None:
                     on_error(exc)
