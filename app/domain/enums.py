@@ -223,7 +223,9 @@ class Period(LabelledEnum):
     THIS_MONTH = ("this_month", "本月")
     LAST_MONTH = ("last_month", "上月")
     THIS_QUARTER = ("this_quarter", "本季度")
+    LAST_QUARTER = ("last_quarter", "上季度")
     THIS_YEAR = ("this_year", "本年")
+    LAST_YEAR = ("last_year", "去年")
     LAST_7_DAYS = ("last_7_days", "近7天")
     LAST_30_DAYS = ("last_30_days", "近30天")
 

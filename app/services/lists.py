@@ -28,7 +28,6 @@ Contract:
 """
 from __future__ import annotations
 
-import calendar as _pycal
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -46,6 +45,7 @@ from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disp
                               IssueType, ListFlag, Period, Role)
 from app.domain.errors import ValidationError
 from app.domain.money import format_yuan
+from app.domain.periods import period_of, resolve_period  # noqa: F401 - re-exported
 
 from . import search
 
@@ -56,48 +56,8 @@ _OPEN_VALUES = tuple(sorted(s.value for s in OPEN_STATUSES))
 
 # ------------------------------------------------------------------------------------ periods
 
-def period_of(value: Period | str | None) -> Period | None:
-    """A ``Period`` from its code or its Chinese label (「本月」); None for blank."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, Period):
-        return value
-    try:
-        return Period(value)
-    except ValueError:
-        for p in Period:
-            if p.label == value:
-                return p
-    raise ValidationError([("时间范围", f"「{value}」不是可用的时间范围，请从列表中选择")])
-
-
-def resolve_period(period: Period | str, today: date) -> tuple[date, date]:
-    """The first and last day (both included) of a relative period on ``today``. The one place
-    where 今天/本周/本月/上月/本季度/本年/近7天/近30天 get their meaning."""
-    p = period_of(period)
-    if p is Period.TODAY:
-        return today, today
-    if p is Period.THIS_WEEK:                     # Monday … Sunday
-        start = today - timedelta(days=today.weekday())
-        return start, start + timedelta(days=6)
-    if p is Period.THIS_MONTH:
-        return today.replace(day=1), today.replace(day=_pycal.monthrange(today.year, today.month)[1])
-    if p is Period.LAST_MONTH:
-        last = today.replace(day=1) - timedelta(days=1)
-        return last.replace(day=1), last
-    if p is Period.THIS_QUARTER:
-        first_month = (today.month - 1) // 3 * 3 + 1
-        start = date(today.year, first_month, 1)
-        end_month = first_month + 2
-        return start, date(today.year, end_month, _pycal.monthrange(today.year, end_month)[1])
-    if p is Period.THIS_YEAR:
-        return date(today.year, 1, 1), date(today.year, 12, 31)
-    if p is Period.LAST_7_DAYS:
-        return today - timedelta(days=6), today
-    if p is Period.LAST_30_DAYS:
-        return today - timedelta(days=29), today
-    raise ValueError(period)
-
+# ``period_of`` / ``resolve_period`` live in app.domain.periods (the one definition); imported
+# here because filters resolve their period with them.
 
 # ------------------------------------------------------------------------------------ filters
 

@@ -167,6 +167,25 @@ def test_apply_filter_from_outside_shows_it(regs, cases_page, qtbot, db):
     assert page.model.filter.employer_id is None and page.model.rowCount() == 6
 
 
+def test_period_shows_the_days_it_means_greyed(cases_page, qtbot):
+    page = cases_page
+    page.today = lambda: date(2026, 11, 18)
+    for label, start, end in (("近30天", date(2026, 10, 20), date(2026, 11, 18)),
+                              ("上季度", date(2026, 7, 1), date(2026, 9, 30)),
+                              ("去年", date(2025, 1, 1), date(2025, 12, 31)),
+                              ("上月", date(2026, 10, 1), date(2026, 10, 31))):
+        page.period_combo.setCurrentIndex(page.period_combo.findText(label))
+        idle(qtbot)
+        assert (page.date_from.date().toPython(), page.date_to.date().toPython()) == (start, end)
+        assert not page.date_from.isEnabled() and not page.date_to.isEnabled()
+        assert page.model.filter.period is not None and page.model.filter.date_from is None
+    # 自定义日期 starts from the days last shown, now editable
+    page.period_combo.setCurrentIndex(page.period_combo.findData("custom"))
+    idle(qtbot)
+    assert page.date_from.isEnabled()
+    assert page.model.filter.date_from == date(2026, 10, 1) and page.model.filter.date_to == date(2026, 10, 31)
+
+
 @pytest.fixture
 def reg_page(ctx, qtbot):
     w = RegistrationsListPage(ctx)

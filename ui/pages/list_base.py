@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 
 from app.domain.enums import Category, Channel, IssueType, ListFlag, Period
 from app.domain.errors import Cancelled, UserError
+from app.domain.periods import resolve_period
 from app.services import lists
 from app.services.search import SEARCH_LIMIT
 from ui.context import AppContext
@@ -272,8 +273,7 @@ class ListPageBase(Page):
                 self.date_to.setDate(QDate(f.date_to or date.today()))
             else:
                 select_data(self.period_combo, None)
-            self.date_from.setEnabled(self.period_combo.currentData() == CUSTOM)
-            self.date_to.setEnabled(self.period_combo.currentData() == CUSTOM)
+            self._show_period_days()
             select_data(self.channel_combo, f.channel)
             select_data(self.category_combo, f.category)
             select_data(self.issue_combo, f.issue_type)
@@ -320,10 +320,29 @@ class ListPageBase(Page):
         if not self._applying:
             self.apply()
 
-    def _period_changed(self, _i: int) -> None:
-        custom = self.period_combo.currentData() == CUSTOM
+    def today(self) -> date:
+        """The day relative periods are resolved on (tests replace it)."""
+        return date.today()
+
+    def _show_period_days(self) -> None:
+        """Greyed, the days a relative period means (近30天: 30 days back to today); editable for
+        自定义日期; blank-looking (today, greyed) for 全部."""
+        period = self.period_combo.currentData()
+        custom = period == CUSTOM
         self.date_from.setEnabled(custom)
         self.date_to.setEnabled(custom)
+        if period and not custom:
+            start, end = resolve_period(period, self.today())
+            was = self._applying
+            self._applying = True       # showing the days is not a filter change
+            try:
+                self.date_from.setDate(QDate(start))
+                self.date_to.setDate(QDate(end))
+            finally:
+                self._applying = was
+
+    def _period_changed(self, _i: int) -> None:
+        self._show_period_days()
         self._changed()
 
     def clear_hidden(self) -> None:
