@@ -137,6 +137,8 @@ class ListPageBase(Page):
         self.end_button.setShortcut(QKeySequence("Ctrl+End"))
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.full_ids_box = QCheckBox(self.tr("显示完整身份证号"))
+        self.full_ids_box.setToolTip(self.tr("仅本单位设置允许的角色（默认负责人）可导出完整身份证号，"
+                                             "并记入操作日志；其他角色导出的号码部分隐藏"))
         self.columns_button = QPushButton(self.tr("列…"))
         actions = QHBoxLayout()
         actions.addWidget(QLabel(self.tr("已保存的筛选")))
@@ -534,7 +536,11 @@ class ListPageBase(Page):
         full = self.full_ids_box.isChecked()
 
         def done(res) -> None:
-            self._info(self.tr("已导出 ") + str(res.rows) + self.tr(" 条到 ") + res.path)
+            text = self.tr("已导出 ") + str(res.rows) + self.tr(" 条到 ") + res.path
+            if full and not res.full_ids:
+                text += self.tr("（身份证号已部分隐藏：本单位只允许「系统设置 → 账户安全」中指定的角色"
+                                "导出完整号码）")
+            self._info(text)
         return export_xlsx(self, self.ctx, f, path, full, self.tr("正在导出…"), on_done=done,
                            on_error=self._show_error)
 
