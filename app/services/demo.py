@@ -34,7 +34,8 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.dialect import sync_id_sequences
 from app.db.models import (Base, CalendarDay, Case, CaseEvent, CaseSuspension, Counter, Employer,
-                           HotspotWarning, OutreachEvent, Person, Registration, RegistrationIssue, User)
+                           EmployerInitials, HotspotWarning, OutreachEvent, Person, Registration,
+                           RegistrationIssue, User)
 from app.domain import case_clock
 from app.domain.actor import SYSTEM_ACTOR
 from app.domain.case_clock import DeadlineRules
@@ -44,7 +45,7 @@ from app.domain.enums import (REJECT_REDIRECTS, AssigneeKind, CaseEventKind, Cas
                               SuspendReason)
 from app.domain.errors import UserError
 from app.domain.money import format_yuan
-from app.domain.pinyin import initials
+from app.domain.pinyin import initials, inner_suffixes
 
 from . import audit, numbering
 from . import calendar as calendar_service
@@ -406,8 +407,11 @@ def _employers(run: DemoRun) -> str:
     if rows:
         run.session.execute(insert(Employer.__table__), rows)
     got = run.session.execute(select(Employer.id, Employer.has_union, Employer.address,
-                                     Employer.name, Employer.street)
+                                     Employer.name, Employer.street, Employer.initials)
                               .order_by(Employer.id)).all()
+    suffixes = [{"suffix": x, "employer_id": r.id} for r in got for x in sorted(inner_suffixes(r.initials))]
+    for start in range(0, len(suffixes), 20_000):
+        run.session.execute(insert(EmployerInitials.__table__), suffixes[start:start + 20_000])
     # Bigger and smaller employers: a long-tailed size per employer.
     sizes = [min(rng.paretovariate(1.5), 40.0) for _ in got]
     run.state["employers"] = [(r.id, r.has_union, r.address) for r in got]
