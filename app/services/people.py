@@ -166,6 +166,7 @@ class PersonMatch:
     employer_name: str
     flags: tuple[PersonFlag, ...] = ()
     key: tuple = ()
+    employer_id: int | None = None     # so that picking the person can fill in the employer
 
     @property
     def flags_label(self) -> str:
@@ -597,7 +598,8 @@ def list_people(db: Database, after_key: tuple | None = None, limit: int = 100,
     items = tuple(PersonMatch(id=r.id, name=r.name, gender_label=Gender.label_of(r.gender),
                               id_tail=mask_id_tail(r.id_number), phone=r.phone or "",
                               employer_name=names.get(r.employer_id, ""),
-                              flags=_flags(r.is_migrant, r.is_model_worker, r.is_member), key=key)
+                              flags=_flags(r.is_migrant, r.is_model_worker, r.is_member), key=key,
+                              employer_id=r.employer_id if r.employer_id in names else None)
                   for key, r in unique)
     return PeoplePage(items, items[-1].key if more and items else None)
 

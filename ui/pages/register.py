@@ -497,6 +497,11 @@ class RegisterPage(Page):
         self._draft_timer.timeout.connect(self.autosave_draft)
         if self._draft_timer_allowed:
             self._draft_timer.start()
+        self._person_employers: dict[int, tuple[int, str]] = {}   # from the person look-up
+        self._employer_from_person = False     # the employer field holds the picked person's
+        self.person_field.picked.connect(self._person_picked)
+        for signal in (self.employer_edit.textEdited, self.employer_field.picked):
+            signal.connect(lambda *_a: setattr(self, "_employer_from_person", False))
         for signal in (self.person_edit.textEdited, self.employer_edit.textEdited,
                        self.person_field.picked, self.employer_field.picked,
                        self.issue_list.itemChanged):
@@ -630,6 +635,8 @@ class RegisterPage(Page):
         def rows(found: list[tuple[PersonMatch, datetime | None]]) -> None:
             out = []
             for m, when in found:
+                if m.employer_id is not None:
+                    self._person_employers[m.id] = (m.employer_id, m.employer_name)
                 parts = [m.name, m.id_tail, m.phone, m.employer_name]
                 if when is not None:
                     parts.append("上次来访 " + day_text(when))
@@ -645,12 +652,25 @@ class RegisterPage(Page):
                 [(e.id, "  ".join(p for p in (e.name, e.uscc or "", e.street) if p), e.name)
                  for e in found]))
 
+    def _person_picked(self, person_id: int | None, _text: str) -> None:
+        """A person picked from the list brings their 用人单位 when the employer field is empty or
+        was filled by the previous pick; an employer the clerk chose is kept."""
+        employer = self._person_employers.get(person_id) if person_id is not None else None
+        if employer is None:
+            return
+        empty = self.employer_field.selected_id is None and not self.employer_edit.text().strip()
+        if empty or self._employer_from_person:
+            self.employer_field.set_value(*employer)
+            self._employer_from_person = True
+
     def new_person(self) -> None:
         from ui.dialogs.person_dialog import PersonDialog
         dlg = PersonDialog(self.ctx, parent=self)
         text = self.person_edit.text().strip()
         if text and not any(c.isdigit() for c in text):
             dlg.name_edit.setText(text)
+        if self.employer_field.selected_id is not None:     # the employer already on the form
+            dlg.employer_combo.setEditText(self.employer_edit.text())
         dlg.saved.connect(self._person_created)
         dlg.open()
         return dlg
@@ -659,6 +679,7 @@ class RegisterPage(Page):
         self.person_field.set_value(rec.id, rec.name)
         if rec.employer_id and self.employer_field.selected_id is None:
             self.employer_field.set_value(rec.employer_id, rec.employer_name)
+            self._employer_from_person = True
         self._panel_input_changed()
         self.head_spin.setFocus()
 
@@ -865,6 +886,7 @@ class RegisterPage(Page):
             self.head_spin.setValue(1)
             self.reps_edit.clear()
             self.employer_field.clear()
+            self._employer_from_person = False
             self.category_combo.setCurrentIndex(0)
             self.set_issue_types(())
             for w in (self.summary_edit, self.redirect_edit, self.transfer_to_edit,
