@@ -969,8 +969,7 @@ class _Desk:
         months = rng.choice((1, 2, 2, 3, 3, 4, 6))
         start = (day.replace(day=1) - timedelta(days=30 * months))
         end = day.replace(day=1) - timedelta(days=1)
-        p = (f"{start.year}年{start.month}月至{end.month}月" if start.year == end.year
-             else f"{start.year}年{start.month}月至{end.year}年{end.month}月")
+        p = month_span(start, end)
         per = rng.randrange(30, 180) * 100
         a = per * months * max(1, heads)
         j = rng.choice(JOBS)
@@ -1305,8 +1304,7 @@ class _Desk:
             c["followed_up"] += followed
             c["archived"] += archived
         else:
-            c["open"] += 1
-            c["overdue"] += due is not None and last > due
+            c["open"] += 1          # 超期 is counted afterwards as the 工作台 counts it
         if person is not None:
             self.recent_cases.append((cid, person, employer, issues[0].value, accepted))
             if len(self.recent_cases) > 2000:
@@ -1420,12 +1418,32 @@ class _Desk:
         self.s.flush()
 
 
+def month_span(start: date, end: date) -> str:
+    """「2026年8月至10月」, 「2025年11月至2026年2月」, and one month as 「2026年10月」 (never 「10月至10月」)."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.year}年{start.month}月"
+    if start.year == end.year:
+        return f"{start.year}年{start.month}月至{end.month}月"
+    return f"{start.year}年{start.month}月至{end.year}年{end.month}月"
+
+
+def _overdue_now(run: DemoRun) -> int:
+    """超期 as the 工作台 counts it on the demo's today (``lists.case_conditions`` of the 已超期
+    filter), read in the demo's own transaction: one definition, one number."""
+    from .lists import CaseFilter, case_conditions
+    run.session.flush()
+    f = CaseFilter(deadline=case_clock.DeadlineState.OVERDUE.value)
+    return run.session.execute(select(func.count(Case.id))
+                               .where(*case_conditions(f, run.base_time.date()))).scalar_one()
+
+
 def _registrations(run: DemoRun) -> str:
     if run.registrations <= 0:
         return "登记 0 件"
     desk = _Desk(run)
     desk.generate()
     c = desk.counts
+    c["overdue"] = _overdue_now(run)
     run.counts["registrations"] = desk.total
     run.counts["outreach_events"] = len(desk.events)
     run.counts.update({k: v for k, v in c.items()})
