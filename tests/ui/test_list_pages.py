@@ -119,6 +119,26 @@ def test_case_model_colours_deadline_states(db, ctx, regs, qtbot):
     assert model.filter.sort == "due"
 
 
+def test_closed_cases_show_how_they_ended_never_red_overdue(db, ctx, qtbot):
+    late = TODAY - timedelta(days=40)
+    for status in ("concluded", "archived"):
+        add_registration(db, received=datetime.combine(late, datetime.min.time()),
+                         case=dict(status=status, due_date=late + timedelta(days=5),
+                                   concluded_on=late + timedelta(days=9)))
+    add_registration(db, received=datetime.combine(late, datetime.min.time()),
+                     case=dict(status="archived", due_date=late + timedelta(days=5),
+                               concluded_on=late + timedelta(days=2)))
+    model = CasesModel(db, page_size=50)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_filter(CaseFilter())
+    state_col, due_col = model.column_index("deadline"), model.column_index("due_date")
+    labels = sorted(model.data(model.index(r, state_col)) for r in range(model.rowCount()))
+    assert labels == ["按期办结", "逾期办结", "逾期办结"]
+    for r in range(model.rowCount()):
+        assert model.data(model.index(r, due_col), Qt.ItemDataRole.ForegroundRole) is None
+    assert lists.count_cases(db, CaseFilter(deadline="overdue"), TODAY) == 0
+
+
 # ------------------------------------------------------------------------------------ pages
 
 @pytest.fixture
