@@ -64,7 +64,7 @@ class Channel(LabelledEnum):
     VISIT = ("visit", "来访")
     CALL = ("call", "来电（12351热线）")
     LETTER = ("letter", "来信")
-    ONLINE = ("online", "网上(主席信箱/工人在线)")
+    ONLINE = ("online", "网上（主席信箱/工人在线）")
     REFERRAL = ("referral", "上级转交/交办")
     OUTREACH = ("outreach", "走访活动现场")
     OTHER = ("other", "其他")

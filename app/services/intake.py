@@ -337,8 +337,9 @@ def _enum(errors: Collector, cls: type[LabelledEnum], value: Any, field: str,
         if required:
             errors.add(field, f"请选择{field}")
         return None
+    wide = text.replace("(", "（").replace(")", "）")     # labels use full-width brackets
     for m in cls:
-        if text == m.value or text == m.label:
+        if text == m.value or wide == m.label:
             return m
     errors.add(field, f"「{text}」不是有效的{field}，请从列表中选择")
     return None

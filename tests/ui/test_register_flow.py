@@ -72,7 +72,7 @@ def test_hotline_call_registered_by_keyboard_and_answered_on_the_spot(db, clerk,
     assert page.channel_combo.currentData() == Channel.CALL.value
     press(qtbot, page, Qt.Key.Key_Tab)                          # 接待时间 (now)
     assert page.focusWidget() is page.received_edit
-    press(qtbot, page, Qt.Key.Key_Tab)                          # 来访人
+    press(qtbot, page, Qt.Key.Key_Tab)                          # 信访人
     assert page.focusWidget() is page.person_edit
     qtbot.keyClicks(page.person_edit, "zs")                     # pinyin initials
     qtbot.waitUntil(lambda: page.person_field.matches.isVisible(), timeout=5000)
@@ -350,3 +350,25 @@ def test_picking_a_person_brings_their_employer_and_new_person_takes_the_form_em
     assert rec.name == "李四" and rec.employer_id == other.id
     idle(qtbot)
     assert page.person_field.selected_id == rec.id and page.employer_field.selected_id == other.id
+
+
+def test_errors_name_fields_as_the_form_labels_them(db, clerk, qtbot):
+    """A visit without a person, summary or issue type: every field the service names is a row
+    label on the form (the person row is 信访人, and so are its errors)."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
+    page = open_page(AppContext(db, clerk), qtbot)
+    labels = set()
+    for form in page.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and isinstance(item.widget(), QLabel):
+                labels.add(item.widget().text())
+    assert "信访人" in labels and "来访人" not in labels
+    page.channel_combo.setCurrentIndex(page.channel_combo.findData(Channel.VISIT.value))
+    page.save()
+    idle(qtbot)
+    text = page.error_label.text()
+    named = [line.split("：", 1)[0] for line in text.splitlines() if "：" in line]
+    assert "信访人" in named
+    assert set(named) <= labels, set(named) - labels
+    assert page.focusWidget() is page.person_edit

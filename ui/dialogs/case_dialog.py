@@ -197,7 +197,7 @@ class CaseDialog(QDialog):
         top.addWidget(self.flags_label)
         top.addStretch(1)
         grid = QGridLayout()
-        pairs = (("登记编号", self.reg_no_label), ("来访人", self.person_label),
+        pairs = (("登记编号", self.reg_no_label), ("信访人", self.person_label),
                  ("用人单位", self.employer_label), ("承办", self.handler_label),
                  ("办结期限", self.due_label), ("书面告知期限", self.notice_label),
                  ("延期", self.extension_label), ("追回金额", self.result_label))

@@ -41,7 +41,7 @@ from app.domain.enums import (REJECT_REDIRECTS, Category, Channel, Disposition, 
                               RejectReason)
 from app.domain.errors import UserError, ValidationError
 from app.domain.notices import NoticeKind
-from app.services.intake import (DraftRecord, HistoryItem, OutreachRecord, RegistrationInput,
+from app.services.intake import (LABELS, DraftRecord, HistoryItem, OutreachRecord, RegistrationInput,
                                  RegistrationRecord, RepeatCase, RepeatCheck)
 from app.services.people import PersonMatch, PersonRecord
 from ui.context import AppContext
@@ -79,16 +79,9 @@ DISPOSITION_NOTICE = {
     Disposition.NO_MORE.value: NoticeKind.NO_MORE,
 }
 
-# Field labels (the service's ValidationError names fields by these).
-L = {
-    "channel": "渠道", "received_at": "接待时间", "person": "来访人", "head_count": "人数",
-    "representatives": "代表", "employer": "用人单位", "category": "诉求类别",
-    "issue_types": "问题类型", "summary": "事项摘要", "request": "诉求", "facts": "事实和理由",
-    "attachments": "附件", "disposition": "处理方式", "answer": "答复内容",
-    "reject_reason": "不予受理理由", "redirect_to": "告知去向", "transfer_to": "转送机关",
-    "transfer_reason": "转送理由", "repeat_of_case": "原案件", "earlier_documents": "此前文书",
-    "leader_reception": "领导接待日", "leader_name": "接待领导", "outreach_event": "走访活动",
-}
+# Field labels: the service's (``intake.LABELS``), so that its errors name the field as the form
+# does; plus the two rows the service has no field for.
+L = {**LABELS, "repeat_of_case": LABELS["repeat_of"], "leader_reception": "领导接待日"}
 
 
 class LookupField(QWidget):
@@ -392,7 +385,7 @@ class RegisterPage(Page):
 
         self.fields.update({
             L["channel"]: self.channel_combo, L["received_at"]: self.received_edit,
-            L["person"]: self.person_edit, "信访人": self.person_edit, "姓名": self.person_edit,
+            L["person"]: self.person_edit, "姓名": self.person_edit,
             L["head_count"]: self.head_spin, L["representatives"]: self.reps_edit,
             L["employer"]: self.employer_edit, "单位": self.employer_edit,
             L["category"]: self.category_combo, L["issue_types"]: self.issue_list,
@@ -445,7 +438,7 @@ class RegisterPage(Page):
         pl.addWidget(self.link_button)
         pl.addWidget(QLabel(self.tr("未结或近12个月办结的案件")))
         pl.addWidget(self.open_cases, 1)
-        pl.addWidget(QLabel(self.tr("该来访人此前的来访")))
+        pl.addWidget(QLabel(self.tr("该信访人此前的登记")))
         pl.addWidget(self.person_history, 1)
         pl.addWidget(QLabel(self.tr("该单位此前的来访")))
         pl.addWidget(self.employer_history, 1)
