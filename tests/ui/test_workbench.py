@@ -172,3 +172,20 @@ def test_manager_acknowledges_several_warnings_with_a_note(db, office, qtbot, no
     page.ask_note = lambda n: pytest.fail("asked without a selection")
     page.acknowledge_selected()
     assert "请先在预警列表中选择" in page.desk_message.text()
+
+
+def test_about_says_what_the_program_does_today(db, office, qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _parent, title, text: shown.append((title, text)))
+    window = MainWindow(AppContext(db, office["boss"]))
+    qtbot.addWidget(window)
+    window.show_about()
+    idle(qtbot)
+    (title, text), = shown
+    assert title == "关于"
+    for today in ("信访登记", "案件办理", "告知书", "导出 Excel", "备份"):
+        assert today in text
+    # the ledgers that are not built are not claimed as features
+    assert "困难职工帮扶台账、职工互助保障台账和统计报表尚未提供" in text
+    assert "告知书、困难职工帮扶和职工互助保障台账" not in text
+    window.close()
