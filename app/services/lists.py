@@ -45,7 +45,7 @@ from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disp
                               IssueType, ListFlag, Period, Role)
 from app.domain.errors import ValidationError
 from app.domain.money import format_yuan
-from app.domain.periods import period_of, resolve_period  # noqa: F401 - re-exported
+from app.domain.periods import resolve_period
 
 from . import search
 
@@ -56,8 +56,8 @@ _OPEN_VALUES = tuple(sorted(s.value for s in OPEN_STATUSES))
 
 # ------------------------------------------------------------------------------------ periods
 
-# ``period_of`` / ``resolve_period`` live in app.domain.periods (the one definition); imported
-# here because filters resolve their period with them.
+# ``period_of`` / ``resolve_period`` live in app.domain.periods (the one definition); the filters
+# below resolve their period with ``resolve_period``.
 
 # ------------------------------------------------------------------------------------ filters
 

@@ -538,7 +538,7 @@ class ListPageBase(Page):
         def done(res) -> None:
             text = self.tr("已导出 ") + str(res.rows) + self.tr(" 条到 ") + res.path
             if full and not res.full_ids:
-                text += self.tr("（身份证号已部分隐藏：本单位只允许「系统设置 → 账户安全」中指定的角色"
+                text += self.tr("（身份证号已部分隐藏：本单位只允许「系统设置 → 单位信息与参数 → 账户安全」中指定的角色"
                                 "导出完整号码）")
             self._info(text)
         return export_xlsx(self, self.ctx, f, path, full, self.tr("正在导出…"), on_done=done,
