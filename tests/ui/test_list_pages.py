@@ -204,6 +204,15 @@ def test_period_shows_the_days_it_means_greyed(cases_page, qtbot):
     idle(qtbot)
     assert page.date_from.isEnabled()
     assert page.model.filter.date_from == date(2026, 10, 1) and page.model.filter.date_to == date(2026, 10, 31)
+    # 全部: no days to show, the boxes say 不限 rather than today
+    page.period_combo.setCurrentIndex(0)
+    idle(qtbot)
+    assert page.date_from.text() == "不限" and page.date_to.text() == "不限"
+    assert page.model.filter.period is None and page.model.filter.date_from is None
+    page.period_combo.setCurrentIndex(page.period_combo.findData("custom"))
+    page.date_to.setDate(date(2026, 11, 1))
+    idle(qtbot)
+    assert (page.model.filter.date_from, page.model.filter.date_to) == (None, date(2026, 11, 1))
 
 
 @pytest.fixture

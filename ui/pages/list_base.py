@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 ALL = "全部"
 CUSTOM = "custom"
 CUSTOM_LABEL = "自定义日期"
+NO_LIMIT = QDate(2000, 1, 1)       # a date box at its minimum means no limit on that side
+NO_LIMIT_LABEL = "不限"
 LINK_STYLE = "QPushButton { color: #1565c0; text-decoration: underline; border: none; padding: 0 4px; }"
 
 
@@ -84,7 +86,9 @@ class ListPageBase(Page):
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
-            d.setDate(QDate.currentDate())
+            d.setMinimumDate(NO_LIMIT)
+            d.setSpecialValueText(NO_LIMIT_LABEL)      # the earliest date reads 「不限」
+            d.setDate(NO_LIMIT)
             d.setEnabled(False)
         self.channel_combo, self.category_combo, self.issue_combo = QComboBox(), QComboBox(), QComboBox()
         fill_combo(self.channel_combo, Channel.choices())
@@ -256,7 +260,7 @@ class ListPageBase(Page):
             issue_type=self.issue_combo.currentData(), text=self.text_edit.text().strip(),
             flags=tuple(k for k, box in self.flag_boxes.items() if box.isChecked()))
         if period == CUSTOM:
-            kwargs.update(date_from=self.date_from.date().toPython(), date_to=self.date_to.date().toPython())
+            kwargs.update(date_from=self._day(self.date_from), date_to=self._day(self.date_to))
         else:
             kwargs["period"] = period
         kwargs.update(self.read_extra())
@@ -271,8 +275,8 @@ class ListPageBase(Page):
                 select_data(self.period_combo, f.period)
             elif f.date_from or f.date_to:
                 select_data(self.period_combo, CUSTOM)
-                self.date_from.setDate(QDate(f.date_from or date.today()))
-                self.date_to.setDate(QDate(f.date_to or date.today()))
+                self.date_from.setDate(QDate(f.date_from) if f.date_from else NO_LIMIT)
+                self.date_to.setDate(QDate(f.date_to) if f.date_to else NO_LIMIT)
             else:
                 select_data(self.period_combo, None)
             self._show_period_days()
@@ -326,22 +330,27 @@ class ListPageBase(Page):
         """The day relative periods are resolved on (tests replace it)."""
         return date.today()
 
+    @staticmethod
+    def _day(edit: QDateEdit) -> date | None:
+        return None if edit.date() == NO_LIMIT else edit.date().toPython()
+
     def _show_period_days(self) -> None:
-        """Greyed, the days a relative period means (近30天: 30 days back to today); editable for
-        自定义日期; blank-looking (today, greyed) for 全部."""
+        """Greyed, the days a relative period means (近30天: 30 days back to today), or 「不限 — 不限」
+        for 全部; editable for 自定义日期 (starting from the days last shown)."""
         period = self.period_combo.currentData()
         custom = period == CUSTOM
         self.date_from.setEnabled(custom)
         self.date_to.setEnabled(custom)
-        if period and not custom:
-            start, end = resolve_period(period, self.today())
-            was = self._applying
-            self._applying = True       # showing the days is not a filter change
-            try:
-                self.date_from.setDate(QDate(start))
-                self.date_to.setDate(QDate(end))
-            finally:
-                self._applying = was
+        if custom:
+            return
+        start, end = resolve_period(period, self.today()) if period else (None, None)
+        was = self._applying
+        self._applying = True       # showing the days is not a filter change
+        try:
+            self.date_from.setDate(QDate(start) if start else NO_LIMIT)
+            self.date_to.setDate(QDate(end) if end else NO_LIMIT)
+        finally:
+            self._applying = was
 
     def _period_changed(self, _i: int) -> None:
         self._show_period_days()
