@@ -587,7 +587,7 @@ def test_several_warnings_acknowledged_at_once_with_what_was_done(db, clerk, man
     for r in trail:
         after = json.loads(r.after)
         assert after["note"] == "已安排专人接待，约谈单位负责人" and after["batch_size"] == 2
-    assert audit.field_label("note") == "处理情况"
+    assert audit.field_label("note") == "说明" and audit.field_label("batch_size") == "同批确认条数"
 
 
 # ---------------------------------------------------------------- outreach events
