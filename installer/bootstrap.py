@@ -84,20 +84,55 @@ def ensure_venv() -> None:
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
 
 
+def _extras(text: str) -> set[str]:
+    return {e.strip() for e in text.split(",") if e.strip()}
+
+
+def stamp_covers(stamp_text: str, digest: str, extras: str) -> bool:
+    """Whether an install recorded in ``stamp_text`` (lines 「<digest> <extras>」) has this
+    ``pyproject.toml`` digest and at least ``extras``: the ``test`` install is a superset of the
+    runtime one, so ``run`` after ``test`` installs nothing."""
+    for line in stamp_text.splitlines():
+        have_digest, _, have_extras = line.strip().partition(" ")
+        if have_digest == digest and _extras(extras) <= _extras(have_extras):
+            return True
+    return False
+
+
+def stamp_after_install(stamp_text: str, digest: str, extras: str) -> str:
+    """The stamp after installing ``extras``: an install never removes what an earlier one with
+    the same ``pyproject.toml`` put in, so the extras add up."""
+    have: set[str] = set()
+    for line in stamp_text.splitlines():
+        have_digest, _, have_extras = line.strip().partition(" ")
+        if have_digest == digest:
+            have |= _extras(have_extras)
+    return f"{digest} {','.join(sorted(have | _extras(extras)))}\n"
+
+
+def quiet_pip_env() -> dict[str, str]:
+    """pip's environment without the build backend's warning banners (setuptools prints a
+    「BuildBackendWarning: Editable installation …」 block for every editable install)."""
+    env = dict(os.environ)
+    env["PYTHONWARNINGS"] = ",".join(w for w in (env.get("PYTHONWARNINGS"), "ignore::UserWarning") if w)
+    env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    return env
+
+
 def ensure_installed(extras: str) -> None:
-    """pip-install the project (editable) when pyproject.toml or the extras changed."""
+    """pip-install the project (editable) unless an install of this pyproject.toml with at least
+    these extras is recorded."""
     stamp_file = VENV / ".uniondesk-stamp"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    wanted = f"{digest} {extras}"
-    have = stamp_file.read_text().split("\n") if stamp_file.exists() else []
-    if any(line.startswith(digest) and set(extras.split(",")) <= set(line.split(" ")[1].split(","))
-           for line in have if " " in line):
+    have = stamp_file.read_text() if stamp_file.exists() else ""
+    if stamp_covers(have, digest, extras):
         return
     say(f"installing UnionDesk and its dependencies ({extras or 'runtime'}) …")
-    subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=False)
+    env = quiet_pip_env()
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=False, env=env)
     target = f".[{extras}]" if extras else "."
-    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", target], cwd=ROOT, check=True)
-    stamp_file.write_text(wanted + "\n")
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", target], cwd=ROOT, check=True, env=env)
+    stamp_file.write_text(stamp_after_install(have, digest, extras))
 
 
 def qt_missing_libraries() -> list[str]:

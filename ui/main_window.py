@@ -383,11 +383,19 @@ class MainWindow(QMainWindow):
         box.setText("\n".join(f"{keys}\t{what}" for keys, what in SHORTCUTS))
         box.open()
 
+    def about_text(self) -> str:
+        """What the program does today — not what is planned (the ledgers are not built yet)."""
+        return (f"{WINDOW_TITLE}\n" + self.tr("版本 ") + __version__ + "\n\n"
+                + self.tr("区/县总工会信访维权工作台：\n"
+                          "· 信访登记：来访、来电、来信、网上和走访活动现场，重复信访与集体访预警；\n"
+                          "· 案件办理：交办、延期、中止、办结、回访、归档，办理期限按工作日计算并提醒；\n"
+                          "· 告知书：受理、不予受理、转送等文书的生成、打印和送达登记；\n"
+                          "· 人员与单位、列表筛选与导出 Excel、操作日志、数据备份与恢复。\n\n"
+                          "困难职工帮扶台账、职工互助保障台账和统计报表尚未提供。\n"
+                          "界面字体：文泉驿微米黑（Apache-2.0）。"))
+
     def show_about(self) -> None:
-        QMessageBox.about(self, self.tr("关于"),
-                          f"{WINDOW_TITLE}\n" + self.tr("版本 ") + __version__ + "\n\n"
-                          + self.tr("区/县总工会信访维权登记、案件办理、告知书、困难职工帮扶和职工互助保障台账。\n"
-                                    "界面字体：文泉驿微米黑（Apache-2.0）。"))
+        QMessageBox.about(self, self.tr("关于"), self.about_text())
 
     # ------------------------------------------------------------ layout memory
 

@@ -21,6 +21,8 @@ DEADLINE_COLOURS = {
     DeadlineState.DUE_SOON: "#e65100",
     DeadlineState.OVERDUE: "#c62828",
     DeadlineState.SUSPENDED: "#666666",
+    DeadlineState.ON_TIME: "#666666",       # closed: history in grey, never the red of 已超期
+    DeadlineState.LATE: "#666666",
 }
 
 

@@ -16,7 +16,7 @@ from app.domain.errors import UserError
 from .engine import Database
 from .sqlitefile import online_copy
 
-HEAD = "0005"
+HEAD = "0006"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 

@@ -103,6 +103,18 @@ class Employer(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class EmployerInitials(Base):
+    """The pinyin initials of an employer's name from each character after the first (up to
+    ``pinyin.SUFFIX_LENGTH`` letters), so that 「zxwy」 finds 北京市中兴物业服务有限公司 by an index
+    range like a prefix does. Derived from ``employers.initials``; written with it."""
+    __tablename__ = "employer_initials"
+    suffix: Mapped[str] = mapped_column(String(12), primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"),
+                                             primary_key=True)
+
+    __table_args__ = {"sqlite_with_rowid": False}     # the primary key is the table: half the size
+
+
 class Person(Base):
     __tablename__ = "people"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

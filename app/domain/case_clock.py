@@ -31,6 +31,13 @@ class DeadlineState(LabelledEnum):
     DUE_SOON = ("due_soon", "即将到期")
     OVERDUE = ("overdue", "已超期")
     SUSPENDED = ("suspended", "已中止")
+    # closed cases (办结 and after): the deadline is history, no longer a state to act on
+    ON_TIME = ("on_time", "按期办结")
+    LATE = ("late", "逾期办结")
+
+
+OPEN_DEADLINE_STATES = (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.NORMAL,
+                        DeadlineState.SUSPENDED)
 
 
 SHORT_CATEGORIES = frozenset({"consult", "suggest"})
@@ -118,13 +125,20 @@ def extension_cap(cal: WorkCalendar, accepted: date, rules: DeadlineRules,
 
 def state(cal: WorkCalendar, due: date | None, today: date, rules: DeadlineRules,
           concluded: date | None = None) -> DeadlineState:
-    """正常 / 即将到期 / 已超期 (/ 已中止 while the clock is stopped) on ``today``, or on the day of
-    conclusion for a concluded case."""
+    """正常 / 即将到期 / 已超期 (/ 已中止 while the clock is stopped) on ``today`` for an open case;
+    for a concluded one (``concluded`` its day) 按期办结 / 逾期办结 — never 已超期: a closed case has
+    nothing left to do about its deadline."""
+    if concluded is not None:
+        return closed_state(due, concluded)
     if due is None:
         return DeadlineState.SUSPENDED
-    day = concluded or today
-    if day > due:
+    if today > due:
         return DeadlineState.OVERDUE
-    if concluded is None and cal.workdays_between(day, due) <= rules.warn_workdays:
+    if cal.workdays_between(today, due) <= rules.warn_workdays:
         return DeadlineState.DUE_SOON
     return DeadlineState.NORMAL
+
+
+def closed_state(due: date | None, concluded: date) -> DeadlineState:
+    """按期办结 when concluded on or before the due date (or without one), else 逾期办结."""
+    return DeadlineState.LATE if due is not None and concluded > due else DeadlineState.ON_TIME

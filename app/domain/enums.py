@@ -64,7 +64,7 @@ class Channel(LabelledEnum):
     VISIT = ("visit", "来访")
     CALL = ("call", "来电（12351热线）")
     LETTER = ("letter", "来信")
-    ONLINE = ("online", "网上(主席信箱/工人在线)")
+    ONLINE = ("online", "网上（主席信箱/工人在线）")
     REFERRAL = ("referral", "上级转交/交办")
     OUTREACH = ("outreach", "走访活动现场")
     OTHER = ("other", "其他")
@@ -223,7 +223,9 @@ class Period(LabelledEnum):
     THIS_MONTH = ("this_month", "本月")
     LAST_MONTH = ("last_month", "上月")
     THIS_QUARTER = ("this_quarter", "本季度")
+    LAST_QUARTER = ("last_quarter", "上季度")
     THIS_YEAR = ("this_year", "本年")
+    LAST_YEAR = ("last_year", "去年")
     LAST_7_DAYS = ("last_7_days", "近7天")
     LAST_30_DAYS = ("last_30_days", "近30天")
 

@@ -77,3 +77,31 @@ LABELS: dict[Perm, str] = {
 
 def allowed(role: Role | str, perm: Perm) -> bool:
     return Role(role) in GRANTS[perm]
+
+
+# Full ID numbers (身份证号) in an export: only the roles named by this office setting (its value is
+# role labels, 「负责人、系统管理员」); everyone else exports masked numbers.
+FULL_ID_ROLES_KEY = "export.full_id_roles"
+FULL_ID_ROLES_DEFAULT = Role.MANAGER.label
+
+
+def roles_from_text(text: str) -> tuple[Role, ...]:
+    """「负责人、系统管理员」(labels or codes, separated by 、，, or spaces) → roles, in the order of
+    ``Role``. Raises ValueError with a message naming the unknown word."""
+    import re
+    found: set[Role] = set()
+    for word in (w for w in re.split(r"[、，,;；\s]+", (text or "").strip()) if w):
+        role = next((r for r in Role if word in (r.label, r.value)), None)
+        if role is None:
+            names = "、".join(r.label for r in Role)
+            raise ValueError(f"「{word}」不是角色名称，可填：{names}")
+        found.add(role)
+    return tuple(r for r in Role if r in found)
+
+
+def may_export_full_ids(role: Role | str, roles_text: str) -> bool:
+    """Whether ``role`` may export full ID numbers under the office setting ``roles_text``."""
+    try:
+        return Role(role) in roles_from_text(roles_text)
+    except ValueError:          # a damaged setting grants nothing
+        return False

@@ -32,3 +32,13 @@ def initials(text: str, surname: bool = True) -> str:
             if ch.isascii() and ch.isalnum():
                 out.append(ch.lower())
     return "".join(out)
+
+
+SUFFIX_LENGTH = 12   # letters kept of each inner suffix (employer_initials.suffix)
+
+
+def inner_suffixes(letters: str) -> set[str]:
+    """The initials from each position after the first, cut to ``SUFFIX_LENGTH``:
+    "bjszxwy" → {"jszxwy", "szxwy", "zxwy", "xwy", "wy", "y"}. A query of initials that is a
+    prefix of one of them matches inside the name (the whole name's prefix is ``letters`` itself)."""
+    return {letters[k:k + SUFFIX_LENGTH] for k in range(1, len(letters))}

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .permissions import FULL_ID_ROLES_DEFAULT, FULL_ID_ROLES_KEY, roles_from_text
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -56,6 +58,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("security.max_failures", int, 5, "连续输错密码锁定次数", SECURITY, minimum=3, maximum=20),
     Setting("security.lock_minutes", int, 15, "锁定时长(分钟)", SECURITY, minimum=1, maximum=1440),
     Setting("security.min_password_length", int, 8, "密码最短长度", SECURITY, minimum=6, maximum=64),
+    Setting(FULL_ID_ROLES_KEY, str, FULL_ID_ROLES_DEFAULT, "可导出完整身份证号的角色（用、分隔；留空则都隐藏）",
+            SECURITY, max_length=60),
     # backup
     Setting("backup.keep", int, 30, "自动备份保留份数", BACKUP, minimum=1, maximum=365),
 )
@@ -94,6 +98,11 @@ def validate(setting: Setting, value: Any) -> tuple[Any, str | None]:
             return False, None
         return value, "请填写“是”或“否”"
     v = "" if value is None else str(value).strip()
+    if setting.key == FULL_ID_ROLES_KEY:
+        try:
+            return "、".join(r.label for r in roles_from_text(v)), None
+        except ValueError as e:
+            return v, str(e)
     if setting.required and not v:
         return v, "不能为空"
     if setting.max_length is not None and len(v) > setting.max_length:

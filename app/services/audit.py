@@ -538,6 +538,7 @@ FIELD_LABELS = {
     "must_change_password": "须修改密码", "failed_count": "连续输错次数", "locked_until": "锁定至",
     "locked": "已锁定", "reason": "原因", "value": "值", "file": "文件", "saved": "原数据库另存为",
     "anchor_before": "原审计指纹", "password": "密码（摘要）",
+    "acknowledged_at": "确认时间", "note": "说明", "batch_size": "同批确认条数",
 }
 VALUE_LABELS = {
     "wrong_password": "密码错误", "unknown_user": "用户名不存在", "locked": "账户已锁定",

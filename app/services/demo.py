@@ -34,7 +34,8 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.dialect import sync_id_sequences
 from app.db.models import (Base, CalendarDay, Case, CaseEvent, CaseSuspension, Counter, Employer,
-                           HotspotWarning, OutreachEvent, Person, Registration, RegistrationIssue, User)
+                           EmployerInitials, HotspotWarning, OutreachEvent, Person, Registration,
+                           RegistrationIssue, User)
 from app.domain import case_clock
 from app.domain.actor import SYSTEM_ACTOR
 from app.domain.case_clock import DeadlineRules
@@ -44,7 +45,7 @@ from app.domain.enums import (REJECT_REDIRECTS, AssigneeKind, CaseEventKind, Cas
                               SuspendReason)
 from app.domain.errors import UserError
 from app.domain.money import format_yuan
-from app.domain.pinyin import initials
+from app.domain.pinyin import initials, inner_suffixes
 
 from . import audit, numbering
 from . import calendar as calendar_service
@@ -406,8 +407,11 @@ def _employers(run: DemoRun) -> str:
     if rows:
         run.session.execute(insert(Employer.__table__), rows)
     got = run.session.execute(select(Employer.id, Employer.has_union, Employer.address,
-                                     Employer.name, Employer.street)
+                                     Employer.name, Employer.street, Employer.initials)
                               .order_by(Employer.id)).all()
+    suffixes = [{"suffix": x, "employer_id": r.id} for r in got for x in sorted(inner_suffixes(r.initials))]
+    for start in range(0, len(suffixes), 20_000):
+        run.session.execute(insert(EmployerInitials.__table__), suffixes[start:start + 20_000])
     # Bigger and smaller employers: a long-tailed size per employer.
     sizes = [min(rng.paretovariate(1.5), 40.0) for _ in got]
     run.state["employers"] = [(r.id, r.has_union, r.address) for r in got]
@@ -965,8 +969,7 @@ class _Desk:
         months = rng.choice((1, 2, 2, 3, 3, 4, 6))
         start = (day.replace(day=1) - timedelta(days=30 * months))
         end = day.replace(day=1) - timedelta(days=1)
-        p = (f"{start.year}年{start.month}月至{end.month}月" if start.year == end.year
-             else f"{start.year}年{start.month}月至{end.year}年{end.month}月")
+        p = month_span(start, end)
         per = rng.randrange(30, 180) * 100
         a = per * months * max(1, heads)
         j = rng.choice(JOBS)
@@ -1301,8 +1304,7 @@ class _Desk:
             c["followed_up"] += followed
             c["archived"] += archived
         else:
-            c["open"] += 1
-            c["overdue"] += due is not None and last > due
+            c["open"] += 1          # 超期 is counted afterwards as the 工作台 counts it
         if person is not None:
             self.recent_cases.append((cid, person, employer, issues[0].value, accepted))
             if len(self.recent_cases) > 2000:
@@ -1416,12 +1418,32 @@ class _Desk:
         self.s.flush()
 
 
+def month_span(start: date, end: date) -> str:
+    """「2026年8月至10月」, 「2025年11月至2026年2月」, and one month as 「2026年10月」 (never 「10月至10月」)."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.year}年{start.month}月"
+    if start.year == end.year:
+        return f"{start.year}年{start.month}月至{end.month}月"
+    return f"{start.year}年{start.month}月至{end.year}年{end.month}月"
+
+
+def _overdue_now(run: DemoRun) -> int:
+    """超期 as the 工作台 counts it on the demo's today (``lists.case_conditions`` of the 已超期
+    filter), read in the demo's own transaction: one definition, one number."""
+    from .lists import CaseFilter, case_conditions
+    run.session.flush()
+    f = CaseFilter(deadline=case_clock.DeadlineState.OVERDUE.value)
+    return run.session.execute(select(func.count(Case.id))
+                               .where(*case_conditions(f, run.base_time.date()))).scalar_one()
+
+
 def _registrations(run: DemoRun) -> str:
     if run.registrations <= 0:
         return "登记 0 件"
     desk = _Desk(run)
     desk.generate()
     c = desk.counts
+    c["overdue"] = _overdue_now(run)
     run.counts["registrations"] = desk.total
     run.counts["outreach_events"] = len(desk.events)
     run.counts.update({k: v for k, v in c.items()})

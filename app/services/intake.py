@@ -337,8 +337,9 @@ def _enum(errors: Collector, cls: type[LabelledEnum], value: Any, field: str,
         if required:
             errors.add(field, f"请选择{field}")
         return None
+    wide = text.replace("(", "（").replace(")", "）")     # labels use full-width brackets
     for m in cls:
-        if text == m.value or text == m.label:
+        if text == m.value or wide == m.label:
             return m
     errors.add(field, f"「{text}」不是有效的{field}，请从列表中选择")
     return None
@@ -1025,22 +1026,50 @@ def open_warnings(db: Database, limit: int = 200) -> list[HotspotRecord]:
         return [_warning_record(s, w) for w in rows]
 
 
-def acknowledge_warning(db: Database, actor: Actor, warning_id: int, note: str = "",
-                        now: datetime | None = None) -> HotspotRecord:
-    """A manager has seen the warning: it leaves the workbench. Conflict when already done."""
+ACK_NOTE_LABEL = "处理情况"
+
+
+def acknowledge_warnings(db: Database, actor: Actor, warning_ids: Iterable[int], note: str,
+                         now: datetime | None = None) -> list[HotspotRecord]:
+    """A manager has dealt with one or more warnings and says what was done (``note``, required):
+    they leave the workbench together, each with an audit row carrying the note. All or none: an
+    unknown or already acknowledged warning refuses the whole batch (NotFound / Conflict naming
+    it). Returns the acknowledged warnings in the order given."""
     require(actor, Perm.ACK_HOTSPOT)
-    text = check_text(note, "确认说明", MAX["ack_note"])
+    ids = list(dict.fromkeys(int(i) for i in warning_ids))
+    if not ids:
+        raise ValidationError([("预警", "请先在预警列表中选择要确认的预警（可按住 Ctrl 或 Shift 多选）")])
+    if is_blank(note):
+        raise ValidationError([(ACK_NOTE_LABEL, "请填写对预警做了什么处理，例如「已安排专人接待，约谈单位负责人」")])
+    text = check_text(note, ACK_NOTE_LABEL, MAX["ack_note"])
     now = now or datetime.now()
     with db.write() as s:
-        w = s.get(HotspotWarning, warning_id)
-        if w is None:
-            raise NotFound(f"找不到编号为 {warning_id} 的预警", "warning not found")
-        if w.acknowledged_at is not None:
-            raise Conflict(f"该预警已于 {w.acknowledged_at:%Y-%m-%d %H:%M} 确认，无需重复确认")
-        w.acknowledged_by, w.acknowledged_at, w.note = actor.user_id, now, text
-        audit.record(s, actor, "warning", w.id, "acknowledge", None,
-                     {"acknowledged_at": now, "note": text})
-        return _warning_record(s, w)
+        rows = {w.id: w for w in s.scalars(select(HotspotWarning).where(HotspotWarning.id.in_(ids)))}
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            raise NotFound(f"找不到编号为 {'、'.join(map(str, missing))} 的预警，请刷新后重试",
+                           "warning not found")
+        done = [rows[i] for i in ids if rows[i].acknowledged_at is not None]
+        if done:
+            w = done[0]
+            raise Conflict(f"编号 {w.id} 的预警已于 {w.acknowledged_at:%Y-%m-%d %H:%M} 确认，"
+                           "请刷新后只选择未确认的预警")
+        out = []
+        for i in ids:
+            w = rows[i]
+            w.acknowledged_by, w.acknowledged_at, w.note = actor.user_id, now, text
+            after = {"acknowledged_at": now, "note": text}
+            if len(ids) > 1:
+                after["batch_size"] = len(ids)
+            audit.record(s, actor, "warning", w.id, "acknowledge", None, after)
+            out.append(_warning_record(s, w))
+        return out
+
+
+def acknowledge_warning(db: Database, actor: Actor, warning_id: int, note: str,
+                        now: datetime | None = None) -> HotspotRecord:
+    """One warning (see ``acknowledge_warnings``)."""
+    return acknowledge_warnings(db, actor, [warning_id], note, now)[0]
 
 
 # ---------------------------------------------------------------- outreach events

@@ -28,7 +28,6 @@ Contract:
 """
 from __future__ import annotations
 
-import calendar as _pycal
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -46,6 +45,7 @@ from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disp
                               IssueType, ListFlag, Period, Role)
 from app.domain.errors import ValidationError
 from app.domain.money import format_yuan
+from app.domain.periods import resolve_period
 
 from . import search
 
@@ -56,48 +56,8 @@ _OPEN_VALUES = tuple(sorted(s.value for s in OPEN_STATUSES))
 
 # ------------------------------------------------------------------------------------ periods
 
-def period_of(value: Period | str | None) -> Period | None:
-    """A ``Period`` from its code or its Chinese label (「本月」); None for blank."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, Period):
-        return value
-    try:
-        return Period(value)
-    except ValueError:
-        for p in Period:
-            if p.label == value:
-                return p
-    raise ValidationError([("时间范围", f"「{value}」不是可用的时间范围，请从列表中选择")])
-
-
-def resolve_period(period: Period | str, today: date) -> tuple[date, date]:
-    """The first and last day (both included) of a relative period on ``today``. The one place
-    where 今天/本周/本月/上月/本季度/本年/近7天/近30天 get their meaning."""
-    p = period_of(period)
-    if p is Period.TODAY:
-        return today, today
-    if p is Period.THIS_WEEK:                     # Monday … Sunday
-        start = today - timedelta(days=today.weekday())
-        return start, start + timedelta(days=6)
-    if p is Period.THIS_MONTH:
-        return today.replace(day=1), today.replace(day=_pycal.monthrange(today.year, today.month)[1])
-    if p is Period.LAST_MONTH:
-        last = today.replace(day=1) - timedelta(days=1)
-        return last.replace(day=1), last
-    if p is Period.THIS_QUARTER:
-        first_month = (today.month - 1) // 3 * 3 + 1
-        start = date(today.year, first_month, 1)
-        end_month = first_month + 2
-        return start, date(today.year, end_month, _pycal.monthrange(today.year, end_month)[1])
-    if p is Period.THIS_YEAR:
-        return date(today.year, 1, 1), date(today.year, 12, 31)
-    if p is Period.LAST_7_DAYS:
-        return today - timedelta(days=6), today
-    if p is Period.LAST_30_DAYS:
-        return today - timedelta(days=29), today
-    raise ValueError(period)
-
+# ``period_of`` / ``resolve_period`` live in app.domain.periods (the one definition); the filters
+# below resolve their period with ``resolve_period``.
 
 # ------------------------------------------------------------------------------------ filters
 
@@ -616,12 +576,10 @@ def _case_select(conds: list) -> Select:
 
 
 def case_deadline(clock: _Clock, status: str, due: date | None, concluded: date | None) -> DeadlineState:
-    """The state shown for a case row (open: on today; concluded: on the day it concluded)."""
+    """The state shown for a case row (open: on today; closed: 按期办结 / 逾期办结, never 已超期)."""
     if status in _OPEN_VALUES:
         return case_clock.state(clock.cal, due, clock.today, clock.rules)
-    if due is None:
-        return DeadlineState.NORMAL
-    return case_clock.state(clock.cal, due, clock.today, clock.rules, concluded=concluded or clock.today)
+    return case_clock.closed_state(due, concluded or clock.today)
 
 
 def _case_rows(s: Session, raw: list, spec: SortSpec, clock: _Clock) -> tuple[CaseRow, ...]:
@@ -820,7 +778,7 @@ def _who_and_what(full: bool) -> list:
         (Column("诉求类别", 12), lambda r: r.category_label),
         (Column("问题类型", 20), lambda r: r.issues_label),
         (Column("信访人", 10), lambda r: r.person_name),
-        (Column("身份证号", 21), ident),
+        (Column("身份证号", 21, "code"), ident),
         (Column("单位", 24), lambda r: r.employer_name),
     ]
 
@@ -863,13 +821,65 @@ def _ticking(rows: list, tick):
     tick(len(rows))
 
 
+def filter_in_words(db: Database, f: ListFilter, today: date) -> str:
+    """「时间：近30天（2026-10-20 至 2026-11-18）；渠道：来访；单位：甲公司」— what an export selected,
+    in the labels the filter bar shows; 「全部记录」 when nothing narrows it."""
+    from app.domain.enums import OPEN_STATUSES_LABEL
+    from app.domain.periods import describe
+    parts: list[str] = []
+    if f.period:
+        parts.append("时间：" + describe(f.period, today))
+    elif f.date_from or f.date_to:
+        start = f.date_from.isoformat() if f.date_from else "不限"
+        end = f.date_to.isoformat() if f.date_to else "不限"
+        parts.append(f"时间：{start} 至 {end}")
+    for label, value, enum in (("渠道", f.channel, Channel), ("诉求类别", f.category, Category),
+                               ("问题类型", f.issue_type, IssueType)):
+        if value:
+            parts.append(f"{label}：{enum.label_of(value)}")
+    if isinstance(f, RegistrationFilter) and f.disposition:
+        parts.append("处理方式：" + Disposition.label_of(f.disposition))
+    if isinstance(f, CaseFilter):
+        if f.status:
+            parts.append("状态：" + (OPEN_STATUSES_LABEL if f.status == OPEN else CaseStatus.label_of(f.status)))
+        if f.deadline:
+            parts.append("期限：" + DeadlineState.label_of(f.deadline))
+    if f.flags:
+        parts.append("标记：" + "、".join(ListFlag.label_of(x) for x in f.flags))
+    with db.read() as s:
+        if f.employer_id is not None:
+            name = s.scalar(select(Employer.name).where(Employer.id == f.employer_id))
+            parts.append("单位：" + (name or f"编号 {f.employer_id}"))
+        if f.person_id is not None:
+            name = s.scalar(select(Person.name).where(Person.id == f.person_id))
+            parts.append("信访人：" + (name or f"编号 {f.person_id}"))
+        handler = getattr(f, "handler_id", None)
+        if handler is not None:
+            name = s.scalar(select(User.display_name).where(User.id == handler))
+            parts.append("承办人：" + (name or "（无）"))
+    if f.text.strip():
+        parts.append(f"内容包含「{f.text.strip()}」")
+    return "；".join(parts) if parts else "全部记录"
+
+
+def full_ids_allowed(db: Database, actor: Actor) -> bool:
+    """Whether ``actor`` may export full ID numbers (office setting ``export.full_id_roles``,
+    default 负责人)."""
+    from app.domain.permissions import FULL_ID_ROLES_KEY, may_export_full_ids
+
+    from . import settings as settings_service
+    return may_export_full_ids(actor.role, settings_service.get(db, FULL_ID_ROLES_KEY))
+
+
 def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bool = False,
                 progress=None, today: date | None = None) -> ExportResult:
     """Every row the filter shows, in the list's order, to an xlsx file (worker thread).
 
-    ID numbers are masked unless ``full_ids``; an export with full ID numbers is written to the
-    audit trail (after the file is complete). ``progress(frac, message)`` may raise ``Cancelled``:
-    then no file is left behind and nothing is audited."""
+    ID numbers are masked unless ``full_ids`` is asked for by a role the office allows
+    (``full_ids_allowed``; others get masked numbers and ``ExportResult.full_ids`` False). An
+    export with full ID numbers is written to the audit trail (after the file is complete). The
+    title says what the filter selected (``filter_in_words``). ``progress(frac, message)`` may
+    raise ``Cancelled``: then no file is left behind and nothing is audited."""
     from app.domain.permissions import Perm
     from app.output.excel import write_table
 
@@ -877,6 +887,11 @@ def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bo
     from .accounts import require
     require(actor, Perm.VIEW_CASES)
     today = today or date.today()
+    full_ids = bool(full_ids) and full_ids_allowed(db, actor)
+    if full_ids:        # the file exists before its audit row: a revoked account gets no file
+        from .accounts import check_account
+        with db.read() as s:
+            check_account(s, actor)
     is_reg = isinstance(f, RegistrationFilter)
     spec = _registration_export(full_ids) if is_reg else _case_export(full_ids)
     if search.normalize(f.text):        # at most SEARCH_LIMIT hits: searched once, then counted
@@ -885,17 +900,21 @@ def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bo
     else:
         total = count_registrations(db, f, today) if is_reg else count_cases(db, f, today)
         source = (lambda tick: iter_rows(db, f, today=today, progress=tick))
-    title = ("信访登记" if is_reg else "案件办理") + f"（导出于 {today.isoformat()}，共 {total} 条）"
+    words = filter_in_words(db, f, today)
+    title = (("信访登记" if is_reg else "案件办理") + f"（导出于 {today.isoformat()}，共 {total} 条）"
+             + "　筛选条件：" + words)
 
     def tick(done: int) -> None:
         if progress is not None:
             progress(done / total if total else 1.0, f"已导出 {done} / {total} 条")
 
     rows = ([get(r) for _c, get in spec] for r in source(tick))
-    n = write_table(path, title, [c for c, _g in spec], rows, sheet_title=title[:4],
+    n = write_table(path, title, [c for c, _g in spec], rows,
+                    sheet_title="信访登记" if is_reg else "案件办理",
                     footer=f"审计指纹：{audit.fingerprint(db)}")
     if full_ids:
         with db.write() as s:
             audit.record(s, actor, "export", f.LIST, "export_full_ids", None,
-                         {"rows": n, "file": str(path), "filter": filter_to_dict(f)})
+                         {"rows": n, "file": str(path), "filter": filter_to_dict(f),
+                          "filter_text": words})
     return ExportResult(str(path), n, full_ids)

@@ -161,8 +161,8 @@ def test_full_flow_group_visit_of_twelve_about_wages(db, staff):
     assert rec.status is CaseStatus.FOLLOWED_UP and rec.followup_label == "满意"
     rec = cases.archive(db, boss, cid, now=at(3, 26))
     assert rec.status is CaseStatus.ARCHIVED and rec.archived_on == date(2026, 3, 26)
-    # a concluded case keeps the state it had when it concluded
-    assert cases.get_case(db, cid, today=date(2026, 6, 1)).state is DeadlineState.NORMAL
+    # a concluded case shows how it ended (on time here), whatever the day
+    assert cases.get_case(db, cid, today=date(2026, 6, 1)).state is DeadlineState.ON_TIME
 
     tl = cases.timeline(db, cid)
     assert [e.kind.value for e in tl] == ["opened", "assigned", "note", "extension_requested",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -578,3 +579,33 @@ def test_demo_can_end_today(tmp_path):
         assert date(2026, 11, 14) <= last.date() <= date(2026, 11, 21)
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 18), date(2026, 12, 1)])
+def test_summary_overdue_is_the_workbench_number(fresh, today):
+    """One definition of 超期: the summary says what the 工作台 shows on the demo's today."""
+    import re
+
+    from app.domain.actor import Actor
+    from app.services import lists
+    db = fresh(f"overdue-{today:%m%d}")
+    summary = demo.generate(db, seed=3, people=300, registrations=4000, today=today)
+    manager = Actor(user_id=None, username="m", display_name="负责人", role=Role.MANAGER)
+    said = int(re.search(r"其中超期 ([\d,]+) 件", summary).group(1).replace(",", ""))
+    assert said == lists.workbench_counts(db, manager, today=today).overdue
+    assert said >= 1
+
+
+def test_month_span_never_repeats_a_month():
+    d = date
+    assert demo.month_span(d(2026, 10, 2), d(2026, 10, 31)) == "2026年10月"
+    assert demo.month_span(d(2026, 8, 1), d(2026, 10, 31)) == "2026年8月至10月"
+    assert demo.month_span(d(2025, 11, 3), d(2026, 2, 28)) == "2025年11月至2026年2月"
+
+
+def test_no_demo_text_names_the_same_month_twice(demo_db):
+    with demo_db.read() as s:
+        texts = s.execute(select(Registration.summary, Registration.request, Registration.facts)).all()
+    import re
+    same = re.compile(r"(\d+)月至\1月")
+    assert not [t for row in texts for t in row if t and same.search(t)]

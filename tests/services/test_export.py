@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import shutil
+
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -53,7 +55,8 @@ def test_registration_export_is_exactly_the_filter_masked(db, office, admin, tmp
     res = lists.export_xlsx(db, admin, f, out, today=TODAY)
     assert res.rows == 1 and out.exists()
     rows = cells(out)
-    assert rows[0][0] == "信访登记（导出于 2026-11-18，共 1 条）"
+    assert rows[0][0] == ("信访登记（导出于 2026-11-18，共 1 条）"
+                          "　筛选条件：时间：本月（2026-11-01 至 2026-11-30）；渠道：来访")
     assert rows[1][:8] == ["登记编号", "登记时间", "渠道", "诉求类别", "问题类型", "信访人", "身份证号", "单位"]
     data = rows[2]
     assert data[0] == "2026-000001"
@@ -72,9 +75,9 @@ def db_audited(db) -> list:
         return list(s.execute(select(AuditLog.action).where(AuditLog.entity == "export")).scalars())
 
 
-def test_case_export_full_ids_is_audited_and_money_is_a_number(db, office, admin, tmp_path):
+def test_case_export_full_ids_is_audited_and_money_is_a_number(db, office, actors, tmp_path):
     out = tmp_path / "cases.xlsx"
-    res = lists.export_xlsx(db, admin, CaseFilter(), out, full_ids=True, today=TODAY)
+    res = lists.export_xlsx(db, actors[Role.MANAGER], CaseFilter(), out, full_ids=True, today=TODAY)
     assert res.rows == 1 and res.full_ids
     rows = cells(out)
     header, data = rows[1], rows[2]
@@ -120,3 +123,69 @@ def test_generic_writer_kinds(tmp_path):
     rows = cells(out)
     assert rows[2] == ["甲", datetime(2026, 1, 2), Decimal("123.45"), 3] or rows[2] == ["甲", datetime(2026, 1, 2), 123.45, 3]
     assert rows[3][0] == "乙" and rows[3][1:] == [None, None, None]
+
+
+# ------------------------------------------------------------------------------------ issue 13 / 9
+
+def test_export_prints_a4_landscape_one_page_wide_with_filter_header_and_text_ids(db, office, actors, tmp_path):
+    out = tmp_path / "cases.xlsx"
+    f = CaseFilter(status="open", flags=("supervised",), employer_id=1, deadline="overdue")
+    lists.export_xlsx(db, actors[Role.MANAGER], CaseFilter(), out, full_ids=True, today=TODAY)
+    ws = load_workbook(out).active
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9   # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows == "$2:$2"                     # header row on every page
+    last = ws.max_column
+    assert ws.auto_filter.ref == f"A2:{ws.cell(2, last).column_letter}3"
+    assert ws.freeze_panes == "A3"
+    header = [c.value for c in ws[2]]
+    id_cell = ws.cell(3, header.index("身份证号") + 1)
+    assert id_cell.value == ZHANG_ID and id_cell.number_format == "@"
+    assert ws.title == "案件办理"
+    # the filter in words, with the names behind ids
+    words = lists.filter_in_words(db, f, TODAY)
+    assert words == "状态：未办结；期限：已超期；标记：督办；单位：甲公司"
+    assert lists.filter_in_words(db, CaseFilter(), TODAY) == "全部记录"
+    assert lists.filter_in_words(db, RegistrationFilter(date_from=date(2026, 1, 1), text="欠薪"), TODAY) \
+        == "时间：2026-01-01 至 不限；内容包含「欠薪」"
+    assert cells(out)[0][0].endswith("筛选条件：全部记录")
+
+
+def test_full_ids_only_for_the_roles_the_office_allows(db, office, actors, tmp_path):
+    from app.services import settings as settings_service
+    for role in (Role.ADMIN, Role.CASEWORKER, Role.CLERK):        # default: 负责人 only
+        out = tmp_path / f"{role.value}.xlsx"
+        res = lists.export_xlsx(db, actors[role], CaseFilter(), out, full_ids=True, today=TODAY)
+        assert not res.full_ids
+        col = cells(out)[1].index("身份证号")
+        assert cells(out)[2][col] == "110105********002X"
+    assert db_audited(db) == []
+    settings_service.save(db, actors[Role.ADMIN], {"export.full_id_roles": "负责人、admin"})
+    assert settings_service.get(db, "export.full_id_roles") == "负责人、系统管理员"
+    res = lists.export_xlsx(db, actors[Role.ADMIN], CaseFilter(), tmp_path / "a.xlsx", full_ids=True,
+                            today=TODAY)
+    assert res.full_ids and cells(res.path)[2][cells(res.path)[1].index("身份证号")] == ZHANG_ID
+    assert db_audited(db) == ["export_full_ids"]
+    settings_service.save(db, actors[Role.ADMIN], {"export.full_id_roles": ""})
+    assert not lists.full_ids_allowed(db, actors[Role.MANAGER])
+    from app.domain.errors import ValidationError
+    with pytest.raises(ValidationError) as e:
+        settings_service.save(db, actors[Role.ADMIN], {"export.full_id_roles": "老板"})
+    assert "「老板」不是角色名称" in str(e.value)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_prints_a_wide_export_one_page_wide(db, office, actors, tmp_path):
+    import subprocess
+
+    from pypdf import PdfReader
+    out = tmp_path / "wide.xlsx"
+    cols = [Column(f"列{i}", 14) for i in range(14)]
+    write_table(out, "宽表", cols, [[f"第{r}行{i}" for i in range(14)] for r in range(30)])
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = PdfReader(str(tmp_path / "wide.pdf"))
+    assert len(pdf.pages) == 1
+    box = pdf.pages[0].mediabox
+    assert float(box.width) > float(box.height)                 # landscape

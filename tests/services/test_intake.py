@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from app.db.models import (Attachment, AuditLog, Case, Counter, HotspotWarning, Person,
                            Registration, RegistrationIssue)
 from app.domain.enums import REJECT_REDIRECTS, RejectReason, Role
-from app.domain.errors import Conflict, PermissionDenied, ValidationError
+from app.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.services import accounts, audit, intake, people
 from app.services.intake import OutreachInput, RegistrationInput
 from app.services.people import EmployerInput, PersonInput
@@ -548,13 +548,13 @@ def test_only_a_manager_acknowledges_a_warning(db, clerk, manager, zhang, employ
                           now=NOW)
     wid = rec.warnings[0].id
     with pytest.raises(PermissionDenied):
-        intake.acknowledge_warning(db, clerk, wid)
+        intake.acknowledge_warning(db, clerk, wid, "已处理")
     assert [w.id for w in intake.open_warnings(db)] == [wid]
     done = intake.acknowledge_warning(db, manager, wid, note="已安排专人接待", now=NOW)
     assert done.acknowledged_at == NOW and done.acknowledged_by == manager.user_id
     assert intake.open_warnings(db) == []
     with pytest.raises(Conflict):
-        intake.acknowledge_warning(db, manager, wid)
+        intake.acknowledge_warning(db, manager, wid, "再次确认")
     with db.read() as s:
         assert s.scalar(select(func.count()).where(AuditLog.entity == "warning",
                                                    AuditLog.action == "acknowledge")) == 1
@@ -563,10 +563,38 @@ def test_only_a_manager_acknowledges_a_warning(db, clerk, manager, zhang, employ
 def test_after_acknowledgement_a_new_burst_opens_a_new_warning(db, clerk, manager, employer):
     for _ in range(3):
         rec = intake.register(db, clerk, form(employer_id=employer.id), now=NOW)
-    intake.acknowledge_warning(db, manager, rec.warnings[0].id)
+    intake.acknowledge_warning(db, manager, rec.warnings[0].id, "已约谈单位")
     again = intake.register(db, clerk, form(employer_id=employer.id), now=NOW)
     assert again.warnings and again.warnings[0].id != rec.warnings[0].id
     assert again.warnings[0].count == 4
+
+
+def test_several_warnings_acknowledged_at_once_with_what_was_done(db, clerk, manager, admin, zhang, employer):
+    ids = [intake.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=6 + i),
+                           now=NOW).warnings[0].id for i in range(3)]
+    assert sorted(w.id for w in intake.open_warnings(db)) == sorted(ids)
+    with pytest.raises(ValidationError) as e:                       # what was done is required
+        intake.acknowledge_warnings(db, manager, ids[:2], "  ")
+    assert "处理情况" in str(e.value)
+    with pytest.raises(ValidationError):
+        intake.acknowledge_warnings(db, manager, [], "已处理")
+    with pytest.raises(NotFound):                                    # all or none
+        intake.acknowledge_warnings(db, manager, [ids[0], 999_999], "已处理")
+    assert len(intake.open_warnings(db)) == 3
+    done = intake.acknowledge_warnings(db, manager, ids[:2], "已安排专人接待，约谈单位负责人", now=NOW)
+    assert [w.id for w in done] == ids[:2]
+    assert all(w.note == "已安排专人接待，约谈单位负责人" and w.acknowledged_at == NOW for w in done)
+    assert [w.id for w in intake.open_warnings(db)] == [ids[2]]
+    with pytest.raises(Conflict) as c:                               # one already done: none done
+        intake.acknowledge_warnings(db, manager, [ids[2], ids[0]], "重复")
+    assert str(ids[0]) in c.value.message
+    assert [w.id for w in intake.open_warnings(db)] == [ids[2]]
+    trail = audit.search(db, admin, entity="warning", action="acknowledge")
+    assert sorted(int(r.entity_id) for r in trail) == sorted(ids[:2])
+    for r in trail:
+        after = json.loads(r.after)
+        assert after["note"] == "已安排专人接待，约谈单位负责人" and after["batch_size"] == 2
+    assert audit.field_label("note") == "说明" and audit.field_label("batch_size") == "同批确认条数"
 
 
 # ---------------------------------------------------------------- outreach events

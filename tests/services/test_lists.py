@@ -212,7 +212,7 @@ def test_case_filters_and_deadline_states(db, sample):
     assert by_reg[ids["visit_group"]].deadline is DeadlineState.OVERDUE
     assert by_reg[ids["letter"]].deadline is DeadlineState.DUE_SOON
     assert by_reg[ids["today"]].deadline is DeadlineState.NORMAL
-    assert by_reg[ids["done"]].deadline is DeadlineState.NORMAL       # concluded in time
+    assert by_reg[ids["done"]].deadline is DeadlineState.ON_TIME      # concluded in time
     assert by_reg[ids["done"]].recovered_text == "¥86,000.00"
     assert by_reg[ids["visit_group"]].handler_name == "王芳"
     assert by_reg[ids["visit_group"]].flags_label == "督办"

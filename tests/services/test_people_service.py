@@ -232,3 +232,48 @@ def test_every_role_may_edit_people_and_the_check_is_made(db, actors, monkeypatc
     with pytest.raises(PermissionDenied):
         people.create_employer(db, actors[Role.CLERK], EmployerInput(name="不应写入公司"))
     assert count(db, Person) == len(Role) and count(db, Employer) == 0
+
+
+def test_employer_initials_match_inside_the_name(db, admin):
+    from app.db.models import EmployerInitials
+    from app.domain.pinyin import initials, inner_suffixes
+    zx = people.create_employer(db, admin, EmployerInput(name="北京市中兴物业服务有限公司"))
+    people.create_employer(db, admin, EmployerInput(name="北京兴业建筑有限公司"))
+    long = people.create_employer(db, admin, EmployerInput(name="北京市朝阳区中兴物业服务有限公司"))
+    names = lambda q: [e.name for e in people.find_employers(db, q)]   # noqa: E731
+    assert names("zxwy") == [zx.name, long.name]                       # 中兴物业, after the place
+    assert names("ZXWY") == names("zxwy")
+    assert names("wyfw") == [zx.name, long.name]                       # any part: 物业服务
+    assert names("cyqzxwyfwyxgs") == [long.name]                       # longer than a stored suffix
+    assert names("cyqzxwyfwyxgz") == []                                # … and checked to the end
+    # the start of the name still comes first
+    people.create_employer(db, admin, EmployerInput(name="中兴通讯北京有限公司"))
+    assert names("zx") == ["中兴通讯北京有限公司", zx.name, long.name]
+    # renamed: the old initials no longer match, the new ones do; the stored suffixes follow
+    people.update_employer(db, admin, zx.id, EmployerInput(name="北京市华润物业服务有限公司"))
+    assert names("zxwy") == [long.name] and names("hrwy") == ["北京市华润物业服务有限公司"]
+    with db.read() as s:
+        stored = set(s.scalars(select(EmployerInitials.suffix).where(EmployerInitials.employer_id == zx.id)))
+    assert stored == inner_suffixes(initials("北京市华润物业服务有限公司", surname=False))
+
+
+def test_employer_initials_migration_fills_existing_employers(db_path, tmp_path):
+    """Employers registered before 0006 are found by inner initials after the upgrade."""
+    from datetime import datetime
+
+    from app.db.engine import Database, to_url
+    from app.db.migrate import upgrade
+    old = Database(to_url(db_path))
+    upgrade(old, "0004")
+    with old.write() as s:
+        s.execute(Employer.__table__.insert(), [{
+            "name": "北京市中兴物业服务有限公司", "industry": "", "street": "", "has_union": False,
+            "address": "", "contact": "", "phone": "", "initials": "bjszxwyfwyxgs",
+            "created_at": datetime(2026, 1, 1), "updated_at": datetime(2026, 1, 1)}])
+    old.close()
+    from app.db import open_database
+    db = open_database(db_path, backup_dir=tmp_path / "bk")
+    try:
+        assert [e.name for e in people.find_employers(db, "zxwy")] == ["北京市中兴物业服务有限公司"]
+    finally:
+        db.close()

@@ -119,6 +119,26 @@ def test_case_model_colours_deadline_states(db, ctx, regs, qtbot):
     assert model.filter.sort == "due"
 
 
+def test_closed_cases_show_how_they_ended_never_red_overdue(db, ctx, qtbot):
+    late = TODAY - timedelta(days=40)
+    for status in ("concluded", "archived"):
+        add_registration(db, received=datetime.combine(late, datetime.min.time()),
+                         case=dict(status=status, due_date=late + timedelta(days=5),
+                                   concluded_on=late + timedelta(days=9)))
+    add_registration(db, received=datetime.combine(late, datetime.min.time()),
+                     case=dict(status="archived", due_date=late + timedelta(days=5),
+                               concluded_on=late + timedelta(days=2)))
+    model = CasesModel(db, page_size=50)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_filter(CaseFilter())
+    state_col, due_col = model.column_index("deadline"), model.column_index("due_date")
+    labels = sorted(model.data(model.index(r, state_col)) for r in range(model.rowCount()))
+    assert labels == ["按期办结", "逾期办结", "逾期办结"]
+    for r in range(model.rowCount()):
+        assert model.data(model.index(r, due_col), Qt.ItemDataRole.ForegroundRole) is None
+    assert lists.count_cases(db, CaseFilter(deadline="overdue"), TODAY) == 0
+
+
 # ------------------------------------------------------------------------------------ pages
 
 @pytest.fixture
@@ -165,6 +185,34 @@ def test_apply_filter_from_outside_shows_it(regs, cases_page, qtbot, db):
     page.clear_hidden()
     idle(qtbot)
     assert page.model.filter.employer_id is None and page.model.rowCount() == 6
+
+
+def test_period_shows_the_days_it_means_greyed(cases_page, qtbot):
+    page = cases_page
+    page.today = lambda: date(2026, 11, 18)
+    for label, start, end in (("近30天", date(2026, 10, 20), date(2026, 11, 18)),
+                              ("上季度", date(2026, 7, 1), date(2026, 9, 30)),
+                              ("去年", date(2025, 1, 1), date(2025, 12, 31)),
+                              ("上月", date(2026, 10, 1), date(2026, 10, 31))):
+        page.period_combo.setCurrentIndex(page.period_combo.findText(label))
+        idle(qtbot)
+        assert (page.date_from.date().toPython(), page.date_to.date().toPython()) == (start, end)
+        assert not page.date_from.isEnabled() and not page.date_to.isEnabled()
+        assert page.model.filter.period is not None and page.model.filter.date_from is None
+    # 自定义日期 starts from the days last shown, now editable
+    page.period_combo.setCurrentIndex(page.period_combo.findData("custom"))
+    idle(qtbot)
+    assert page.date_from.isEnabled()
+    assert page.model.filter.date_from == date(2026, 10, 1) and page.model.filter.date_to == date(2026, 10, 31)
+    # 全部: no days to show, the boxes say 不限 rather than today
+    page.period_combo.setCurrentIndex(0)
+    idle(qtbot)
+    assert page.date_from.text() == "不限" and page.date_to.text() == "不限"
+    assert page.model.filter.period is None and page.model.filter.date_from is None
+    page.period_combo.setCurrentIndex(page.period_combo.findData("custom"))
+    page.date_to.setDate(date(2026, 11, 1))
+    idle(qtbot)
+    assert (page.model.filter.date_from, page.model.filter.date_to) == (None, date(2026, 11, 1))
 
 
 @pytest.fixture

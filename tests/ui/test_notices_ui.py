@@ -289,6 +289,9 @@ def test_notice_limit_text_and_colour():
     assert notice_limit(due, None, due + timedelta(days=3)) == \
         ("2026-11-25（未送达，已超期 3 天）", DeadlineState.OVERDUE)
     assert notice_limit(due, date(2026, 11, 20), today) == ("已于 2026-11-20 送达", None)
+    # a closed case: no countdown, no colour, whatever the day
+    for day in (today, due + timedelta(days=40)):
+        assert notice_limit(due, None, day, closed=True) == ("2026-11-25（未送达）", None)
 
 
 def test_the_preview_tells_once_which_characters_no_font_has(db, staff, zhang, qtbot):

@@ -72,7 +72,7 @@ def test_hotline_call_registered_by_keyboard_and_answered_on_the_spot(db, clerk,
     assert page.channel_combo.currentData() == Channel.CALL.value
     press(qtbot, page, Qt.Key.Key_Tab)                          # 接待时间 (now)
     assert page.focusWidget() is page.received_edit
-    press(qtbot, page, Qt.Key.Key_Tab)                          # 来访人
+    press(qtbot, page, Qt.Key.Key_Tab)                          # 信访人
     assert page.focusWidget() is page.person_edit
     qtbot.keyClicks(page.person_edit, "zs")                     # pinyin initials
     qtbot.waitUntil(lambda: page.person_field.matches.isVisible(), timeout=5000)
@@ -87,6 +87,8 @@ def test_hotline_call_registered_by_keyboard_and_answered_on_the_spot(db, clerk,
     for _ in range(2):                                          # 代表, 用人单位
         press(qtbot, page, Qt.Key.Key_Tab)
     assert page.focusWidget() is page.employer_edit
+    assert page.employer_edit.text() == "宏达电子有限公司"      # came with the picked person
+    page.employer_edit.clear()                                  # … and can still be looked up
     qtbot.keyClicks(page.employer_edit, "hd")
     qtbot.waitUntil(lambda: page.employer_field.matches.isVisible(), timeout=5000)
     press(qtbot, page, Qt.Key.Key_Return)
@@ -309,3 +311,64 @@ def test_attachment_saved_and_listed_in_the_person_history(db, clerk, zhang, qtb
     qtbot.waitUntil(lambda: dlg.attachments.count() == 1, timeout=10000)
     assert dlg.attachments.item(0).text().startswith("letter.pdf")
     idle(qtbot)
+
+
+def test_picking_a_person_brings_their_employer_and_new_person_takes_the_form_employer(db, clerk, zhang,
+                                                                                       qtbot):
+    other = people.create_employer(db, clerk, EmployerInput(name="北京市中兴物业服务有限公司"))
+    page = open_page(AppContext(db, clerk), qtbot)
+
+    def pick(initials: str) -> None:
+        page.person_edit.clear()
+        page.person_field.selected_id = None
+        qtbot.keyClicks(page.person_edit, initials)
+        qtbot.waitUntil(lambda: page.person_field.matches.isVisible(), timeout=5000)
+        page.person_edit.setFocus()
+        qtbot.keyClick(page.person_edit, Qt.Key.Key_Return)
+
+    pick("zs")
+    assert page.person_field.selected_id == zhang.id
+    assert page.employer_field.selected_id == zhang.employer_id
+    assert page.employer_edit.text() == "宏达电子有限公司"
+    # an employer the clerk chose is not replaced by a later pick
+    page.employer_field.set_value(other.id, other.name)
+    page.employer_field.picked.emit(other.id, other.name)
+    pick("zs")
+    assert page.employer_field.selected_id == other.id
+
+    # the new-person dialog starts with the employer on the form, and saves the person there
+    page.person_field.clear()
+    page.person_edit.setText("李四")
+    dlg = page.new_person()
+    qtbot.addWidget(dlg)
+    assert dlg.employer_combo.currentText() == "北京市中兴物业服务有限公司"
+    idle(qtbot)
+    assert dlg.employer_combo.currentText() == "北京市中兴物业服务有限公司"   # kept after the list loads
+    with qtbot.waitSignal(dlg.saved, timeout=10000) as got:
+        dlg.save()
+    rec = got.args[0]
+    assert rec.name == "李四" and rec.employer_id == other.id
+    idle(qtbot)
+    assert page.person_field.selected_id == rec.id and page.employer_field.selected_id == other.id
+
+
+def test_errors_name_fields_as_the_form_labels_them(db, clerk, qtbot):
+    """A visit without a person, summary or issue type: every field the service names is a row
+    label on the form (the person row is 信访人, and so are its errors)."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
+    page = open_page(AppContext(db, clerk), qtbot)
+    labels = set()
+    for form in page.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and isinstance(item.widget(), QLabel):
+                labels.add(item.widget().text())
+    assert "信访人" in labels and "来访人" not in labels
+    page.channel_combo.setCurrentIndex(page.channel_combo.findData(Channel.VISIT.value))
+    page.save()
+    idle(qtbot)
+    text = page.error_label.text()
+    named = [line.split("：", 1)[0] for line in text.splitlines() if "：" in line]
+    assert "信访人" in named
+    assert set(named) <= labels, set(named) - labels
+    assert page.focusWidget() is page.person_edit

@@ -122,10 +122,16 @@ def test_manager_opens_filtered_list_and_acknowledges(db, office, qtbot, no_boxe
     idle(qtbot)
     assert page.ack_button.isVisibleTo(page)
     page.warnings_list.setCurrentRow(0)
+    asked = []
+    page.ask_note = lambda n: asked.append(n) or None              # cancelled: nothing happens
+    page.acknowledge_selected()
+    idle(qtbot)
+    assert asked == [1] and page.count("warnings") == 1
+    page.ask_note = lambda n: "已约谈单位负责人"
     page.acknowledge_selected()
     idle(qtbot)
     qtbot.waitUntil(lambda: page.count("warnings") == 0, timeout=10000)
-    assert page.desk_message.text() == "预警已确认"
+    assert page.desk_message.text() == "已确认 1 条预警"
     with db.read() as s:
         assert s.execute(select(HotspotWarning.acknowledged_by)).scalar_one() == office["boss"].user_id
     window.close()
@@ -141,3 +147,57 @@ def test_due_soon_label_follows_the_warning_days_setting(db, qtbot, no_boxes, da
     qtbot.waitUntil(lambda: page.labels["due_soon"] == label, timeout=10000)
     assert page.counter_buttons["due_soon"].text() == f"{page.count('due_soon')}\n{label}"
     assert "2个工作日" not in "".join(b.text() for b in page.counter_buttons.values())
+
+
+def test_manager_acknowledges_several_warnings_with_a_note(db, office, qtbot, no_boxes):
+    import json
+
+    from app.db.models import AuditLog
+    with db.write() as s:
+        at = datetime(2026, 11, 18, 9, 0)
+        for n in (6, 7):
+            s.add(HotspotWarning(kind="group_visit", count=n, first_at=at, last_at=at, created_at=at))
+    page = shown_page(qtbot, db, office["boss"])
+    assert page.count("warnings") == 3 and page.warnings_list.count() == 3
+    page.warnings_list.setFocus()
+    page.warnings_list.setCurrentRow(0)
+    qtbot.keyClick(page.warnings_list, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)   # 全选
+    assert len(page.selected_warning_ids()) == 3
+    page.warnings_list.clearSelection()
+    page.warnings_list.item(0).setSelected(True)
+    page.warnings_list.item(2).setSelected(True)
+    chosen = page.selected_warning_ids()
+    asked = []
+    page.ask_note = lambda n: asked.append(n) or "已约谈两家单位负责人，安排专人跟进"
+    page.acknowledge_selected()
+    idle(qtbot)
+    assert asked == [2] and page.desk_message.text() == "已确认 2 条预警"
+    page.refresh()
+    qtbot.waitUntil(lambda: page.count("warnings") == 1, timeout=10000)
+    with db.read() as s:
+        rows = s.execute(select(AuditLog.entity_id, AuditLog.after)
+                         .where(AuditLog.entity == "warning", AuditLog.action == "acknowledge")).all()
+    assert sorted(int(r.entity_id) for r in rows) == sorted(chosen)
+    assert {json.loads(r.after)["note"] for r in rows} == {"已约谈两家单位负责人，安排专人跟进"}
+    # nothing selected: said in place, no dialog
+    page.warnings_list.clearSelection()
+    page.ask_note = lambda n: pytest.fail("asked without a selection")
+    page.acknowledge_selected()
+    assert "请先在预警列表中选择" in page.desk_message.text()
+
+
+def test_about_says_what_the_program_does_today(db, office, qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _parent, title, text: shown.append((title, text)))
+    window = MainWindow(AppContext(db, office["boss"]))
+    qtbot.addWidget(window)
+    window.show_about()
+    idle(qtbot)
+    (title, text), = shown
+    assert title == "关于"
+    for today in ("信访登记", "案件办理", "告知书", "导出 Excel", "备份"):
+        assert today in text
+    # the ledgers that are not built are not claimed as features
+    assert "困难职工帮扶台账、职工互助保障台账和统计报表尚未提供" in text
+    assert "告知书、困难职工帮扶和职工互助保障台账" not in text
+    window.close()

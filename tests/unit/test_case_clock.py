@@ -59,8 +59,11 @@ def test_state_on_a_given_day(today, expected):
 
 def test_concluded_case_keeps_its_state_at_conclusion():
     due = date(2026, 3, 16)
-    assert state(CAL, due, date(2026, 6, 1), RULES, concluded=date(2026, 3, 16)) is DeadlineState.NORMAL
-    assert state(CAL, due, date(2026, 6, 1), RULES, concluded=date(2026, 3, 17)) is DeadlineState.OVERDUE
+    # a closed case shows how it ended, never 已超期 (nothing is left to do about its deadline)
+    assert state(CAL, due, date(2026, 6, 1), RULES, concluded=date(2026, 3, 16)) is DeadlineState.ON_TIME
+    assert state(CAL, due, date(2026, 6, 1), RULES, concluded=date(2026, 3, 17)) is DeadlineState.LATE
+    assert state(CAL, None, date(2026, 6, 1), RULES, concluded=date(2026, 3, 17)) is DeadlineState.ON_TIME
+    assert DeadlineState.LATE.label == "逾期办结" and DeadlineState.ON_TIME.label == "按期办结"
     assert state(CAL, None, date(2026, 6, 1), RULES) is DeadlineState.SUSPENDED
     assert DeadlineState.OVERDUE.label == "已超期"
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLa
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain.case_clock import DeadlineState
-from app.domain.enums import (AssigneeKind, FollowUp, Measure, Outcome,
+from app.domain.enums import (OPEN_STATUSES, AssigneeKind, FollowUp, Measure, Outcome,
                               SuspendReason)
 from app.domain.money import format_yuan
 from app.domain.notices import NoticeKind
@@ -69,13 +69,16 @@ NOTICE_SOON_DAYS = 2     # 即将到期 for the written-notice limit: at most th
 
 
 def notice_limit(due: date | None, delivered_on: date | None,
-                 today: date | None = None) -> tuple[str, DeadlineState | None]:
+                 today: date | None = None, closed: bool = False) -> tuple[str, DeadlineState | None]:
     """The 书面告知期限 field: 「2026-11-25（未送达，剩 2 天）」 coloured by how near it is, or
-    「已于 2026-11-20 送达」 once the 受理告知书 was delivered (the clock stops there)."""
+    「已于 2026-11-20 送达」 once the 受理告知书 was delivered (the clock stops there). On a closed
+    case (办结 and after) no countdown: 「2026-11-25（未送达）」, uncoloured."""
     if delivered_on is not None:
         return f"已于 {_d(delivered_on)} 送达", None
     if due is None:
         return "—", None
+    if closed:
+        return f"{_d(due)}（未送达）", None
     left = (due - (today or date.today())).days
     if left < 0:
         return f"{_d(due)}（未送达，已超期 {-left} 天）", DeadlineState.OVERDUE
@@ -195,7 +198,7 @@ class CaseDialog(QDialog):
         top.addWidget(self.flags_label)
         top.addStretch(1)
         grid = QGridLayout()
-        pairs = (("登记编号", self.reg_no_label), ("来访人", self.person_label),
+        pairs = (("登记编号", self.reg_no_label), ("信访人", self.person_label),
                  ("用人单位", self.employer_label), ("承办", self.handler_label),
                  ("办结期限", self.due_label), ("书面告知期限", self.notice_label),
                  ("延期", self.extension_label), ("追回金额", self.result_label))
@@ -328,7 +331,8 @@ class CaseDialog(QDialog):
         self.handler_label.setText(handler or self.tr("未交办"))
         self.due_label.setText(_d(rec.due_date) if rec.due_date else
                                (self.tr("中止中") if rec.suspended else "—"))
-        text, state = notice_limit(rec.notice_due, rec.notice_delivered_on)
+        text, state = notice_limit(rec.notice_due, rec.notice_delivered_on,
+                                   closed=rec.status not in OPEN_STATUSES)
         self.notice_label.setText(text)
         self.notice_label.setStyleSheet(state_style(state) if state is not None else "")
         self.extension_label.setText(rec.extension_label or "—")

@@ -44,7 +44,7 @@ class PersonHistoryDialog(QDialog):
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
         self.table.setHeaderLabels([self.tr("接待时间"), self.tr("登记编号"), self.tr("渠道"),
-                                    self.tr("来访人"), self.tr("事项摘要"), self.tr("处理方式"),
+                                    self.tr("信访人"), self.tr("事项摘要"), self.tr("处理方式"),
                                     self.tr("案件编号"), self.tr("案件状态")])
         self.table.header().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.itemDoubleClicked.connect(lambda item, _c: self.open_case_of(item))

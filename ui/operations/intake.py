@@ -151,8 +151,9 @@ def create_event(parent: QWidget, ctx: AppContext, data: OutreachInput,
 
 # ---------------------------------------------------------------- warnings
 
-def acknowledge_warning(parent: QWidget, ctx: AppContext, warning_id: int, note: str,
-                        *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
-    db, actor = ctx.db, ctx.actor
-    return run(parent, lambda _p: _intake().acknowledge_warning(db, actor, warning_id, note),
+def acknowledge_warnings(parent: QWidget, ctx: AppContext, warning_ids: Iterable[int], note: str,
+                         *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """One or more warnings with what was done (all or none); ``on_done`` gets the records."""
+    db, actor, ids = ctx.db, ctx.actor, list(warning_ids)
+    return run(parent, lambda _p: _intake().acknowledge_warnings(db, actor, ids, note),
                on_success=on_done, on_error=on_error, changes={"warnings"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QPushButton, QWidget
 
-from app.domain.case_clock import DeadlineState
+from app.domain.case_clock import OPEN_DEADLINE_STATES
 from app.domain.enums import OPEN_STATUSES_LABEL, CaseStatus, ListFlag
 from app.domain.errors import UserError
 from app.domain.notices import NoticeKind
@@ -21,8 +21,7 @@ from ui.operations.printing import BatchPrint, batch_notices
 from ui.pages.list_base import ListPageBase, fill_combo, select_data
 from ui.pages.registrations_list import open_case
 
-DEADLINE_CHOICES = (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.NORMAL,
-                    DeadlineState.SUSPENDED)
+DEADLINE_CHOICES = OPEN_DEADLINE_STATES      # a filter on open cases (closed ones have no state to act on)
 
 
 class CasesListPage(ListPageBase):

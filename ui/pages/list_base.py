@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 
 from app.domain.enums import Category, Channel, IssueType, ListFlag, Period
 from app.domain.errors import Cancelled, UserError
+from app.domain.periods import resolve_period
 from app.services import lists
 from app.services.search import SEARCH_LIMIT
 from ui.context import AppContext
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 ALL = "全部"
 CUSTOM = "custom"
 CUSTOM_LABEL = "自定义日期"
+NO_LIMIT = QDate(2000, 1, 1)       # a date box at its minimum means no limit on that side
+NO_LIMIT_LABEL = "不限"
 LINK_STYLE = "QPushButton { color: #1565c0; text-decoration: underline; border: none; padding: 0 4px; }"
 
 
@@ -84,7 +87,9 @@ class ListPageBase(Page):
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
-            d.setDate(QDate.currentDate())
+            d.setMinimumDate(NO_LIMIT)
+            d.setSpecialValueText(NO_LIMIT_LABEL)      # the earliest date reads 「不限」
+            d.setDate(NO_LIMIT)
             d.setEnabled(False)
         self.channel_combo, self.category_combo, self.issue_combo = QComboBox(), QComboBox(), QComboBox()
         fill_combo(self.channel_combo, Channel.choices())
@@ -137,6 +142,8 @@ class ListPageBase(Page):
         self.end_button.setShortcut(QKeySequence("Ctrl+End"))
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.full_ids_box = QCheckBox(self.tr("显示完整身份证号"))
+        self.full_ids_box.setToolTip(self.tr("仅本单位设置允许的角色（默认负责人）可导出完整身份证号，"
+                                             "并记入操作日志；其他角色导出的号码部分隐藏"))
         self.columns_button = QPushButton(self.tr("列…"))
         actions = QHBoxLayout()
         actions.addWidget(QLabel(self.tr("已保存的筛选")))
@@ -254,7 +261,7 @@ class ListPageBase(Page):
             issue_type=self.issue_combo.currentData(), text=self.text_edit.text().strip(),
             flags=tuple(k for k, box in self.flag_boxes.items() if box.isChecked()))
         if period == CUSTOM:
-            kwargs.update(date_from=self.date_from.date().toPython(), date_to=self.date_to.date().toPython())
+            kwargs.update(date_from=self._day(self.date_from), date_to=self._day(self.date_to))
         else:
             kwargs["period"] = period
         kwargs.update(self.read_extra())
@@ -269,12 +276,11 @@ class ListPageBase(Page):
                 select_data(self.period_combo, f.period)
             elif f.date_from or f.date_to:
                 select_data(self.period_combo, CUSTOM)
-                self.date_from.setDate(QDate(f.date_from or date.today()))
-                self.date_to.setDate(QDate(f.date_to or date.today()))
+                self.date_from.setDate(QDate(f.date_from) if f.date_from else NO_LIMIT)
+                self.date_to.setDate(QDate(f.date_to) if f.date_to else NO_LIMIT)
             else:
                 select_data(self.period_combo, None)
-            self.date_from.setEnabled(self.period_combo.currentData() == CUSTOM)
-            self.date_to.setEnabled(self.period_combo.currentData() == CUSTOM)
+            self._show_period_days()
             select_data(self.channel_combo, f.channel)
             select_data(self.category_combo, f.category)
             select_data(self.issue_combo, f.issue_type)
@@ -321,10 +327,34 @@ class ListPageBase(Page):
         if not self._applying:
             self.apply()
 
-    def _period_changed(self, _i: int) -> None:
-        custom = self.period_combo.currentData() == CUSTOM
+    def today(self) -> date:
+        """The day relative periods are resolved on (tests replace it)."""
+        return date.today()
+
+    @staticmethod
+    def _day(edit: QDateEdit) -> date | None:
+        return None if edit.date() == NO_LIMIT else edit.date().toPython()
+
+    def _show_period_days(self) -> None:
+        """Greyed, the days a relative period means (近30天: 30 days back to today), or 「不限 — 不限」
+        for 全部; editable for 自定义日期 (starting from the days last shown)."""
+        period = self.period_combo.currentData()
+        custom = period == CUSTOM
         self.date_from.setEnabled(custom)
         self.date_to.setEnabled(custom)
+        if custom:
+            return
+        start, end = resolve_period(period, self.today()) if period else (None, None)
+        was = self._applying
+        self._applying = True       # showing the days is not a filter change
+        try:
+            self.date_from.setDate(QDate(start) if start else NO_LIMIT)
+            self.date_to.setDate(QDate(end) if end else NO_LIMIT)
+        finally:
+            self._applying = was
+
+    def _period_changed(self, _i: int) -> None:
+        self._show_period_days()
         self._changed()
 
     def clear_hidden(self) -> None:
@@ -515,7 +545,11 @@ class ListPageBase(Page):
         full = self.full_ids_box.isChecked()
 
         def done(res) -> None:
-            self._info(self.tr("已导出 ") + str(res.rows) + self.tr(" 条到 ") + res.path)
+            text = self.tr("已导出 ") + str(res.rows) + self.tr(" 条到 ") + res.path
+            if full and not res.full_ids:
+                text += self.tr("（身份证号已部分隐藏：本单位只允许「系统设置 → 单位信息与参数 → 账户安全」中指定的角色"
+                                "导出完整号码）")
+            self._info(text)
         return export_xlsx(self, self.ctx, f, path, full, self.tr("正在导出…"), on_done=done,
                            on_error=self._show_error)
 

@@ -41,7 +41,7 @@ from app.domain.enums import (REJECT_REDIRECTS, Category, Channel, Disposition, 
                               RejectReason)
 from app.domain.errors import UserError, ValidationError
 from app.domain.notices import NoticeKind
-from app.services.intake import (DraftRecord, HistoryItem, OutreachRecord, RegistrationInput,
+from app.services.intake import (LABELS, DraftRecord, HistoryItem, OutreachRecord, RegistrationInput,
                                  RegistrationRecord, RepeatCase, RepeatCheck)
 from app.services.people import PersonMatch, PersonRecord
 from ui.context import AppContext
@@ -80,16 +80,9 @@ DISPOSITION_NOTICE = {
     Disposition.NO_MORE.value: NoticeKind.NO_MORE,
 }
 
-# Field labels (the service's ValidationError names fields by these).
-L = {
-    "channel": "渠道", "received_at": "接待时间", "person": "来访人", "head_count": "人数",
-    "representatives": "代表", "employer": "用人单位", "category": "诉求类别",
-    "issue_types": "问题类型", "summary": "事项摘要", "request": "诉求", "facts": "事实和理由",
-    "attachments": "附件", "disposition": "处理方式", "answer": "答复内容",
-    "reject_reason": "不予受理理由", "redirect_to": "告知去向", "transfer_to": "转送机关",
-    "transfer_reason": "转送理由", "repeat_of_case": "原案件", "earlier_documents": "此前文书",
-    "leader_reception": "领导接待日", "leader_name": "接待领导", "outreach_event": "走访活动",
-}
+# Field labels: the service's (``intake.LABELS``), so that its errors name the field as the form
+# does; plus the two rows the service has no field for.
+L = {**LABELS, "repeat_of_case": LABELS["repeat_of"], "leader_reception": "领导接待日"}
 
 
 class LookupField(QWidget):
@@ -393,7 +386,7 @@ class RegisterPage(Page):
 
         self.fields.update({
             L["channel"]: self.channel_combo, L["received_at"]: self.received_edit,
-            L["person"]: self.person_edit, "信访人": self.person_edit, "姓名": self.person_edit,
+            L["person"]: self.person_edit, "姓名": self.person_edit,
             L["head_count"]: self.head_spin, L["representatives"]: self.reps_edit,
             L["employer"]: self.employer_edit, "单位": self.employer_edit,
             L["category"]: self.category_combo, L["issue_types"]: self.issue_list,
@@ -451,7 +444,7 @@ class RegisterPage(Page):
         pl.addWidget(self.link_button)
         pl.addWidget(QLabel(self.tr("未结或近12个月办结的案件")))
         pl.addWidget(self.open_cases, 1)
-        pl.addWidget(QLabel(self.tr("该来访人此前的来访")))
+        pl.addWidget(QLabel(self.tr("该信访人此前的登记")))
         pl.addWidget(self.person_history, 1)
         pl.addWidget(QLabel(self.tr("该单位此前的来访")))
         pl.addWidget(self.employer_history, 1)
@@ -503,6 +496,11 @@ class RegisterPage(Page):
         self._draft_timer.timeout.connect(self.autosave_draft)
         if self._draft_timer_allowed:
             self._draft_timer.start()
+        self._person_employers: dict[int, tuple[int, str]] = {}   # from the person look-up
+        self._employer_from_person = False     # the employer field holds the picked person's
+        self.person_field.picked.connect(self._person_picked)
+        for signal in (self.employer_edit.textEdited, self.employer_field.picked):
+            signal.connect(lambda *_a: setattr(self, "_employer_from_person", False))
         for signal in (self.person_edit.textEdited, self.employer_edit.textEdited,
                        self.person_field.picked, self.employer_field.picked,
                        self.issue_list.itemChanged):
@@ -636,6 +634,8 @@ class RegisterPage(Page):
         def rows(found: list[tuple[PersonMatch, datetime | None]]) -> None:
             out = []
             for m, when in found:
+                if m.employer_id is not None:
+                    self._person_employers[m.id] = (m.employer_id, m.employer_name)
                 parts = [m.name, m.id_tail, m.phone, m.employer_name]
                 if when is not None:
                     parts.append("上次来访 " + day_text(when))
@@ -651,12 +651,25 @@ class RegisterPage(Page):
                 [(e.id, "  ".join(p for p in (e.name, e.uscc or "", e.street) if p), e.name)
                  for e in found]))
 
+    def _person_picked(self, person_id: int | None, _text: str) -> None:
+        """A person picked from the list brings their 用人单位 when the employer field is empty or
+        was filled by the previous pick; an employer the clerk chose is kept."""
+        employer = self._person_employers.get(person_id) if person_id is not None else None
+        if employer is None:
+            return
+        empty = self.employer_field.selected_id is None and not self.employer_edit.text().strip()
+        if empty or self._employer_from_person:
+            self.employer_field.set_value(*employer)
+            self._employer_from_person = True
+
     def new_person(self) -> None:
         from ui.dialogs.person_dialog import PersonDialog
         dlg = PersonDialog(self.ctx, parent=self)
         text = self.person_edit.text().strip()
         if text and not any(c.isdigit() for c in text):
             dlg.name_edit.setText(text)
+        if self.employer_field.selected_id is not None:     # the employer already on the form
+            dlg.employer_combo.setEditText(self.employer_edit.text())
         dlg.saved.connect(self._person_created)
         dlg.open()
         return dlg
@@ -665,6 +678,7 @@ class RegisterPage(Page):
         self.person_field.set_value(rec.id, rec.name)
         if rec.employer_id and self.employer_field.selected_id is None:
             self.employer_field.set_value(rec.employer_id, rec.employer_name)
+            self._employer_from_person = True
         self._panel_input_changed()
         self.head_spin.setFocus()
 
@@ -871,6 +885,7 @@ class RegisterPage(Page):
             self.head_spin.setValue(1)
             self.reps_edit.clear()
             self.employer_field.clear()
+            self._employer_from_person = False
             self.category_combo.setCurrentIndex(0)
             self.set_issue_types(())
             for w in (self.summary_edit, self.redirect_edit, self.transfer_to_edit,

@@ -14,8 +14,8 @@ import logging
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel,
+                               QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from app.domain.case_clock import DeadlineState
 from app.domain.dates import format_cn
@@ -23,7 +23,7 @@ from app.domain.errors import UserError
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.operations.intake import acknowledge_warning
+from ui.operations.intake import acknowledge_warnings
 from ui.operations.workbench import DeskData, WorkbenchData, load_desk, load_workbench
 from ui.pages.base import Page
 from ui.util import DEADLINE_COLOURS
@@ -115,7 +115,10 @@ class WorkbenchPage(Page):
         self.warnings_title = QLabel("<b>" + self.tr("预警（待负责人确认）") + "</b>")
         self.warnings_list = QListWidget()
         self.warnings_list.setMaximumHeight(120)
-        self.ack_button = QPushButton(self.tr("确认所选预警"))
+        self.warnings_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.warnings_list.setToolTip(self.tr("按住 Ctrl 或 Shift 可选择多条，Ctrl+A 全选"))
+        self.ack_button = QPushButton(self.tr("确认所选预警…"))
+        self.ack_button.setToolTip(self.tr("填写处理情况后确认所选的一条或多条预警，记入操作日志"))
         self.ack_button.clicked.connect(self.acknowledge_selected)
         self.ack_button.setVisible(allowed(ctx.actor.role, _P.ACK_HOTSPOT))
         self.desk_message = QLabel()
@@ -229,15 +232,32 @@ class WorkbenchPage(Page):
             page.apply_filter(f)
         self.list_requested.emit(key, f)
 
-    def acknowledge_selected(self, note: str = "") -> None:
-        item = self.warnings_list.currentItem()
-        if item is None:
-            self.desk_message.setText(self.tr("请先在预警列表中选择一条"))
+    def selected_warning_ids(self) -> list[int]:
+        """The selected warnings, in list order."""
+        return [self.warnings_list.item(r).data(Qt.ItemDataRole.UserRole)
+                for r in range(self.warnings_list.count()) if self.warnings_list.item(r).isSelected()]
+
+    def ask_note(self, count: int) -> str | None:
+        """What was done about the ``count`` selected warnings (None: cancelled). Tests replace it."""
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("确认预警"),
+            self.tr("确认所选的 ") + str(count) + self.tr(" 条预警。请填写处理情况（将记入操作日志）："))
+        return text if ok else None
+
+    def acknowledge_selected(self, note: str | None = None) -> None:
+        ids = self.selected_warning_ids()
+        if not ids:
+            self.desk_message.setText(self.tr("请先在预警列表中选择要确认的预警（可按住 Ctrl 或 Shift 多选）"))
             return
-        acknowledge_warning(self, self.ctx, item.data(Qt.ItemDataRole.UserRole), note,
-                            on_done=lambda _r: self.desk_message.setText(self.tr("预警已确认")),
-                            on_error=lambda e: self.desk_message.setText(
-                                e.message if isinstance(e, UserError) else str(e)))
+        if note is None:
+            note = self.ask_note(len(ids))
+            if note is None:
+                return
+        acknowledge_warnings(self, self.ctx, ids, note,
+                             on_done=lambda done: self.desk_message.setText(
+                                 self.tr("已确认 ") + str(len(done)) + self.tr(" 条预警")),
+                             on_error=lambda e: self.desk_message.setText(
+                                 e.message if isinstance(e, UserError) else str(e)))
 
     def _failed(self, exc: BaseException) -> None:
         # No dialog on the start page: say it in place, keep the details in the log.
