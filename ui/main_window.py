@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,6 +20,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
                                QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app import WINDOW_TITLE, __version__
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         from app.services import backup
         folder = backup.backups_dir(self.ctx.db.data_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        suggested = folder / f"uniondesk-{datetime.now():%Y%m%d-%H%M}.db"
+        suggested = folder / f"uniondesk-{clock.now():%Y%m%d-%H%M}.db"
         path, _ = QFileDialog.getSaveFileName(self, self.tr("备份数据库"), str(suggested),
                                               self.tr("数据库文件 (*.db);;所有文件 (*)"))
         if not path:

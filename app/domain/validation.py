@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from stdnum.cn import ric, uscc
 
+from . import clock
 from .dates import format_cn, parse_date
 from .enums import Gender
 from .errors import Collector, ValidationError
@@ -155,7 +156,7 @@ def check_id_number(value: Any, birth_date: date | str | None = None,
         born = ric.get_birth_date(number)
     except Exception:  # stdnum raises InvalidComponent for 2月30日 and the like
         raise ValidationError([(ID_FIELD, f"身份证号码中的出生日期 {y}年{m}月{d}日 不存在，请核对第7-14位")]) from None
-    if born < EARLIEST_BIRTH or born > date.today():
+    if born < EARLIEST_BIRTH or born > clock.today():
         raise ValidationError([(ID_FIELD, f"身份证号码中的出生日期 {format_cn(born)} 不合理，请核对第7-14位")])
     if number[17] != ric.calc_check_digit(number):
         raise ValidationError([(ID_FIELD, "身份证号码校验位不正确，请核对最后一位")])
@@ -183,7 +184,7 @@ def _optional_date(value: date | str | None, field: str) -> date | None:
 def check_birth_date(value: date | str | None, field: str = BIRTH_FIELD) -> date | None:
     """Blank → None; otherwise a real date between 1900 and today."""
     d = _optional_date(value, field)
-    if d is not None and not (EARLIEST_BIRTH <= d <= date.today()):
+    if d is not None and not (EARLIEST_BIRTH <= d <= clock.today()):
         raise ValidationError([(field, f"{format_cn(d)} 不合理，出生日期应在1900年至今天之间")])
     return d
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import AuditHead, AuditLog
+from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.permissions import Perm
 
@@ -54,7 +55,7 @@ def record(session: Session, actor: Actor, entity: str, entity_id: Any, action: 
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     head = session.get(AuditHead, 1)
     prev = head.last_hash if head else GENESIS
-    at = datetime.now()
+    at = clock.now()
     b, a = to_json(before), to_json(after)
     eid = "" if entity_id is None else str(entity_id)
     h = row_hash(prev, at, actor.user_id, actor.username, entity, eid, action, b, a)

@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.models import (Attachment, Case, Draft, Employer, HotspotWarning, OutreachEvent, Person,
                            Registration, RegistrationIssue)
+from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.dates import parse_date
 from app.domain.enums import (OPEN_STATUSES, REJECT_REDIRECTS, CaseStatus, Category, Channel,
@@ -708,7 +709,7 @@ def register(db: Database, actor: Actor, data: RegistrationInput,
     """Save one registration (and, for 受理, open its case). All or nothing; ValidationError lists
     every bad field. Returns the saved record with its number, the case and any warnings raised."""
     require(actor, Perm.REGISTER)
-    now = now or datetime.now()
+    now = now or clock.now()
     cfg = settings_service.load(db)
     errors = Collector()
     c = _clean(data, cfg, now, errors)
@@ -897,7 +898,7 @@ def repeat_check(db: Database, *, person_id: int | None = None, id_number: str |
     with one of these issue types, having an open case or a case concluded within the last
     ``repeat.lookback_months`` months → ``is_repeat`` and the case to link (``suggested_case_id``:
     open before concluded, the person before the employer, newest first)."""
-    now = now or datetime.now()
+    now = now or clock.now()
     months = int(settings_service.get(db, "repeat.lookback_months"))
     cutoff = _months_before(now.date(), months)
     issues = []
@@ -1029,7 +1030,7 @@ def acknowledge_warning(db: Database, actor: Actor, warning_id: int, note: str =
     """A manager has seen the warning: it leaves the workbench. Conflict when already done."""
     require(actor, Perm.ACK_HOTSPOT)
     text = check_text(note, "确认说明", MAX["ack_note"])
-    now = now or datetime.now()
+    now = now or clock.now()
     with db.write() as s:
         w = s.get(HotspotWarning, warning_id)
         if w is None:
@@ -1055,7 +1056,7 @@ def create_event(db: Database, actor: Actor, data: OutreachInput,
                  now: datetime | None = None) -> OutreachRecord:
     """Record an on-site outreach event (「工情直通车」…). ValidationError names every bad field."""
     require(actor, Perm.REGISTER)
-    now = now or datetime.now()
+    now = now or clock.now()
     L = EVENT_LABELS
     errors = Collector()
     theme = checked(errors, check_text, data.theme, L["theme"], 200, required=True, default="")
@@ -1128,7 +1129,7 @@ def save_draft(db: Database, actor: Actor, form: str, payload: dict,
     Drafts are scratch copies of what is on the screen, not records: no audit row is written
     (the saved registration is audited). Raises UserError when the payload cannot be stored."""
     require(actor, Perm.REGISTER)
-    now = now or datetime.now()
+    now = now or clock.now()
     try:
         text = json.dumps(payload, ensure_ascii=False, default=audit._default)
     except (TypeError, ValueError) as e:
@@ -1177,7 +1178,7 @@ def add_attachments(db: Database, actor: Actor, registration_id: int,
     """Attach more files to a saved registration (each copied into the store under its SHA-256),
     all in one transaction: a file that cannot be read refuses the lot, naming it."""
     require(actor, Perm.REGISTER)
-    now = now or datetime.now()
+    now = now or clock.now()
     errors = Collector()
     staged = _stage_all(db, list(paths), errors)
     if errors.errors or not staged:

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, aliased
 from app.db import Database
 from app.db.models import Case, Employer, HotspotWarning, Person, Registration, RegistrationIssue, User
 from app.domain import case_clock
+from app.domain import clock as wall_clock
 from app.domain.actor import Actor
 from app.domain.calendar import WorkCalendar
 from app.domain.case_clock import DeadlineRules, DeadlineState
@@ -562,7 +563,7 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
                       budget: float | None = None) -> ListPage:
     """One page of the registration list (see the module docstring; ``resume`` and ``budget``
     only for a content search)."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     spec = _sort_spec(REGISTRATION_SORTS, f.sort)
     with db.read() as s:
         if search.normalize(f.text):
@@ -584,7 +585,7 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
 
 def count_registrations(db: Database, f: RegistrationFilter, today: date | None = None) -> int:
     """How many registrations the filter shows (run in the background on big databases)."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     with db.read() as s:
         if search.normalize(f.text):
             base = (select(Registration.id, Registration.received_at)
@@ -651,7 +652,7 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
               resume: tuple | None = None, budget: float | None = None) -> ListPage:
     """One page of the case list (see the module docstring; ``resume`` and ``budget`` only for a
     content search)."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     spec = _sort_spec(CASE_SORTS, f.sort)
     clock = _clock(db, today)
     with db.read() as s:
@@ -686,7 +687,7 @@ def _needs_registration(f: CaseFilter) -> bool:
 
 
 def count_cases(db: Database, f: CaseFilter, today: date | None = None) -> int:
-    today = today or date.today()
+    today = today or wall_clock.today()
     with db.read() as s:
         if search.normalize(f.text):
             conds = _case_search_conditions(s, f, today, db=db)
@@ -706,7 +707,7 @@ def iter_rows(db: Database, f: ListFilter, *, today: date | None = None, page_si
     """Every row the filter shows, in display order, read page by page (for export). ``progress``
     is called with the number of rows read so far; it may raise ``Cancelled``. A content search is
     searched to the end (as ``count_*`` counts it), not cut short by the time budget."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     fetch = registration_page if isinstance(f, RegistrationFilter) else case_page
     after = None
     done = 0
@@ -757,7 +758,7 @@ def workbench_filters(actor: Actor) -> dict[str, ListFilter]:
 
 def workbench_counts(db: Database, actor: Actor, today: date | None = None) -> WorkbenchCounts:
     """The numbers on the start page, each the count of ``workbench_filters(actor)[name]``."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     fs = workbench_filters(actor)
     with db.read() as s:
         warnings = s.execute(select(func.count(HotspotWarning.id))
@@ -861,7 +862,7 @@ def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bo
     from . import audit
     from .accounts import require
     require(actor, Perm.VIEW_CASES)
-    today = today or date.today()
+    today = today or wall_clock.today()
     is_reg = isinstance(f, RegistrationFilter)
     spec = _registration_export(full_ids) if is_reg else _case_export(full_ids)
     if search.normalize(f.text):        # at most SEARCH_LIMIT hits: searched once, then counted

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.models import (AuditHead, Case, CaseEvent, Counter, Employer, Notice, Person, Registration,
                            RegistrationIssue, SettingRow, User)
+from app.domain import clock
 from app.domain import notices as rules
 from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.dates import format_cn, parse_date
@@ -495,7 +496,7 @@ def issue(db: Database, actor: Actor, kind: NoticeKind | str, *, case_id: int | 
     """Issue one notice of ``kind`` for a case or registration; returns it with its number."""
     _may_issue(actor)
     k = _kind(kind)
-    issued = now or datetime.now()
+    issued = now or clock.now()
     with db.write() as s:
         reg, case = _subject(s, k, case_id, registration_id)
         reason = rules.refusal(k, _state(reg, case))
@@ -512,7 +513,7 @@ def reprint_or_issue(db: Database, actor: Actor, kind: NoticeKind | str, *,
     registration kinds (reject/transfer/repeat/no_more/register_sheet) look at the registration,
     the case kinds at the case. Used by ``uniondesk notice``."""
     k = _kind(kind)
-    issued = now or datetime.now()
+    issued = now or clock.now()
     with db.write() as s:
         reg, case = _subject(s, k, case_id, registration_id)
         if rules.SUBJECT[k] == "registration":
@@ -554,7 +555,7 @@ def issue_for_cases(db: Database, actor: Actor, kind: NoticeKind | str, case_ids
     k = _kind(kind)
     if issue_missing:
         _may_issue(actor)
-    issued_at = now or datetime.now()
+    issued_at = now or clock.now()
     ids = list(case_ids)
     total = len(ids)
     by_registration = rules.SUBJECT[k] == "registration"
@@ -725,7 +726,7 @@ def void(db: Database, actor: Actor, notice_id: int, reason: str, *,
     """作废 with a reason. The number stays taken (never reused)."""
     require(actor, Perm.ISSUE_NOTICE)
     why = check_text(reason, F_REASON, REASON_MAX, required=True)
-    at = now or datetime.now()
+    at = now or clock.now()
     with db.write() as s:
         n = _get(s, notice_id)
         if n.voided_at is not None:
@@ -771,7 +772,7 @@ def record_delivery(db: Database, actor: Actor, notice_id: int, method: Delivery
     except ValidationError as e:
         errors += e.errors
         who = ""
-    at = now or datetime.now()
+    at = now or clock.now()
     with db.write() as s:
         n = _get(s, notice_id)
         if n.voided_at is not None:
@@ -894,7 +895,7 @@ def preview_pdf(db: Database, kind: NoticeKind | str, text: str | None,
     with db.read() as s:
         name, prefix = _setting(s, "office.name"), _setting(s, "office.doc_prefix")
         chinese = _flag(s, CHINESE_DATE_KEY)
-    today = date.today()
+    today = clock.today()
     doc_no = ""
     if k.numbered:
         doc_no = rules.doc_number(prefix, today.year, 1) if prefix else sample["doc_no"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -16,10 +15,10 @@ from app.db.models import Notice
 from app.domain.notices import NoticeKind
 from app.output import pdf
 from app.services import intake
+from tests.clock import TODAY
 from tests.services.test_notice_output import NAME, make_person, subjects
 from tests.services.test_notices import form, office, staff  # noqa: F401 - fixtures
 
-TODAY = date.today()
 TODAY_TEXT = f"{TODAY.year}年{TODAY.month}月{TODAY.day}日"
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDi
                                QPushButton, QScrollArea, QSpinBox, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import (AssigneeKind, CaseStatus, FollowUp, Measure, Outcome,
                               SuspendReason)
@@ -74,7 +75,7 @@ def notice_limit(due: date | None, delivered_on: date | None,
         return f"已于 {_d(delivered_on)} 送达", None
     if due is None:
         return "—", None
-    left = (due - (today or date.today())).days
+    left = (due - (today or clock.today())).days
     if left < 0:
         return f"{_d(due)}（未送达，已超期 {-left} 天）", DeadlineState.OVERDUE
     if left == 0:

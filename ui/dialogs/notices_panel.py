@@ -18,13 +18,13 @@ refuses with a Chinese message.
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
                                QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.errors import UserError
 from app.domain.notices import DeliveryMethod, NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
@@ -336,7 +336,7 @@ class NoticesPanel(QWidget):
         day = QDateEdit()
         day.setCalendarPopup(True)
         day.setDisplayFormat("yyyy-MM-dd")
-        day.setDate(qdate(rec.delivered_on or date.today()))
+        day.setDate(qdate(rec.delivered_on or clock.today()))
         recipient = QLineEdit(rec.delivery_recipient or rec.addressee.split("等")[0])
         recipient.setPlaceholderText(self.tr("签收人姓名（当面、邮寄必填）"))
         ctx, notice_id = self.ctx, rec.id

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
                                QMenu, QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.enums import Category, Channel, IssueType, ListFlag, Period
 from app.domain.errors import Cancelled, UserError
 from app.services import lists
@@ -83,7 +84,7 @@ class ListPageBase(Page):
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
-            d.setDate(QDate.currentDate())
+            d.setDate(QDate(clock.today()))
             d.setEnabled(False)
         self.channel_combo, self.category_combo, self.issue_combo = QComboBox(), QComboBox(), QComboBox()
         fill_combo(self.channel_combo, Channel.choices())
@@ -268,8 +269,8 @@ class ListPageBase(Page):
                 select_data(self.period_combo, f.period)
             elif f.date_from or f.date_to:
                 select_data(self.period_combo, CUSTOM)
-                self.date_from.setDate(QDate(f.date_from or date.today()))
-                self.date_to.setDate(QDate(f.date_to or date.today()))
+                self.date_from.setDate(QDate(f.date_from or clock.today()))
+                self.date_to.setDate(QDate(f.date_to or clock.today()))
             else:
                 select_data(self.period_combo, None)
             self.date_from.setEnabled(self.period_combo.currentData() == CUSTOM)
@@ -500,7 +501,7 @@ class ListPageBase(Page):
     # ------------------------------------------------------------ export
 
     def ask_export_path(self) -> str | None:
-        suggested = f"{self.title}-{date.today():%Y%m%d}.xlsx"
+        suggested = f"{self.title}-{clock.today():%Y%m%d}.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, self.tr("导出 Excel"), suggested,
                                               self.tr("Excel 工作簿 (*.xlsx)"))
         return path or None
