@@ -373,9 +373,21 @@ def parse_received(value: Any, now: datetime, field: str = LABELS["received_at"]
         if hh > 23 or mm > 59 or ss > 59:
             raise ValidationError([(field, f"{hh}:{mm:02d} 不是有效的时刻，请填写 00:00 至 23:59")])
         at = datetime.combine(day, time(hh, mm, ss))
-    if at > now + FUTURE_TOLERANCE:
-        raise ValidationError([(field, f"接待时间不能晚于现在（填写的是 {at:%Y-%m-%d %H:%M}，"
-                                       f"现在是 {now:%Y-%m-%d %H:%M}），请核对")])
+    return check_happened(at, now, field)
+
+
+def check_happened(at: datetime | date, now: datetime, field: str) -> datetime | date:
+    """The one rule for what is recorded after the fact (a registration's received time, an
+    outreach event's day): not later than ``now`` (+ ``FUTURE_TOLERANCE`` for a clock a little
+    ahead; a day: not after that day) and not before 2000. Answers ``at``; ValidationError
+    naming ``field`` otherwise."""
+    if isinstance(at, datetime):
+        if at > now + FUTURE_TOLERANCE:
+            raise ValidationError([(field, f"{field}不能晚于现在（填写的是 {at:%Y-%m-%d %H:%M}，"
+                                           f"现在是 {now:%Y-%m-%d %H:%M}），请核对")])
+    elif at > (now + FUTURE_TOLERANCE).date():
+        raise ValidationError([(field, f"{field}不能晚于今天（填写的是 {at:%Y-%m-%d}，"
+                                       f"今天是 {now:%Y-%m-%d}），请核对；尚未发生的事在发生后登记")])
     if at.year < 2000:
         raise ValidationError([(field, f"{at:%Y-%m-%d} 太早了，请核对年份")])
     return at
@@ -1064,7 +1076,8 @@ def create_event(db: Database, actor: Actor, data: OutreachInput,
     if is_blank(data.held_on):
         errors.add(L["held_on"], f"请填写{L['held_on']}")
     else:
-        held_on = checked(errors, parse_date, data.held_on, L["held_on"])
+        held_on = checked(errors, lambda v, f: check_happened(parse_date(v, f), now, f),
+                          data.held_on, L["held_on"])
     values = {
         "theme": theme, "held_on": held_on,
         "place": checked(errors, check_text, data.place, L["place"], 200, default=""),
