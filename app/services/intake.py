@@ -58,6 +58,7 @@ from app.domain.errors import Collector, Conflict, NotFound, UserError, Validati
 from app.domain.permissions import Perm
 from app.domain.validation import (check_id_number, check_name, check_phone, check_text, checked,
                                    clean_text, is_blank, mask_id_tail)
+from app.paths import private_dir
 
 from . import audit, numbering, people
 from . import settings as settings_service
@@ -460,8 +461,7 @@ def _stage(db: Database, raw: str | os.PathLike, errors: Collector) -> _Staged |
     if path.is_dir():
         errors.add(field, f"「{name}」是文件夹，请选择文件")
         return None
-    tmp_dir = attachments_dir(db) / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
+    tmp_dir = private_dir(private_dir(attachments_dir(db)) / "tmp")   # owner only (app.paths)
     fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="in-")
     tmp = Path(tmp_name)
     h, size = hashlib.sha256(), 0
@@ -510,8 +510,8 @@ def _place(db: Database, staged: Iterable[_Staged]) -> list[Path]:
         if final.exists():
             st.tmp.unlink(missing_ok=True)
         else:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(st.tmp, final)
+            private_dir(final.parent)
+            os.replace(st.tmp, final)                      # mkstemp made it 0600
             created.append(final)
         st.tmp = None
     return created
