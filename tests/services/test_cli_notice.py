@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.cli import main
 from app.db.models import Notice
-from app.domain.notices import NoticeKind
+from app.domain.notices import DOC_WORDS, NoticeKind
 from app.output import pdf
 from app.services import intake
 from tests.clock import TODAY
@@ -68,7 +68,7 @@ def test_every_kind_is_issued_then_reprinted(db, db_path, numbers, tmp_path, cap
         text = text_of(out)
         assert text.startswith(kind.title) and TODAY_TEXT in text and NAME in text
         if kind.numbered:
-            assert m.group(1) == f"朝工信〔{TODAY.year}〕1号" and m.group(1) in text
+            assert m.group(1) == f"朝工信{DOC_WORDS[kind]}〔{TODAY.year}〕1号" and m.group(1) in text
         else:
             assert m.group(1) == kind.title
         # again: the same notice reprinted, the same text
@@ -95,7 +95,7 @@ def test_registration_number_for_a_case_kind_and_register_sheet(db, db_path, num
 
 @pytest.mark.parametrize("args, reason", [
     (["--kind", "thanks"], "不是文书种类"),
-    (["--kind", "accept", "--case", "C1999-000001"], "找不到编号为「C1999-000001」的案件或登记"),
+    (["--kind", "accept", "--case", "C1999-000001"], "找不到编号为「C1999-000001」的案件、登记或文书"),
     (["--kind", "reject", "--case", "@case"], "不能出具不予受理告知书"),
     (["--kind", "accept", "--case", "@reject"], "该登记未受理"),
 ])

@@ -99,7 +99,7 @@ def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zha
     preview, text = preview_of(bar, qtbot)
     issued = bar.record
     year = TODAY.year
-    assert issued.doc_no == f"朝工信〔{year}〕1号" and issued.kind_label == "受理告知书"
+    assert issued.doc_no == f"朝工信受〔{year}〕1号" and issued.kind_label == "受理告知书"
     assert issued.doc_no in text and "张三" in text and "受理告知书" in preview.windowTitle()
     assert not bar.isVisible()
     assert notices.notices_for_case(db, saved.case_id)[0].id == issued.id
@@ -119,6 +119,7 @@ def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zha
     panel.table.selectRow(0)
     click(qtbot, panel.deliver_button)
     form = panel.dialog
+    assert form.windowTitle() == f"登记送达 受理告知书 朝工信受〔{year}〕1号"     # kind and number
     assert form["delivered_on"].date().toPython() == TODAY
     assert form["recipient"].text() == "张三"
     click(qtbot, form.ok_button)
@@ -159,7 +160,7 @@ def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zha
     panel.issue("accept", preview=False)
     qtbot.waitUntil(lambda: len(panel.records) == 2, timeout=10000)
     idle(qtbot)
-    assert panel.records[1].doc_no == f"朝工信〔{year}〕2号"
+    assert panel.records[1].doc_no == f"朝工信受〔{year}〕2号"
     assert panel.error_label.isHidden()
 
 

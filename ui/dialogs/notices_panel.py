@@ -344,7 +344,7 @@ class NoticesPanel(QWidget):
         def start(parent, v, on_done, on_error):
             return ops.record_delivery(parent, ctx, notice_id, v["method"], v["delivered_on"],
                                        v["recipient"], on_done=on_done, on_error=on_error)
-        dlg = ActionDialog(self.tr("登记送达 ") + (rec.doc_no or rec.kind_label), [
+        dlg = ActionDialog(self.tr("登记送达 ") + rec.named, [
             ("method", "送达方式", method), ("delivered_on", "送达日期", day),
             ("recipient", "签收人", recipient)], start, self)
         dlg.done.connect(self._acted)
@@ -364,7 +364,7 @@ class NoticesPanel(QWidget):
         def start(parent, v, on_done, on_error):
             return ops.void(parent, ctx, notice_id, v["reason"], on_done=on_done,
                             on_error=on_error)
-        dlg = ActionDialog(self.tr("作废 ") + (rec.doc_no or rec.kind_label), [
+        dlg = ActionDialog(self.tr("作废 ") + rec.named, [
             ("reason", "作废原因", reason)], start, self)
         info = QLabel(self.tr("作废后文号不再使用，文书仍可查看和重印（带作废标记）。"))
         info.setWordWrap(True)
