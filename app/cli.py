@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("notice", help="出具或重印一份告知书（PDF）")
     n.add_argument("--case", required=True, metavar="CASE_NO",
-                   help="案件编号；不予受理、转送、重复、不再受理告知书和登记表也可用登记号")
+                   help="案件编号；不予受理、转送、重复、不再受理告知书和登记表也可用登记号；也可用已出具文书的文号")
     n.add_argument("--kind", required=True, metavar="KIND",
                    help="文书种类：accept reject transfer assign extend reply repeat no_more "
                         "register_sheet，或中文名称（受理告知书…）")
