@@ -18,6 +18,9 @@ continuation key (``Found.resume``): ``find(…, resume=key)`` searches the olde
 no hit twice and none left out. A word found nowhere thus answers within the budget instead of
 after reading the whole table.
 
+A query that is a number — a registration number, a case number or a notice's document number
+(``number_matches``) — answers the registrations it names, before and instead of a content search.
+
 This is the only module that knows which database it runs on; everything else calls
 ``match_condition``, ``find`` and ``index_case_notes``. Called inside the caller's Session (any
 thread).
