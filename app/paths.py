@@ -88,14 +88,17 @@ def private_dir(path: str | os.PathLike, *, tighten: bool = True) -> Path:
         for p in created:
             os.chmod(p, PRIVATE_DIR_MODE)
         if tighten and path not in created:
-            os.chmod(path, PRIVATE_DIR_MODE)
+            try:
+                os.chmod(path, PRIVATE_DIR_MODE)
+            except OSError:        # not ours, or read-only media: left as it is
+                pass
     return path
 
 
 def private_file(path: str | os.PathLike) -> Path:
     """Create ``path`` empty if it is missing, and make it readable by the owner only on POSIX
-    (0600; an existing file is tightened too, unless it belongs to someone else, when it is left
-    as it is). May raise OSError when it cannot be created."""
+    (0600; an existing file is tightened too, unless it belongs to someone else or sits on
+    read-only media, when it is left as it is). May raise OSError when it cannot be created."""
     path = Path(path)
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0),
@@ -103,6 +106,6 @@ def private_file(path: str | os.PathLike) -> Path:
     if _POSIX:
         try:
             os.chmod(path, PRIVATE_FILE_MODE)
-        except PermissionError:
+        except OSError:            # not ours, or read-only media: left as it is
             pass
     return path
