@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("notice", help="出具或重印一份告知书（PDF）")
     n.add_argument("--case", required=True, metavar="CASE_NO",
-                   help="案件编号；不予受理、转送、重复、不再受理告知书和登记表也可用登记号")
+                   help="案件编号；不予受理、转送、重复、不再受理告知书和登记表也可用登记号；也可用已出具文书的文号")
     n.add_argument("--kind", required=True, metavar="KIND",
                    help="文书种类：accept reject transfer assign extend reply repeat no_more "
                         "register_sheet，或中文名称（受理告知书…）")
@@ -56,16 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _open(args):
+def _open(args, *, create: bool = False):
+    """The database ``--db`` names. Only ``demo`` (and the GUI's first run) ``create`` one: any
+    other command given a file that does not exist stops with exit 2, naming it, rather than
+    making an empty database (and its folders) at a mistyped path. URLs are opened as given."""
     from app.db import open_database
-    return open_database(args.db)
+    from app.paths import db_target
+    target = db_target(args.db)
+    if not create and isinstance(target, Path) and not target.is_file():
+        raise UserError(f"数据库文件 {target} 不存在，请检查 --db 路径（新数据库由首次启动程序或 demo 命令建立）",
+                        f"database file {target} does not exist; check --db")
+    return open_database(target)
 
 
 def cmd_demo(args) -> int:
     from app.domain.dates import parse_date
     from app.services import demo
     today = parse_date(args.today, "--today") if args.today else None
-    db = _open(args)
+    db = _open(args, create=True)
     try:
         summary = demo.generate(db, seed=args.seed, people=args.people,
                                 registrations=args.registrations, today=today,
@@ -80,9 +88,9 @@ def cmd_deadline(args) -> int:
     from app.domain.dates import parse_date
     from app.domain.enums import DeadlineUnit
     from app.services import calendar
+    from app.domain.calendar import check_period
     start = parse_date(args.start, "开始日期 --start")
-    if args.days < 0:
-        raise UserError("期限天数 --days 不能为负数", "--days must not be negative")
+    check_period(start, args.days, "期限天数 --days")
     db = _open(args)
     try:
         due = calendar.due_date(db, start, args.days, DeadlineUnit(args.unit))

@@ -10,7 +10,17 @@ import pytest  # noqa: E402
 
 from app.domain.actor import Actor  # noqa: E402
 from app.domain.enums import Role  # noqa: E402
+from app.domain import clock  # noqa: E402
+from tests.clock import NOW  # noqa: E402
 from tests.databases import PG_URL, new_target, pg_admin  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    """The program's clock reads ``tests.clock.NOW`` (and ticks on from there) in every test,
+    worker threads included: no test depends on the day it runs."""
+    with clock.fixed(NOW):
+        yield
 
 
 @pytest.fixture(autouse=True)

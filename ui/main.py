@@ -187,12 +187,11 @@ def _setup_logging() -> None:
     _logging_ready = True
     from logging.handlers import RotatingFileHandler
 
-    from app.paths import default_data_dir
+    from app.paths import default_data_dir, private_dir, private_file
     try:
-        folder = default_data_dir() / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(folder / "uniondesk.log", maxBytes=2_000_000, backupCount=3,
-                                      encoding="utf-8")
+        folder = private_dir(default_data_dir() / "logs")       # owner only on POSIX
+        handler = RotatingFileHandler(private_file(folder / "uniondesk.log"), maxBytes=2_000_000,
+                                      backupCount=3, encoding="utf-8")
     except OSError:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

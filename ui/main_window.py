@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMess
                                QSplitter, QStackedWidget, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app import WINDOW_TITLE, __version__
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
     def backup_database(self) -> None:
         path = save_file(self, Purpose.BACKUP, self.tr("备份数据库"),
                          self.tr("数据库文件 (*.db);;所有文件 (*)"),
-                         f"uniondesk-{datetime.now():%Y%m%d-%H%M}.db")
+                         f"uniondesk-{clock.now():%Y%m%d-%H%M}.db")
         if not path:
             return
         backup_as(self, self.ctx, Path(path), self.tr("正在备份数据库…"),

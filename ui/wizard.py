@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QHeaderView, QLabel, Q
                                QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
                                QWizard, QWizardPage)
 
+from app.domain import clock
 from app import WINDOW_TITLE
 from app.domain.actor import Actor
 from app.domain.enums import Role
@@ -310,7 +311,7 @@ class FirstRunWizard(QWizard):
         from datetime import date
 
         from app.services import demo
-        return demo.generate(self.db, seed=1, progress=progress, today=date.today())
+        return demo.generate(self.db, seed=1, progress=progress, today=clock.today())
 
     def reject(self) -> None:
         # Not while the office is being created or the demo generated: that finishes first.

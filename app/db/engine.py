@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.paths import db_target, default_data_dir, default_db_path  # noqa: F401 - re-exported
+from app.paths import private_dir, private_file
 
 BUSY_TIMEOUT_S = 30
 
@@ -66,10 +67,22 @@ def _postgresql_begin(conn) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
 
 
+def _private_database_file(path: Path) -> None:
+    """The database file and its -wal/-shm readable by the owner only (app.paths); the default
+    data folder too (a folder chosen with ``--db`` only when this makes it)."""
+    path = path.absolute()
+    private_dir(path.parent, tighten=path.parent == default_data_dir().absolute())
+    private_file(path)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            private_file(side)
+
+
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_database_file(Path(url.database))
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S,
                                                   "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)

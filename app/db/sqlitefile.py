@@ -5,12 +5,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from app.paths import private_dir, private_file
+
 
 def online_copy(src: Path, dst: Path) -> None:
-    """Copy a live SQLite database to ``dst`` (a consistent snapshot, even while others write)."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    """Copy a live SQLite database to ``dst`` (a consistent snapshot, even while others write).
+    The copy is readable by its owner only, and so is a folder made for it (``app.paths``)."""
+    private_dir(dst.parent, tighten=False)
     tmp = dst.with_name(dst.name + ".part")
     tmp.unlink(missing_ok=True)
+    private_file(tmp)
     source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30)
     try:
         target = sqlite3.connect(tmp)

@@ -12,6 +12,9 @@ Rules:
 * ``due_date(start, n, CALENDAR)``: ``start + n`` days; when that day is not a working day the
   period ends on the next working day (§203).
 * ``n == 0`` returns ``start`` for both units.
+* ``check_period(start, n)``: 0 ≤ n ≤ ``MAX_PERIOD_DAYS`` and a due date this side of 9999-12-31,
+  else a ValidationError naming the field (``due_date`` calls it; so do callers that must size
+  their work first).
 """
 from __future__ import annotations
 
@@ -26,6 +29,31 @@ from .errors import ValidationError
 _ONE = timedelta(days=1)
 # Far more than any real period; stops a calendar whose every day is a holiday from looping forever.
 _MAX_SCAN_DAYS = 366 * 50
+# The longest period a rule or an office setting uses is a year (the hardship file's 复核); the
+# deadline settings stop at 60 days. Ten years is far beyond any real period and keeps a
+# working-day count to a few thousand steps.
+MAX_PERIOD_DAYS = 3660
+PERIOD_FIELD = "期限天数"
+
+
+def check_period(start: date, n: int, field: str = PERIOD_FIELD) -> None:
+    """A period of ``n`` days after ``start`` that can be counted: ValidationError (with an
+    English reason for the command line) when n is negative, above ``MAX_PERIOD_DAYS``, or when
+    it would run past the last date the calendar knows (9999-12-31)."""
+    if n < 0:
+        raise ValidationError("不能为负数，请填写 0 或更大的天数", field,
+                              english="the number of days must not be negative")
+    if n > MAX_PERIOD_DAYS:
+        raise ValidationError(f"不能超过 {MAX_PERIOD_DAYS} 天（十年），请核对天数", field,
+                              english=f"the number of days must be at most {MAX_PERIOD_DAYS} (ten years)")
+    # a working-day period needs up to about 1.5 × n calendar days, plus the holidays
+    if n and (date.max - start).days < n * 2 + 60:
+        raise _beyond_calendar(start)
+
+
+def _beyond_calendar(start: date) -> ValidationError:
+    return ValidationError(f"从 {start.isoformat()} 起算的期限超出日历范围（最晚到9999年），请核对开始日期",
+                           "开始日期", english="the period runs past the end of the calendar (year 9999)")
 
 
 def is_weekend(d: date) -> bool:
@@ -115,15 +143,18 @@ class WorkCalendar:
         return d
 
     def due_date(self, start: date, n: int, unit: DeadlineUnit | str) -> date:
-        """The last day of an n-day period starting the day after ``start`` (民法典 §201/§203)."""
-        if n < 0:
-            raise ValidationError("不能为负数，请填写 0 或更大的天数", "期限天数")
+        """The last day of an n-day period starting the day after ``start`` (民法典 §201/§203).
+        ValidationError as ``check_period``."""
+        check_period(start, n)
         unit = DeadlineUnit(unit)
         if n == 0:
             return start
-        if unit is DeadlineUnit.WORKDAY:
-            return self.add_workdays(start, n)
-        return self.next_workday(start + timedelta(days=n))
+        try:
+            if unit is DeadlineUnit.WORKDAY:
+                return self.add_workdays(start, n)
+            return self.next_workday(start + timedelta(days=n))
+        except OverflowError:
+            raise _beyond_calendar(start) from None
 
     def workdays_between(self, a: date, b: date) -> int:
         """Working days after ``a`` up to and including ``b``; ``-workdays_between(b, a)`` when

@@ -23,12 +23,13 @@ class ValidationError(UserError):
 
     english = "invalid field value"
 
-    def __init__(self, errors: list[tuple[str, str]] | str, field: str | None = None):
+    def __init__(self, errors: list[tuple[str, str]] | str, field: str | None = None,
+                 english: str | None = None):
         if isinstance(errors, str):
             errors = [(field or "", errors)]
         self.errors = list(errors)
         text = "；".join(f"{f}：{m}" if f else m for f, m in self.errors)
-        super().__init__(text)
+        super().__init__(text, english)
 
     @property
     def fields(self) -> list[str]:

@@ -16,8 +16,12 @@ person and 「你们」 for a group (:func:`is_group`).
 """
 from __future__ import annotations
 
+import re
 import string
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .enums import CaseStatus, Disposition, LabelledEnum
 
@@ -319,3 +323,61 @@ def addressee(name: str, head_count: int) -> str:
 def doc_number(prefix: str, year: int, serial: int) -> str:
     """``朝工信〔2026〕1号`` — no zero padding."""
     return f"{prefix}〔{year}〕{serial}号"
+
+
+_DOC_NO = re.compile(r"^(\S+?)\s*[〔［\[（(【]\s*(\d{4})\s*[〕］\]）)】]\s*第?0*(\d+)\s*号?$")
+
+
+def normalize_doc_number(text: str) -> str | None:
+    """A document number as typed — 「朝工信受〔2026〕1号」, 「朝工信受[2026]1号」, 「朝工信受（2026）01」 —
+    written the way ``doc_number`` writes it; None when the text is not a document number."""
+    m = _DOC_NO.match(unicodedata.normalize("NFKC", text or "").strip().replace("〔", "[")
+                      .replace("〕", "]"))
+    if not m:
+        return None
+    return doc_number(m[1], int(m[2]), int(m[3]))
+
+
+# ---------------------------------------------------------------- 代字 per kind
+# Every numbered kind has its own 代字, so that its own serial (per kind per year) makes a number no
+# other notice of the office has: 「朝工信受〔2026〕1号」 and 「朝工信转〔2026〕1号」, never two
+# 「朝工信〔2026〕1号」. By default the kind's 代字 is the office's 文号代字 followed by one word for
+# the kind — the way an office marks its series of outgoing documents (机关代字 + 类别字); the
+# office may set its own per kind (settings ``doc_prefix.<kind>``), as long as no two kinds share one.
+DOC_WORDS: dict[NoticeKind, str] = {
+    NoticeKind.ACCEPT: "受",          # 受理
+    NoticeKind.REJECT: "不受",        # 不予受理
+    NoticeKind.TRANSFER: "转",        # 转送
+    NoticeKind.ASSIGN: "交",          # 交办
+    NoticeKind.EXTEND: "延",          # 延期
+    NoticeKind.REPLY: "复",           # 答复 (处理意见书)
+    NoticeKind.REPEAT: "重",          # 不予重复受理
+    NoticeKind.NO_MORE: "不再",       # 不再受理
+}
+DOC_PREFIX_SETTING = "doc_prefix."    # + kind code: the kind's own 代字 (blank: derived)
+
+
+def doc_prefix(kind: NoticeKind, office_prefix: str, own: str = "") -> str:
+    """The kind's 代字: its own when set, else the office's 文号代字 + ``DOC_WORDS[kind]``; "" when
+    neither is set (the office profile is then incomplete)."""
+    own, office_prefix = (own or "").strip(), (office_prefix or "").strip()
+    if own:
+        return own
+    return office_prefix + DOC_WORDS[kind] if office_prefix else ""
+
+
+def doc_prefixes(setting: Callable[[str], Any]) -> dict[NoticeKind, str]:
+    """Every numbered kind's 代字, from ``setting(key)`` (the stored or default value)."""
+    office = str(setting("office.doc_prefix") or "")
+    return {k: doc_prefix(k, office, str(setting(DOC_PREFIX_SETTING + k.value) or ""))
+            for k in DOC_WORDS}
+
+
+def shared_doc_prefixes(prefixes: dict[NoticeKind, str]) -> list[tuple[str, list[NoticeKind]]]:
+    """The 代字 used by more than one kind (with those kinds): each would number the same
+    「代字〔年〕n号」 twice."""
+    by_prefix: dict[str, list[NoticeKind]] = {}
+    for kind, prefix in prefixes.items():
+        if prefix:
+            by_prefix.setdefault(prefix, []).append(kind)
+    return [(p, kinds) for p, kinds in by_prefix.items() if len(kinds) > 1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .notices import DOC_PREFIX_SETTING, DOC_WORDS
 from .permissions import FULL_ID_ROLES_DEFAULT, FULL_ID_ROLES_KEY, roles_from_text
 
 
@@ -28,6 +29,7 @@ OFFICE = "office"
 DEADLINES = "deadlines"
 SECURITY = "security"
 BACKUP = "backup"
+DOC_NUMBERS = "doc_numbers"
 
 SETTINGS: tuple[Setting, ...] = (
     # office profile
@@ -40,6 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
     # notices 告知书: a TrueType 仿宋/宋体 file (empty: the bundled font); the date in Chinese numerals
     Setting("office.notice_font", str, "", "文书字体文件", OFFICE, max_length=500),
     Setting("office.notice_date_chinese", bool, False, "文书日期用汉字（二〇二六年十一月二十三日）", OFFICE),
+    # each notice kind's own 代字 (blank: the office's 文号代字 + the kind's word), app.domain.notices
+    *(Setting(DOC_PREFIX_SETTING + kind.value, str, "", f"{kind.title}代字（不填：文号代字＋{word}）",
+              DOC_NUMBERS, max_length=12) for kind, word in DOC_WORDS.items()),
     # deadlines (DESIGN §4)
     Setting("deadline.accept_notice_days", int, 15, "书面受理告知期限(自然日)", DEADLINES, minimum=1, maximum=15),
     Setting("deadline.reply_workdays", int, 5, "咨询/建议答复期限(工作日)", DEADLINES, minimum=1, maximum=60),
@@ -69,7 +74,8 @@ TRUE_TEXTS = frozenset({"true", "1", "yes", "y", "on", "是", "对", "√"})
 FALSE_TEXTS = frozenset({"false", "0", "no", "n", "off", "否", "不", ""})
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
-GROUP_LABELS = {OFFICE: "单位信息", DEADLINES: "期限与预警", SECURITY: "账户安全", BACKUP: "备份"}
+GROUP_LABELS = {OFFICE: "单位信息", DOC_NUMBERS: "文书文号", DEADLINES: "期限与预警", SECURITY: "账户安全",
+                BACKUP: "备份"}
 
 
 def validate(setting: Setting, value: Any) -> tuple[Any, str | None]:

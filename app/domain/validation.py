@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from stdnum.cn import ric, uscc
 
+from . import clock
 from .dates import format_cn, parse_date
 from .enums import Gender
 from .errors import Collector, ValidationError
@@ -155,7 +156,7 @@ def check_id_number(value: Any, birth_date: date | str | None = None,
         born = ric.get_birth_date(number)
     except Exception:  # stdnum raises InvalidComponent for 2月30日 and the like
         raise ValidationError([(ID_FIELD, f"身份证号码中的出生日期 {y}年{m}月{d}日 不存在，请核对第7-14位")]) from None
-    if born < EARLIEST_BIRTH or born > date.today():
+    if born < EARLIEST_BIRTH or born > clock.today():
         raise ValidationError([(ID_FIELD, f"身份证号码中的出生日期 {format_cn(born)} 不合理，请核对第7-14位")])
     if number[17] != ric.calc_check_digit(number):
         raise ValidationError([(ID_FIELD, "身份证号码校验位不正确，请核对最后一位")])
@@ -183,7 +184,7 @@ def _optional_date(value: date | str | None, field: str) -> date | None:
 def check_birth_date(value: date | str | None, field: str = BIRTH_FIELD) -> date | None:
     """Blank → None; otherwise a real date between 1900 and today."""
     d = _optional_date(value, field)
-    if d is not None and not (EARLIEST_BIRTH <= d <= date.today()):
+    if d is not None and not (EARLIEST_BIRTH <= d <= clock.today()):
         raise ValidationError([(field, f"{format_cn(d)} 不合理，出生日期应在1900年至今天之间")])
     return d
 
@@ -198,18 +199,60 @@ def mask_id_tail(number: str | None) -> str:
 # ---------------------------------------------------------------- unified social credit code
 
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+# GB 32100-2015 (with amendment XG1-2016) table 1: the registration authority (1st character) and
+# the institution categories it registers (2nd character).
+USCC_AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
+    "1": ("机构编制", {"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"}),
+    "2": ("外交", {"1": "外国常驻新闻机构", "9": "其他"}),
+    "3": ("司法行政", {"1": "律师执业机构", "2": "公证处", "3": "基层法律服务所", "4": "司法鉴定机构",
+                   "5": "仲裁委员会", "9": "其他"}),
+    "4": ("文化", {"1": "外国在华文化中心", "9": "其他"}),
+    "5": ("民政", {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}),
+    "6": ("旅游", {"1": "外国旅游部门常驻代表机构", "2": "港澳台地区旅游部门常驻内地（大陆）代表机构",
+                 "9": "其他"}),
+    "7": ("宗教", {"1": "宗教活动场所", "2": "宗教院校", "9": "其他"}),
+    "8": ("工会", {"1": "基层工会", "9": "其他"}),
+    "9": ("工商", {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}),
+    "A": ("中央军委改革和编制办公室", {"1": "军队事业单位", "9": "其他"}),
+    "N": ("农业", {"1": "组级集体经济组织", "2": "村级集体经济组织", "3": "乡镇级集体经济组织", "9": "其他"}),
+    "Y": ("其他", {"1": "其他"}),
+}
+
+
+def uscc_check_character(first17: str) -> str:
+    """The 18th character of a unified social credit code (GB 32100 §4.3: weights 3^i mod 31)."""
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    return _USCC_ALPHABET[(31 - total % 31) % 31]
+
 
 def check_uscc(value: Any, field: str = USCC_FIELD) -> str:
-    """统一社会信用代码 (GB 32100) → 18 upper-case characters; length, alphabet and check digit."""
+    """统一社会信用代码 (GB 32100) → 18 upper-case characters. Checked by the standard itself
+    (python-stdnum wants 8 leading digits and refuses the A, N and Y authorities): the 1st and 2nd
+    characters against table 1, positions 3–8 a 6-digit administrative division code (a province
+    of GB/T 2260, or 100000 for the national level), the alphabet, and the check character."""
     raw = _narrow(value)
     if not raw:
         raise ValidationError([(field, f"请填写{field}")])
     code = uscc.compact(raw)
     if len(code) != 18:
         raise ValidationError([(field, f"应为18位，现为{len(code)}位，请核对")])
-    if not _digits(code[:8]) or any(c not in _USCC_ALPHABET for c in code[8:]):
-        raise ValidationError([(field, "前8位应为数字，其余为数字或大写字母（不含 I、O、Z、S、V），请核对")])
-    if code[-1] != uscc.calc_check_digit(code):
+    bad = sorted({c for c in code if c not in _USCC_ALPHABET})
+    if bad:
+        raise ValidationError([(field, f"含有不允许的字符「{''.join(bad)}」：只能是数字和大写字母"
+                                       "（不含 I、O、Z、S、V），请核对")])
+    authority = USCC_AUTHORITIES.get(code[0])
+    if authority is None:
+        raise ValidationError([(field, f"第1位「{code[0]}」不是登记管理部门代码（应为 1-9、A、N 或 Y），请核对")])
+    if code[1] not in authority[1]:
+        kinds = "、".join(authority[1])
+        raise ValidationError([(field, f"第2位「{code[1]}」不是{authority[0]}登记的机构类别代码"
+                                       f"（应为 {kinds}），请核对")])
+    division = code[2:8]
+    if not _digits(division) or (division[:2] not in PROVINCE_CODES and division != "100000"):
+        raise ValidationError([(field, f"第3-8位「{division}」不是行政区划代码，请核对")])
+    if code[-1] != uscc_check_character(code[:17]):
         raise ValidationError([(field, "校验位不正确，请核对最后一位")])
     return code
 

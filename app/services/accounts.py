@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import User
+from app.domain import clock
 from app.domain.actor import SYSTEM_ACTOR, Actor
 from app.domain.enums import Role
 from app.domain.errors import (AccountRevoked, Collector, Conflict, NotFound, PermissionDenied,
@@ -81,7 +82,7 @@ def check_account(s: Session, actor: Actor, now: datetime | None = None) -> None
         return
     row = s.execute(select(User.active, User.locked_until, User.role)
                     .where(User.id == actor.user_id)).first()
-    now = now or datetime.now()
+    now = now or clock.now()
     who = f"账户「{actor.username}」"
     unsaved = "本次操作没有保存。"
     if row is None:
@@ -116,7 +117,7 @@ class UserRecord:
         return self.role.label
 
     def is_locked(self, now: datetime | None = None) -> bool:
-        return self.locked_until is not None and (now or datetime.now()) < self.locked_until
+        return self.locked_until is not None and (now or clock.now()) < self.locked_until
 
     def status_label(self, now: datetime | None = None) -> str:
         if not self.active:
@@ -261,7 +262,7 @@ def add_user(s: Session, actor: Actor, username: str, display_name: str, role: R
         raise ValidationError([(F_USERNAME, f"「{username}」已被使用，请换一个用户名")])
     u = User(username=username, display_name=display_name, role=role.value,
              password_hash=password_hash, active=True, failed_count=0,
-             locked_until=None, must_change_password=must_change, created_at=datetime.now(),
+             locked_until=None, must_change_password=must_change, created_at=clock.now(),
              last_login_at=None)
     s.add(u)
     s.flush()
@@ -277,7 +278,7 @@ def add_first_admin(s: Session, username: str, display_name: str, password_hash:
         raise Conflict("系统中已经有用户（本单位已设置过），不能再创建初始管理员；请用已有的管理员账户登录，"
                        "在「用户管理」中添加其他用户。", "users already exist")
     admin = add_user(s, SYSTEM_ACTOR, username, display_name, Role.ADMIN, password_hash, False)
-    _get(s, admin.user_id).last_login_at = datetime.now()
+    _get(s, admin.user_id).last_login_at = clock.now()
     return admin
 
 
@@ -408,7 +409,7 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
     the lock and the audit row are committed before the error is raised. An unknown user name gets
     the same message as a wrong password, and its audit row does not keep what was typed.
     """
-    now = now or datetime.now()
+    now = now or clock.now()
     errors = Collector()
     name = (username or "").strip()
     errors.check(bool(name), F_USERNAME, "请输入用户名")

@@ -37,6 +37,7 @@ from app.db import Database
 from app.db.models import (AuditHead, AuditLog, Case, Employer, HotspotWarning, Notice,
                            OutreachEvent, Person, Registration, SavedFilter, SettingRow, User)
 from app.paths import default_data_dir
+from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.permissions import Perm
 
@@ -93,7 +94,7 @@ def record(session: Session, actor: Actor, entity: str, entity_id: Any, action: 
     check_account(session, actor)
     head = session.get(AuditHead, 1)
     prev = head.last_hash if head else GENESIS
-    at = datetime.now()
+    at = clock.now()
     before, after = _hide_secrets(before), _hide_secrets(after)
     b, a = to_json(before), to_json(after)
     eid = "" if entity_id is None else str(entity_id)
@@ -219,7 +220,7 @@ def write_anchor(path: Path, anchor: Anchor) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     body = json.dumps({"length": anchor.length, "head_id": anchor.head_id,
                        "head_hash": anchor.head_hash,
-                       "at": anchor.at or datetime.now().isoformat(timespec="seconds")},
+                       "at": anchor.at or clock.now().isoformat(timespec="seconds")},
                       ensure_ascii=False)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # owner only, like the data
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -232,7 +233,7 @@ def _anchor_now(session: Session) -> Anchor:
     last = session.execute(select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc())
                            .limit(1)).first()
     return Anchor(n, last[0] if last else None, last[1] if last else GENESIS,
-                  datetime.now().isoformat(timespec="seconds"))
+                  clock.now().isoformat(timespec="seconds"))
 
 
 def current_anchor(db: Database) -> Anchor:
@@ -258,7 +259,7 @@ def anchor_of_file(path: Path) -> Anchor:
     finally:
         con.close()
     return Anchor(n, last[0] if last else None, last[1] if last else GENESIS,
-                  datetime.now().isoformat(timespec="seconds"))
+                  clock.now().isoformat(timespec="seconds"))
 
 
 def reset_anchor(db: Database) -> Anchor | None:

@@ -35,6 +35,7 @@ from app.db.sqlitefile import fts_problem, length_problem, online_copy, probe
 from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.errors import UserError
 from app.domain.permissions import Perm
+from app.paths import private_dir
 
 from . import audit
 from . import settings as settings_service
@@ -47,7 +48,8 @@ _CORE_TABLES = {"users", "audit_log", "settings"}
 
 
 def backups_dir(data_dir: Path) -> Path:
-    return data_dir / BACKUP_FOLDER
+    """``backups/`` beside the database, made readable by the owner only (app.paths)."""
+    return private_dir(data_dir / BACKUP_FOLDER)
 
 
 def _stamp() -> str:
@@ -195,7 +197,6 @@ def _save_current(target: Path) -> Path | None:
         online_copy(target, saved)
     except sqlite3.DatabaseError:
         # The current file is damaged (perhaps why we restore): keep its raw bytes instead.
-        folder.mkdir(parents=True, exist_ok=True)
         shutil.copy2(target, saved)
         for suffix in ("-wal", "-shm"):
             side = target.with_name(target.name + suffix)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.models import CalendarDay
 from app.domain.actor import Actor
-from app.domain.calendar import WorkCalendar, is_weekend
+from app.domain.calendar import WorkCalendar, check_period, is_weekend
 from app.domain.dates import parse_date
 from app.domain.enums import DayKind, DeadlineUnit
 from app.domain.errors import UserError, ValidationError
@@ -76,11 +76,12 @@ def load(db: Database, first_year: int, last_year: int) -> WorkCalendar:
 
 def due_date(db: Database, start: date, days: int, unit: DeadlineUnit | str) -> date:
     """The due date of a period of ``days`` (working or calendar) days starting after ``start``.
-    Loads enough years for the result; ValidationError for a negative ``days``."""
+    Loads enough years for the result; ValidationError for a period ``check_period`` refuses."""
     unit = DeadlineUnit(unit)
+    check_period(start, days)
     # A first guess at the years involved: 5 working days per week plus generous holiday slack.
     span = days * 2 + 60 if unit is DeadlineUnit.WORKDAY else days + 60
-    last = max(start.year + 2, (start + timedelta(days=span)).year)
+    last = min(max(start.year + 2, (start + timedelta(days=span)).year), date.max.year)
     with db.read() as s:
         while True:
             cal = _load(s, start.year, last)

@@ -55,6 +55,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.models import (Case, CaseEvent, CaseSuspension, Employer, Person, Registration,
                            RegistrationIssue, SettingRow, User)
+from app.domain import clock
 from app.domain import case_clock
 from app.domain import settings as settings_decl
 from app.domain.actor import Actor
@@ -234,7 +235,7 @@ class CaseEventRecord:
 # ------------------------------------------------------------------------------------ helpers
 
 def _now(now: datetime | None) -> datetime:
-    return now or datetime.now()
+    return now or clock.now()
 
 
 def _rules(s: Session) -> DeadlineRules:
@@ -484,13 +485,13 @@ def open_case(session: Session, actor: Actor, reg: Registration, now: datetime) 
 
 def get_case(db: Database, case_id: int, today: date | None = None) -> CaseRecord:
     """The case with its deadline state for ``today`` (default: the real today)."""
-    today = today or date.today()
+    today = today or clock.today()
     with db.read() as s:
         return _fresh(s, _get(s, case_id), today)
 
 
 def get_case_by_no(db: Database, case_no: str, today: date | None = None) -> CaseRecord:
-    today = today or date.today()
+    today = today or clock.today()
     text = (case_no or "").strip().upper()
     with db.read() as s:
         case = s.execute(select(Case).where(Case.case_no == text)).scalar_one_or_none()

@@ -347,9 +347,9 @@ def _org_code(rng: random.Random) -> str:
 
 def uscc_for(prefix: str, org_code: str) -> str:
     """A unified social credit code from its first 17 characters' parts, with the check digit."""
-    from stdnum.cn import uscc
+    from app.domain.validation import uscc_check_character
     body = prefix + org_code
-    return body + uscc.calc_check_digit(body)
+    return body + uscc_check_character(body)
 
 
 def _landline(rng: random.Random) -> str:

@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.models import (Attachment, Case, Draft, Employer, HotspotWarning, OutreachEvent, Person,
                            Registration, RegistrationIssue)
+from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.dates import parse_date
 from app.domain.enums import (OPEN_STATUSES, REJECT_REDIRECTS, CaseStatus, Category, Channel,
@@ -57,6 +58,7 @@ from app.domain.errors import Collector, Conflict, NotFound, UserError, Validati
 from app.domain.permissions import Perm
 from app.domain.validation import (check_id_number, check_name, check_phone, check_text, checked,
                                    clean_text, is_blank, mask_id_tail)
+from app.paths import private_dir
 
 from . import audit, numbering, people
 from . import settings as settings_service
@@ -373,9 +375,21 @@ def parse_received(value: Any, now: datetime, field: str = LABELS["received_at"]
         if hh > 23 or mm > 59 or ss > 59:
             raise ValidationError([(field, f"{hh}:{mm:02d} 不是有效的时刻，请填写 00:00 至 23:59")])
         at = datetime.combine(day, time(hh, mm, ss))
-    if at > now + FUTURE_TOLERANCE:
-        raise ValidationError([(field, f"接待时间不能晚于现在（填写的是 {at:%Y-%m-%d %H:%M}，"
-                                       f"现在是 {now:%Y-%m-%d %H:%M}），请核对")])
+    return check_happened(at, now, field)
+
+
+def check_happened(at: datetime | date, now: datetime, field: str) -> datetime | date:
+    """The one rule for what is recorded after the fact (a registration's received time, an
+    outreach event's day): not later than ``now`` (+ ``FUTURE_TOLERANCE`` for a clock a little
+    ahead; a day: not after that day) and not before 2000. Answers ``at``; ValidationError
+    naming ``field`` otherwise."""
+    if isinstance(at, datetime):
+        if at > now + FUTURE_TOLERANCE:
+            raise ValidationError([(field, f"{field}不能晚于现在（填写的是 {at:%Y-%m-%d %H:%M}，"
+                                           f"现在是 {now:%Y-%m-%d %H:%M}），请核对")])
+    elif at > (now + FUTURE_TOLERANCE).date():
+        raise ValidationError([(field, f"{field}不能晚于今天（填写的是 {at:%Y-%m-%d}，"
+                                       f"今天是 {now:%Y-%m-%d}），请核对；尚未发生的事在发生后登记")])
     if at.year < 2000:
         raise ValidationError([(field, f"{at:%Y-%m-%d} 太早了，请核对年份")])
     return at
@@ -448,8 +462,7 @@ def _stage(db: Database, raw: str | os.PathLike, errors: Collector) -> _Staged |
     if path.is_dir():
         errors.add(field, f"「{name}」是文件夹，请选择文件")
         return None
-    tmp_dir = attachments_dir(db) / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
+    tmp_dir = private_dir(private_dir(attachments_dir(db)) / "tmp")   # owner only (app.paths)
     fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="in-")
     tmp = Path(tmp_name)
     h, size = hashlib.sha256(), 0
@@ -498,8 +511,8 @@ def _place(db: Database, staged: Iterable[_Staged]) -> list[Path]:
         if final.exists():
             st.tmp.unlink(missing_ok=True)
         else:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(st.tmp, final)
+            private_dir(final.parent)
+            os.replace(st.tmp, final)                      # mkstemp made it 0600
             created.append(final)
         st.tmp = None
     return created
@@ -709,7 +722,7 @@ def register(db: Database, actor: Actor, data: RegistrationInput,
     """Save one registration (and, for 受理, open its case). All or nothing; ValidationError lists
     every bad field. Returns the saved record with its number, the case and any warnings raised."""
     require(actor, Perm.REGISTER)
-    now = now or datetime.now()
+    now = now or clock.now()
     cfg = settings_service.load(db)
     errors = Collector()
     c = _clean(data, cfg, now, errors)
@@ -898,7 +911,7 @@ def repeat_check(db: Database, *, person_id: int | None = None, id_number: str |
     with one of these issue types, having an open case or a case concluded within the last
     ``repeat.lookback_months`` months → ``is_repeat`` and the case to link (``suggested_case_id``:
     open before concluded, the person before the employer, newest first)."""
-    now = now or datetime.now()
+    now = now or clock.now()
     months = int(settings_service.get(db, "repeat.lookback_months"))
     cutoff = _months_before(now.date(), months)
     issues = []
@@ -1042,7 +1055,7 @@ def acknowledge_warnings(db: Database, actor: Actor, warning_ids: Iterable[int],
     if is_blank(note):
         raise ValidationError([(ACK_NOTE_LABEL, "请填写对预警做了什么处理，例如「已安排专人接待，约谈单位负责人」")])
     text = check_text(note, ACK_NOTE_LABEL, MAX["ack_note"])
-    now = now or datetime.now()
+    now = now or clock.now()
     with db.write() as s:
         rows = {w.id: w for w in s.scalars(select(HotspotWarning).where(HotspotWarning.id.in_(ids)))}
         missing = [i for i in ids if i not in rows]
@@ -1085,7 +1098,7 @@ def create_event(db: Database, actor: Actor, data: OutreachInput,
                  now: datetime | None = None) -> OutreachRecord:
     """Record an on-site outreach event (「工情直通车」…). ValidationError names every bad field."""
     require(actor, Perm.REGISTER)
-    now = now or datetime.now()
+    now = now or clock.now()
     L = EVENT_LABELS
     errors = Collector()
     theme = checked(errors, check_text, data.theme, L["theme"], 200, required=True, default="")
@@ -1093,7 +1106,8 @@ def create_event(db: Database, actor: Actor, data: OutreachInput,
     if is_blank(data.held_on):
         errors.add(L["held_on"], f"请填写{L['held_on']}")
     else:
-        held_on = checked(errors, parse_date, data.held_on, L["held_on"])
+        held_on = checked(errors, lambda v, f: check_happened(parse_date(v, f), now, f),
+                          data.held_on, L["held_on"])
     values = {
         "theme": theme, "held_on": held_on,
         "place": checked(errors, check_text, data.place, L["place"], 200, default=""),
@@ -1158,7 +1172,7 @@ def save_draft(db: Database, actor: Actor, form: str, payload: dict,
     Drafts are scratch copies of what is on the screen, not records: no audit row is written
     (the saved registration is audited). Raises UserError when the payload cannot be stored."""
     require(actor, Perm.REGISTER)
-    now = now or datetime.now()
+    now = now or clock.now()
     try:
         text = json.dumps(payload, ensure_ascii=False, default=audit._default)
     except (TypeError, ValueError) as e:
@@ -1207,7 +1221,7 @@ def add_attachments(db: Database, actor: Actor, registration_id: int,
     """Attach more files to a saved registration (each copied into the store under its SHA-256),
     all in one transaction: a file that cannot be read refuses the lot, naming it."""
     require(actor, Perm.REGISTER)
-    now = now or datetime.now()
+    now = now or clock.now()
     errors = Collector()
     staged = _stage_all(db, list(paths), errors)
     if errors.errors or not staged:

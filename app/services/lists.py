@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, aliased
 from app.db import Database
 from app.db.models import Case, Employer, HotspotWarning, Person, Registration, RegistrationIssue, User
 from app.domain import case_clock
+from app.domain import clock as wall_clock
 from app.domain.actor import Actor
 from app.domain.calendar import WorkCalendar
 from app.domain.case_clock import DeadlineRules, DeadlineState
@@ -522,7 +523,7 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
                       budget: float | None = None) -> ListPage:
     """One page of the registration list (see the module docstring; ``resume`` and ``budget``
     only for a content search)."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     spec = _sort_spec(REGISTRATION_SORTS, f.sort)
     with db.read() as s:
         if search.normalize(f.text):
@@ -544,7 +545,7 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
 
 def count_registrations(db: Database, f: RegistrationFilter, today: date | None = None) -> int:
     """How many registrations the filter shows (run in the background on big databases)."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     with db.read() as s:
         if search.normalize(f.text):
             base = (select(Registration.id, Registration.received_at)
@@ -609,7 +610,7 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
               resume: tuple | None = None, budget: float | None = None) -> ListPage:
     """One page of the case list (see the module docstring; ``resume`` and ``budget`` only for a
     content search)."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     spec = _sort_spec(CASE_SORTS, f.sort)
     clock = _clock(db, today)
     with db.read() as s:
@@ -658,7 +659,7 @@ def _needs_registration(f: CaseFilter) -> bool:
 
 
 def count_cases(db: Database, f: CaseFilter, today: date | None = None) -> int:
-    today = today or date.today()
+    today = today or wall_clock.today()
     with db.read() as s:
         if search.normalize(f.text):
             conds = _case_search_conditions(s, f, today, db=db)
@@ -679,7 +680,7 @@ def iter_rows(db: Database, f: ListFilter, *, today: date | None = None, page_si
     """Every row the filter shows, in display order, read page by page (for export). ``progress``
     is called with the number of rows read so far; it may raise ``Cancelled``. A content search is
     searched to the end (as ``count_*`` counts it), not cut short by the time budget."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     fetch = registration_page if isinstance(f, RegistrationFilter) else case_page
     after = None
     done = 0
@@ -730,7 +731,7 @@ def workbench_filters(actor: Actor) -> dict[str, ListFilter]:
 
 def workbench_counts(db: Database, actor: Actor, today: date | None = None) -> WorkbenchCounts:
     """The numbers on the start page, each the count of ``workbench_filters(actor)[name]``."""
-    today = today or date.today()
+    today = today or wall_clock.today()
     fs = workbench_filters(actor)
     with db.read() as s:
         warnings = s.execute(select(func.count(HotspotWarning.id))
@@ -886,7 +887,7 @@ def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bo
     from . import audit
     from .accounts import require
     require(actor, Perm.VIEW_CASES)
-    today = today or date.today()
+    today = today or wall_clock.today()
     full_ids = bool(full_ids) and full_ids_allowed(db, actor)
     if full_ids:        # the file exists before its audit row: a revoked account gets no file
         from .accounts import check_account

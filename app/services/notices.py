@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.models import (AuditHead, Case, CaseEvent, Counter, Employer, Notice, Person, Registration,
                            RegistrationIssue, SettingRow, User)
+from app.domain import clock
 from app.domain import notices as rules
 from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.dates import format_cn, parse_date
@@ -121,6 +122,11 @@ class NoticeRecord:
     @property
     def kind_label(self) -> str:
         return self.kind.label
+
+    @property
+    def named(self) -> str:
+        """「受理告知书 朝工信受〔2026〕1号」: the kind and its number (the kind alone unnumbered)."""
+        return f"{self.kind.label} {self.doc_no}" if self.doc_no else self.kind.label
 
     @property
     def is_void(self) -> bool:
@@ -273,13 +279,23 @@ def _setting(s: Session, key: str) -> str:
     return str(json.loads(row.value)).strip() if row else ""
 
 
-def _office(s: Session, numbered: bool) -> dict[str, str]:
+def _doc_prefix(s: Session, kind: NoticeKind) -> str:
+    """The kind's 代字 as set now ("" for the unnumbered registration sheet, or when unset)."""
+    if not kind.numbered:
+        return ""
+    return rules.doc_prefix(kind, _setting(s, "office.doc_prefix"),
+                            _setting(s, rules.DOC_PREFIX_SETTING + kind.value))
+
+
+def _office(s: Session, kind: NoticeKind) -> dict[str, str]:
+    """The office profile; ``doc_prefix`` is the kind's own 代字 (``rules.doc_prefix``)."""
     office = {k: _setting(s, f"office.{k}") for k in
               ("name", "doc_prefix", "address", "phone", "postcode", "contact")}
+    office["doc_prefix"] = _doc_prefix(s, kind)
     missing = []
     if not office["name"]:
         missing.append("单位名称")
-    if numbered and not office["doc_prefix"]:
+    if kind.numbered and not office["doc_prefix"]:
         missing.append("文号代字")
     if missing:
         raise UserError(f"单位信息缺少{'、'.join(missing)}，不能出具文书。"
@@ -453,7 +469,7 @@ class _Issuing:
 
 def _issuing(s: Session, k: NoticeKind) -> _Issuing:
     """Office profile (named fields missing: UserError), the template (checked) and the date style."""
-    office = _office(s, k.numbered)
+    office = _office(s, k)
     text = _template(s, k)
     unknown = rules.validate_template(text)
     if unknown:
@@ -539,7 +555,7 @@ def issue(db: Database, actor: Actor, kind: NoticeKind | str, *, case_id: int | 
     """Issue one notice of ``kind`` for a case or registration; returns it with its number."""
     _may_issue(actor)
     k = _kind(kind)
-    issued = now or datetime.now()
+    issued = now or clock.now()
     with db.write() as s:
         reg, case = _subject(s, k, case_id, registration_id)
         reason = rules.refusal(k, _state(reg, case))
@@ -557,7 +573,7 @@ def reprint_or_issue(db: Database, actor: Actor, kind: NoticeKind | str, *,
     registration kinds (reject/transfer/repeat/no_more/register_sheet) look at the registration,
     the case kinds at the case. Used by ``uniondesk notice``."""
     k = _kind(kind)
-    issued = now or datetime.now()
+    issued = now or clock.now()
     with db.write() as s:
         reg, case = _subject(s, k, case_id, registration_id)
         if rules.SUBJECT[k] == "registration":
@@ -601,7 +617,7 @@ def issue_for_cases(db: Database, actor: Actor, kind: NoticeKind | str, case_ids
     k = _kind(kind)
     if issue_missing:
         _may_issue(actor)
-    issued_at = now or datetime.now()
+    issued_at = now or clock.now()
     ids = list(case_ids)
     total = len(ids)
     by_registration = rules.SUBJECT[k] == "registration"
@@ -715,9 +731,23 @@ def _prefetch(s: Session, regs: Sequence[Registration]) -> dict[int, list[str]]:
     return issues
 
 
+def find_by_number(db: Database, text: str) -> list[NoticeRecord]:
+    """The notices whose document number is ``text`` (typed with any brackets: 「朝工信受[2026]1号」),
+    oldest first. More than one only in a database from before each kind had its own 代字, where
+    several kinds' first notices of a year were all 「代字〔年〕1号」."""
+    doc_no = rules.normalize_doc_number(text)
+    if doc_no is None:
+        return []
+    with db.read() as s:
+        return [_record(n) for n in s.scalars(select(Notice).where(Notice.doc_no == doc_no)
+                                              .order_by(Notice.id))]
+
+
 def find_subject(db: Database, number: str) -> tuple[int | None, int]:
-    """(case id or None, registration id) for a case number (C2026-000123) or a registration
-    number (2026-000123). NotFound with a Chinese message otherwise."""
+    """(case id or None, registration id) for a case number (C2026-000123), a registration
+    number (2026-000123) or a notice's document number (朝工信受〔2026〕1号). NotFound with a
+    Chinese message otherwise; UserError when an old document number names notices of
+    different registrations."""
     text = (number or "").strip()
     with db.read() as s:
         if text:
@@ -728,8 +758,20 @@ def find_subject(db: Database, number: str) -> tuple[int | None, int]:
             if reg is not None:
                 cid = s.execute(select(Case.id).where(Case.registration_id == reg.id)).scalar_one_or_none()
                 return cid, reg.id
-    raise NotFound(f"找不到编号为「{text}」的案件或登记，请核对案件编号或登记号",
-                   f"no case or registration numbered {text!r}")
+    found = find_by_number(db, text)
+    regs = {n.registration_id for n in found}
+    if len(regs) == 1:
+        with db.read() as s:
+            reg_id = regs.pop()
+            cid = s.execute(select(Case.id).where(Case.registration_id == reg_id)).scalar_one_or_none()
+        return cid, reg_id
+    if found:
+        kinds = "、".join(n.kind.title for n in found)
+        raise UserError(f"文号「{found[0].doc_no}」有{len(found)}份文书（{kinds}，属不同登记），"
+                        "请改用案件编号或登记号", f"document number {found[0].doc_no} names "
+                        f"{len(found)} notices of different registrations; give the case number")
+    raise NotFound(f"找不到编号为「{text}」的案件、登记或文书，请核对案件编号、登记号或文号",
+                   f"no case, registration or notice numbered {text!r}")
 
 
 def _get(s: Session, notice_id: int) -> Notice:
@@ -777,7 +819,7 @@ def void(db: Database, actor: Actor, notice_id: int, reason: str, *,
     """作废 with a reason. The number stays taken (never reused)."""
     require(actor, Perm.ISSUE_NOTICE)
     why = check_text(reason, F_REASON, REASON_MAX, required=True)
-    at = now or datetime.now()
+    at = now or clock.now()
     with db.write() as s:
         n = _get(s, notice_id)
         if n.voided_at is not None:
@@ -823,7 +865,7 @@ def record_delivery(db: Database, actor: Actor, notice_id: int, method: Delivery
     except ValidationError as e:
         errors += e.errors
         who = ""
-    at = now or datetime.now()
+    at = now or clock.now()
     with db.write() as s:
         n = _get(s, notice_id)
         if n.voided_at is not None:
@@ -940,9 +982,10 @@ def preview_pdf(db: Database, kind: NoticeKind | str, text: str | None,
     paragraphs = preview(db, k, text)
     sample = _sample()
     with db.read() as s:
-        name, prefix = _setting(s, "office.name"), _setting(s, "office.doc_prefix")
+        name = _setting(s, "office.name")
+        prefix = _doc_prefix(s, k)
         chinese = _flag(s, CHINESE_DATE_KEY)
-    today = date.today()
+    today = clock.today()
     doc_no = ""
     if k.numbered:
         doc_no = rules.doc_number(prefix, today.year, 1) if prefix else sample["doc_no"]

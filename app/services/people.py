@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import Employer, EmployerInitials, Person
+from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.enums import Gender, PersonFlag
 from app.domain.errors import Collector, NotFound, ValidationError
@@ -262,7 +263,7 @@ def create_employer(db: Database, actor: Actor, data: EmployerInput) -> Employer
     with _friendly_integrity(), db.write() as s:
         _check_employer_unique(s, values, errors, None)
         errors.raise_if_any()
-        now = datetime.now()
+        now = clock.now()
         row = Employer(**values, initials=initials(values["name"], surname=False)[:100],
                        created_at=now, updated_at=now)
         s.add(row)
@@ -291,7 +292,7 @@ def update_employer(db: Database, actor: Actor, employer_id: int, data: Employer
             old = row.initials
             row.initials = initials(values["name"], surname=False)[:100]
             write_inner_initials(s, row.id, old, row.initials)
-            row.updated_at = datetime.now()
+            row.updated_at = clock.now()
             audit.record(s, actor, "employer", row.id, "update", b, a)
         return _employer_record(row)
 
@@ -479,7 +480,7 @@ def insert_person(s: Session, actor: Actor, prepared: dict[str, Any]) -> PersonR
     transaction (the caller has checked ``Perm.EDIT_PEOPLE``)."""
     values = dict(prepared)
     employer_name = values.pop("_employer_name")
-    now = datetime.now()
+    now = clock.now()
     row = Person(**values, initials=initials(values["name"])[:50], created_at=now, updated_at=now)
     s.add(row)
     s.flush()
@@ -506,7 +507,7 @@ def update_person(db: Database, actor: Actor, person_id: int, data: PersonInput)
             for k, v in values.items():
                 setattr(row, k, v)
             row.initials = initials(values["name"])[:50]
-            row.updated_at = datetime.now()
+            row.updated_at = clock.now()
             audit.record(s, actor, "person", row.id, "update", b, a)
         return _person_record(row, employer_name)
 

@@ -19,6 +19,9 @@ continuation key (``Found.resume``): ``find(…, resume=key)`` searches the olde
 no hit twice and none left out. A word found nowhere thus answers within the budget instead of
 after reading the whole table.
 
+A query that is a number — a registration number, a case number or a notice's document number
+(``number_matches``) — answers the registrations it names, before and instead of a content search.
+
 This is the only module that knows which database it runs on; everything else calls
 ``match_condition``, ``find`` and ``index_case_notes``. Called inside the caller's Session (any
 thread).
@@ -40,7 +43,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from app.db import dialect
-from app.db.models import Case, CaseEvent, Registration
+from app.db.models import Case, CaseEvent, Notice, Registration
 
 SEARCH_LIMIT = 200      # hits returned by a content search
 TRIGRAM = 3             # shortest query the trigram index answers
@@ -179,6 +182,11 @@ def find(session: Session, query: str, base: Select, *, id_of: Callable[[Any], i
     q = normalize(query)
     if not q:
         return Found([])
+    numbered = number_matches(session, q) if resume is None else None
+    if numbered:
+        dates = _received_range(received_from, received_before)
+        rows = session.execute(base.where(Registration.id.in_(numbered), *dates)).all()
+        return Found(sorted(rows, key=newest_first, reverse=True)[:limit])
     start = _now()
     if budget is None:
         budget = (CONTINUE_BUDGET if resume is not None
@@ -197,6 +205,19 @@ def find(session: Session, query: str, base: Select, *, id_of: Callable[[Any], i
     return _scan(session, _like_condition(session, q), base, limit=limit, resume=resume,
                  until=start + budget, slice_rows=slice_rows or SCAN_SLICE, lo=received_from,
                  hi=received_before)
+
+
+def number_matches(session: Session, q: str) -> list[int] | None:
+    """The registrations a number names — a registration number, a case number or a notice's
+    document number (「朝工信受〔2026〕1号」, typed with any brackets) — or None when ``q`` names
+    none: a search for a number finds its record first, then by content."""
+    from app.domain.notices import normalize_doc_number
+    ids = set(session.scalars(select(Registration.id).where(Registration.reg_no == q)))
+    ids.update(session.scalars(select(Case.registration_id).where(Case.case_no == q)))
+    doc_no = normalize_doc_number(q)
+    if doc_no is not None:
+        ids.update(session.scalars(select(Notice.registration_id).where(Notice.doc_no == doc_no)))
+    return sorted(ids) or None
 
 
 def _fts(session: Session, q: str, base: Select, *, id_of: Callable[[Any], int], limit: int,

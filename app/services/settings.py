@@ -103,7 +103,27 @@ def save(db: Database, actor: Actor, values: dict[str, Any]) -> None:
     require(actor, Perm.EDIT_OFFICE)
     clean = validated(values)
     with db.write() as session:
+        _check_doc_prefixes(session, clean)
         write_values(session, actor, clean)
+
+
+def _check_doc_prefixes(session, clean: dict[str, Any]) -> None:
+    """No two notice kinds may end up with one 代字 (their numbers would repeat): ValidationError
+    naming the kinds' fields."""
+    from app.domain.notices import DOC_PREFIX_SETTING, doc_prefixes, shared_doc_prefixes
+
+    def value(key: str) -> Any:
+        if key in clean:
+            return clean[key]
+        row = session.get(SettingRow, key)
+        return json.loads(row.value) if row else decl.BY_KEY[key].default
+    errors = Collector()
+    for prefix, kinds in shared_doc_prefixes(doc_prefixes(value)):
+        titles = "、".join(k.title for k in kinds)
+        for k in kinds:
+            errors.add(decl.BY_KEY[DOC_PREFIX_SETTING + k.value].label,
+                       f"{titles}的代字都是「{prefix}」，文号会重复，请给每种文书不同的代字")
+    errors.raise_if_any()
 
 
 def is_configured(db: Database) -> bool:

@@ -8,6 +8,7 @@ from app.db.models import AuditLog
 from app.domain.enums import Role
 from app.domain.errors import PermissionDenied
 from app.services import accounts, audit, settings
+from tests.clock import TODAY
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_date_range_is_inclusive(trail, admin):
         s.execute(update(AuditLog).where(AuditLog.id == first.id).values(at=datetime(2025, 3, 1, 23, 59)))
     assert [e.id for e in audit.search(trail, admin, date_from=date(2025, 3, 1),
                                        date_to=date(2025, 3, 1))] == [first.id]
-    today = date.today()
+    today = TODAY
     assert len(audit.search(trail, admin, date_from=today, date_to=today + timedelta(days=1))) == 6
 
 

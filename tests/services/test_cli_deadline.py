@@ -2,11 +2,33 @@
 import pytest
 
 from app.cli import main
+from app.db import open_database
 
 
 @pytest.fixture
 def dbarg(db_path):
+    open_database(db_path).close()
     return ["--db", str(db_path)]
+
+
+@pytest.mark.parametrize("args, reason", [
+    (["--start", "9999-12-30", "--days", "5"], "超出日历范围"),
+    (["--start", "2026-01-05", "--days", "99999999"], "不能超过 3660 天"),
+    (["--start", "2026-01-05", "--days", "99999999999"], "不能超过 3660 天"),
+    (["--start", "2026-01-05", "--days", "-1"], "不能为负数"),
+])
+@pytest.mark.parametrize("unit", ["workday", "calendar"])
+def test_deadline_out_of_range_exits_2_with_one_line(dbarg, capsys, args, reason, unit):
+    assert main(dbarg + ["deadline", *args, "--unit", unit]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and reason in err and "error:" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_deadline_longest_period_is_counted(dbarg, capsys):
+    assert main(dbarg + ["deadline", "--start", "2026-01-05", "--days", "3660", "--unit",
+                         "calendar"]) == 0
+    assert capsys.readouterr().out.strip() == "2036-01-14"
 
 
 def test_deadline_workdays_over_spring_festival(dbarg, capsys):

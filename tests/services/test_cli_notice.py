@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -13,13 +12,13 @@ from sqlalchemy import func, select
 
 from app.cli import main
 from app.db.models import Notice
-from app.domain.notices import NoticeKind
-from app.output import fonts
+from app.domain.notices import DOC_WORDS, NoticeKind
+from app.output import fonts, pdf
 from app.services import intake
+from tests.clock import TODAY
 from tests.services.test_notice_output import NAME, make_person, subjects
 from tests.services.test_notices import NOW, form, office, staff  # noqa: F401 - fixtures
 
-TODAY = date.today()
 TODAY_TEXT = f"{TODAY.year}年{TODAY.month}月{TODAY.day}日"
 
 
@@ -76,7 +75,7 @@ def test_every_kind_is_issued_then_reprinted(db, db_path, numbers, tmp_path, cap
         text = text_of(out)
         assert text.startswith(kind.title) and TODAY_TEXT in text and NAME in text
         if kind.numbered:
-            assert m.group(1) == f"朝工信〔{TODAY.year}〕1号" and m.group(1) in text
+            assert m.group(1) == f"朝工信{DOC_WORDS[kind]}〔{TODAY.year}〕1号" and m.group(1) in text
         else:
             assert m.group(1) == kind.title
         # again: the same notice reprinted, the same text
@@ -103,7 +102,7 @@ def test_registration_number_for_a_case_kind_and_register_sheet(db, db_path, num
 
 @pytest.mark.parametrize("args, reason", [
     (["--kind", "thanks"], "不是文书种类"),
-    (["--kind", "accept", "--case", "C1999-000001"], "找不到编号为「C1999-000001」的案件或登记"),
+    (["--kind", "accept", "--case", "C1999-000001"], "找不到编号为「C1999-000001」的案件、登记或文书"),
     (["--kind", "reject", "--case", "@case"], "不能出具不予受理告知书"),
     (["--kind", "accept", "--case", "@reject"], "该登记未受理"),
 ])

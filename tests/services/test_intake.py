@@ -608,6 +608,20 @@ def test_outreach_event_validation(db, clerk, admin):
         intake.create_event(db, admin, OutreachInput(theme="x", held_on="2026-11-01"))
 
 
+def test_outreach_event_in_the_future_is_refused_like_a_registration(db, clerk):
+    for ahead in (timedelta(days=400), timedelta(days=1)):
+        with pytest.raises(ValidationError) as e:
+            intake.create_event(db, clerk, OutreachInput(theme="工情直通车", held_on=NOW.date() + ahead),
+                                now=NOW)
+        assert e.value.fields == ["活动日期"]
+        assert "活动日期不能晚于今天" in e.value.errors[0][1]
+    with pytest.raises(ValidationError, match="太早了"):
+        intake.create_event(db, clerk, OutreachInput(theme="工情直通车", held_on="1999-12-31"), now=NOW)
+    assert intake.list_events(db) == []
+    ev = intake.create_event(db, clerk, OutreachInput(theme="工情直通车", held_on=NOW.date()), now=NOW)
+    assert ev.held_on == NOW.date()
+
+
 def test_outreach_summary_counts_solved_on_site_and_accepted(db, clerk, zhang):
     ev = intake.create_event(db, clerk, OutreachInput(
         theme="工情直通车·走进工业园", held_on=date(2026, 11, 18), place="某工业园",

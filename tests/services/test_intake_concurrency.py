@@ -8,14 +8,13 @@ from sqlalchemy import select
 from app.db import open_database
 from app.db.models import Registration
 from app.services import audit
+from tests.clock import NOW
 from tests.processes import at_once
 
 N = 30
 
 
 def _registrar(path: str, who: str, start) -> None:
-    from datetime import datetime
-
     from app.domain.actor import Actor
     from app.domain.enums import Role
     from app.services import intake
@@ -25,9 +24,9 @@ def _registrar(path: str, who: str, start) -> None:
     try:
         for i in range(N):
             intake.register(db, actor, intake.RegistrationInput(
-                channel="call", received_at=datetime(datetime.now().year, 1, 1, 8, 0),
+                channel="call", received_at=NOW.replace(hour=8),
                 category="consult", issue_types=["wages"], summary=f"{who}的第{i}次来电",
-                disposition="answered", answer="已当场解答"))
+                disposition="answered", answer="已当场解答"), now=NOW)
     finally:
         db.close()
 

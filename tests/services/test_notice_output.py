@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app.db.models import Counter, Notice
 from app.domain.enums import RejectReason, Role
 from app.domain.errors import Cancelled, Conflict, NotFound, PermissionDenied, ValidationError
-from app.domain.notices import NoticeKind
+from app.domain.notices import DOC_WORDS, NoticeKind
 from app.output import fonts, pdf
 from app.paths import bundled_font
 from app.services import cases, intake, notices, people, settings
@@ -27,7 +27,7 @@ from tests.services.test_notices import NOW, form, office, staff  # noqa: F401 -
 NAME = "李堃"           # a rare-ish character the bundled font has
 EXT_A = "王䶮"          # U+4DAE, CJK Extension A: not in the bundled font
 EXT_B = "王𠮷"          # U+20BB7, CJK Extension B: not in the bundled font
-DOC_NO = re.compile(r"朝工信〔2026〕[1-9][0-9]*号")
+DOC_NO = re.compile(r"朝工信\w{0,2}〔2026〕[1-9][0-9]*号")
 DATE = "2026年11月20日"
 
 
@@ -160,7 +160,9 @@ def check_printed(db, printed, kind: str) -> None:
 
 def test_numbers_follow_the_format_per_kind(printed):
     numbered = [printed[k.value][0] for k in NoticeKind if k.numbered]
-    assert {n.doc_no for n in numbered} == {"朝工信〔2026〕1号"}   # each kind its own sequence
+    # each kind its own 代字 and sequence: every kind's first number of the year, none alike
+    assert [n.doc_no for n in numbered] == [f"朝工信{DOC_WORDS[n.kind]}〔2026〕1号" for n in numbered]
+    assert len({n.doc_no for n in numbered}) == 8
 
 
 def test_reprint_reads_back_identically_whatever_changed(db, admin, staff, printed, tmp_path):
@@ -320,7 +322,7 @@ def test_issue_for_cases_reuses_issues_and_refuses(db, admin, staff, tmp_path):
     assert batch.issued == 3 and batch.reused == 1 and batch.refused == ()
     assert batch.notice_ids[1] == old.id and len(batch.notice_ids) == 4
     assert [notices.get_notice(db, i).doc_no for i in batch.notice_ids] == \
-        ["朝工信〔2026〕2号", "朝工信〔2026〕1号", "朝工信〔2026〕3号", "朝工信〔2026〕4号"]
+        ["朝工信受〔2026〕2号", "朝工信受〔2026〕1号", "朝工信受〔2026〕3号", "朝工信受〔2026〕4号"]
     assert seen == [(i, 4) for i in range(1, 5)]
     # again: everything is a reprint, no new number
     again = notices.issue_for_cases(db, clerk, "accept", ids, now=NOW)
@@ -330,7 +332,7 @@ def test_issue_for_cases_reuses_issues_and_refuses(db, admin, staff, tmp_path):
     dup = notices.issue_for_cases(db, clerk, "accept", [twice.case_id, ids[0], twice.case_id], now=NOW)
     assert dup.issued == 1 and dup.reused == 2
     assert dup.notice_ids[0] == dup.notice_ids[2] != dup.notice_ids[1]
-    assert notices.get_notice(db, dup.notice_ids[0]).doc_no == "朝工信〔2026〕5号"
+    assert notices.get_notice(db, dup.notice_ids[0]).doc_no == "朝工信受〔2026〕5号"
     # a kind that does not fit is refused per case, with its number and reason
     ext = notices.issue_for_cases(db, clerk, "extend", ids[:2] + [999_999], now=NOW)
     assert ext.notice_ids == () and ext.issued == 0
@@ -353,8 +355,8 @@ def test_issue_for_cases_reuses_issues_and_refuses(db, admin, staff, tmp_path):
     result = notices.render_pdf(db, batch.notice_ids, out)
     assert result.pages == 4
     firsts = [flat(p.extract_text()) for p in PdfReader(out).pages]
-    assert [re.search(r"朝工信〔2026〕\d+号", t).group(0) for t in firsts] == \
-        ["朝工信〔2026〕2号", "朝工信〔2026〕1号", "朝工信〔2026〕3号", "朝工信〔2026〕4号"]
+    assert [re.search(r"朝工信受〔2026〕\d+号", t).group(0) for t in firsts] == \
+        ["朝工信受〔2026〕2号", "朝工信受〔2026〕1号", "朝工信受〔2026〕3号", "朝工信受〔2026〕4号"]
 
 
 def test_cancelled_batch_returns_every_new_number(db, admin, staff):
@@ -420,7 +422,7 @@ def test_preview_pdf(db, admin, staff):
     assert result.pages == 1
     text = flat(pdf_text(buf.getvalue()))
     assert text.startswith("受理告知书") and "朝阳区总工会" in text
-    assert re.search(r"朝工信〔\d{4}〕1号", text)
+    assert re.search(r"朝工信受〔\d{4}〕1号", text)
     assert "你反映的【事项摘要】已于【受理日期】受理。" in text
     # the current template when no text is given
     buf = io.BytesIO()
@@ -447,7 +449,7 @@ def test_find_subject(db, admin, staff):
     assert notices.find_subject(db, acc.case_no) == (acc.case_id, acc.id)
     assert notices.find_subject(db, f" {acc.reg_no} ") == (acc.case_id, acc.id)
     assert notices.find_subject(db, rej.reg_no) == (None, rej.id)
-    with pytest.raises(NotFound, match="找不到编号为「C1999-000001」的案件或登记"):
+    with pytest.raises(NotFound, match="找不到编号为「C1999-000001」的案件、登记或文书"):
         notices.find_subject(db, "C1999-000001")
 
 
@@ -457,7 +459,7 @@ def test_reprint_or_issue(db, admin, staff):
     first, new = notices.reprint_or_issue(db, staff[Role.CLERK], "accept", case_id=acc.case_id,
                                           now=NOW)
     again, new2 = notices.reprint_or_issue(db, staff[Role.CLERK], "accept", case_id=acc.case_id)
-    assert new and not new2 and again.id == first.id and again.doc_no == "朝工信〔2026〕1号"
+    assert new and not new2 and again.id == first.id and again.doc_no == "朝工信受〔2026〕1号"
     with pytest.raises(Conflict):
         notices.reprint_or_issue(db, staff[Role.CLERK], "extend", case_id=acc.case_id)
 

@@ -98,7 +98,7 @@ def concluded_case(db, staff, person, *, extend=False):
 
 def test_accept_notice_states_what_design_requires(db, staff, accepted):
     n = notices.issue(db, staff[Role.CLERK], "accept", case_id=accepted.case_id, now=NOW)
-    assert n.doc_no == "朝工信〔2026〕1号" and n.serial == 1 and n.year == 2026
+    assert n.doc_no == "朝工信受〔2026〕1号" and n.serial == 1 and n.year == 2026
     assert n.title == "受理告知书" and n.addressee == RARE and n.issuer == "朝阳区总工会"
     assert n.date_text == "2026年11月20日"
     text = text_of(db, n.id)
@@ -118,7 +118,7 @@ def test_reject_notice(db, staff, person):
     for must in ("公司拖欠工资三个月", RejectReason.ARBITRATION.label, "信访工作条例",
                  "劳动人事争议仲裁委员会", "不予受理"):
         assert must in text, must
-    assert n.doc_no == "朝工信〔2026〕1号" and n.case_id is None
+    assert n.doc_no == "朝工信不受〔2026〕1号" and n.case_id is None
 
 
 def test_transfer_notice(db, staff, person):
@@ -278,12 +278,12 @@ def test_numbers_per_kind_per_year_without_padding(db, staff, person):
     nos = [notices.issue(db, clerk, "accept", case_id=a.case_id, now=NOW).doc_no,
            notices.issue(db, clerk, "accept", case_id=b.case_id, now=NOW).doc_no,
            notices.issue(db, clerk, "reject", registration_id=r.id, now=NOW).doc_no]
-    assert nos == ["朝工信〔2026〕1号", "朝工信〔2026〕2号", "朝工信〔2026〕1号"]
+    assert nos == ["朝工信受〔2026〕1号", "朝工信受〔2026〕2号", "朝工信不受〔2026〕1号"]
     for _ in range(8):
         last = notices.issue(db, clerk, "accept", case_id=a.case_id, now=NOW)
-    assert last.doc_no == "朝工信〔2026〕10号"
+    assert last.doc_no == "朝工信受〔2026〕10号"
     jan = notices.issue(db, clerk, "accept", case_id=a.case_id, now=datetime(2027, 1, 4, 9, 0))
-    assert jan.doc_no == "朝工信〔2027〕1号" and jan.year == 2027 and jan.date_text == "2027年1月4日"
+    assert jan.doc_no == "朝工信受〔2027〕1号" and jan.year == 2027 and jan.date_text == "2027年1月4日"
 
 
 def test_void_keeps_the_number_used(db, staff, accepted):
@@ -296,12 +296,12 @@ def test_void_keeps_the_number_used(db, staff, accepted):
     with pytest.raises(Conflict, match="不能再次作废"):
         notices.void(db, clerk, first.id, "again")
     second = notices.issue(db, clerk, "accept", case_id=accepted.case_id, now=NOW)
-    assert second.doc_no == "朝工信〔2026〕2号"
+    assert second.doc_no == "朝工信受〔2026〕2号"
     assert [n.doc_no for n in notices.notices_for_case(db, accepted.case_id)] == \
-        ["朝工信〔2026〕1号", "朝工信〔2026〕2号"]
+        ["朝工信受〔2026〕1号", "朝工信受〔2026〕2号"]
     assert notices.latest(db, "accept", case_id=accepted.case_id).id == second.id
     doc = notices.document(db, first.id)
-    assert doc.void and "收件人姓名写错" in doc.void and doc.doc_no == "朝工信〔2026〕1号"
+    assert doc.void and "收件人姓名写错" in doc.void and doc.doc_no == "朝工信受〔2026〕1号"
     with db.read() as s:
         actions = s.execute(select(AuditLog.action).where(AuditLog.entity == "notice")
                             .order_by(AuditLog.id)).scalars().all()
@@ -335,7 +335,7 @@ def test_reprint_is_identical_whatever_changed(db, staff, admin, accepted):
     notices.record_delivery(db, clerk, n.id, "邮寄", "2026-11-20", "张三", now=NOW)
     again = notices.document(db, n.id)
     assert again == first
-    assert first.doc_no == "朝工信〔2026〕1号" and first.issuer == "朝阳区总工会"
+    assert first.doc_no == "朝工信受〔2026〕1号" and first.issuer == "朝阳区总工会"
     assert first.seal_name == "朝阳区总工会" and first.date == "2026年11月20日"
     assert first.title == "受理告知书" and first.addressee == RARE
     assert list(first.paragraphs) == list(n.paragraphs) and first.delivery is None
@@ -409,6 +409,6 @@ def test_two_processes_issue_at_once_with_consecutive_numbers(db, db_path, staff
     assert len(rows) == 2 * N
     year = rows[0].year
     assert sorted(r.serial for r in rows) == list(range(1, 2 * N + 1))
-    assert {r.doc_no for r in rows} == {f"朝工信〔{year}〕{i}号" for i in range(1, 2 * N + 1)}
+    assert {r.doc_no for r in rows} == {f"朝工信受〔{year}〕{i}号" for i in range(1, 2 * N + 1)}
     assert audit.verify(db) == []
 

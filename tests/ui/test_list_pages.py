@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from app.domain.case_clock import DeadlineState
 from app.services import lists, search
 from app.services.lists import CaseFilter, RegistrationFilter
+from tests.clock import TODAY
 from tests.services.test_lists import add_employer, add_person, add_registration
 from ui import operations
 from ui.context import AppContext
@@ -21,7 +22,6 @@ from ui.models.registrations import RegistrationsModel
 from ui.pages.cases_list import CasesListPage
 from ui.pages.registrations_list import RegistrationsListPage
 
-TODAY = date.today()
 
 
 def idle(qtbot):

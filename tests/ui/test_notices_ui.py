@@ -19,6 +19,7 @@ from app.domain.case_clock import DeadlineState
 from app.domain.enums import Category, Channel, Disposition, IssueType, RejectReason, Role
 from app.services import cases, intake, notices
 from app.services.intake import RegistrationInput
+from tests.clock import TODAY
 from ui import operations
 from ui.context import AppContext
 from ui.dialogs.case_dialog import CaseDialog, notice_limit
@@ -97,8 +98,8 @@ def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zha
     click(qtbot, bar.issue_button)                       # 出具并预览
     preview, text = preview_of(bar, qtbot)
     issued = bar.record
-    year = date.today().year
-    assert issued.doc_no == f"朝工信〔{year}〕1号" and issued.kind_label == "受理告知书"
+    year = TODAY.year
+    assert issued.doc_no == f"朝工信受〔{year}〕1号" and issued.kind_label == "受理告知书"
     assert issued.doc_no in text and "张三" in text and "受理告知书" in preview.windowTitle()
     assert not bar.isVisible()
     assert notices.notices_for_case(db, saved.case_id)[0].id == issued.id
@@ -109,7 +110,7 @@ def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zha
     dlg.tabs.setCurrentWidget(dlg.notices)
     panel = dlg.notices
     rows = row_texts(panel)
-    assert rows == [["受理告知书", issued.doc_no, date.today().isoformat(), "赵登记", "张三",
+    assert rows == [["受理告知书", issued.doc_no, TODAY.isoformat(), "赵登记", "张三",
                      "未送达", "有效"]]
     due = dlg.record.notice_due
     assert dlg.notice_label.text().startswith(f"{due.isoformat()}（未送达，剩 ")
@@ -118,7 +119,8 @@ def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zha
     panel.table.selectRow(0)
     click(qtbot, panel.deliver_button)
     form = panel.dialog
-    assert form["delivered_on"].date().toPython() == date.today()
+    assert form.windowTitle() == f"登记送达 受理告知书 朝工信受〔{year}〕1号"     # kind and number
+    assert form["delivered_on"].date().toPython() == TODAY
     assert form["recipient"].text() == "张三"
     click(qtbot, form.ok_button)
     qtbot.waitUntil(lambda: not form.busy, timeout=10000)
@@ -129,9 +131,9 @@ def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zha
     qtbot.waitUntil(lambda: not form.isVisible(), timeout=10000)
     qtbot.waitUntil(lambda: dlg.notice_label.text().startswith("已于"), timeout=10000)
     idle(qtbot)
-    assert dlg.notice_label.text() == f"已于 {date.today().isoformat()} 送达"
+    assert dlg.notice_label.text() == f"已于 {TODAY.isoformat()} 送达"
     assert "当面" in row_texts(panel)[0][5] and "张三" in row_texts(panel)[0][5]
-    assert cases.get_case(db, saved.case_id).notice_delivered_on == date.today()
+    assert cases.get_case(db, saved.case_id).notice_delivered_on == TODAY
 
     # 作废: a reason is required, then the row reads 已作废
     panel.table.selectRow(0)
@@ -158,7 +160,7 @@ def test_accept_offer_issue_preview_tab_delivery_void_and_reprint(db, staff, zha
     panel.issue("accept", preview=False)
     qtbot.waitUntil(lambda: len(panel.records) == 2, timeout=10000)
     idle(qtbot)
-    assert panel.records[1].doc_no == f"朝工信〔{year}〕2号"
+    assert panel.records[1].doc_no == f"朝工信受〔{year}〕2号"
     assert panel.error_label.isHidden()
 
 

@@ -5,7 +5,6 @@ shortcuts with qtbot.keyClick/keyClicks.
 """
 from __future__ import annotations
 
-from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,6 +16,7 @@ from app.domain.errors import NotFound
 from app.services import accounts, intake, people
 from app.services.intake import RegistrationInput
 from app.services.people import EmployerInput, PersonInput
+from tests.clock import NOW
 from ui import operations
 from ui.context import AppContext
 from ui.pages.register import RegisterPage
@@ -122,7 +122,7 @@ def test_hotline_call_registered_by_keyboard_and_answered_on_the_spot(db, clerk,
 
     rec = page.last_saved
     assert page.error_label.isHidden()
-    assert rec.reg_no == f"{datetime.now().year}-000001" and rec.reg_no in page.result_label.text()
+    assert rec.reg_no == f"{NOW.year}-000001" and rec.reg_no in page.result_label.text()
     saved = intake.get_registration(db, rec.id)
     assert (saved.channel, saved.person_id, saved.employer_name, saved.disposition) == \
         (Channel.CALL.value, zhang.id, "宏达电子有限公司", Disposition.ANSWERED.value)
@@ -146,7 +146,7 @@ def test_empty_form_shows_every_error_focuses_the_first_and_saves_nothing(db, cl
     assert page.focusWidget() is page.person_edit               # the first bad field
     assert not page.result_bar.isVisible()
     with pytest.raises(NotFound):                               # nothing saved, no number used
-        intake.get_registration_by_no(db, f"{datetime.now().year}-000001")
+        intake.get_registration_by_no(db, f"{NOW.year}-000001")
 
 
 def test_repeat_caught_by_the_side_panel_and_linked_with_one_key(db, clerk, zhang, qtbot):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.db.models import HotspotWarning
 from app.domain.enums import Role
+from tests.clock import NOW
 from tests.services.test_lists import add_employer, add_registration, make_user
 from ui import operations
 from ui.context import AppContext
@@ -26,7 +27,7 @@ def idle(qtbot):
 @pytest.fixture
 def office(db):
     """Computed when the test runs (a module constant went stale across midnight)."""
-    now = datetime.now().replace(microsecond=0)
+    now = NOW
     today = now.date()
     worker = make_user(db, Role.CASEWORKER, "wang", "王芳")
     boss = make_user(db, Role.MANAGER, "boss", "李强")

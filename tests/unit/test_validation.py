@@ -9,9 +9,11 @@ from stdnum.cn import ric
 
 from app.domain.enums import Gender
 from app.domain.errors import Collector, ValidationError
-from app.domain.validation import (PROVINCE_CODES, check_birth_date, check_id_number, check_name,
-                                   check_phone, check_text, check_uscc, checked, mask_id_tail,
-                                   parse_gender, phone_search_prefix)
+from app.domain.validation import (PROVINCE_CODES, USCC_AUTHORITIES, check_birth_date,
+                                   check_id_number, check_name, check_phone, check_text, check_uscc,
+                                   checked, mask_id_tail, parse_gender, phone_search_prefix,
+                                   uscc_check_character)
+from tests.clock import TODAY
 
 
 def with_check_digit(first17: str) -> str:
@@ -54,7 +56,7 @@ def test_february_30_in_an_id_is_named():
 
 
 def test_birth_date_in_the_future_refused():
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = TODAY + timedelta(days=1)
     number = with_check_digit(f"110105{tomorrow:%Y%m%d}001")
     assert "不合理" in errors_of(check_id_number, number)[0][1]
 
@@ -83,7 +85,7 @@ def test_both_disagreements_reported_together():
 _first17 = st.builds(
     lambda prov, area, born, seq: f"{prov}{area:04d}{born:%Y%m%d}{seq:03d}",
     st.sampled_from(sorted(PROVINCE_CODES)), st.integers(0, 9999),
-    st.dates(min_value=date(1900, 1, 1), max_value=date.today()), st.integers(0, 999))
+    st.dates(min_value=date(1900, 1, 1), max_value=TODAY), st.integers(0, 999))
 
 
 @given(_first17)
@@ -110,7 +112,41 @@ def test_uscc():
     assert check_uscc(" 91110000600037341l ") == "91110000600037341L"
     assert errors_of(check_uscc, "91110000600037341M") == [("统一社会信用代码", "校验位不正确，请核对最后一位")]
     assert "应为18位" in errors_of(check_uscc, "9111000060003734")[0][1]
-    assert "大写字母" in errors_of(check_uscc, "A1110000600037341L")[0][1]
+    assert "不允许的字符「O」" in errors_of(check_uscc, "91110000600O37341L")[0][1]
+
+
+@pytest.mark.parametrize("code, registered_by", [
+    ("N2110105J5KFHCU23D", "农业：村级集体经济组织"),
+    ("Y11101053HRT8H5Q1A", "其他"),
+    ("A1110105C40F8HM32B", "中央军委改革和编制办公室：军队事业单位"),
+    ("91110000600037341L", "工商：企业"),
+])
+def test_uscc_of_every_registration_authority_is_accepted(code, registered_by):
+    """GB 32100 table 1 lets the code begin with a letter (A, N, Y): python-stdnum refuses these."""
+    assert check_uscc(code.lower()) == code
+    authority, kinds = USCC_AUTHORITIES[code[0]]
+    assert registered_by in (authority, f"{authority}：{kinds[code[1]]}")
+
+
+@pytest.mark.parametrize("code, message", [
+    ("N2110105J5KFHCU23E", "校验位不正确"),           # one character off
+    ("Y11101053HRT8H5Q1B", "校验位不正确"),
+    ("B1110105C40F8HM32" + "X", "第1位「B」不是登记管理部门代码"),
+    ("N4110105J5KFHCU23D", "第2位「4」不是农业登记的机构类别代码"),
+    ("Y2110105J5KFHCU23D", "第2位「2」不是其他登记的机构类别代码"),
+    ("94110105J5KFHCU23D", "第2位「4」不是工商登记的机构类别代码"),
+    ("91990105J5KFHCU23D", "第3-8位「990105」不是行政区划代码"),
+    ("911A0105J5KFHCU23D", "第3-8位「1A0105」不是行政区划代码"),
+])
+def test_uscc_bad_authority_division_or_check_character(code, message):
+    assert message in errors_of(check_uscc, code)[0][1]
+
+
+def test_uscc_check_character_with_a_correct_body_and_each_wrong_one():
+    body = "A1110105C40F8HM32"
+    assert uscc_check_character(body) == "B"
+    wrong = [c for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" if c != "B"]
+    assert all("校验位不正确" in errors_of(check_uscc, body + c)[0][1] for c in wrong)
 
 
 @pytest.mark.parametrize("typed, stored", [
@@ -181,7 +217,7 @@ def test_birth_date_and_gender_parsing():
     assert check_birth_date("") is None
     assert check_birth_date("1980/5/6") == date(1980, 5, 6)
     assert "不存在" in errors_of(check_birth_date, "1980-02-30")[0][1]
-    assert "不合理" in errors_of(check_birth_date, date.today() + timedelta(days=1))[0][1]
+    assert "不合理" in errors_of(check_birth_date, TODAY + timedelta(days=1))[0][1]
     assert parse_gender("女") is Gender.FEMALE and parse_gender("m") is Gender.MALE
     assert parse_gender("") is None
     assert errors_of(parse_gender, "未知")[0][0] == "性别"

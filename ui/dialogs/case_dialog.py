@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLa
                                QPushButton, QScrollArea, QSpinBox, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import (OPEN_STATUSES, AssigneeKind, FollowUp, Measure, Outcome,
                               SuspendReason)
@@ -79,7 +80,7 @@ def notice_limit(due: date | None, delivered_on: date | None,
         return "—", None
     if closed:
         return f"{_d(due)}（未送达）", None
-    left = (due - (today or date.today())).days
+    left = (due - (today or clock.today())).days
     if left < 0:
         return f"{_d(due)}（未送达，已超期 {-left} 天）", DeadlineState.OVERDUE
     if left == 0:

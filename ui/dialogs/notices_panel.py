@@ -18,13 +18,13 @@ refuses with a Chinese message.
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
                                QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.errors import UserError
 from app.domain.notices import DeliveryMethod, NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
@@ -339,7 +339,7 @@ class NoticesPanel(QWidget):
         day = QDateEdit()
         day.setCalendarPopup(True)
         day.setDisplayFormat("yyyy-MM-dd")
-        day.setDate(qdate(rec.delivered_on or date.today()))
+        day.setDate(qdate(rec.delivered_on or clock.today()))
         recipient = QLineEdit(rec.delivery_recipient or rec.addressee.split("等")[0])
         recipient.setPlaceholderText(self.tr("签收人姓名（当面、邮寄必填）"))
         ctx, notice_id = self.ctx, rec.id
@@ -347,7 +347,7 @@ class NoticesPanel(QWidget):
         def start(parent, v, on_done, on_error):
             return ops.record_delivery(parent, ctx, notice_id, v["method"], v["delivered_on"],
                                        v["recipient"], on_done=on_done, on_error=on_error)
-        dlg = ActionDialog(self.tr("登记送达 ") + (rec.doc_no or rec.kind_label), [
+        dlg = ActionDialog(self.tr("登记送达 ") + rec.named, [
             ("method", "送达方式", method), ("delivered_on", "送达日期", day),
             ("recipient", "签收人", recipient)], start, self)
         dlg.done.connect(self._acted)
@@ -367,7 +367,7 @@ class NoticesPanel(QWidget):
         def start(parent, v, on_done, on_error):
             return ops.void(parent, ctx, notice_id, v["reason"], on_done=on_done,
                             on_error=on_error)
-        dlg = ActionDialog(self.tr("作废 ") + (rec.doc_no or rec.kind_label), [
+        dlg = ActionDialog(self.tr("作废 ") + rec.named, [
             ("reason", "作废原因", reason)], start, self)
         info = QLabel(self.tr("作废后文号不再使用，文书仍可查看和重印（带作废标记）。"))
         info.setWordWrap(True)

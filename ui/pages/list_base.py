@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
                                QMenu, QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.enums import Category, Channel, IssueType, ListFlag, Period
 from app.domain.errors import Cancelled, UserError
 from app.domain.periods import resolve_period
@@ -329,7 +330,7 @@ class ListPageBase(Page):
 
     def today(self) -> date:
         """The day relative periods are resolved on (tests replace it)."""
-        return date.today()
+        return clock.today()
 
     @staticmethod
     def _day(edit: QDateEdit) -> date | None:
@@ -531,7 +532,7 @@ class ListPageBase(Page):
     # ------------------------------------------------------------ export
 
     def ask_export_path(self) -> str | None:
-        suggested = f"{self.title}-{date.today():%Y%m%d}.xlsx"
+        suggested = f"{self.title}-{clock.today():%Y%m%d}.xlsx"
         return save_file(self, Purpose.EXPORT, self.tr("导出 Excel"),
                          self.tr("Excel 工作簿 (*.xlsx)"), suggested)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QDateEdit, QFormLayout, QGroupBox, QHBoxLayout, Q
                                QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.errors import ValidationError
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -42,7 +43,7 @@ class OutreachPage(Page):
         from app.services.intake import EVENT_LABELS as EL
         self.theme_edit = QLineEdit()
         self.theme_edit.setPlaceholderText(self.tr("如：工情直通车·走进工业园"))
-        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit = QDateEdit(QDate(clock.today()))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.place_edit = QLineEdit()

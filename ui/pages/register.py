@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit,
                                QPushButton, QScrollArea, QSpinBox, QSplitter, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.enums import (REJECT_REDIRECTS, Category, Channel, Disposition, IssueType,
                               RejectReason)
 from app.domain.errors import UserError, ValidationError
@@ -274,7 +275,7 @@ class RegisterPage(Page):
 
         # ---- fields, in the order of the paper form
         self.channel_combo = _combo(Channel.choices())
-        self.received_edit = DateTimeField(QDateTime.currentDateTime())
+        self.received_edit = DateTimeField(QDateTime(clock.now()))
         self.received_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.received_edit.setCalendarPopup(True)
         self.person_field = LookupField(self._search_people,
@@ -880,7 +881,7 @@ class RegisterPage(Page):
         self._loading = True
         try:
             self.channel_combo.setCurrentIndex(0)
-            self.received_edit.setDateTime(QDateTime.currentDateTime())
+            self.received_edit.setDateTime(QDateTime(clock.now()))
             self.person_field.clear()
             self.head_spin.setValue(1)
             self.reps_edit.clear()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.settings import BY_KEY
 from app.services import audit
 from app.services.audit import AuditEntry
@@ -149,7 +150,7 @@ class AuditPage(Page):
         self.has_more = False
         self.model = AuditTableModel(parent=self)
 
-        today = date.today()
+        today = clock.today()
         self.use_dates = QCheckBox(self.tr("日期"))
         self.date_from = QDateEdit(qdate(today - timedelta(days=30)))
         self.date_to = QDateEdit(qdate(today))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCalendarWidget, QDateEdit,
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
+from app.domain import clock
 from app.domain.enums import DayKind
 from app.domain.permissions import Perm, allowed
 from app.services.calendar import NAME_MAX, CalendarEntry
@@ -49,7 +50,7 @@ class CalendarSettingsPage(Page):
         self._load_seq = 0
         self._busy = False
         self.sources = {"seed": self.tr("内置"), "import": self.tr("导入"), "manual": self.tr("手工")}
-        today = date.today()
+        today = clock.today()
 
         # --- top row: year and import
         self.year_spin = QSpinBox()

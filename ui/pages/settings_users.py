@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QHe
                                QLineEdit, QMessageBox, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.enums import Role
 from app.domain.errors import UserError, ValidationError
 from app.services.accounts import DISPLAY_NAME_MAX, UserRecord
@@ -247,7 +248,7 @@ class UsersPage(Page):
             return
         keep = self.selected()
         self.users = users
-        now = datetime.now()
+        now = clock.now()
         self.table.blockSignals(True)
         self.table.setRowCount(len(users))
         for row, u in enumerate(users):

@@ -11,12 +11,13 @@ later.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
+from app.domain import clock
 from app.domain.case_clock import DeadlineState
 from app.domain.dates import format_cn
 from app.domain.errors import UserError
@@ -79,7 +80,7 @@ class WorkbenchPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
-        now = datetime.now()
+        now = clock.now()
         self.greeting = QLabel(greeting_for(now.hour) + "，" + ctx.actor.display_name + "！")
         font = self.greeting.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -176,7 +177,7 @@ class WorkbenchPage(Page):
         return "<b>" + self.tr("在这里可以做什么") + "</b><ul>" + body + "</ul>"
 
     def refresh(self) -> None:
-        today = date.today()
+        today = clock.today()
         load_workbench(self, self.ctx, today, on_done=self._show, on_error=self._failed)
         if self.desk.isVisibleTo(self):
             load_desk(self, self.ctx, today, on_done=self._show_desk, on_error=self._desk_failed)
