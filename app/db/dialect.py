@@ -38,3 +38,12 @@ def sync_id_sequences(session: Session, metadata) -> None:
             f"SELECT setval(pg_get_serial_sequence(:t, :c), COALESCE(MAX({col}), 1), "
             f"MAX({col}) IS NOT NULL) FROM {t} HAVING pg_get_serial_sequence(:t, :c) IS NOT NULL"),
             {"t": t, "c": col})
+
+
+def json_text(dialect_name: str, column, key: str):
+    """The text value of ``key`` in a JSON object stored in a Text column (``None`` when absent)."""
+    from sqlalchemy import cast, func
+    from sqlalchemy.dialects.postgresql import JSONB
+    if dialect_name == "postgresql":
+        return cast(column, JSONB).op("->>")(key)
+    return func.json_extract(column, f"$.{key}")
