@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from app.db import Database
 from app.db.models import Employer, User
-from app.domain.enums import Category, IssueType
+from app.domain.enums import AssigneeKind, Category, IssueType
 from app.domain.errors import UserError
 from app.domain.statistics import (Figure, PeriodKind, ReportPeriod, Unit, comparison_as_of,
                                    comparison_periods, rate, rate_text, yuan_text)
 
 from . import t1_intake, t2_categories, t3_handling
-from .core import Ctx, Table, aggregate, ctx_for, records_query
+from .core import Table, aggregate, aggregate_tables, ctx_for, records_query, total
 
 TABLES: dict[str, Table] = {t.name: t for t in (t1_intake.TABLE, t1_intake.EVENTS,
                                                    t2_categories.TABLE, t3_handling.TABLE)}
@@ -89,19 +89,21 @@ def _check(period: ReportPeriod, as_of: date) -> None:
                         "--as-of is before the period starts")
 
 
-def _values(s, period: ReportPeriod, as_of: date, tables: tuple[Table, ...]) -> dict[str, dict[str, int]]:
-    """{comparison name: {figure key: value}}; equal (period, as_of) pairs are computed once."""
+def _values(s, period: ReportPeriod, as_of: date, tables: tuple[Table, ...],
+            current: dict[str, int] | None = None) -> dict[str, dict[str, int]]:
+    """{comparison name: {figure key: value}}; a period (with its report date, where the tables
+    depend on it) is computed once however many comparisons name it. ``current``: the figures of
+    the period itself when the caller has them already."""
+    dated = any(t.uses_as_of for t in tables)
     cache: dict[tuple, dict[str, int]] = {}
+    if current is not None:
+        cache[(period, as_of if dated else None)] = current
     out: dict[str, dict[str, int]] = {}
     for name, p in comparison_periods(period).items():
         when = comparison_as_of(name, as_of)
-        k = (p, when)
+        k = (p, when if dated else None)
         if k not in cache:
-            ctx = ctx_for(s, p, when)
-            merged: dict[str, int] = {}
-            for t in tables:
-                merged.update(aggregate(s, t, ctx)[None])
-            cache[k] = merged
+            cache[k] = aggregate_tables(s, tables, ctx_for(s, p, when))
         out[name] = cache[k]
     return out
 
@@ -123,55 +125,79 @@ def _rate_value(rd: t3_handling.RateDef, v: dict[str, int]):
     return rate(num, den)
 
 
-def _groups(s, table: Table, ctx: Ctx, group: str, keys, label: Callable[[Any], str],
+_SKIP = object()
+
+
+def _rollup(groups: dict[Any, dict[str, int]], key_of: Callable[[Any], Any], label: Callable[[Any], str],
             sort_key: str) -> tuple[Breakdown, ...]:
-    rows = aggregate(s, table, ctx, keys, group=group)
-    out = [Breakdown(g, label(g), vals) for g, vals in rows.items()]
+    """Breakdown rows from finer groups (employers → streets…): sums over groups, not records."""
+    merged: dict[Any, dict[str, int]] = {}
+    for g, vals in groups.items():
+        k = key_of(g)
+        if k is _SKIP:
+            continue
+        into = merged.setdefault(k, {})
+        for name, v in vals.items():
+            into[name] = into.get(name, 0) + v
+    out = [Breakdown(k, label(k), vals) for k, vals in merged.items()]
     out.sort(key=lambda b: (-b.figures[sort_key], b.label))
     return tuple(out)
 
 
 def compute(db: Database, period: ReportPeriod, as_of: date) -> StatisticsReport:
-    """T1–T3 for ``period`` as of the report date ``as_of`` (see the table modules for the rules)."""
+    """T1–T3 for ``period`` as of the report date ``as_of`` (see the table modules for the rules).
+
+    Queries: per distinct comparison period one aggregate over the registrations (T1 and T2's
+    rows together) and one over the T3 cohort; the period's T3 is aggregated grouped by assignee,
+    its totals and the handler / lower-level-union rows being sums over those groups; T1's 合计 once
+    by employer, rolled up to industry and street; T2's cells once by issue type."""
     _check(period, as_of)
     kind = period.kind
     with db.read() as s:
-        v1 = _values(s, period, as_of, (t1_intake.TABLE, t1_intake.EVENTS))
-        v2 = _values(s, period, as_of, (t2_categories.TABLE,))
-        v3 = _values(s, period, as_of, (t3_handling.TABLE,))
-        intake = (_figures(kind, t1_intake.TABLE, v1, "intake.total")
-                  + _figures(kind, t1_intake.EVENTS, v1, None))
-        handling = _figures(kind, t3_handling.TABLE, v3, "handling.accepted")
-        for rd in t3_handling.RATES:
-            vals = {n: _rate_value(rd, v3[n]) for n in v3}
-            handling.append(Figure.build(rd.key, rd.label, Unit.RATE, kind, current=vals["current"],
-                                         last_year=vals["last_year"], previous=vals["previous"],
-                                         ytd=vals["ytd"]))
         ctx = ctx_for(s, period, as_of)
-        cats = _figures(kind, t2_categories.TABLE, v2, None)
-        total_new = v1["current"]["intake.total"]
-        cats = [Figure.build(f.key, f.label, f.unit, kind, current=f.current, last_year=f.last_year,
-                             previous=f.previous, ytd=f.ytd, base=total_new) for f in cats]
+        by_emp = aggregate(s, t1_intake.TABLE, ctx, ("intake.total",), group="employer")
+        t3_groups = aggregate(s, t3_handling.TABLE, ctx, group="assignee")
+        t3_sum = total(t3_groups)
+        t3_now = {f.key: t3_sum.get(f.key, 0) for f in t3_handling.TABLE.figures}
+        registrations = (t1_intake.TABLE, t1_intake.EVENTS, t2_categories.TABLE)
+        v12 = _values(s, period, as_of, registrations)
+        v3 = _values(s, period, as_of, (t3_handling.TABLE,), t3_now)
         cells = aggregate(s, t2_categories.TABLE, ctx, group="issue_type")
-        rows = tuple(CategoryRow(c.value, c.label, fig,
-                                 {t.value: cells.get(t.value, {}).get(fig.key, 0) for t in IssueType})
-                     for c, fig in zip(Category, cats))
-        issue_totals = {t.value: sum(r.cells[t.value] for r in rows) for t in IssueType}
-
-        employer_names = dict(s.execute(select(Employer.id, Employer.name)).all())
+        employers = {i: (n, ind, st) for i, n, ind, st in
+                     s.execute(select(Employer.id, Employer.name, Employer.industry, Employer.street))}
         user_names = dict(s.execute(select(User.id, User.display_name)).all())
-        total = ("intake.total",)
-        by_employer = _groups(s, t1_intake.TABLE, ctx, "employer", total,
-                              lambda g: employer_names.get(g, "（未填单位）"), "intake.total")
-        by_industry = _groups(s, t1_intake.TABLE, ctx, "industry", total,
-                              lambda g: g or "（未填行业）", "intake.total")
-        by_street = _groups(s, t1_intake.TABLE, ctx, "street", total,
-                            lambda g: g or "（未填街道）", "intake.total")
-        sup = t3_handling.SUPERVISION_KEYS
-        by_handler = _groups(s, t3_handling.TABLE, ctx, "handler", sup,
-                             lambda g: user_names.get(g, "（未指定）"), "handling.assigned")
-        by_union = _groups(s, t3_handling.TABLE, ctx, "lower_union", sup,
-                           lambda g: g or "（未填）", "handling.assigned")
+
+    v1 = v2 = v12
+    intake = (_figures(kind, t1_intake.TABLE, v1, "intake.total")
+              + _figures(kind, t1_intake.EVENTS, v1, None))
+    handling = _figures(kind, t3_handling.TABLE, v3, "handling.accepted")
+    for rd in t3_handling.RATES:
+        vals = {n: _rate_value(rd, v3[n]) for n in v3}
+        handling.append(Figure.build(rd.key, rd.label, Unit.RATE, kind, current=vals["current"],
+                                     last_year=vals["last_year"], previous=vals["previous"],
+                                     ytd=vals["ytd"]))
+    total_new = v1["current"]["intake.total"]
+    cats = _figures(kind, t2_categories.TABLE, v2, None)
+    cats = [Figure.build(f.key, f.label, f.unit, kind, current=f.current, last_year=f.last_year,
+                         previous=f.previous, ytd=f.ytd, base=total_new) for f in cats]
+    rows = tuple(CategoryRow(c.value, c.label, fig,
+                             {t.value: cells.get(t.value, {}).get(fig.key, 0) for t in IssueType})
+                 for c, fig in zip(Category, cats))
+    issue_totals = {t.value: sum(r.cells[t.value] for r in rows) for t in IssueType}
+
+    new = "intake.total"
+    t1_total = by_emp
+    by_employer = _rollup(t1_total, lambda g: g,
+                          lambda g: employers[g][0] if g in employers else "（未填单位）", new)
+    by_industry = _rollup(t1_total, lambda g: employers[g][1] if g in employers else None,
+                          lambda g: g or "（未填行业）", new)
+    by_street = _rollup(t1_total, lambda g: employers[g][2] if g in employers else None,
+                        lambda g: g or "（未填街道）", new)
+    sup = {g: {k: v[k] for k in t3_handling.SUPERVISION_KEYS} for g, v in t3_groups.items()}
+    by_handler = _rollup(sup, lambda g: g[1] if g[0] == AssigneeKind.HANDLER.value else _SKIP,
+                         lambda g: user_names.get(g, "（未指定）"), "handling.assigned")
+    by_union = _rollup(sup, lambda g: g[2] if g[0] == AssigneeKind.LOWER_UNION.value else _SKIP,
+                       lambda g: g or "（未填）", "handling.assigned")
     return StatisticsReport(period, as_of, tuple(intake), rows, issue_totals, tuple(handling),
                             by_employer, by_industry, by_street, by_handler, by_union)
 

@@ -82,6 +82,8 @@ class Table:
     base: Callable[[Ctx, str | None], Base]
     figures: Sequence[FigureDef]
     groups: dict[str, Callable[[Ctx], ColumnElement]]
+    uses_as_of: bool = False      # False: the figures depend on the period only (not the report date)
+    base_id: str = ""             # tables with the same base_id have the same ungrouped base
 
     def figure(self, key: str) -> FigureDef:
         for f in self.figures:
@@ -94,10 +96,16 @@ def ctx_for(s: Session, period: ReportPeriod, as_of: date) -> Ctx:
     return Ctx(period, as_of, dialect.name(s))
 
 
+def _group_cols(table: Table, group: str, ctx: Ctx) -> tuple[ColumnElement, ...]:
+    g = table.groups[group](ctx)
+    return g if isinstance(g, tuple) else (g,)
+
+
 def aggregate(s: Session, table: Table, ctx: Ctx, keys: Sequence[str] | None = None,
               group: str | None = None) -> dict[Any, dict[str, int]]:
     """Every figure of ``table`` for ``ctx`` in one query: ``{None: {key: value}}``, or with
-    ``group`` (a name of ``table.groups``) ``{group value: {key: value}}`` for groups with rows."""
+    ``group`` (a name of ``table.groups``) ``{group value: {key: value}}`` for groups with rows (a
+    group of several columns has a tuple as its value)."""
     figs = [f for f in table.figures if keys is None or f.key in keys]
     base = table.base(ctx, group)
     cols = [func.coalesce(func.sum(case((f.where(ctx), f.amount(ctx)), else_=0)), 0).label(f"f{i}")
@@ -105,9 +113,37 @@ def aggregate(s: Session, table: Table, ctx: Ctx, keys: Sequence[str] | None = N
     if group is None:
         row = s.execute(select(*cols).select_from(base.source).where(base.where)).one()
         return {None: {f.key: int(v) for f, v in zip(figs, row)}}
-    g = table.groups[group](ctx)
-    q = select(g.label("g"), *cols).select_from(base.source).where(base.where).group_by(g)
-    return {r[0]: {f.key: int(v) for f, v in zip(figs, r[1:])} for r in s.execute(q)}
+    g = _group_cols(table, group, ctx)
+    n = len(g)
+    q = (select(*(c.label(f"g{i}") for i, c in enumerate(g)), *cols).select_from(base.source)
+         .where(base.where).group_by(*g))
+    multi = isinstance(table.groups[group](ctx), tuple)
+    return {(tuple(r[:n]) if multi else r[0]): {f.key: int(v) for f, v in zip(figs, r[n:])}
+            for r in s.execute(q)}
+
+
+def aggregate_tables(s: Session, tables: Sequence[Table], ctx: Ctx) -> dict[str, int]:
+    """The ungrouped figures of several tables; tables sharing a ``base_id`` in one query."""
+    out: dict[str, int] = {}
+    done: set[str] = set()
+    for t in tables:
+        if t.base_id and t.base_id in done:
+            continue
+        same = [u for u in tables if t.base_id and u.base_id == t.base_id] or [t]
+        done.add(t.base_id)
+        merged = Table(t.name, t.base, [f for u in same for f in u.figures], {}, t.uses_as_of)
+        out.update(aggregate(s, merged, ctx)[None])
+    return out
+
+
+def total(groups: dict[Any, dict[str, int]]) -> dict[str, int]:
+    """The whole from a grouped ``aggregate`` (groups partition the rows: sums over groups, not
+    over records)."""
+    out: dict[str, int] = {}
+    for vals in groups.values():
+        for k, v in vals.items():
+            out[k] = out.get(k, 0) + v
+    return out
 
 
 def records_query(table: Table, key: str, ctx: Ctx, group: str | None = None,
@@ -118,7 +154,9 @@ def records_query(table: Table, key: str, ctx: Ctx, group: str | None = None,
     base = table.base(ctx, group)
     cond = and_(base.where, f.where(ctx))
     if group is not None:
-        g = table.groups[group](ctx)
-        cond = and_(cond, g.is_(None) if group_value is None else g == group_value)
+        g = _group_cols(table, group, ctx)
+        values = group_value if isinstance(table.groups[group](ctx), tuple) else (group_value,)
+        for c, v in zip(g, values):
+            cond = and_(cond, c.is_(None) if v is None else c == v)
     return (select(base.id.label("id"), f.amount(ctx).label("amount"))
             .select_from(base.source).where(cond).order_by(base.id))

@@ -61,7 +61,7 @@ FIGURES = (
 CHANNEL_KEYS = ("intake.letters", "intake.calls", "intake.online", "intake.visit_batches",
                 "intake.referrals", "intake.outreach", "intake.other")
 
-TABLE = Table("intake", _base, FIGURES, {
+TABLE = Table("intake", _base, FIGURES, base_id="registrations", groups={
     "employer": lambda ctx: R.employer_id,
     "industry": lambda ctx: Employer.industry,
     "street": lambda ctx: Employer.street,

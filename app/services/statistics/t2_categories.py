@@ -33,4 +33,5 @@ def _category(cat: Category):
 
 FIGURES = tuple(FigureDef(f"categories.{c.value}", c.label, Unit.COUNT, _category(c)) for c in Category)
 
-TABLE = Table("categories", _base, FIGURES, {"issue_type": lambda ctx: I.issue_type})
+TABLE = Table("categories", _base, FIGURES, base_id="registrations",
+              groups={"issue_type": lambda ctx: I.issue_type})

@@ -137,4 +137,7 @@ SUPERVISION_KEYS = ("handling.assigned", "handling.fed_back_on_time", "handling.
 TABLE = Table("handling", _base, FIGURES, {
     "handler": lambda ctx: C.handler_id,
     "lower_union": lambda ctx: C.assignee_name,
-})
+    # every case in one group per (kind, handler, body): the report computes T3 and its
+    # supervision table in one pass from it
+    "assignee": lambda ctx: (C.assignee_kind, C.handler_id, C.assignee_name),
+}, uses_as_of=True)
