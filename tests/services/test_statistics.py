@@ -225,6 +225,11 @@ def test_every_figure_equals_its_records(desk, period, as_of):
         group = "handler" if b in r.by_handler else "lower_union"
         for key, value in b.figures.items():
             assert len(statistics.records(db, key, period, as_of, group=group, value=b.value)) == value
+    for group, rows in (("employer", r.by_employer), ("industry", r.by_industry), ("street", r.by_street)):
+        assert sum(b.figures["intake.total"] for b in rows) == r.figure("intake.total").current
+        for b in rows:
+            assert len(statistics.records(db, "intake.total", period, as_of, group=group,
+                                          value=b.value)) == b.figures["intake.total"], (group, b)
     for row in r.categories:
         for issue, value in row.cells.items():
             ids = statistics.records(db, row.figure.key, period, as_of, group="issue_type", value=issue)
@@ -260,6 +265,20 @@ def test_cli_stats_bad_input_exits_2(db_path, capsys, args, msg):
     assert main(["--db", str(db_path), "stats", *args, "--json"]) == 2
     err = capsys.readouterr().err
     assert msg in err and len(err.strip().splitlines()) == 1 and " / error: " in err
+
+
+def test_cli_report_xlsx(desk, db_path, tmp_path, capsys):
+    desk["db"].close()
+    out = tmp_path / "march.xlsx"
+    assert main(["--db", str(db_path), "report", "--from", "2026-03-01", "--to", "2026-03-31",
+                 "--as-of", "2026-05-15", "--xlsx", str(out)]) == 0
+    assert "2026年3月" in capsys.readouterr().out
+    ws = load_workbook(out)["T1受理情况"]
+    assert [ws.cell(i, 2).value for i in range(4, 11)] == [2, 2, 1, 2, 1, 1, 1]
+    assert not (tmp_path / "march.xlsx.part").exists()
+    assert main(["--db", str(db_path), "report", "--from", "2026-03-01", "--to", "2026-03-31",
+                 "--xlsx", str(tmp_path / "no" / "such" / "r.xlsx")]) == 2
+    assert "/ error:" in capsys.readouterr().err
 
 
 def test_cli_report_pdf_not_implemented(db_path, tmp_path, capsys):

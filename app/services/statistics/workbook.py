@@ -36,6 +36,7 @@ _FILL = PatternFill("solid", fgColor="DDDDDD")
 _THIN = Side(style="thin", color="888888")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 FIRST = 4   # first data row
+TOP_EMPLOYERS = 20
 
 
 def office_name(db: Database) -> str:
@@ -142,6 +143,13 @@ def _t1(wb, report, office, made_on) -> None:
     for key in ("intake.visit_persons", "intake.group_visit_batches", "intake.group_visit_persons",
                 "intake.repeats", "intake.outreach_events"):
         _figure_row(ws, row, report.figure(key), daily=daily)
+        row += 1
+    row += 1
+    ws.cell(row, 1, f"按单位（合计，件/批，前{TOP_EMPLOYERS}名）").font = Font(bold=True)
+    row += 1
+    for b in report.by_employer[:TOP_EMPLOYERS]:
+        ws.cell(row, 1, b.label)
+        ws.cell(row, 2, b.figures["intake.total"])
         row += 1
     row += 1
     ws.cell(row, 1, "按行业（合计，件/批）").font = Font(bold=True)
