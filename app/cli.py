@@ -65,7 +65,7 @@ def _add_statistics_parsers(sub) -> None:
     st.add_argument("--as-of", dest="as_of", default=None, metavar="YYYY-MM-DD",
                     help="统计截止日（默认今天）")
     st.add_argument("--json", action="store_true", required=True, help="以 JSON 输出")
-    rp = sub.add_parser("report", help="统计报表（xlsx）")
+    rp = sub.add_parser("report", help="统计报表（xlsx、PDF）")
     rp.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
     rp.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
     rp.add_argument("--as-of", dest="as_of", default=None, metavar="YYYY-MM-DD",
@@ -230,28 +230,38 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def cmd_report(args) -> int:
-    from app.services import statistics
-    from app.services.statistics import workbook
-    period, as_of = _report_period(args)
-    if args.pdf:
-        raise UserError("PDF报表尚未实现", "PDF report not implemented yet")
-    if not args.xlsx:
-        raise UserError("请用 --xlsx 指定输出文件", "give --xlsx OUT")
-    out = Path(args.xlsx)
+def _output(arg: str, kind: str) -> Path:
+    out = Path(arg)
     if out.is_dir() or not out.parent.is_dir():
-        raise UserError(f"输出文件 {out} 的文件夹不存在或它是一个文件夹", f"bad output path {out}")
+        raise UserError(f"{kind}输出文件 {out} 是一个文件夹或所在文件夹不存在，请检查路径",
+                        f"bad output path {out}")
+    return out
+
+
+def cmd_report(args) -> int:
+    """The period's statistics T1–T3 to xlsx and/or PDF (at least one of them)."""
+    from datetime import date
+
+    from app.services import statistics
+    from app.services.statistics import report_pdf, workbook
+    period, as_of = _report_period(args)
+    if not args.xlsx and not args.pdf:
+        raise UserError("请用 --xlsx 或 --pdf 指定输出文件", "give --xlsx OUT and/or --pdf OUT")
+    outs = [(_output(a, k), w) for a, k, w in ((args.xlsx, "xlsx ", workbook.write),
+                                               (args.pdf, "PDF ", report_pdf.write)) if a]
     db = _open(args)
     try:
         report = statistics.compute(db, period, as_of)
         office = workbook.office_name(db)
     finally:
         db.close()
-    try:
-        workbook.write(out, report, office=office)
-    except OSError as e:
-        raise UserError(f"无法写入 {out}（{e.strerror or e}）", f"cannot write {out}: {e.strerror or e}") from e
-    print(f"已生成统计报表 {period.label} → {out}")
+    for out, write in outs:
+        try:
+            write(out, report, office=office, made_on=date.today())
+        except OSError as e:
+            raise UserError(f"无法写入 {out}（{e.strerror or e}）",
+                            f"cannot write {out}: {e.strerror or e}") from e
+        print(f"已生成统计报表 {period.label} → {out}")
     return 0
 
 

@@ -281,11 +281,29 @@ def test_cli_report_xlsx(desk, db_path, tmp_path, capsys):
     assert "/ error:" in capsys.readouterr().err
 
 
-def test_cli_report_pdf_not_implemented(db_path, tmp_path, capsys):
+def test_cli_report_pdf(desk, db_path, tmp_path, capsys):
+    from pypdf import PdfReader
+    desk["db"].close()
+    out = tmp_path / "march.pdf"
     assert main(["--db", str(db_path), "report", "--from", "2026-03-01", "--to", "2026-03-31",
-                 "--pdf", str(tmp_path / "r.pdf")]) == 2
-    err = capsys.readouterr().err
-    assert "PDF报表尚未实现" in err and "PDF report not implemented yet" in err
+                 "--as-of", "2026-05-15", "--pdf", str(out)]) == 0
+    reader = PdfReader(out)
+    pages = [pg.extract_text() for pg in reader.pages]
+    n = len(pages)
+    assert all(f"第 {i} 页 共 {n} 页" in t for i, t in enumerate(pages, start=1))
+    text = "\n".join(pages)
+    assert "信访统计报表（月报）" in text and "统计期间：2026年3月" in text
+    assert "合计（件/批）\n10\n100.00%" in text                       # 合计 row: 10, its share
+    assert "按期办结率\n66.67%" in text and "追回金额（元）\n¥1,200.50" in text
+    assert "城关街道工会" in text and "负责人：" in text and "ROUND_HALF_UP" in text
+    fonts = [f.get_object() for pg in reader.pages for f in pg["/Resources"]["/Font"].values()]
+    assert all("/FontFile2" in f["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+               for f in fonts if f["/Subtype"] == "/Type0")                # embedded
+
+
+def test_cli_report_needs_an_output(db_path, capsys):
+    assert main(["--db", str(db_path), "report", "--from", "2026-03-01", "--to", "2026-03-31"]) == 2
+    assert "--xlsx" in capsys.readouterr().err
 
 
 def test_xlsx_read_back(desk, tmp_path):
