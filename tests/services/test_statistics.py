@@ -124,6 +124,7 @@ def test_t1_channels_total_without_persons_or_repeats(desk):
     assert sum(fig(r, k).current for k in statistics.t1_intake.CHANNEL_KEYS) == 10
     assert fig(r, "intake.calls").share == Decimal("20.00")
     assert fig(r, "intake.visit_persons").share is None          # 人次 is no share of 件
+    assert fig(r, "intake.repeats").share is None                # repeats are outside 合计
     assert fig(r, "intake.total").previous == 1                   # February: one letter
     assert fig(r, "intake.total").ytd == 3 + 1 + 10
     assert fig(r, "intake.total").last_year == 0 and fig(r, "intake.total").yoy is None

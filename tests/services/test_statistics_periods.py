@@ -53,7 +53,9 @@ def test_rate_rounding_and_zero_denominator():
     assert rate(5, 6) == Decimal("83.33")
     assert rate(1, 8) == Decimal("12.50")
     assert rate(1, 3) == Decimal("33.33") and rate(2, 3) == Decimal("66.67")
-    assert rate(1, 1600) == Decimal("0.06")           # 0.0625 → half up
+    assert rate(1, 800) == Decimal("0.13")            # 0.125: half up (banker's rounding gives 0.12)
+    assert rate(107, 4000) == Decimal("2.68")         # 2.675: exact in Decimal (a float gives 2.67)
+    assert rate(1, 1600) == Decimal("0.06")           # 0.0625
     assert rate(0, 5) == Decimal("0.00") and rate(3, 0) is None
     assert rate_text(None) is None and rate_text(rate(5, 6)) == "83.33"
     assert show_rate(None) == "—" and show_rate(Decimal("100")) == "100.00%"

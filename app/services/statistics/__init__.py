@@ -111,7 +111,7 @@ def _values(s, period: ReportPeriod, as_of: date, tables: tuple[Table, ...],
 def _figures(kind: PeriodKind, table: Table, values, base_key: str | None) -> list[Figure]:
     figs = []
     for f in table.figures:
-        base = values["current"][base_key] if base_key else None
+        base = values["current"][base_key] if base_key and f.share else None
         figs.append(Figure.build(f.key, f.label, f.unit, kind,
                                  current=values["current"][f.key], last_year=values["last_year"][f.key],
                                  previous=values["previous"][f.key], ytd=values["ytd"][f.key],

@@ -61,6 +61,7 @@ class FigureDef:
     unit: Unit
     where: Callable[[Ctx], ColumnElement[bool]]
     measure: Callable[[Ctx], ColumnElement] | None = None   # None: one per record
+    share: bool = True      # False: no 占比 (the figure is not part of the table's total)
 
     def amount(self, ctx: Ctx) -> ColumnElement:
         return literal(1) if self.measure is None else self.measure(ctx)

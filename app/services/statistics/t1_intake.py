@@ -54,7 +54,7 @@ FIGURES = (
     FigureDef("intake.group_visit_batches", "其中：集体访（批）", Unit.COUNT, _group_visit),
     FigureDef("intake.group_visit_persons", "其中：集体访（人次）", Unit.PERSONS, _group_visit, _heads),
     FigureDef("intake.repeats", "重复信访（件）", Unit.COUNT,
-              lambda ctx: R.disposition == Disposition.REPEAT.value),
+              lambda ctx: R.disposition == Disposition.REPEAT.value, share=False),
 )
 
 # The channel rows that add up to 合计 (in this order on the sheet).
