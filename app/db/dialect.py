@@ -47,3 +47,11 @@ def json_text(dialect_name: str, column, key: str):
     if dialect_name == "postgresql":
         return cast(column, JSONB).op("->>")(key)
     return func.json_extract(column, f"$.{key}")
+
+
+def json_date(dialect_name: str, column, key: str):
+    """A date stored as ISO text under ``key`` of a JSON Text column, comparable with a Date column
+    (SQLite keeps dates as ISO text; PostgreSQL needs the cast)."""
+    from sqlalchemy import Date, cast
+    value = json_text(dialect_name, column, key)
+    return cast(value, Date) if dialect_name == "postgresql" else value

@@ -67,7 +67,15 @@ WITH cohort AS (
                     WHERE e.case_id = c.id AND e.kind = 'followed_up' AND e.at < :n
                       AND NOT EXISTS (SELECT 1 FROM case_events x WHERE x.case_id = c.id
                                       AND x.kind = 'reopened' AND x.at > e.at AND x.at < :n)
-                    ORDER BY e.at DESC, e.id DESC LIMIT 1) END AS fu
+                    ORDER BY e.at DESC, e.id DESC LIMIT 1) END AS fu,
+         CASE WHEN EXISTS (SELECT 1 FROM case_events x WHERE x.case_id = c.id
+                           AND x.kind IN ('extension_approved', 'suspended', 'resumed') AND x.at >= :n)
+              THEN (SELECT CASE WHEN e.kind = 'resumed' THEN NULL
+                                ELSE json_extract(e.detail, '$.due_before') END
+                    FROM case_events e WHERE e.case_id = c.id
+                      AND e.kind IN ('extension_approved', 'suspended', 'resumed') AND e.at >= :n
+                    ORDER BY e.at, e.id LIMIT 1)
+              ELSE c.due_date END AS due_then
   FROM cases c JOIN registrations r ON r.id = c.registration_id
   WHERE r.received_at >= :s AND r.received_at < :e)
 SELECT {group_cols}
@@ -77,7 +85,7 @@ SELECT {group_cols}
   SUM(cday IS NOT NULL), SUM(cday <= due_date),
   SUM(extended = 1 AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cohort.id
       AND e.kind = 'extension_approved' AND e.at < :n)),
-  SUM(cday IS NULL), SUM(cday IS NULL AND due_date < :d),
+  SUM(cday IS NULL), SUM(cday IS NULL AND due_then < :d),
   SUM(fu IS NOT NULL), SUM(fu = 'satisfied'), SUM(fu = 'basically'), SUM(fu = 'dissatisfied'),
   SUM(fu = 'unreachable'),
   SUM(CASE WHEN cday IS NOT NULL THEN recovered_fen ELSE 0 END),

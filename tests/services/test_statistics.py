@@ -108,7 +108,7 @@ def desk(db, admin):
     cases.follow_up(db, boss, d, "basically", now=at(4, 2))
     cases.reopen(db, boss, d, "当事人反映未全额支付", now=at(5, 20))
     # E: never assigned
-    return {"db": db, "cases": (f, a, b, c, d, e), "employer": emp_id, "worker": worker}
+    return {"db": db, "cases": (f, a, b, c, d, e), "employer": emp_id, "worker": worker, "admin": admin}
 
 
 def fig(report, key):
@@ -179,6 +179,27 @@ def test_t3_state_follows_the_report_date(desk):
     # June 2: C concluded after its (extended) due date: late
     r = statistics.compute(db, MARCH, date(2026, 6, 2))
     assert fig(r, "handling.concluded").current == 3 and fig(r, "handling.on_time").current == 1
+
+
+def test_overdue_uses_the_due_date_of_the_report_date(desk):
+    """An extension approved after the report date does not rescue a case that was overdue then."""
+    db = desk["db"]
+    h = accept(db, desk["worker"], received=datetime(2026, 4, 1, 9))
+    boss = make_user(db, desk["admin"], Role.MANAGER, "boss2", "负责人赵敏")
+    cases.assign(db, boss, h, handler_id=desk["worker"].user_id, now=datetime(2026, 4, 1, 10))
+    due = cases.get_case(db, h).due_date
+    day_after = date.fromordinal(due.toordinal() + 1)
+    april = ReportPeriod.month(2026, 4)
+    assert fig(statistics.compute(db, april, day_after), "handling.overdue").current == 1
+    cases.request_extension(db, boss, h, "需要鉴定", now=datetime.combine(day_after, datetime.min.time()))
+    cases.decide_extension(db, boss, h, True,
+                           now=datetime.combine(date.fromordinal(due.toordinal() + 2), datetime.min.time()))
+    assert cases.get_case(db, h).due_date > day_after
+    r = statistics.compute(db, april, day_after)
+    assert fig(r, "handling.overdue").current == 1                 # as it stood on that day
+    assert [x.id for x in statistics.records(db, "handling.overdue", april, day_after)] == [h]
+    assert fig(statistics.compute(db, april, date.fromordinal(due.toordinal() + 3)),
+               "handling.overdue").current == 0                   # extended by then
 
 
 def test_rates_at_their_edges(desk):

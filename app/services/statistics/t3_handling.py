@@ -18,15 +18,17 @@ Definitions (each a figure below; rates are ROUND_HALF_UP, 2 decimals, 「—」
 (回访 − 未能回访). 追回金额 and 涉及职工人数 = the recorded totals of the cases concluded by D.
 按期反馈 (per handler / lower-level union) = a handling entry (办理记录, 措施, 追回结果 or 办结) dated
 on or before the feedback deadline and by D.
-Known limit: the due date and the recovered amount are the case's present ones; an extension
-approved after D moves the due date seen for D.
+超期 compares with the due date as it stood on D (an extension approved, or a suspension or
+resumption recorded, after D does not move it). Known limit: the recovered amount and workers
+benefited are the case's present totals (they cannot change once a case is concluded, unless it is
+reopened).
 """
 from __future__ import annotations
 
 from sqlalchemy import and_, case, exists, func, select, true
 from sqlalchemy.orm import aliased
 
-from app.db.dialect import json_text
+from app.db.dialect import json_date, json_text
 from app.db.models import Case, CaseEvent, Registration
 from app.domain.enums import AssigneeKind, CaseEventKind, FollowUp
 from app.domain.statistics import Unit
@@ -83,6 +85,22 @@ def followup_result(ctx: Ctx):
                 else_=latest)
 
 
+_DUE_CHANGES = (K.EXTENSION_APPROVED.value, K.SUSPENDED.value, K.RESUMED.value)
+
+
+def due_date(ctx: Ctx):
+    """The handling due date as it stood on ``ctx.as_of``: the present one, unless the due date was
+    changed after that day (an extension approved, a suspension or a resumption) — then the one
+    the first such change replaced (NULL while suspended)."""
+    e, x = aliased(CaseEvent), aliased(CaseEvent)
+    later = exists().where(x.case_id == C.id, x.kind.in_(_DUE_CHANGES), x.at >= ctx.as_of_end)
+    replaced = (select(case((e.kind == K.RESUMED.value, None),
+                            else_=json_date(ctx.dialect, e.detail, "due_before")))
+                .where(e.case_id == C.id, e.kind.in_(_DUE_CHANGES), e.at >= ctx.as_of_end)
+                .order_by(e.at, e.id).limit(1).scalar_subquery())
+    return case((later, replaced), else_=C.due_date)
+
+
 def _concluded(ctx):
     return concluded_day(ctx).isnot(None)
 
@@ -108,7 +126,7 @@ FIGURES = (
               lambda ctx: and_(C.extended.is_(True), _event_exists(ctx, K.EXTENSION_APPROVED))),
     FigureDef("handling.in_progress", "在办件数", Unit.COUNT, _open),
     FigureDef("handling.overdue", "超期件数", Unit.COUNT,
-              lambda ctx: and_(_open(ctx), C.due_date < ctx.as_of)),
+              lambda ctx: and_(_open(ctx), due_date(ctx) < ctx.as_of)),
     FigureDef("handling.followed_up", "回访件数", Unit.COUNT,
               lambda ctx: followup_result(ctx).isnot(None)),
     FigureDef("handling.satisfied", "满意", Unit.COUNT, _followup_is(FollowUp.SATISFIED)),
