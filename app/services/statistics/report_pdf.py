@@ -22,7 +22,10 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from app.domain.enums import IssueType
 from app.domain.money import format_yuan
 from app.domain.statistics import DASH, FORMULAS, Figure, PeriodKind, Unit, show_rate
-from app.output.pdf import _load_font
+try:        # the font chain has moved to app.output.fonts on the main line; either home works
+    from app.output.fonts import _load_font
+except ImportError:
+    from app.output.pdf import _load_font
 from app.paths import bundled_font
 
 from . import StatisticsReport, t1_intake
