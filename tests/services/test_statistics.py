@@ -275,7 +275,15 @@ def test_cli_stats_json(desk, db_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["intake"]["total"] == 10 and out["intake"]["visit_persons"] == 9
     assert out["handling"]["on_time_rate"] == "66.67" and out["handling"]["recovered"] == "1200.50"
-    assert set(out) == {"period", "intake", "handling"}
+    assert set(out) == {"period", "intake", "handling"}                  # no hardship/mutual_aid yet
+    design_intake = {"letters", "calls", "online", "visit_batches", "visit_persons", "referrals",
+                     "outreach", "other", "total", "group_visit_batches", "group_visit_persons", "repeats"}
+    design_handling = {"accepted", "assigned", "concluded", "concluded_rate", "on_time", "on_time_rate",
+                       "extended", "overdue", "followed_up", "satisfied", "basically", "dissatisfied",
+                       "unreachable", "satisfaction_rate", "recovered", "workers_benefited"}
+    assert set(out["intake"]) == design_intake | {"outreach_events"}     # README documents the added
+    assert set(out["handling"]) == design_handling | {"in_progress"}
+    assert all(type(out["intake"][k]) is int for k in design_intake)
 
 
 @pytest.mark.parametrize("args,msg", [
@@ -378,3 +386,11 @@ def test_xlsx_opens_in_libreoffice(desk, tmp_path):
     p = subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0 and (tmp_path / "r.pdf").stat().st_size > 0, p.stderr
+
+
+def test_daily_xlsx_has_no_year_or_period_comparison(desk, tmp_path):
+    r = statistics.compute(desk["db"], ReportPeriod(date(2026, 3, 2), date(2026, 3, 2)), MAY15)
+    ws = load_workbook(workbook.write(tmp_path / "d.xlsx", r))["T1受理情况"]
+    assert ws["A1"].value == "信访受理情况统计表（日报）"
+    assert ws["B4"].value == 1 and ws["B5"].value == 2              # 3/2: one letter, two calls
+    assert ws["E4"].value == "—" and ws["G4"].value == "—"
