@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "register_sheet，或中文名称（受理告知书…）")
     n.add_argument("--pdf", required=True, metavar="OUT", help="输出的 PDF 文件")
 
+    _add_statistics_parsers(sub)
+
     c = sub.add_parser("calendar", help="节假日日历")
     csub = c.add_subparsers(dest="calendar_command", required=True, parser_class=_Parser)
     ci = csub.add_parser("import", help="导入 CSV：date,kind,name")
@@ -54,6 +56,22 @@ def build_parser() -> argparse.ArgumentParser:
     cs = csub.add_parser("show", help="显示某年的节假日和调休")
     cs.add_argument("year", type=int)
     return p
+
+
+def _add_statistics_parsers(sub) -> None:
+    st = sub.add_parser("stats", help="统计数据（JSON）")
+    st.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
+    st.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
+    st.add_argument("--as-of", dest="as_of", default=None, metavar="YYYY-MM-DD",
+                    help="统计截止日（默认今天）")
+    st.add_argument("--json", action="store_true", required=True, help="以 JSON 输出")
+    rp = sub.add_parser("report", help="统计报表（xlsx、PDF）")
+    rp.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
+    rp.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
+    rp.add_argument("--as-of", dest="as_of", default=None, metavar="YYYY-MM-DD",
+                    help="统计截止日（默认今天）")
+    rp.add_argument("--xlsx", metavar="OUT", default=None)
+    rp.add_argument("--pdf", metavar="OUT", default=None)
 
 
 def _open(args, *, create: bool = False):
@@ -197,9 +215,71 @@ def cmd_calendar(args) -> int:
     return 0
 
 
+def _report_period(args):
+    """(period, as_of) from --from/--to/--as-of; a bad date or from > to is a user error."""
+    from app.domain import clock
+    from app.domain.dates import parse_date
+    from app.domain.statistics import ReportPeriod
+    start = parse_date(args.date_from, "开始日期 --from")
+    end = parse_date(args.date_to, "结束日期 --to")
+    if start > end:
+        raise UserError(f"开始日期 {start.isoformat()} 晚于结束日期 {end.isoformat()}，请对调",
+                        "--from is after --to")
+    as_of = parse_date(args.as_of, "统计截止日 --as-of") if args.as_of else clock.today()
+    return ReportPeriod(start, end), as_of
+
+
+def cmd_stats(args) -> int:
+    import json
+
+    from app.services import statistics
+    period, as_of = _report_period(args)
+    db = _open(args)
+    try:
+        report = statistics.compute(db, period, as_of)
+    finally:
+        db.close()
+    print(json.dumps(statistics.to_json(report), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _output(arg: str, kind: str) -> Path:
+    out = Path(arg)
+    if out.is_dir() or not out.parent.is_dir():
+        raise UserError(f"{kind}输出文件 {out} 是一个文件夹或所在文件夹不存在，请检查路径",
+                        f"bad output path {out}")
+    return out
+
+
+def cmd_report(args) -> int:
+    """The period's statistics T1–T3 to xlsx and/or PDF (at least one of them)."""
+    from app.domain import clock
+    from app.services import statistics
+    from app.services.statistics import report_pdf, workbook
+    period, as_of = _report_period(args)
+    if not args.xlsx and not args.pdf:
+        raise UserError("请用 --xlsx 或 --pdf 指定输出文件", "give --xlsx OUT and/or --pdf OUT")
+    outs = [(_output(a, k), w) for a, k, w in ((args.xlsx, "xlsx ", workbook.write),
+                                               (args.pdf, "PDF ", report_pdf.write)) if a]
+    db = _open(args)
+    try:
+        report = statistics.compute(db, period, as_of)
+        office = workbook.office_name(db)
+    finally:
+        db.close()
+    for out, write in outs:
+        try:
+            write(out, report, office=office, made_on=clock.today())
+        except OSError as e:
+            raise UserError(f"无法写入 {out}（{e.strerror or e}）",
+                            f"cannot write {out}: {e.strerror or e}") from e
+        print(f"已生成统计报表 {period.label} → {out}")
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "deadline": cmd_deadline, "backup": cmd_backup,
             "restore": cmd_restore, "check": cmd_check, "calendar": cmd_calendar,
-            "notice": cmd_notice}
+            "notice": cmd_notice, "stats": cmd_stats, "report": cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

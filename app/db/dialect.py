@@ -38,3 +38,20 @@ def sync_id_sequences(session: Session, metadata) -> None:
             f"SELECT setval(pg_get_serial_sequence(:t, :c), COALESCE(MAX({col}), 1), "
             f"MAX({col}) IS NOT NULL) FROM {t} HAVING pg_get_serial_sequence(:t, :c) IS NOT NULL"),
             {"t": t, "c": col})
+
+
+def json_text(dialect_name: str, column, key: str):
+    """The text value of ``key`` in a JSON object stored in a Text column (``None`` when absent)."""
+    from sqlalchemy import cast, func
+    from sqlalchemy.dialects.postgresql import JSONB
+    if dialect_name == "postgresql":
+        return cast(column, JSONB).op("->>")(key)
+    return func.json_extract(column, f"$.{key}")
+
+
+def json_date(dialect_name: str, column, key: str):
+    """A date stored as ISO text under ``key`` of a JSON Text column, comparable with a Date column
+    (SQLite keeps dates as ISO text; PostgreSQL needs the cast)."""
+    from sqlalchemy import Date, cast
+    value = json_text(dialect_name, column, key)
+    return cast(value, Date) if dialect_name == "postgresql" else value

@@ -1,0 +1,243 @@
+"""Period statistics of the 信访 desk (DESIGN §4 "Statistics"): T1 受理情况, T2 诉求类别 × 问题类型,
+T3 办理情况. (T4 帮扶 and T5 互助 wait for the hardship and mutual-aid ledgers.)
+
+Contract: ``compute(db, period, as_of)`` opens one read Session and returns a frozen
+``StatisticsReport``; ``records(db, key, period, as_of)`` lists the records making one figure from
+the same definition (``core``), so ``sum(r.amount) == figure`` (for a plain count: ``len``).
+Safe from any thread; nothing is written.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from app.db import Database
+from app.db.models import Employer, User
+from app.domain.enums import AssigneeKind, Category, IssueType
+from app.domain.errors import UserError
+from app.domain.statistics import (Figure, PeriodKind, ReportPeriod, Unit, comparison_as_of,
+                                   comparison_periods, rate, rate_text, yuan_text)
+
+from . import t1_intake, t2_categories, t3_handling
+from .core import Table, aggregate, aggregate_tables, ctx_for, records_query, total
+
+TABLES: dict[str, Table] = {t.name: t for t in (t1_intake.TABLE, t1_intake.EVENTS,
+                                                   t2_categories.TABLE, t3_handling.TABLE)}
+
+
+def table_of(key: str) -> Table:
+    for t in TABLES.values():
+        if any(f.key == key for f in t.figures):
+            return t
+    raise UserError(f"没有名为「{key}」的统计指标", f"no figure named {key!r}")
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One row of a breakdown (by employer, industry, street, handler, lower-level union)."""
+    value: Any          # the group value records() takes (employer id, street name, handler id…)
+    label: str
+    figures: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    category: str
+    label: str
+    figure: Figure                 # 件数 with its comparisons
+    cells: dict[str, int]          # issue type code → 件 (this period)
+
+
+@dataclass(frozen=True)
+class StatisticsReport:
+    period: ReportPeriod
+    as_of: date
+    intake: tuple[Figure, ...]          # T1 in sheet order (channels, 合计, 集体访, 重复, 场)
+    categories: tuple[CategoryRow, ...]
+    issue_totals: dict[str, int]        # issue type → 件 over all categories
+    handling: tuple[Figure, ...]        # T3 counts, money and rates
+    by_employer: tuple[Breakdown, ...]
+    by_industry: tuple[Breakdown, ...]
+    by_street: tuple[Breakdown, ...]
+    by_handler: tuple[Breakdown, ...]
+    by_lower_union: tuple[Breakdown, ...]
+
+    @property
+    def kind(self) -> PeriodKind:
+        return self.period.kind
+
+    def figure(self, key: str) -> Figure:
+        for f in self.intake + self.handling + tuple(r.figure for r in self.categories):
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    id: int         # registration id (T1, T2) or case id (T3); outreach event id for 场
+    amount: int     # what the record adds to the figure (1, its 人次, fen…)
+
+
+def _check(period: ReportPeriod, as_of: date) -> None:
+    if as_of < period.start:
+        raise UserError(f"统计截止日 {as_of.isoformat()} 早于统计期间开始日 {period.start.isoformat()}，请调整",
+                        "--as-of is before the period starts")
+
+
+def _values(s, period: ReportPeriod, as_of: date, tables: tuple[Table, ...],
+            current: dict[str, int] | None = None) -> dict[str, dict[str, int]]:
+    """{comparison name: {figure key: value}}; a period (with its report date, where the tables
+    depend on it) is computed once however many comparisons name it. ``current``: the figures of
+    the period itself when the caller has them already."""
+    dated = any(t.uses_as_of for t in tables)
+    cache: dict[tuple, dict[str, int]] = {}
+    if current is not None:
+        cache[(period, as_of if dated else None)] = current
+    out: dict[str, dict[str, int]] = {}
+    for name, p in comparison_periods(period).items():
+        when = comparison_as_of(name, as_of)
+        k = (p, when if dated else None)
+        if k not in cache:
+            cache[k] = aggregate_tables(s, tables, ctx_for(s, p, when))
+        out[name] = cache[k]
+    return out
+
+
+def _figures(kind: PeriodKind, table: Table, values, base_key: str | None) -> list[Figure]:
+    figs = []
+    for f in table.figures:
+        base = values["current"][base_key] if base_key and f.share else None
+        figs.append(Figure.build(f.key, f.label, f.unit, kind,
+                                 current=values["current"][f.key], last_year=values["last_year"][f.key],
+                                 previous=values["previous"][f.key], ytd=values["ytd"][f.key],
+                                 base=base))
+    return figs
+
+
+def _rate_value(rd: t3_handling.RateDef, v: dict[str, int]):
+    num = sum(v[k] for k in rd.numerator)
+    den = sum(v[k] for k in rd.denominator) - sum(v[k] for k in rd.minus)
+    return rate(num, den)
+
+
+_SKIP = object()
+
+
+def _rollup(groups: dict[Any, dict[str, int]], key_of: Callable[[Any], Any], label: Callable[[Any], str],
+            sort_key: str) -> tuple[Breakdown, ...]:
+    """Breakdown rows from finer groups (employers → streets…): sums over groups, not records."""
+    merged: dict[Any, dict[str, int]] = {}
+    for g, vals in groups.items():
+        k = key_of(g)
+        if k is _SKIP:
+            continue
+        into = merged.setdefault(k, {})
+        for name, v in vals.items():
+            into[name] = into.get(name, 0) + v
+    out = [Breakdown(k, label(k), vals) for k, vals in merged.items()]
+    out.sort(key=lambda b: (-b.figures[sort_key], b.label))
+    return tuple(out)
+
+
+def compute(db: Database, period: ReportPeriod, as_of: date) -> StatisticsReport:
+    """T1–T3 for ``period`` as of the report date ``as_of`` (see the table modules for the rules).
+
+    Queries: per distinct comparison period one aggregate over the registrations (T1 and T2's
+    rows together) and one over the T3 cohort; the period's T3 is aggregated grouped by assignee,
+    its totals and the handler / lower-level-union rows being sums over those groups; T1's 合计 once
+    by employer, rolled up to industry and street; T2's cells once by issue type."""
+    _check(period, as_of)
+    kind = period.kind
+    with db.read() as s:
+        ctx = ctx_for(s, period, as_of)
+        by_emp = aggregate(s, t1_intake.TABLE, ctx, ("intake.total",), group="employer")
+        t3_groups = aggregate(s, t3_handling.TABLE, ctx, group="assignee")
+        t3_sum = total(t3_groups)
+        t3_now = {f.key: t3_sum.get(f.key, 0) for f in t3_handling.TABLE.figures}
+        registrations = (t1_intake.TABLE, t1_intake.EVENTS, t2_categories.TABLE)
+        v12 = _values(s, period, as_of, registrations)
+        v3 = _values(s, period, as_of, (t3_handling.TABLE,), t3_now)
+        cells = aggregate(s, t2_categories.TABLE, ctx, group="issue_type")
+        employers = {i: (n, ind, st) for i, n, ind, st in
+                     s.execute(select(Employer.id, Employer.name, Employer.industry, Employer.street))}
+        user_names = dict(s.execute(select(User.id, User.display_name)).all())
+
+    v1 = v2 = v12
+    intake = (_figures(kind, t1_intake.TABLE, v1, "intake.total")
+              + _figures(kind, t1_intake.EVENTS, v1, None))
+    handling = _figures(kind, t3_handling.TABLE, v3, "handling.accepted")
+    for rd in t3_handling.RATES:
+        vals = {n: _rate_value(rd, v3[n]) for n in v3}
+        handling.append(Figure.build(rd.key, rd.label, Unit.RATE, kind, current=vals["current"],
+                                     last_year=vals["last_year"], previous=vals["previous"],
+                                     ytd=vals["ytd"]))
+    total_new = v1["current"]["intake.total"]
+    cats = _figures(kind, t2_categories.TABLE, v2, None)
+    cats = [Figure.build(f.key, f.label, f.unit, kind, current=f.current, last_year=f.last_year,
+                         previous=f.previous, ytd=f.ytd, base=total_new) for f in cats]
+    rows = tuple(CategoryRow(c.value, c.label, fig,
+                             {t.value: cells.get(t.value, {}).get(fig.key, 0) for t in IssueType})
+                 for c, fig in zip(Category, cats))
+    issue_totals = {t.value: sum(r.cells[t.value] for r in rows) for t in IssueType}
+
+    new = "intake.total"
+    t1_total = by_emp
+    by_employer = _rollup(t1_total, lambda g: g,
+                          lambda g: employers[g][0] if g in employers else "（未填单位）", new)
+    by_industry = _rollup(t1_total, lambda g: employers[g][1] if g in employers else None,
+                          lambda g: g or "（未填行业）", new)
+    by_street = _rollup(t1_total, lambda g: employers[g][2] if g in employers else None,
+                        lambda g: g or "（未填街道）", new)
+    sup = {g: {k: v[k] for k in t3_handling.SUPERVISION_KEYS} for g, v in t3_groups.items()}
+    by_handler = _rollup(sup, lambda g: g[1] if g[0] == AssigneeKind.HANDLER.value else _SKIP,
+                         lambda g: user_names.get(g, "（未指定）"), "handling.assigned")
+    by_union = _rollup(sup, lambda g: g[2] if g[0] == AssigneeKind.LOWER_UNION.value else _SKIP,
+                       lambda g: g or "（未填）", "handling.assigned")
+    return StatisticsReport(period, as_of, tuple(intake), rows, issue_totals, tuple(handling),
+                            by_employer, by_industry, by_street, by_handler, by_union)
+
+
+def records(db: Database, key: str, period: ReportPeriod, as_of: date, *, group: str | None = None,
+            value: Any = None) -> list[RecordRow]:
+    """The records making figure ``key`` (optionally one breakdown row: ``group`` and its ``value``),
+    from the same definition the figure was computed with, ordered by id."""
+    _check(period, as_of)
+    table = table_of(key)
+    if group is not None and group not in table.groups:
+        raise UserError(f"指标「{key}」不能按「{group}」分组", f"figure {key} has no group {group!r}")
+    with db.read() as s:
+        q = records_query(table, key, ctx_for(s, period, as_of), group, value)
+        return [RecordRow(int(i), int(a)) for i, a in s.execute(q)]
+
+
+# ------------------------------------------------------------------------------------ JSON
+
+INTAKE_JSON = ("letters", "calls", "online", "visit_batches", "visit_persons", "referrals", "outreach",
+               "other", "total", "group_visit_batches", "group_visit_persons", "repeats",
+               "outreach_events")
+HANDLING_JSON = ("accepted", "assigned", "concluded", "concluded_rate", "on_time", "on_time_rate",
+                 "extended", "overdue", "in_progress", "followed_up", "satisfied", "basically",
+                 "dissatisfied", "unreachable", "satisfaction_rate", "recovered", "workers_benefited")
+
+
+def _json_value(f: Figure):
+    if f.unit is Unit.RATE:
+        return rate_text(f.current)
+    if f.unit is Unit.MONEY:
+        return yuan_text(int(f.current))
+    return int(f.current)
+
+
+def to_json(report: StatisticsReport) -> dict:
+    """The DESIGN §5 ``stats --json`` object (本期 figures)."""
+    return {
+        "period": {"from": report.period.start.isoformat(), "to": report.period.end.isoformat(),
+                   "as_of": report.as_of.isoformat(), "kind": report.kind.value},
+        "intake": {k: _json_value(report.figure(f"intake.{k}")) for k in INTAKE_JSON},
+        "handling": {k: _json_value(report.figure(f"handling.{k}")) for k in HANDLING_JSON},
+    }

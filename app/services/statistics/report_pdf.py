@@ -1,0 +1,163 @@
+"""The statistics report as PDF (DESIGN §4 "Reports"): the same tables as the xlsx — T1 受理情况,
+T2 诉求类别 × 问题类型, T3 办理情况 with the 交办督办 table — and the 说明, on A4 landscape, in the
+bundled CJK font embedded as a subset, with 「第 N 页 共 M 页」 at the foot of every page and
+填表人 / 审核人 / 负责人 under the last table, so that it can be signed on paper.
+
+Contract: ``write`` takes a computed ``StatisticsReport`` (no database), writes ``OUT.part`` and
+renames it. Numbers are printed as on screen: counts plain, money ``¥1,234.50``, rates ``83.33%``,
+「—」 for a zero denominator, 同比/环比 of a rate in percentage points.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from app.domain.enums import IssueType
+from app.domain.money import format_yuan
+from app.domain.statistics import DASH, FORMULAS, Figure, PeriodKind, Unit, show_rate
+try:        # the font chain has moved to app.output.fonts on the main line; either home works
+    from app.output.fonts import _load_font
+except ImportError:
+    from app.output.pdf import _load_font
+from app.paths import bundled_font
+
+from . import StatisticsReport, t1_intake
+
+HEAD = ("项目", "本期", "占比", "上年同期", "同比", "上期", "环比", "本年累计")
+
+
+def _font() -> str:
+    return _load_font(str(bundled_font().resolve()))[0]
+
+
+def _value(v, unit: Unit) -> str:
+    if v is None:
+        return DASH
+    if unit is Unit.MONEY:
+        return format_yuan(int(v))
+    if unit is Unit.RATE:
+        return show_rate(v)
+    return f"{int(v):,}"
+
+
+def _row(f: Figure, daily: bool) -> list[str]:
+    if f.unit is Unit.RATE:
+        change = lambda v: DASH if v is None else f"{v:+.2f}个百分点"  # noqa: E731
+    else:
+        change = show_rate
+    share = show_rate(f.share) if f.unit is Unit.COUNT else ""
+    yoy = DASH if daily else change(f.yoy)
+    mom = DASH if daily else change(f.mom)
+    return [f.label, _value(f.current, f.unit), share, _value(f.last_year, f.unit), yoy,
+            _value(f.previous, f.unit), mom, _value(f.ytd, f.unit)]
+
+
+def _table(rows: list[list[str]], font: str, widths=None, size: float = 9, bold_rows=()) -> Table:
+    t = Table(rows, colWidths=widths, repeatRows=1)
+    style = [("FONT", (0, 0), (-1, -1), font, size), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+             ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.87, 0.87, 0.87)),
+             ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    for r in bold_rows:
+        style.append(("BACKGROUND", (0, r), (-1, r), colors.Color(0.95, 0.95, 0.95)))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = "",
+          made_on: date | None = None) -> Path:
+    """Write the T1–T3 report PDF; ``made_on`` (制表日期) defaults to the report date."""
+    path = Path(path)
+    part = path.with_name(path.name + ".part")
+    made_on = made_on or report.as_of
+    font = _font()
+    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
+    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
+    head = ParagraphStyle("head", fontName=font, fontSize=11, leading=16, spaceBefore=4, spaceAfter=4)
+    small = ParagraphStyle("small", fontName=font, fontSize=6.5, leading=8, alignment=1)
+    daily = report.kind is PeriodKind.DAY
+    p = report.period
+    info = (f"填报单位：{office}　　统计期间：{p.label}（{p.start.isoformat()} 至 {p.end.isoformat()}，"
+            f"统计截止 {report.as_of.isoformat()}）　　制表日期：{made_on.isoformat()}")
+    def make_story() -> list:
+        """Fresh flowables for each pass (reportlab marks them while laying out)."""
+        story = [Paragraph(f"信访统计报表（{report.kind.label}）", title), Spacer(1, 2 * mm),
+                 Paragraph(info, body), Spacer(1, 3 * mm)]
+
+        widths = [52 * mm] + [28 * mm] * 7
+        rows = [list(HEAD)]
+        for key in t1_intake.CHANNEL_KEYS + ("intake.total", "intake.visit_persons", "intake.group_visit_batches",
+                                             "intake.group_visit_persons", "intake.repeats",
+                                             "intake.outreach_events"):
+            rows.append(_row(report.figure(key), daily))
+        story += [Paragraph("表一　受理情况", head), _table(rows, font, widths, bold_rows=(8,))]
+        if report.by_street:
+            rows = [["街道", "合计（件/批）"]] + [[b.label, f"{b.figures['intake.total']:,}"]
+                                                for b in report.by_street]
+            story += [Spacer(1, 3 * mm), _table(rows, font, [52 * mm, 28 * mm])]
+
+        story += [PageBreak(), Paragraph("表二　诉求类别 × 问题类型（件）", head)]
+        issues = tuple(IssueType)
+        rows = [[Paragraph("诉求类别", small), Paragraph("件数", small)]
+                + [Paragraph(t.label, small) for t in issues]]
+        for r in report.categories:
+            rows.append([r.label, f"{r.figure.current:,}"] + [f"{r.cells[t.value]:,}" for t in issues])
+        rows.append(["合计", f"{sum(r.figure.current for r in report.categories):,}"]
+                    + [f"{report.issue_totals[t.value]:,}" for t in issues])
+        cw = (277 * mm - 40 * mm - 16 * mm) / len(issues)
+        story.append(_table(rows, font, [24 * mm, 16 * mm] + [cw] * len(issues), size=7,
+                            bold_rows=(len(rows) - 1,)))
+
+        story += [PageBreak(), Paragraph("表三　办理情况", head)]
+        rows = [list(HEAD)] + [_row(f, daily) for f in report.handling]
+        story.append(_table(rows, font, widths))
+        for name, group in (("承办人", report.by_handler), ("下级工会", report.by_lower_union)):
+            rows = [[name, "交办件数", "按期反馈", "超期件数"]]
+            rows += [[b.label, f"{b.figures['handling.assigned']:,}", f"{b.figures['handling.fed_back_on_time']:,}",
+                      f"{b.figures['handling.overdue']:,}"] for b in group]
+            story += [Spacer(1, 3 * mm), Paragraph(f"交办督办：{name}", head),
+                      _table(rows, font, [52 * mm, 28 * mm, 28 * mm, 28 * mm])]
+        sign = Table([["填表人：", "", "审核人：", "", "负责人：", ""]],
+                     colWidths=[18 * mm, 50 * mm, 18 * mm, 50 * mm, 18 * mm, 50 * mm])
+        sign.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 10),
+                                  ("LINEBELOW", (1, 0), (1, 0), 0.5, colors.black),
+                                  ("LINEBELOW", (3, 0), (3, 0), 0.5, colors.black),
+                                  ("LINEBELOW", (5, 0), (5, 0), 0.5, colors.black)]))
+        story += [Spacer(1, 10 * mm), sign]
+        story += [PageBreak(), Paragraph("说明", head)]
+        story += [Paragraph(f"{name}：{text}", body) for name, text in FORMULAS]
+        return story
+
+    pages: list[int] = []
+
+    def foot(canvas, doc) -> None:
+        pages.append(doc.page)
+        canvas.saveState()
+        canvas.setFont(font, 9)
+        total = getattr(doc, "_ud_total", None)
+        text = f"第 {doc.page} 页" + (f" 共 {total} 页" if total else "")
+        canvas.drawCentredString(landscape(A4)[0] / 2, 10 * mm, text)
+        canvas.restoreState()
+
+    def build(target) -> None:
+        doc = SimpleDocTemplate(str(target), pagesize=landscape(A4), leftMargin=10 * mm,
+                                rightMargin=10 * mm, topMargin=12 * mm, bottomMargin=16 * mm,
+                                title=f"信访统计报表 {p.label}", author=office or "UnionDesk")
+        doc._ud_total = max(pages) if pages else None
+        doc.build(make_story(), onFirstPage=foot, onLaterPages=foot)
+
+    try:
+        build(part)            # first pass counts the pages, the second prints 「共 M 页」
+        build(part)
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,250 @@
+"""The statistics report as xlsx (DESIGN §4 "Reports"): one sheet per table (T1 受理情况, T2 诉求类别 ×
+问题类型, T3 办理情况) and a 说明 sheet with each figure's formula.
+
+Layout of a table sheet: row 1 the merged title; row 2 填报单位 / 统计期间 / 制表日期; row 3 the column
+headers (frozen with the first column); the figures from row 4; the foot 填表人 / 审核人 / 负责人 two
+rows below the last. Counts are numbers, money a number of yuan (``¥#,##0.00``), a percentage the
+number 0.8333 formatted ``0.00%`` (「—」 text for a zero denominator); every 合计 is a SUM formula
+over the rows it adds (T1: the channels in 件/批, never 人次 or repeats). A4 landscape, fit to width.
+
+Contract: ``write`` takes a computed ``StatisticsReport`` (no database), writes ``OUT.part`` and
+renames it, so a failure leaves no half-written file.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from app.db import Database
+from app.domain.enums import IssueType
+from app.domain.money import to_decimal
+from app.domain.statistics import DASH, FORMULAS, Figure, PeriodKind, Unit
+
+from . import StatisticsReport, t1_intake
+
+PERCENT = "0.00%"
+MONEY = '"¥"#,##0.00'
+POINTS = '0.00"个百分点"'
+HEAD = ("项目", "本期", "占比", "上年同期", "同比", "上期", "环比", "本年累计")
+_FILL = PatternFill("solid", fgColor="DDDDDD")
+_THIN = Side(style="thin", color="888888")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+FIRST = 4   # first data row
+TOP_EMPLOYERS = 20
+
+
+def office_name(db: Database) -> str:
+    from app.services import settings
+    return settings.get(db, "office.name") or ""
+
+
+def _number(cell, value, unit: Unit) -> None:
+    if value is None:
+        cell.value = DASH
+        cell.alignment = Alignment(horizontal="center")
+    elif unit is Unit.MONEY:
+        cell.value = float(to_decimal(int(value)))
+        cell.number_format = MONEY
+    elif unit is Unit.RATE:
+        _percent(cell, value)
+    else:
+        cell.value = int(value)
+
+
+def _percent(cell, value: Decimal | None) -> None:
+    if value is None:
+        cell.value = DASH
+        cell.alignment = Alignment(horizontal="center")
+    else:
+        cell.value = float(Decimal(value) / 100)
+        cell.number_format = PERCENT
+
+
+def _sheet(wb: Workbook, title: str, heading: str, report: StatisticsReport, office: str,
+           made_on: date, headers: tuple[str, ...]):
+    ws = wb.create_sheet(title)
+    n = len(headers)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    ws.cell(1, 1, heading).font = Font(bold=True, size=16)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    ws.row_dimensions[1].height = 28
+    ws.cell(2, 1, f"填报单位：{office}")
+    third = max(2, n // 3 + 1)
+    ws.cell(2, third, f"统计期间：{report.period.label}（{report.period.start.isoformat()} 至 "
+                      f"{report.period.end.isoformat()}，统计截止 {report.as_of.isoformat()}）")
+    ws.cell(2, max(third + 1, n - 1), f"制表日期：{made_on.isoformat()}")
+    for i, h in enumerate(headers, start=1):
+        c = ws.cell(3, i, h)
+        c.font = Font(bold=True)
+        c.fill = _FILL
+        c.border = _BOX
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.column_dimensions["A"].width = 22
+    for i in range(2, n + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 12
+    ws.freeze_panes = "B4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return ws
+
+
+def _foot(ws, row: int) -> None:
+    ws.cell(row + 2, 1, "填表人：")
+    ws.cell(row + 2, 3, "审核人：")
+    ws.cell(row + 2, 6, "负责人：")
+
+
+def _figure_row(ws, row: int, f: Figure, label: str | None = None, daily: bool = False) -> None:
+    ws.cell(row, 1, label or f.label).border = _BOX
+    values = (f.current, f.share, f.last_year, f.yoy, f.previous, f.mom, f.ytd)
+    for col, v in enumerate(values, start=2):
+        cell = ws.cell(row, col)
+        cell.border = _BOX
+        if col in (3, 5, 7):    # 占比, 同比, 环比: percentages
+            if col == 3 and f.unit is not Unit.COUNT:
+                continue
+            if daily and col in (5, 7):
+                cell.value = DASH
+                continue
+            if f.unit is Unit.RATE and v is not None:   # 同比/环比 of a rate: percentage points
+                cell.value = float(v)
+                cell.number_format = POINTS
+                continue
+            _percent(cell, v)
+        else:
+            _number(cell, v, f.unit)
+
+
+def _t1(wb, report, office, made_on) -> None:
+    ws = _sheet(wb, "T1受理情况", f"信访受理情况统计表（{report.kind.label}）", report, office, made_on, HEAD)
+    daily = report.kind is PeriodKind.DAY
+    row = FIRST
+    for key in t1_intake.CHANNEL_KEYS:
+        _figure_row(ws, row, report.figure(key), daily=daily)
+        row += 1
+    last = row - 1
+    total = report.figure("intake.total")
+    _figure_row(ws, row, total, daily=daily)
+    for col in (2, 4, 6, 8):
+        L = get_column_letter(col)
+        ws.cell(row, col, f"=SUM({L}{FIRST}:{L}{last})")
+    ws.cell(row, 1).font = Font(bold=True)
+    row += 1
+    for key in ("intake.visit_persons", "intake.group_visit_batches", "intake.group_visit_persons",
+                "intake.repeats", "intake.outreach_events"):
+        _figure_row(ws, row, report.figure(key), daily=daily)
+        row += 1
+    row += 1
+    ws.cell(row, 1, f"按单位（合计，件/批，前{TOP_EMPLOYERS}名）").font = Font(bold=True)
+    row += 1
+    for b in report.by_employer[:TOP_EMPLOYERS]:
+        ws.cell(row, 1, b.label)
+        ws.cell(row, 2, b.figures["intake.total"])
+        row += 1
+    row += 1
+    ws.cell(row, 1, "按行业（合计，件/批）").font = Font(bold=True)
+    row += 1
+    for b in report.by_industry:
+        ws.cell(row, 1, b.label)
+        ws.cell(row, 2, b.figures["intake.total"])
+        row += 1
+    row += 1
+    ws.cell(row, 1, "按街道（合计，件/批）").font = Font(bold=True)
+    row += 1
+    for b in report.by_street:
+        ws.cell(row, 1, b.label)
+        ws.cell(row, 2, b.figures["intake.total"])
+        row += 1
+    _foot(ws, row)
+
+
+def _t2(wb, report, office, made_on) -> None:
+    issues = tuple(IssueType)
+    headers = ("诉求类别", "件数", "占比", "上年同期", "同比", "上期", "环比", "本年累计") + tuple(
+        t.label for t in issues)
+    ws = _sheet(wb, "T2诉求类别×问题类型", f"信访诉求类别和问题类型统计表（{report.kind.label}）", report,
+                office, made_on, headers)
+    daily = report.kind is PeriodKind.DAY
+    row = FIRST
+    for r in report.categories:
+        _figure_row(ws, row, r.figure, daily=daily)
+        for j, t in enumerate(issues, start=9):
+            ws.cell(row, j, r.cells[t.value]).border = _BOX
+        row += 1
+    last = row - 1
+    ws.cell(row, 1, "合计").font = Font(bold=True)
+    for col in [2, 4, 6, 8] + list(range(9, 9 + len(issues))):
+        L = get_column_letter(col)
+        ws.cell(row, col, f"=SUM({L}{FIRST}:{L}{last})").border = _BOX
+    _foot(ws, row)
+
+
+def _t3(wb, report, office, made_on) -> None:
+    ws = _sheet(wb, "T3办理情况", f"信访办理情况统计表（{report.kind.label}）", report, office, made_on, HEAD)
+    daily = report.kind is PeriodKind.DAY
+    row = FIRST
+    for f in report.handling:
+        _figure_row(ws, row, f, daily=daily)
+        row += 1
+    for title, rows in (("交办督办：承办人", report.by_handler), ("交办督办：下级工会", report.by_lower_union)):
+        row += 1
+        for i, h in enumerate((title, "交办件数", "按期反馈", "超期件数"), start=1):
+            c = ws.cell(row, i, h)
+            c.font = Font(bold=True)
+            c.fill = _FILL
+        row += 1
+        first = row
+        for b in rows:
+            ws.cell(row, 1, b.label)
+            ws.cell(row, 2, b.figures["handling.assigned"])
+            ws.cell(row, 3, b.figures["handling.fed_back_on_time"])
+            ws.cell(row, 4, b.figures["handling.overdue"])
+            row += 1
+        ws.cell(row, 1, "合计").font = Font(bold=True)
+        for col in (2, 3, 4):
+            L = get_column_letter(col)
+            ws.cell(row, col, f"=SUM({L}{first}:{L}{row - 1})" if rows else 0)
+        row += 1
+    _foot(ws, row)
+
+
+def _notes(wb) -> None:
+    ws = wb.create_sheet("说明")
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 110
+    ws.cell(1, 1, "指标").font = Font(bold=True)
+    ws.cell(1, 2, "口径和公式").font = Font(bold=True)
+    for i, (name, text) in enumerate(FORMULAS, start=2):
+        ws.cell(i, 1, name)
+        ws.cell(i, 2, text).alignment = Alignment(wrap_text=True)
+
+
+def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = "",
+          made_on: date | None = None) -> Path:
+    """Write the T1–T3 workbook; ``made_on`` (制表日期) defaults to the report date."""
+    path = Path(path)
+    part = path.with_name(path.name + ".part")
+    made_on = made_on or report.as_of
+    wb = Workbook()
+    wb.remove(wb.active)
+    _t1(wb, report, office, made_on)
+    _t2(wb, report, office, made_on)
+    _t3(wb, report, office, made_on)
+    _notes(wb)
+    try:
+        wb.save(part)
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return path
