@@ -20,8 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.domain.enums import IssueType
-from app.domain.money import format_yuan
-from app.domain.statistics import DASH, FORMULAS, Figure, PeriodKind, Unit, show_rate
+from app.domain.statistics import FIGURE_COLUMNS, FORMULAS, PeriodKind, figure_texts
 try:        # the font chain has moved to app.output.fonts on the main line; either home works
     from app.output.fonts import _load_font
 except ImportError:
@@ -29,34 +28,17 @@ except ImportError:
 from app.paths import bundled_font
 
 from . import StatisticsReport, t1_intake
+from .trend import Trend
 
-HEAD = ("项目", "本期", "占比", "上年同期", "同比", "上期", "环比", "本年累计")
+HEAD = FIGURE_COLUMNS
 
 
 def _font() -> str:
     return _load_font(str(bundled_font().resolve()))[0]
 
 
-def _value(v, unit: Unit) -> str:
-    if v is None:
-        return DASH
-    if unit is Unit.MONEY:
-        return format_yuan(int(v))
-    if unit is Unit.RATE:
-        return show_rate(v)
-    return f"{int(v):,}"
-
-
-def _row(f: Figure, daily: bool) -> list[str]:
-    if f.unit is Unit.RATE:
-        change = lambda v: DASH if v is None else f"{v:+.2f}个百分点"  # noqa: E731
-    else:
-        change = show_rate
-    share = show_rate(f.share) if f.unit is Unit.COUNT else ""
-    yoy = DASH if daily else change(f.yoy)
-    mom = DASH if daily else change(f.mom)
-    return [f.label, _value(f.current, f.unit), share, _value(f.last_year, f.unit), yoy,
-            _value(f.previous, f.unit), mom, _value(f.ytd, f.unit)]
+def _row(f, daily: bool) -> list[str]:
+    return figure_texts(f, daily)
 
 
 def _table(rows: list[list[str]], font: str, widths=None, size: float = 9, bold_rows=()) -> Table:
@@ -72,8 +54,9 @@ def _table(rows: list[list[str]], font: str, widths=None, size: float = 9, bold_
 
 
 def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = "",
-          made_on: date | None = None) -> Path:
-    """Write the T1–T3 report PDF; ``made_on`` (制表日期) defaults to the report date."""
+          made_on: date | None = None, trend: Trend | None = None) -> Path:
+    """Write the T1–T3 report PDF; ``made_on`` (制表日期) defaults to the report date; ``trend``
+    (``trend.monthly``) adds the 12-month chart after the channel mix."""
     path = Path(path)
     part = path.with_name(path.name + ".part")
     made_on = made_on or report.as_of
