@@ -116,3 +116,29 @@ def test_page_is_in_the_navigation(qtbot, desk):  # noqa: F811
     assert "统计报表" in window.nav_titles()
     assert isinstance(window.show_page("statistics"), StatisticsPage)
     idle(qtbot)
+
+
+def test_workbench_charts_draw_the_trend(qtbot, desk):  # noqa: F811
+    """The 工作台 charts show the service's 12-month numbers (the fixed clock: December 2026)."""
+    from app.domain import clock
+    from app.services.statistics import trend
+    from ui.pages.workbench import WorkbenchPage
+    boss = desk["worker"]
+    page = WorkbenchPage(AppContext(desk["db"], boss))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.charts is not None and page.charts.trend is not None, timeout=15000)
+    idle(qtbot)
+    expected = trend.monthly(desk["db"], clock.today())
+    charts = page.charts
+    values = charts.trend_values()
+    assert list(values) == [label for _k, label in expected.channels]
+    for key, label in expected.channels:
+        assert values[label] == [p.channels[key] for p in expected.points]
+    assert sum(values["来电"]) == 5                                   # Jan 3, Feb… Mar 2 (Feb: letter)
+    assert charts.rate_points() == [(i, float(p.concluded_rate)) for i, p in enumerate(expected.points)
+                                    if p.concluded_rate is not None]
+    assert charts.rate_points()[:2] == [(1.0, 100.0), (2.0, 60.0)]    # Feb 1 of 1, Mar 3 of 5
+    month = charts.month_values()
+    assert list(month) == ["上月（2026-11）", "本月（2026-12）"]
+    assert month["本月（2026-12）"] == [expected.points[-1].channels[k] for k, _l in expected.channels]
