@@ -39,13 +39,19 @@ T1_ROWS = ("intake.letters", "intake.calls", "intake.online", "intake.visit_batc
            "intake.repeats", "intake.outreach_events")
 
 
-def _table(columns) -> QTableWidget:
+def _table(columns, stretch: bool = True) -> QTableWidget:
     t = QTableWidget(0, len(columns))
     t.setHorizontalHeaderLabels(list(columns))
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
     t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    head = t.horizontalHeader()
+    if stretch:         # the figures share the width; the labels take what they need
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    else:
+        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        head.setStretchLastSection(True)
     return t
 
 
@@ -59,7 +65,7 @@ class RecordsDialog(QDialog):
         self.resize(900, 520)
         total = "" if records.unit is Unit.COUNT else f"，合计 {records.total_text}"
         self.summary = QLabel(f"{period_text}　「{records.label}」：共 {records.count} 条记录{total}")
-        self.table = _table(records.columns)
+        self.table = _table(records.columns, stretch=False)
         self.table.setRowCount(len(records.rows))
         for r, row in enumerate(records.rows):
             for c, text in enumerate(row):
@@ -209,7 +215,7 @@ class StatisticsPage(Page):
                 item = QTableWidgetItem(text)
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if c in CLICKABLE and f.unit is not Unit.RATE and text not in ("", "—"):
+                if c in CLICKABLE and f.unit is not Unit.RATE and text not in ("", "—", "0", "¥0.00"):
                     item.setData(KEY_ROLE, f.key)
                     item.setForeground(Qt.GlobalColor.blue)
                     item.setToolTip("单击查看构成该数字的记录")
