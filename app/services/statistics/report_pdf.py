@@ -28,6 +28,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from app.domain.enums import IssueType
 from app.domain.statistics import FIGURE_COLUMNS, FORMULAS, PeriodKind, figure_texts
 from app.output.fonts import _load_font
+from app.output.pdf_table import flow_table
 from app.paths import bundled_font
 
 from . import StatisticsReport, t1_intake
@@ -44,16 +45,8 @@ def _row(f, daily: bool) -> list[str]:
     return figure_texts(f, daily)
 
 
-def _table(rows: list[list[str]], font: str, widths=None, size: float = 9, bold_rows=()) -> Table:
-    t = Table(rows, colWidths=widths, repeatRows=1)
-    style = [("FONT", (0, 0), (-1, -1), font, size), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.87, 0.87, 0.87)),
-             ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
-    for r in bold_rows:
-        style.append(("BACKGROUND", (0, r), (-1, r), colors.Color(0.95, 0.95, 0.95)))
-    t.setStyle(TableStyle(style))
-    return t
+def _table(rows: list[list], font: str, widths=None, size: float = 9, bold_rows=()):
+    return flow_table(rows, font, widths, size, shaded_rows=bold_rows)
 
 
 _PALETTE = (colors.Color(0.27, 0.45, 0.77), colors.Color(0.93, 0.49, 0.19), colors.Color(0.65, 0.65, 0.65),
