@@ -3,6 +3,7 @@
 the figure; Excel and PDF exports read back. Real temp database, offscreen."""
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from openpyxl import load_workbook
@@ -142,3 +143,26 @@ def test_workbench_charts_draw_the_trend(qtbot, desk):  # noqa: F811
     month = charts.month_values()
     assert list(month) == ["上月（2026-11）", "本月（2026-12）"]
     assert month["本月（2026-12）"] == [expected.points[-1].channels[k] for k, _l in expected.channels]
+
+
+def test_export_cancelled_while_writing_leaves_no_file(qtbot, desk, tmp_path, monkeypatch):  # noqa: F811
+    """取消 pressed while the file is being written: the finished file is taken back."""
+    from app.services.statistics import workbook
+    from ui.operations.statistics import export_report
+    page = march_page(qtbot, desk)
+    ops = []
+    real = workbook.write
+
+    def write_then_cancel(*a, **kw):
+        out = real(*a, **kw)
+        assert out.exists()
+        while not ops:          # the GUI thread has not stored the operation yet
+            time.sleep(0.01)
+        ops[0].cancel()
+        return out
+    monkeypatch.setattr(workbook, "write", write_then_cancel)
+    target = tmp_path / "cancelled.xlsx"
+    ops.append(export_report(page, page.ctx, page.report, str(target), "xlsx", MAY15))
+    qtbot.waitUntil(lambda: ops[0].done, timeout=15000)
+    assert type(ops[0].error).__name__ == "Cancelled"
+    assert not target.exists() and not (tmp_path / "cancelled.xlsx.part").exists()

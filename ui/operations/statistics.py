@@ -66,6 +66,12 @@ def export_report(parent: QWidget, ctx: AppContext, report: StatisticsReport, pa
         series = trend.monthly(db, report.as_of)
         progress(0.4, "正在写入文件…")
         writer = workbook.write if fmt == "xlsx" else report_pdf.write
-        return writer(path, report, office=office, made_on=made_on, trend=series)
+        out = writer(path, report, office=office, made_on=made_on, trend=series)
+        try:
+            progress(1.0, "完成")       # 取消 pressed while writing: take the file back
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+        return out
     label = "正在导出 Excel 报表…" if fmt == "xlsx" else "正在导出 PDF 报表…"
     return run(parent, work, on_success=on_done, on_error=on_error, progress_label=label)
