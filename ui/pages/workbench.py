@@ -154,9 +154,11 @@ class WorkbenchPage(Page):
         layout.addWidget(self.desk)
         layout.addWidget(self.warnings_box)
         layout.addWidget(self.desk_message)
-        layout.addLayout(self.charts_box)
         layout.addWidget(line)
-        layout.addWidget(self.hints)
+        bottom = QHBoxLayout()          # the charts beside the hints: the page fits 1366×768
+        bottom.addLayout(self.charts_box, 3)
+        bottom.addWidget(self.hints, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(bottom)
         layout.addStretch(1)
 
     def _hints_html(self) -> str:

@@ -8,14 +8,14 @@ from __future__ import annotations
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries,
                               QStackedBarSeries, QValueAxis)
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 CHART_HEIGHT = 250
 
 
-def _view(chart: QChart) -> QChartView:
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+def _view(chart: QChart, legend: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignBottom) -> QChartView:
+    chart.legend().setAlignment(legend)
     chart.setMargins(chart.margins() * 0)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -31,6 +31,9 @@ class WorkbenchCharts(QWidget):
         self.trend_bars = QStackedBarSeries()
         self.rate_line = QLineSeries()
         self.rate_line.setName("办结率（%）")
+        pen = QPen(QColor("#b22222"))
+        pen.setWidth(2)
+        self.rate_line.setPen(pen)
         self.month_bars = QBarSeries()
 
         self.trend_chart = QChart()
@@ -38,6 +41,9 @@ class WorkbenchCharts(QWidget):
         self.trend_chart.addSeries(self.trend_bars)
         self.trend_chart.addSeries(self.rate_line)
         self.months_axis = QBarCategoryAxis()
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
+        self.months_axis.setLabelsFont(small)
         self.count_axis = QValueAxis()
         self.count_axis.setLabelFormat("%d")
         self.rate_axis = QValueAxis()
@@ -64,7 +70,7 @@ class WorkbenchCharts(QWidget):
 
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(_view(self.trend_chart), 3)
+        lay.addWidget(_view(self.trend_chart, Qt.AlignmentFlag.AlignRight), 3)
         lay.addWidget(_view(self.month_chart), 2)
 
     def show_trend(self, trend) -> None:
@@ -76,7 +82,7 @@ class WorkbenchCharts(QWidget):
             bar.append([float(p.channels[key]) for p in points])
             self.trend_bars.append(bar)
         self.months_axis.clear()
-        self.months_axis.append([p.label[2:] for p in points])      # 「26-03」
+        self.months_axis.append([f"{p.month.month}月" for p in points])
         # a month without cases has no 办结率 (「—」): no point is drawn for it
         self.rate_line.replace([QPointF(i, float(p.concluded_rate)) for i, p in enumerate(points)
                                 if p.concluded_rate is not None])
