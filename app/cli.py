@@ -255,7 +255,7 @@ def cmd_report(args) -> int:
     """The period's statistics T1–T3 to xlsx and/or PDF (at least one of them)."""
     from app.domain import clock
     from app.services import statistics
-    from app.services.statistics import report_pdf, workbook
+    from app.services.statistics import report_pdf, trend, workbook
     period, as_of = _report_period(args)
     if not args.xlsx and not args.pdf:
         raise UserError("请用 --xlsx 或 --pdf 指定输出文件", "give --xlsx OUT and/or --pdf OUT")
@@ -265,11 +265,12 @@ def cmd_report(args) -> int:
     try:
         report = statistics.compute(db, period, as_of)
         office = workbook.office_name(db)
+        series = trend.monthly(db, as_of)
     finally:
         db.close()
     for out, write in outs:
         try:
-            write(out, report, office=office, made_on=clock.today())
+            write(out, report, office=office, made_on=clock.today(), trend=series)
         except OSError as e:
             raise UserError(f"无法写入 {out}（{e.strerror or e}）",
                             f"cannot write {out}: {e.strerror or e}") from e

@@ -55,6 +55,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("registrations", "ui.pages.registrations_list", "RegistrationsListPage", "信访登记", perm=Perm.VIEW_CASES),
     PageEntry("cases", "ui.pages.cases_list", "CasesListPage", "案件办理", perm=Perm.VIEW_CASES),
     PageEntry("people", "ui.pages.people", "PeoplePage", "人员与单位", perm=Perm.VIEW_PEOPLE),
+    PageEntry("statistics", "ui.pages.statistics", "StatisticsPage", "统计报表", perm=Perm.VIEW_CASES),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
               group=GROUP_SETTINGS),
     # everyone may read the templates; editing them needs Perm.EDIT_OFFICE (read-only otherwise)

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
-from .money import to_decimal
+from .money import format_yuan, to_decimal
 
 DASH = "—"
 _CENT = Decimal("0.01")
@@ -196,6 +196,34 @@ class Figure:
         return cls(key, label, unit, current, share, last_year,
                    None if daily else change(current, last_year, unit), previous,
                    None if daily else change(current, previous, unit), ytd)
+
+
+def value_text(v, unit: Unit) -> str:
+    """A figure's value as printed and shown: 1,234 / ¥1,000.50 / 83.33% / 「—」."""
+    if v is None:
+        return DASH
+    if unit is Unit.MONEY:
+        return format_yuan(int(v))
+    if unit is Unit.RATE:
+        return show_rate(v)
+    return f"{int(v):,}"
+
+
+FIGURE_COLUMNS = ("项目", "本期", "占比", "上年同期", "同比", "上期", "环比", "本年累计")
+
+
+def figure_texts(f: Figure, daily: bool) -> list[str]:
+    """One row of a table (``FIGURE_COLUMNS``): a rate's 同比/环比 in percentage points; a daily
+    report has no 同比/环比 (「—」)."""
+    if f.unit is Unit.RATE:
+        change = lambda v: DASH if v is None else f"{v:+.2f}个百分点"  # noqa: E731
+    else:
+        change = show_rate
+    share = show_rate(f.share) if f.unit is Unit.COUNT else ""
+    yoy = DASH if daily else change(f.yoy)
+    mom = DASH if daily else change(f.mom)
+    return [f.label, value_text(f.current, f.unit), share, value_text(f.last_year, f.unit), yoy,
+            value_text(f.previous, f.unit), mom, value_text(f.ytd, f.unit)]
 
 
 def comparison_periods(period: ReportPeriod) -> dict[str, ReportPeriod]:

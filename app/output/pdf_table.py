@@ -23,6 +23,11 @@ Contract:
 - Deterministic: reportlab's invariant mode (no creation time, a fixed document ID), so the same
   document gives the same bytes (a reprint is identical).
 - :func:`render` returns the PDF's bytes; it writes no file.
+
+Flowing tables (:func:`flow_table`): rows without page subtotals that run on over as many pages as
+they need, the header row repeated, inside a caller's reportlab story (the statistics report:
+several tables, headings and charts in one document). Same look: thin grey rules, a grey header
+row, numbers right-aligned, shaded total rows.
 """
 from __future__ import annotations
 
@@ -33,10 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Table, TableStyle
 
 from app.output import fonts
 from app.output.pdf import wrap_width
@@ -362,3 +369,22 @@ def render(doc: TableDocument, font_path: str | os.PathLike | None = None,
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+_TOTAL_GREY = Color(0.95, 0.95, 0.95)
+
+
+def flow_table(rows: Sequence[Sequence[Any]], font: str, widths: Sequence[float] | None = None,
+               size: float = 9, shaded_rows: Sequence[int] = ()) -> Table:
+    """A ruled reportlab ``Table`` flowable: ``rows[0]`` is the header (repeated on every page it
+    runs onto), the first column left-aligned and the others right-aligned; ``shaded_rows`` (合计
+    rows) are shaded. ``font``: a registered font name (``fonts._load_font``)."""
+    t = Table([list(r) for r in rows], colWidths=widths, repeatRows=1)
+    style = [("FONT", (0, 0), (-1, -1), font, size), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+             ("BACKGROUND", (0, 0), (-1, 0), _HEAD_GREY),
+             ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    for r in shaded_rows:
+        style.append(("BACKGROUND", (0, r), (-1, r), _TOTAL_GREY))
+    t.setStyle(TableStyle(style))
+    return t

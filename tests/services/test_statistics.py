@@ -305,6 +305,8 @@ def test_cli_report_xlsx(desk, db_path, tmp_path, capsys):
     assert "2026年3月" in capsys.readouterr().out
     ws = load_workbook(out)["T1受理情况"]
     assert [ws.cell(i, 2).value for i in range(4, 11)] == [2, 2, 1, 2, 1, 1, 1]
+    charts = load_workbook(out)["图表"]
+    assert len(charts._charts) == 2 and charts.cell(32, 1).value == "2026-03"   # mix and trend
     assert not (tmp_path / "march.xlsx.part").exists()
     assert main(["--db", str(db_path), "report", "--from", "2026-03-01", "--to", "2026-03-31",
                  "--xlsx", str(tmp_path / "no" / "such" / "r.xlsx")]) == 2
@@ -340,7 +342,7 @@ def test_xlsx_read_back(desk, tmp_path):
     r = statistics.compute(desk["db"], MARCH, MAY15)
     out = workbook.write(tmp_path / "r.xlsx", r, office="某区总工会", made_on=date(2026, 5, 16))
     wb = load_workbook(out)
-    assert wb.sheetnames == ["T1受理情况", "T2诉求类别×问题类型", "T3办理情况", "说明"]
+    assert wb.sheetnames == ["T1受理情况", "T2诉求类别×问题类型", "T3办理情况", "图表", "说明"]
     ws = wb["T1受理情况"]
     assert "A1:H1" in [str(m) for m in ws.merged_cells.ranges]
     assert ws["A2"].value == "填报单位：某区总工会" and "2026年3月" in ws["C2"].value

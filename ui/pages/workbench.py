@@ -2,7 +2,8 @@
 when the holiday calendar lacks this (or next) year, the petition-desk numbers (my open cases, due
 within the warning days set, overdue, awaiting my approval, hot-spot warnings, today's registrations —
 each a button that opens the list with that filter), the open warnings (managers acknowledge them
-here) and what this person can do in the program.
+here), the charts of the last 12 months (受理量 by channel, 办结率, this month against last) and what
+this person can do in the program.
 
 Light on purpose (it is on screen at start-up): one background call reads the office name and the
 calendar banner; a second one counts (``lists.workbench_counts``, indexed counts) and may arrive
@@ -25,6 +26,7 @@ from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.operations.intake import acknowledge_warnings
+from ui.operations.statistics import load_trend
 from ui.operations.workbench import DeskData, WorkbenchData, load_desk, load_workbench
 from ui.pages.base import Page
 from ui.util import DEADLINE_COLOURS
@@ -134,6 +136,9 @@ class WorkbenchPage(Page):
         wl.addLayout(warn_row)
         self.warnings_box.hide()
         self.desk_data: DeskData | None = None
+        # charts (QtCharts): created when the 12-month numbers arrive, not at the first paint
+        self.charts = None
+        self.charts_box = QVBoxLayout()
         self.labels = {name: label for name, label, _key in COUNTERS}
 
         line = QFrame()
@@ -150,7 +155,10 @@ class WorkbenchPage(Page):
         layout.addWidget(self.warnings_box)
         layout.addWidget(self.desk_message)
         layout.addWidget(line)
-        layout.addWidget(self.hints)
+        bottom = QHBoxLayout()          # the charts beside the hints: the page fits 1366×768
+        bottom.addLayout(self.charts_box, 3)
+        bottom.addWidget(self.hints, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(bottom)
         layout.addStretch(1)
 
     def _hints_html(self) -> str:
@@ -181,6 +189,14 @@ class WorkbenchPage(Page):
         load_workbench(self, self.ctx, today, on_done=self._show, on_error=self._failed)
         if self.desk.isVisibleTo(self):
             load_desk(self, self.ctx, today, on_done=self._show_desk, on_error=self._desk_failed)
+            load_trend(self, self.ctx, today, on_done=self._show_trend, on_error=self._desk_failed)
+
+    def _show_trend(self, trend) -> None:
+        if self.charts is None:
+            from ui.pages.workbench_charts import WorkbenchCharts
+            self.charts = WorkbenchCharts(self)
+            self.charts_box.addWidget(self.charts)
+        self.charts.show_trend(trend)
 
     # ------------------------------------------------------------ petition desk
 

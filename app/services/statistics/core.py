@@ -93,6 +93,13 @@ class Table:
         raise KeyError(key)
 
 
+def month_of(ctx: Ctx, column) -> ColumnElement[str]:
+    """「2026-03」: the calendar month of a datetime column, in SQL (for the 12-month trend)."""
+    if ctx.dialect == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
 def ctx_for(s: Session, period: ReportPeriod, as_of: date) -> Ctx:
     return Ctx(period, as_of, dialect.name(s))
 

@@ -16,64 +16,115 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.domain.enums import IssueType
-from app.domain.money import format_yuan
-from app.domain.statistics import DASH, FORMULAS, Figure, PeriodKind, Unit, show_rate
-try:        # the font chain has moved to app.output.fonts on the main line; either home works
-    from app.output.fonts import _load_font
-except ImportError:
-    from app.output.pdf import _load_font
+from app.domain.statistics import FIGURE_COLUMNS, FORMULAS, PeriodKind, figure_texts
+from app.output.fonts import _load_font
+from app.output.pdf_table import flow_table
 from app.paths import bundled_font
 
 from . import StatisticsReport, t1_intake
+from .trend import Trend
 
-HEAD = ("项目", "本期", "占比", "上年同期", "同比", "上期", "环比", "本年累计")
+HEAD = FIGURE_COLUMNS
 
 
 def _font() -> str:
     return _load_font(str(bundled_font().resolve()))[0]
 
 
-def _value(v, unit: Unit) -> str:
-    if v is None:
-        return DASH
-    if unit is Unit.MONEY:
-        return format_yuan(int(v))
-    if unit is Unit.RATE:
-        return show_rate(v)
-    return f"{int(v):,}"
+def _row(f, daily: bool) -> list[str]:
+    return figure_texts(f, daily)
 
 
-def _row(f: Figure, daily: bool) -> list[str]:
-    if f.unit is Unit.RATE:
-        change = lambda v: DASH if v is None else f"{v:+.2f}个百分点"  # noqa: E731
-    else:
-        change = show_rate
-    share = show_rate(f.share) if f.unit is Unit.COUNT else ""
-    yoy = DASH if daily else change(f.yoy)
-    mom = DASH if daily else change(f.mom)
-    return [f.label, _value(f.current, f.unit), share, _value(f.last_year, f.unit), yoy,
-            _value(f.previous, f.unit), mom, _value(f.ytd, f.unit)]
+def _table(rows: list[list], font: str, widths=None, size: float = 9, bold_rows=()):
+    return flow_table(rows, font, widths, size, shaded_rows=bold_rows)
 
 
-def _table(rows: list[list[str]], font: str, widths=None, size: float = 9, bold_rows=()) -> Table:
-    t = Table(rows, colWidths=widths, repeatRows=1)
-    style = [("FONT", (0, 0), (-1, -1), font, size), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.87, 0.87, 0.87)),
-             ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
-    for r in bold_rows:
-        style.append(("BACKGROUND", (0, r), (-1, r), colors.Color(0.95, 0.95, 0.95)))
-    t.setStyle(TableStyle(style))
-    return t
+_PALETTE = (colors.Color(0.27, 0.45, 0.77), colors.Color(0.93, 0.49, 0.19), colors.Color(0.65, 0.65, 0.65),
+            colors.Color(1.0, 0.75, 0.0), colors.Color(0.36, 0.61, 0.84), colors.Color(0.44, 0.68, 0.28),
+            colors.Color(0.15, 0.27, 0.47), colors.Color(0.6, 0.3, 0.5))
+
+
+def _pie(report: StatisticsReport, font: str) -> Drawing:
+    """受理渠道构成: T1's channel figures of the period."""
+    d = Drawing(130 * mm, 70 * mm)
+    d.add(String(0, 66 * mm, f"受理渠道构成（件/批，{report.period.label}）", fontName=font, fontSize=10))
+    figs = [(t1_intake.TABLE.figure(k).label.split("（")[0], int(report.figure(k).current or 0))
+            for k in t1_intake.CHANNEL_KEYS]
+    shown = [(label, v) for label, v in figs if v]
+    if not shown:
+        d.add(String(10 * mm, 30 * mm, "本期无受理", fontName=font, fontSize=10))
+        return d
+    pie = Pie()
+    pie.x, pie.y, pie.width, pie.height = 10 * mm, 5 * mm, 50 * mm, 50 * mm
+    pie.data = [v for _l, v in shown]
+    pie.labels = [f"{label} {v}" for label, v in shown]
+    pie.slices.fontName = font
+    pie.slices.fontSize = 8
+    for i in range(len(shown)):
+        pie.slices[i].fillColor = _PALETTE[i % len(_PALETTE)]
+    d.add(pie)
+    return d
+
+
+def _trend(trend: Trend, font: str) -> Drawing:
+    """近12个月受理量 (stacked by channel) and 办结率 (a line on its own 0–100 % scale)."""
+    w, h = 260 * mm, 80 * mm
+    d = Drawing(w, h)
+    d.add(String(0, h - 4 * mm, "近12个月受理量和办结率", fontName=font, fontSize=10))
+    labels = [p.label for p in trend.points]
+    bars = VerticalBarChart()
+    bars.x, bars.y, bars.width, bars.height = 15 * mm, 12 * mm, 150 * mm, h - 22 * mm
+    bars.data = [[p.channels[k] for p in trend.points] for k, _label in trend.channels]
+    bars.categoryAxis.style = "stacked"
+    bars.categoryAxis.categoryNames = labels
+    bars.categoryAxis.labels.fontName = font
+    bars.categoryAxis.labels.fontSize = 6.5
+    bars.valueAxis.labels.fontName = font
+    bars.valueAxis.valueMin = 0
+    bars.valueAxis.labels.fontSize = 7
+    for i in range(len(trend.channels)):
+        bars.bars[i].fillColor = _PALETTE[i % len(_PALETTE)]
+    d.add(bars)
+    legend = Legend()
+    legend.x, legend.y = 170 * mm, h - 12 * mm
+    legend.fontName, legend.fontSize = font, 7
+    legend.alignment = "right"
+    legend.columnMaximum = 8
+    legend.dx = legend.dy = 6
+    legend.colorNamePairs = [(_PALETTE[i % len(_PALETTE)], label) for i, (_k, label) in enumerate(trend.channels)]
+    d.add(legend)
+    line = HorizontalLineChart()
+    line.x, line.y, line.width, line.height = 205 * mm, 12 * mm, 52 * mm, h - 30 * mm
+    line.data = [[float(p.concluded_rate) if p.concluded_rate is not None else None for p in trend.points]]
+    line.categoryAxis.categoryNames = [p.label[2:] for p in trend.points]
+    line.categoryAxis.labels.fontName = font
+    line.categoryAxis.labels.fontSize = 5.5
+    line.categoryAxis.labels.angle = 45
+    line.categoryAxis.labels.boxAnchor = "ne"
+    line.valueAxis.valueMin, line.valueAxis.valueMax, line.valueAxis.valueStep = 0, 100, 25
+    line.valueAxis.labels.fontName = font
+    line.valueAxis.labels.fontSize = 7
+    line.lines[0].strokeColor = _PALETTE[1]
+    line.lines[0].symbol = makeMarker("Circle")
+    d.add(line)
+    d.add(String(200 * mm, h - 12 * mm, "办结率（%；无受理的月份不画点）", fontName=font, fontSize=8))
+    return d
 
 
 def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = "",
-          made_on: date | None = None) -> Path:
-    """Write the T1–T3 report PDF; ``made_on`` (制表日期) defaults to the report date."""
+          made_on: date | None = None, trend: Trend | None = None) -> Path:
+    """Write the T1–T3 report PDF; ``made_on`` (制表日期) defaults to the report date; ``trend``
+    (``trend.monthly``) adds the 12-month chart after the channel mix."""
     path = Path(path)
     part = path.with_name(path.name + ".part")
     made_on = made_on or report.as_of
@@ -102,6 +153,10 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
             rows = [["街道", "合计（件/批）"]] + [[b.label, f"{b.figures['intake.total']:,}"]
                                                 for b in report.by_street]
             story += [Spacer(1, 3 * mm), _table(rows, font, [52 * mm, 28 * mm])]
+
+        story += [PageBreak(), Paragraph("图表", head), _pie(report, font)]
+        if trend is not None:
+            story += [Spacer(1, 4 * mm), _trend(trend, font)]
 
         story += [PageBreak(), Paragraph("表二　诉求类别 × 问题类型（件）", head)]
         issues = tuple(IssueType)

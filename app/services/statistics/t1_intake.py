@@ -16,7 +16,7 @@ from app.db.models import Employer, OutreachEvent, Registration
 from app.domain.enums import Channel, Disposition
 from app.domain.statistics import Unit
 
-from .core import Base, Ctx, FigureDef, Table
+from .core import Base, Ctx, FigureDef, Table, month_of
 
 R = Registration
 _NEW = R.disposition != Disposition.REPEAT.value
@@ -65,6 +65,7 @@ TABLE = Table("intake", _base, FIGURES, base_id="registrations", groups={
     "employer": lambda ctx: R.employer_id,
     "industry": lambda ctx: Employer.industry,
     "street": lambda ctx: Employer.street,
+    "month": lambda ctx: month_of(ctx, R.received_at),
 })
 
 

@@ -33,7 +33,7 @@ from app.db.models import Case, CaseEvent, Registration
 from app.domain.enums import AssigneeKind, CaseEventKind, FollowUp
 from app.domain.statistics import Unit
 
-from .core import Base, Ctx, FigureDef, RateDef, Table
+from .core import Base, Ctx, FigureDef, RateDef, Table, month_of
 
 C = Case
 R = Registration
@@ -158,4 +158,5 @@ TABLE = Table("handling", _base, FIGURES, {
     # every case in one group per (kind, handler, body): the report computes T3 and its
     # supervision table in one pass from it
     "assignee": lambda ctx: (C.assignee_kind, C.handler_id, C.assignee_name),
+    "month": lambda ctx: month_of(ctx, R.received_at),     # the cohort's month (12-month trend)
 }, uses_as_of=True)

@@ -18,6 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -27,6 +29,7 @@ from app.domain.money import to_decimal
 from app.domain.statistics import DASH, FORMULAS, Figure, PeriodKind, Unit
 
 from . import StatisticsReport, t1_intake
+from .trend import Trend
 
 PERCENT = "0.00%"
 MONEY = '"¥"#,##0.00'
@@ -229,9 +232,58 @@ def _notes(wb) -> None:
         ws.cell(i, 2, text).alignment = Alignment(wrap_text=True)
 
 
+def _charts(wb, report: StatisticsReport, trend: Trend | None) -> None:
+    """The 图表 sheet: the channel mix of T1 (a pie over T1's channel cells) and, with ``trend``,
+    the 12-month 受理量 by channel (stacked columns) and 办结率 (a line, right-hand axis) over the
+    trend's own table on this sheet."""
+    ws = wb.create_sheet("图表")
+    ws.cell(1, 1, f"渠道构成（{report.period.label}）").font = Font(bold=True, size=12)
+    t1 = wb["T1受理情况"]
+    last = FIRST + len(t1_intake.CHANNEL_KEYS) - 1
+    pie = PieChart()
+    pie.title = "受理渠道构成（件/批）"
+    pie.add_data(Reference(t1, min_col=2, min_row=FIRST, max_row=last))
+    pie.set_categories(Reference(t1, min_col=1, min_row=FIRST, max_row=last))
+    pie.dataLabels = DataLabelList()
+    pie.dataLabels.showPercent = True
+    pie.height, pie.width = 9, 14
+    ws.add_chart(pie, "A2")
+    if trend is None:
+        return
+    top = 22
+    ws.cell(top - 1, 1, "近12个月受理量（件/批）和办结率").font = Font(bold=True, size=12)
+    heads = ("月份", *(label for _k, label in trend.channels), "合计", "办结率")
+    for c, h in enumerate(heads, start=1):
+        ws.cell(top, c, h).font = Font(bold=True)
+    for r, p in enumerate(trend.points, start=top + 1):
+        ws.cell(r, 1, p.label)
+        for c, (k, _label) in enumerate(trend.channels, start=2):
+            ws.cell(r, c, p.channels[k])
+        ws.cell(r, len(heads) - 1, p.total)
+        _percent(ws.cell(r, len(heads)), p.concluded_rate)
+    end = top + len(trend.points)
+    n_ch = len(trend.channels)
+    bars = BarChart()
+    bars.type, bars.grouping, bars.overlap = "col", "stacked", 100
+    bars.title = "近12个月受理量和办结率"
+    bars.y_axis.title = "件/批"
+    bars.add_data(Reference(ws, min_col=2, max_col=1 + n_ch, min_row=top, max_row=end), titles_from_data=True)
+    bars.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=end))
+    line = LineChart()
+    line.add_data(Reference(ws, min_col=len(heads), min_row=top, max_row=end), titles_from_data=True)
+    line.y_axis.axId = 200
+    line.y_axis.title = "办结率"
+    line.y_axis.number_format = "0%"
+    line.y_axis.crosses = "max"
+    bars += line
+    bars.height, bars.width = 10, 24
+    ws.add_chart(bars, f"A{end + 2}")
+
+
 def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = "",
-          made_on: date | None = None) -> Path:
-    """Write the T1–T3 workbook; ``made_on`` (制表日期) defaults to the report date."""
+          made_on: date | None = None, trend: Trend | None = None) -> Path:
+    """Write the T1–T3 workbook; ``made_on`` (制表日期) defaults to the report date; ``trend``
+    (``trend.monthly``) adds the 12-month chart to the 图表 sheet."""
     path = Path(path)
     part = path.with_name(path.name + ".part")
     made_on = made_on or report.as_of
@@ -240,6 +292,7 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
     _t1(wb, report, office, made_on)
     _t2(wb, report, office, made_on)
     _t3(wb, report, office, made_on)
+    _charts(wb, report, trend)
     _notes(wb)
     try:
         wb.save(part)
