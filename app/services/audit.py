@@ -41,6 +41,8 @@ from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.permissions import Perm
 
+from .access import check_account, require
+
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 715_0001
 _log = logging.getLogger(__name__)
@@ -86,11 +88,10 @@ def record(session: Session, actor: Actor, entity: str, entity_id: Any, action: 
     """Append one audit row in the caller's transaction (which must be a ``db.write()``).
 
     Every write passes here inside its transaction, so this is where the actor's account is
-    re-checked (``accounts.check_account``): a user disabled, locked or given another role since
+    re-checked (``access.check_account``): a user disabled, locked or given another role since
     signing in gets AccountRevoked and the caller's whole unit of work rolls back."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    from .accounts import check_account  # accounts writes audit rows: imported here, not on top
     check_account(session, actor)
     head = session.get(AuditHead, 1)
     prev = head.last_hash if head else GENESIS
@@ -592,7 +593,6 @@ def search(db: Database, actor: Actor, *, entity: str | None = None, username: s
     ``date_to`` is inclusive; ``text`` matches the entity id and the before/after JSON, ignoring
     the case of Latin letters on every database (SQLite's LIKE does; PostgreSQL's does not).
     """
-    from .accounts import require  # accounts records audit rows: import here, not at the top
     require(actor, Perm.VIEW_AUDIT)
     q = select(AuditLog)
     if entity:

@@ -71,7 +71,7 @@ from app.domain.validation import check_text
 from app.domain.workflow import CASE_WORKFLOW, case_facts
 
 from . import audit
-from .accounts import require
+from .access import require
 from .calendar import _load as _load_calendar
 from .numbering import case_no as format_case_no
 from .numbering import next_number

@@ -62,7 +62,7 @@ from app.paths import private_dir
 
 from . import audit, numbering, people
 from . import settings as settings_service
-from .accounts import require
+from .access import require
 
 # ---------------------------------------------------------------- field labels and limits
 

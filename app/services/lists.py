@@ -885,12 +885,12 @@ def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bo
     from app.output.excel import write_table
 
     from . import audit
-    from .accounts import require
+    from .access import require
     require(actor, Perm.VIEW_CASES)
     today = today or wall_clock.today()
     full_ids = bool(full_ids) and full_ids_allowed(db, actor)
     if full_ids:        # the file exists before its audit row: a revoked account gets no file
-        from .accounts import check_account
+        from .access import check_account
         with db.read() as s:
             check_account(s, actor)
     is_reg = isinstance(f, RegistrationFilter)

@@ -60,7 +60,7 @@ from app.domain.validation import check_text
 from app.paths import resource_path
 
 from . import audit
-from .accounts import require
+from .access import require
 from .calendar import _years_without_data, reissue_message
 from .numbering import next_number
 

@@ -40,7 +40,7 @@ from app.domain.validation import (check_birth_date, check_id_number, check_name
                                    parse_gender, phone_search_prefix)
 
 from . import audit
-from .accounts import require
+from .access import require
 
 # Field labels, defined once: forms show them and errors name them.
 PERSON_LABELS: dict[str, str] = {

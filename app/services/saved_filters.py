@@ -20,7 +20,7 @@ from app.domain.permissions import Perm
 from app.domain.validation import check_text, checked
 
 from . import audit
-from .accounts import require
+from .access import require
 from .lists import CaseFilter, ListFilter, RegistrationFilter, filter_from_dict, filter_to_dict
 
 NAME_FIELD = "筛选名称"

@@ -15,7 +15,7 @@ from app.domain.errors import Collector, UserError
 from app.domain.permissions import Perm
 
 from . import audit
-from .accounts import require
+from .access import require
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.enums import DayKind, Role
 from app.domain.errors import AccountRevoked, PermissionDenied, UserError
 from app.domain.permissions import GRANTS, Perm
-from app.services import (accounts, audit, backup, calendar, cases, intake, notices, people,
+from app.services import (access, accounts, audit, backup, calendar, cases, intake, notices, people,
                           saved_filters, settings)
 from app.services.lists import CaseFilter
 
@@ -308,6 +308,6 @@ def test_a_lock_that_has_run_out_no_longer_refuses(db, office):
             accounts.sign_in(db, "chief", f"wrong{i}xx", now=NOW)   # locked until NOW + 15 min
     with db.write() as s:
         with pytest.raises(AccountRevoked, match="已锁定"):
-            accounts.check_account(s, office.chief, now=NOW + timedelta(minutes=14))
+            access.check_account(s, office.chief, now=NOW + timedelta(minutes=14))
     with db.write() as s:
-        accounts.check_account(s, office.chief, now=NOW + timedelta(minutes=16))
+        access.check_account(s, office.chief, now=NOW + timedelta(minutes=16))

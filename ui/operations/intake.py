@@ -122,6 +122,15 @@ def attachment_file(parent: QWidget, ctx: AppContext, attachment_id: int,
                on_success=on_done, on_error=on_error)
 
 
+def open_attachment(ctx: AppContext, parent: QWidget, attachment_id: int, on_error=None) -> None:
+    """Find the stored copy (background) and open it with the system's viewer."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    attachment_file(parent, ctx, attachment_id,
+                    on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+                    on_error=on_error)
+
+
 # ---------------------------------------------------------------- outreach events
 
 def list_events(parent: QWidget, ctx: AppContext,
