@@ -195,7 +195,7 @@ WRITERS = [
      lambda db, o, tmp: lambda a: intake.create_event(
          db, a, intake.OutreachInput(theme="工情直通车", held_on=NOW.date()), now=NOW)),
     ("intake.acknowledge_warning", Role.MANAGER,
-     lambda db, o, tmp: (lambda w: lambda a: intake.acknowledge_warning(db, a, w, now=LATER))(
+     lambda db, o, tmp: (lambda w: lambda a: intake.acknowledge_warning(db, a, w, "已约谈企业", now=LATER))(
          _warning(db, o))),
     ("saved_filters.save", Role.MANAGER,
      lambda db, o, tmp: lambda a: saved_filters.save(db, a, "本月受理", CaseFilter())),
