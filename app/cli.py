@@ -161,7 +161,7 @@ def cmd_notice(args) -> int:
     """Reprint the subject's valid notice of the kind, else issue one as CLI_ACTOR; write the PDF."""
     from app.domain.actor import CLI_ACTOR
     from app.domain.notices import SUBJECT
-    from app.services import notices
+    from app.services.petitions import notices
     kind = notices.parse_kind(args.kind)
     out = Path(args.pdf)
     if out.is_dir():

@@ -15,7 +15,7 @@ returns one Chinese sentence fragment for the summary.
 People, registrations, cases and timeline events are written with SQLAlchemy Core bulk inserts in
 batches (no ORM object per row), so a 1,000,000-person, 1,000,000-registration database for the
 benchmark takes minutes. Registration and case numbers use ``numbering``'s formats and are gap-free
-per year; the counters table ends at the last numbers used, so ``intake.register`` continues them.
+per year; the counters table ends at the last numbers used, so ``registration.register`` continues them.
 """
 from __future__ import annotations
 
@@ -550,7 +550,7 @@ def _people(run: DemoRun) -> str:
 # archiving; only what happened up to ``last_day`` is written, so recent cases are still open and
 # some are overdue. Deadlines come from ``app.domain.case_clock`` and the working calendar.
 
-REGISTRATION_COUNTER = "registration"   # the names intake.register and cases.open_case number with
+REGISTRATION_COUNTER = "registration"   # the names registration.register and cases.open_case number with
 CASE_COUNTER = "case"
 HISTORY_DAYS = 3 * 365
 DEFAULT_REGISTRATIONS = 3000
@@ -1430,7 +1430,7 @@ def month_span(start: date, end: date) -> str:
 def _overdue_now(run: DemoRun) -> int:
     """超期 as the 工作台 counts it on the demo's today (``lists.case_conditions`` of the 已超期
     filter), read in the demo's own transaction: one definition, one number."""
-    from .lists import CaseFilter, case_conditions
+    from .petitions.lists import CaseFilter, case_conditions
     run.session.flush()
     f = CaseFilter(deadline=case_clock.DeadlineState.OVERDUE.value)
     return run.session.execute(select(func.count(Case.id))

@@ -380,12 +380,12 @@ def _changed(f) -> str:
 
 
 def measure_lists(b: Bench, runs: int = 5) -> list[Row]:
-    """(d) app.services.lists: first page, filter changes and jump to the last row of the case list
+    """(d) app.services.petitions.lists: first page, filter changes and jump to the last row of the case list
     and the registration list, as the windowed models ask for them (one ``*_page`` call each)."""
     if not b.registrations:
         return []
     from app.domain.enums import CaseStatus, Category, Channel, IssueType
-    from app.services import lists
+    from app.services.petitions import lists
     today = _demo_today(b)
     with b.db.read() as s:
         from sqlalchemy import select
@@ -442,7 +442,7 @@ def measure_search(b: Bench, runs: int = 3) -> list[Row]:
     through the registration list as the search box runs it."""
     if not b.registrations:
         return []
-    from app.services import lists, search
+    from app.services.petitions import lists, search
     today = _demo_today(b)
     rows = []
     for n, queries in SEARCH_QUERIES.items():
@@ -524,7 +524,7 @@ def drop_cache(b: Bench) -> dict[str, Any]:
 def _cold_queries(b: Bench) -> list[tuple[str, float, Callable[[], Any]]]:
     """(what, budget in seconds, the call): each a first query a person makes after start-up."""
     from app.domain.enums import CaseStatus, Category, ListFlag
-    from app.services import lists
+    from app.services.petitions import lists
     today = _demo_today(b)
     case = lambda f: (lambda: lists.case_page(b.db, f, today=today))  # noqa: E731
     reg = lambda f: (lambda: lists.registration_page(b.db, f, today=today))  # noqa: E731
@@ -556,7 +556,7 @@ def measure_cold(b: Bench, runs: int = 3, warm_runs: int = 3) -> list[Row]:
     (median), then ``warm_runs`` more without dropping (median)."""
     if not b.registrations:
         return []
-    from app.services import lists
+    from app.services.petitions import lists
     rows: list[Row] = []
     checks = []
     for what, budget, call in _cold_queries(b):

@@ -53,7 +53,8 @@ def bench_database(count: int, registrations: int, out: Path) -> bool:
     from app.db import open_database
     from app.db.models import Case
     from app.domain.actor import CLI_ACTOR
-    from app.services import demo, notices
+    from app.services import demo
+    from app.services.petitions import notices
 
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "bench.db")

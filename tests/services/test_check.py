@@ -82,8 +82,10 @@ import os  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
 
 from app.domain.actor import Actor  # noqa: E402
-from app.services import audit, cases, intake, notices, people  # noqa: E402
-from app.services.intake import RegistrationInput  # noqa: E402
+from app.services import audit, people  # noqa: E402
+from app.services.petitions import registration  # noqa: E402
+from app.services.petitions import cases, notices  # noqa: E402
+from app.services.petitions.registration import RegistrationInput  # noqa: E402
 from app.services.people import EmployerInput, PersonInput  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 15, 0)
@@ -100,7 +102,7 @@ def desk(audited, admin, actors):
     rec = accounts.create_user(db, admin, "worker1", "承办人王芳", Role.CASEWORKER, "secret123")
     worker = Actor(user_id=rec.id, username=rec.username, display_name=rec.display_name,
                    role=Role.CASEWORKER)
-    reg = intake.register(db, actors[Role.CLERK], RegistrationInput(
+    reg = registration.register(db, actors[Role.CLERK], RegistrationInput(
         channel="visit", received_at=NOW - timedelta(minutes=30), category="complaint",
         issue_types=["wages"], summary="公司拖欠工资三个月", request="支付拖欠的工资",
         facts="自2026年8月起未发工资", disposition="accepted", person_id=person.id), now=NOW)

@@ -302,7 +302,7 @@ def test_desk_numbers_are_gap_free_per_year_and_counters_continue(demo_db):
 
 
 def test_desk_a_registration_made_afterwards_gets_the_next_number(fresh):
-    intake = pytest.importorskip("app.services.intake")
+    from app.services.petitions import registration
     d = fresh("next")
     demo.generate(d, seed=2, people=200, registrations=400)
     with d.read() as s:
@@ -316,7 +316,7 @@ def test_desk_a_registration_made_afterwards_gets_the_next_number(fresh):
                   role=Role(manager.role))
     now = demo.base_time(2)
     assert now.year == last.received_at.year
-    rec = intake.register(d, actor, intake.RegistrationInput(
+    rec = registration.register(d, actor, registration.RegistrationInput(
         channel=Channel.VISIT, received_at=now - timedelta(minutes=5), person_id=person.id,
         employer_id=person.employer_id, category="complaint", issue_types=[IssueType.WAGES],
         summary="反映单位拖欠三个月工资", request="要求支付工资", facts="单位以资金紧张为由拖欠",
@@ -587,7 +587,7 @@ def test_summary_overdue_is_the_workbench_number(fresh, today):
     import re
 
     from app.domain.actor import Actor
-    from app.services import lists
+    from app.services.petitions import lists
     db = fresh(f"overdue-{today:%m%d}")
     summary = demo.generate(db, seed=3, people=300, registrations=4000, today=today)
     manager = Actor(user_id=None, username="m", display_name="负责人", role=Role.MANAGER)

@@ -15,8 +15,9 @@ from app.db.models import AuditLog
 from app.domain.errors import Cancelled
 from app.domain.enums import Role
 from app.output.excel import Column, write_table
-from app.services import audit, lists
-from app.services.lists import CaseFilter, RegistrationFilter, mask_id_number
+from app.services import audit
+from app.services.petitions import lists
+from app.services.petitions.lists import CaseFilter, RegistrationFilter, mask_id_number
 
 from .test_lists import TODAY, add_employer, add_person, add_registration, make_user
 

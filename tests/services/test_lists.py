@@ -17,8 +17,9 @@ from app.domain.actor import Actor
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import ListFlag, Period, Role
 from app.domain.errors import ValidationError
-from app.services import lists, saved_filters
-from app.services.lists import CaseFilter, RegistrationFilter, resolve_period
+from app.services.petitions import lists
+from app.services.query import saved_filters
+from app.services.petitions.lists import CaseFilter, RegistrationFilter, resolve_period
 
 TODAY = date(2026, 11, 18)          # a Wednesday
 NOW = datetime(2026, 11, 18, 10, 0)

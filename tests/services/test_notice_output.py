@@ -20,7 +20,9 @@ from app.domain.errors import Cancelled, Conflict, NotFound, PermissionDenied, V
 from app.domain.notices import DOC_WORDS, NoticeKind
 from app.output import fonts, pdf
 from app.paths import bundled_font
-from app.services import cases, intake, notices, people, settings
+from app.services.petitions import cases, notices
+from app.services import people, settings
+from app.services.petitions import registration
 from app.services.people import EmployerInput, PersonInput
 from tests.services.test_notices import NOW, form, office, staff  # noqa: F401 - fixtures
 
@@ -50,7 +52,7 @@ def make_person(db, admin, name: str):
 
 
 def register(db, staff, person, **kw):
-    return intake.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
+    return registration.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
 
 
 def subjects(db, staff, person) -> dict[str, dict]:
@@ -471,7 +473,7 @@ FACTS_UNIT = "经查，公司自2026年8月起未按时足额发放工资，信�
 
 def concluded_case(db, admin, staff, facts: str, name: str = "张三", **kw):
     m, w = staff[Role.MANAGER], staff[Role.CASEWORKER]
-    acc = intake.register(db, staff[Role.CLERK], form(person_id=make_person(db, admin, name).id,
+    acc = registration.register(db, staff[Role.CLERK], form(person_id=make_person(db, admin, name).id,
                                                       facts=facts, **kw), now=NOW)
     cases.assign(db, m, acc.case_id, kind="handler", handler_id=w.user_id, now=NOW)
     cases.conclude(db, w, acc.case_id, "partly", "经协调，公司同意分两期支付拖欠工资。", now=NOW)

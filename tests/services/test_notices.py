@@ -17,8 +17,10 @@ from app.domain.actor import Actor
 from app.domain.enums import RejectReason, Role
 from app.domain.errors import Conflict, PermissionDenied, UserError, ValidationError
 from app.domain.notices import NoticeKind
-from app.services import accounts, audit, cases, intake, notices, people, settings
-from app.services.intake import RegistrationInput
+from app.services import accounts, audit, people, settings
+from app.services.petitions import registration
+from app.services.petitions import cases, notices
+from app.services.petitions.registration import RegistrationInput
 from app.services.people import EmployerInput, PersonInput
 from app.paths import resource_path
 from tests.processes import at_once
@@ -65,7 +67,7 @@ def form(**kw) -> RegistrationInput:
 
 
 def register(db, staff, person, **kw):
-    return intake.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
+    return registration.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
 
 
 def snapshot(db, notice_id) -> dict:
@@ -243,7 +245,7 @@ def test_refusal_takes_no_number(db, staff, accepted):
 
 def test_missing_office_fields_are_named(db, admin, person):
     clerk = make_user(db, admin, Role.CLERK, "clerk1", "登记员小陈")
-    reg = intake.register(db, clerk, form(person_id=person.id), now=NOW)
+    reg = registration.register(db, clerk, form(person_id=person.id), now=NOW)
     with pytest.raises(UserError, match="单位名称.*文号代字"):
         notices.issue(db, clerk, "accept", case_id=reg.case_id, now=NOW)
     settings.save(db, admin, {"office.name": "朝阳区总工会"})
@@ -390,7 +392,7 @@ N = 15
 def _issuer(path: str, who: str, case_id: int, user_id: int, start) -> None:
     from app.domain.actor import Actor
     from app.domain.enums import Role
-    from app.services import notices
+    from app.services.petitions import notices
     db = open_database(path)
     actor = Actor(user_id=user_id, username=who, display_name=who, role=Role.CLERK)
     start.wait(10)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select, text
 
 from app.db.models import CaseEvent, Registration
-from app.services import lists, search
-from app.services.lists import RegistrationFilter
+from app.services.petitions import lists, search
+from app.services.petitions.lists import RegistrationFilter
 
 from .test_lists import TODAY, add_person, add_registration
 

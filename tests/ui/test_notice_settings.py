@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QCheckBox, QMessageBox
 from pypdf import PdfReader
 
 from app.domain.enums import Role
-from app.services import notices, settings, setup
+from app.services.petitions import notices
+from app.services import settings, setup
 from ui import operations
 from ui.context import AppContext
 from ui.util import ERROR_STYLE

@@ -16,7 +16,7 @@ import app
 from app import paths
 from app.db import migrate
 from app.domain.notices import NoticeKind
-from app.services import notices
+from app.services.petitions import notices
 
 ROOT = Path(app.__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Notices 告知书 (文书): one function per user action, on ``app.services.notices``.
+"""Notices 告知书 (文书): one function per user action, on ``app.services.petitions.notices``.
 
 Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
 the GUI thread (see ``ui.operations.run``). Issuing, voiding and recording a delivery announce
@@ -25,7 +25,7 @@ CHANGES = {"notices", "cases"}
 
 
 def _notices():
-    from app.services import notices
+    from app.services.petitions import notices
     return notices
 
 

@@ -1,4 +1,4 @@
-"""Notice templates (系统设置 → 文书模板): one function per user action, on ``app.services.notices``.
+"""Notice templates (系统设置 → 文书模板): one function per user action, on ``app.services.petitions.notices``.
 
 Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
 the GUI thread (see ``ui.operations.run``). Saving and resetting announce {"templates"}.
@@ -20,7 +20,7 @@ CHANGES = {"templates"}
 
 
 def _notices():
-    from app.services import notices
+    from app.services.petitions import notices
     return notices
 
 

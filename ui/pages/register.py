@@ -13,9 +13,9 @@ Keys (also listed under 帮助 → 快捷键, ``ui.main_window.SHORTCUTS``):
 * F8 links the registration as 重复信访 to the case the side panel suggests.
 
 While the clerk types, a side panel (debounced) shows this person's and this employer's earlier
-contacts and open cases (``intake.repeat_check``) and highlights a probable repeat.
+contacts and open cases (``repeats.repeat_check``) and highlights a probable repeat.
 
-The half-typed form is kept as a draft (``intake.save_draft``) every few seconds and whenever the
+The half-typed form is kept as a draft (``drafts.save_draft``) every few seconds and whenever the
 page is hidden or closed; when the page opens and a draft exists, a bar offers it back.
 
 After a registration is saved, an inline bar (``offer_bar``, no modal box) offers the notice its
@@ -42,8 +42,11 @@ from app.domain.enums import (REJECT_REDIRECTS, Category, Channel, Disposition, 
                               RejectReason)
 from app.domain.errors import UserError, ValidationError
 from app.domain.notices import NoticeKind
-from app.services.intake import (LABELS, DraftRecord, HistoryItem, OutreachRecord, RegistrationInput,
-                                 RegistrationRecord, RepeatCase, RepeatCheck)
+from app.services.petitions.drafts import DraftRecord
+from app.services.petitions.fields import LABELS
+from app.services.petitions.outreach import OutreachRecord
+from app.services.petitions.registration import HistoryItem, RegistrationInput, RegistrationRecord
+from app.services.petitions.repeats import RepeatCase, RepeatCheck
 from app.services.people import PersonMatch, PersonRecord
 from ui.context import AppContext
 from ui.dialogs.notices_panel import OfferBar
@@ -81,7 +84,7 @@ DISPOSITION_NOTICE = {
     Disposition.NO_MORE.value: NoticeKind.NO_MORE,
 }
 
-# Field labels: the service's (``intake.LABELS``), so that its errors name the field as the form
+# Field labels: the service's (``petitions.fields.LABELS``), so that its errors name the field as the form
 # does; plus the two rows the service has no field for.
 L = {**LABELS, "repeat_of_case": LABELS["repeat_of"], "leader_reception": "领导接待日"}
 

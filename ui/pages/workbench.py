@@ -220,7 +220,7 @@ class WorkbenchPage(Page):
 
     def open_counter(self, name: str) -> None:
         """Open the list page with the filter this number counts (warnings: show the list)."""
-        from app.services import lists
+        from app.services.petitions import lists
         from ui.pages.list_base import ListPageBase
         if name == "warnings":
             self.warnings_list.setFocus()

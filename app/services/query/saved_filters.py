@@ -19,9 +19,10 @@ from app.domain.errors import Collector, NotFound
 from app.domain.permissions import Perm
 from app.domain.validation import check_text, checked
 
-from . import audit
-from .access import require
-from .lists import CaseFilter, ListFilter, RegistrationFilter, filter_from_dict, filter_to_dict
+from .. import audit
+from ..access import require
+from ..petitions.lists import (CaseFilter, ListFilter, RegistrationFilter, filter_from_dict,
+                               filter_to_dict)
 
 NAME_FIELD = "筛选名称"
 NAME_MAX = 40

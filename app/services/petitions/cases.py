@@ -7,8 +7,9 @@ Life cycle::
 
 Contract for callers:
 
-* ``open_case(session, actor, reg, now)`` runs INSIDE the caller's ``db.write()`` transaction (intake
-  calls it when a registration is accepted) and returns the ORM ``Case`` for that session only.
+* ``open_case(session, actor, reg, now)`` runs INSIDE the caller's ``db.write()`` transaction
+  (``registration.register`` calls it when a registration is accepted) and returns the ORM
+  ``Case`` for that session only.
 * Every other write function takes ``(db, actor, case_id, ..., now=None)``, opens one
   ``db.write()``, checks the actor's permission, refuses illegal steps with ``Conflict`` (the rows
   of ``app.domain.workflow.CASE_WORKFLOW``, from which the case page greys out its buttons) and bad
@@ -70,11 +71,11 @@ from app.domain.permissions import Perm
 from app.domain.validation import check_text
 from app.domain.workflow import CASE_WORKFLOW, case_facts
 
-from . import audit
-from .access import require
-from .calendar import _load as _load_calendar
-from .numbering import case_no as format_case_no
-from .numbering import next_number
+from .. import audit
+from ..access import require
+from ..calendar import _load as _load_calendar
+from ..numbering import case_no as format_case_no
+from ..numbering import next_number
 
 MAX_WORKERS = 100_000
 NOTE_MAX = 2000

@@ -13,7 +13,7 @@ Contract:
   index whose columns match the ORDER BY, so each page is an index range read with LIMIT.
 * Counting (``count_registrations`` / ``count_cases``) is separate: callers run it in the background
   and show the total when it arrives.
-* With ``text`` set the list is a content search (``app.services.search``): at most
+* With ``text`` set the list is a content search (``app.services.petitions.search``): at most
   ``SEARCH_LIMIT`` hits, newest received first, in one page (``ListPage.complete``); the sort
   column is then ignored. The search answers within its time budget (``budget``, default
   ``search.SHORT_BUDGET`` / ``LONG_BUDGET``): if that was not enough to reach ``SEARCH_LIMIT`` hits
@@ -224,7 +224,7 @@ class _Clock:
 
 
 def _clock(db: Database, today: date) -> _Clock:
-    from . import calendar, settings
+    from .. import calendar, settings
     rules = DeadlineRules.from_settings(settings.load(db))
     cal = calendar.load(db, today.year - 1, today.year + 1)
     return _Clock(today, cal, rules, cal.add_workdays(today, rules.warn_workdays + 1))
@@ -868,7 +868,7 @@ def full_ids_allowed(db: Database, actor: Actor) -> bool:
     default 负责人)."""
     from app.domain.permissions import FULL_ID_ROLES_KEY, may_export_full_ids
 
-    from . import settings as settings_service
+    from .. import settings as settings_service
     return may_export_full_ids(actor.role, settings_service.get(db, FULL_ID_ROLES_KEY))
 
 
@@ -884,13 +884,13 @@ def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bo
     from app.domain.permissions import Perm
     from app.output.excel import write_table
 
-    from . import audit
-    from .access import require
+    from .. import audit
+    from ..access import require
     require(actor, Perm.VIEW_CASES)
     today = today or wall_clock.today()
     full_ids = bool(full_ids) and full_ids_allowed(db, actor)
     if full_ids:        # the file exists before its audit row: a revoked account gets no file
-        from .access import check_account
+        from ..access import check_account
         with db.read() as s:
             check_account(s, actor)
     is_reg = isinstance(f, RegistrationFilter)

@@ -59,10 +59,10 @@ from app.domain.permissions import Perm
 from app.domain.validation import check_text
 from app.paths import resource_path
 
-from . import audit
-from .access import require
-from .calendar import _years_without_data, reissue_message
-from .numbering import next_number
+from .. import audit
+from ..access import require
+from ..calendar import _years_without_data, reissue_message
+from ..numbering import next_number
 
 TEMPLATE_KEY = "notice_template."
 TEMPLATE_MAX = 10_000
