@@ -556,7 +556,7 @@ def measure_cold(b: Bench, runs: int = 3, warm_runs: int = 3) -> list[Row]:
     (median), then ``warm_runs`` more without dropping (median)."""
     if not b.registrations:
         return []
-    from app.services.petitions import lists
+    from app.services.query.paging import ListPage
     rows: list[Row] = []
     checks = []
     for what, budget, call in _cold_queries(b):
@@ -570,7 +570,7 @@ def measure_cold(b: Bench, runs: int = 3, warm_runs: int = 3) -> list[Row]:
             t = time.perf_counter()
             page = call()
             warm.append(time.perf_counter() - t)
-        if isinstance(page, lists.ListPage):
+        if isinstance(page, ListPage):
             note = f"; {len(page.rows)} rows"
             if page.searched_back_to is not None:
                 note += f", 已搜索至 {page.searched_back_to.isoformat()}"

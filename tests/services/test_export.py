@@ -18,6 +18,7 @@ from app.output.excel import Column, write_table
 from app.services import audit
 from app.services.petitions import lists
 from app.services.petitions.lists import CaseFilter, RegistrationFilter, mask_id_number
+from app.services.query import export
 
 from .test_lists import TODAY, add_employer, add_person, add_registration, make_user
 
@@ -169,7 +170,7 @@ def test_full_ids_only_for_the_roles_the_office_allows(db, office, actors, tmp_p
     assert res.full_ids and cells(res.path)[2][cells(res.path)[1].index("身份证号")] == ZHANG_ID
     assert db_audited(db) == ["export_full_ids"]
     settings_service.save(db, actors[Role.ADMIN], {"export.full_id_roles": ""})
-    assert not lists.full_ids_allowed(db, actors[Role.MANAGER])
+    assert not export.full_ids_allowed(db, actors[Role.MANAGER])
     from app.domain.errors import ValidationError
     with pytest.raises(ValidationError) as e:
         settings_service.save(db, actors[Role.ADMIN], {"export.full_id_roles": "老板"})

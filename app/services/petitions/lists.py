@@ -28,11 +28,10 @@ Contract:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
@@ -44,10 +43,12 @@ from app.domain.calendar import WorkCalendar
 from app.domain.case_clock import DeadlineRules, DeadlineState
 from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disposition, ExtensionStatus,
                               IssueType, ListFlag, Period, Role)
-from app.domain.errors import ValidationError
 from app.domain.money import format_yuan
 from app.domain.periods import resolve_period
 
+from ..query.export import ExportResult, full_ids_allowed, ticking, yesno
+from ..query.filters import filter_to_dict, register_filter
+from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
 from . import search
 
 PAGE_SIZE = 100
@@ -84,6 +85,7 @@ class _Filter:
         return self.date_from, self.date_to
 
 
+@register_filter
 @dataclass(frozen=True)
 class RegistrationFilter(_Filter):
     disposition: str | None = None
@@ -92,6 +94,7 @@ class RegistrationFilter(_Filter):
     LIST = "registrations"
 
 
+@register_filter
 @dataclass(frozen=True)
 class CaseFilter(_Filter):
     status: str | None = None          # a CaseStatus code, or OPEN (未办结)
@@ -104,33 +107,6 @@ class CaseFilter(_Filter):
 
 ListFilter = RegistrationFilter | CaseFilter
 
-
-def filter_to_dict(f: ListFilter) -> dict[str, Any]:
-    """JSON-ready: dates as ISO text, the relative period as its code (not resolved)."""
-    out: dict[str, Any] = {}
-    for fld in fields(f):
-        v = getattr(f, fld.name)
-        if isinstance(v, date):
-            v = v.isoformat()
-        elif isinstance(v, tuple):
-            v = list(v)
-        out[fld.name] = v
-    return out
-
-
-def filter_from_dict(cls: type, data: dict[str, Any]) -> ListFilter:
-    """The inverse of ``filter_to_dict``; unknown keys (from an older version) are ignored."""
-    names = {f.name: f for f in fields(cls)}
-    kwargs: dict[str, Any] = {}
-    for k, v in data.items():
-        if k not in names:
-            continue
-        if k in ("date_from", "date_to") and v:
-            v = date.fromisoformat(v)
-        elif k == "flags":
-            v = tuple(v or ())
-        kwargs[k] = v
-    return cls(**kwargs)
 
 
 # ------------------------------------------------------------------------------------ rows
@@ -203,16 +179,6 @@ class CaseRow:
         return "、".join(parts)
 
 
-@dataclass(frozen=True)
-class ListPage:
-    rows: tuple
-    more: bool          # more rows beyond this page in the direction it was read
-    complete: bool = False   # the page is the whole result (content search)
-    searched_back_to: date | None = None   # content search cut short by its time budget: the day
-                                           # received of the oldest registration searched
-    resume: tuple | None = None            # then: pass as ``resume`` to read the next hits
-
-
 # ------------------------------------------------------------------------------------ clock
 
 @dataclass(frozen=True)
@@ -237,12 +203,6 @@ def soon_end(db: Database, today: date) -> date:
 
 # ------------------------------------------------------------------------------------ sorting + keyset
 
-@dataclass(frozen=True)
-class SortSpec:
-    columns: tuple          # ORDER BY columns before the id
-    nullable: tuple[bool, ...]
-
-
 REGISTRATION_SORTS: dict[str, SortSpec] = {     # each matches an index of registrations
     "received": SortSpec((Registration.received_at,), (False,)),
     "reg_no": SortSpec((Registration.reg_no,), (False,)),
@@ -258,81 +218,7 @@ CASE_SORTS: dict[str, SortSpec] = {             # each matches an index of cases
 }
 
 
-def _cmp(col, value, nullable: bool, greater: bool):
-    """``col`` strictly after ``value`` in an order where NULL is the smallest value."""
-    if greater:
-        if value is None:
-            return col.is_not(None) if nullable else false()
-        return col > value
-    if value is None:
-        return false()
-    return or_(col < value, col.is_(None)) if nullable else col < value
-
-
-def _eq(col, value):
-    return col.is_(None) if value is None else col == value
-
-
-def _keyset(spec: SortSpec, id_col, key: tuple, greater: bool):
-    """Rows strictly after ``key`` when reading in the direction ``greater`` (ascending)."""
-    cols = list(spec.columns) + [id_col]
-    nulls = list(spec.nullable) + [False]
-    ors = []
-    for i, col in enumerate(cols):
-        eqs = [_eq(cols[j], key[j]) for j in range(i)]
-        ors.append(and_(*eqs, _cmp(col, key[i], nulls[i], greater)))
-    cond = or_(*ors)
-    # A redundant bound on the leading column lets the database seek into the index instead of
-    # scanning it from the start (the OR alone is not sargable).
-    lead, v0 = cols[0], key[0]
-    if v0 is not None and not nulls[0]:
-        cond = and_(lead >= v0 if greater else lead <= v0, cond)
-    elif v0 is not None and greater:
-        cond = and_(lead >= v0, cond)
-    return cond
-
-
-def _order(spec: SortSpec, id_col, ascending: bool) -> list:
-    out = []
-    for col, nullable in zip(spec.columns, spec.nullable):
-        o = col.asc() if ascending else col.desc()
-        if nullable:
-            o = o.nulls_first() if ascending else o.nulls_last()
-        out.append(o)
-    out.append(id_col.asc() if ascending else id_col.desc())
-    return out
-
-
-def _paged(stmt: Select, spec: SortSpec, id_col, descending: bool, *, after: tuple | None,
-           before: tuple | None, tail: bool, limit: int) -> tuple[Select, bool]:
-    """Adds keyset condition, ORDER BY and LIMIT; returns the statement and whether the rows come
-    back reversed (to be flipped into display order)."""
-    backwards = before is not None or (tail and after is None)
-    ascending = descending == backwards     # display order, flipped when reading backwards
-    key = before if before is not None else after
-    if key is not None:
-        stmt = stmt.where(_keyset(spec, id_col, key, greater=ascending))
-    return stmt.order_by(*_order(spec, id_col, ascending)).limit(limit + 1), backwards
-
-
-def _sort_spec(sorts: dict[str, SortSpec], name: str) -> SortSpec:
-    try:
-        return sorts[name]
-    except KeyError:
-        raise ValidationError([("排序", f"不能按「{name}」排序")]) from None
-
-
 # ------------------------------------------------------------------------------------ conditions
-
-def _day_bounds(col_is_datetime: bool, lo: date | None, hi: date | None, col) -> list:
-    conds = []
-    if lo is not None:
-        conds.append(col >= (datetime.combine(lo, time.min) if col_is_datetime else lo))
-    if hi is not None:
-        nxt = hi + timedelta(days=1)
-        conds.append(col < (datetime.combine(nxt, time.min) if col_is_datetime else nxt))
-    return conds
-
 
 def _issue_cond(issue_type: str):
     return exists(select(RegistrationIssue.registration_id).where(
@@ -348,7 +234,7 @@ def _registration_conds(f: RegistrationFilter | CaseFilter, today: date, *, on_r
     conds: list = []
     lo, hi = f.days(today)
     if on_registration and days:
-        conds += _day_bounds(True, lo, hi, Registration.received_at)
+        conds += day_bounds(True, lo, hi, Registration.received_at)
     if f.channel:
         conds.append(reg_col(Registration.channel) == f.channel)
     if f.category:
@@ -389,7 +275,7 @@ def _case_table_conds(f: CaseFilter, today: date, clock: _Clock | None = None,
     """The conditions on columns of ``cases`` that have an index (all but the category)."""
     conds: list = []
     lo, hi = f.days(today)
-    conds += _day_bounds(False, lo, hi, col(Case.accepted_on))
+    conds += day_bounds(False, lo, hi, col(Case.accepted_on))
     status, due = col(Case.status), col(Case.due_date)
     if f.status == OPEN:
         conds.append(status.in_(_OPEN_VALUES))
@@ -524,7 +410,7 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
     """One page of the registration list (see the module docstring; ``resume`` and ``budget``
     only for a content search)."""
     today = today or wall_clock.today()
-    spec = _sort_spec(REGISTRATION_SORTS, f.sort)
+    spec = sort_spec(REGISTRATION_SORTS, f.sort)
     with db.read() as s:
         if search.normalize(f.text):
             if after is not None or before is not None:
@@ -533,7 +419,7 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
             found = _reg_hits(s, stmt, f, today, resume=resume, budget=budget)
             return _search_page(found, _reg_rows(s, found.rows, spec))
         stmt = _registration_select(registration_conditions(f, today))
-        stmt, backwards = _paged(stmt, spec, Registration.id, f.descending, after=after,
+        stmt, backwards = paged(stmt, spec, Registration.id, f.descending, after=after,
                                  before=before, tail=tail, limit=limit)
         raw = s.execute(stmt).all()
         more = len(raw) > limit
@@ -611,7 +497,7 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
     """One page of the case list (see the module docstring; ``resume`` and ``budget`` only for a
     content search)."""
     today = today or wall_clock.today()
-    spec = _sort_spec(CASE_SORTS, f.sort)
+    spec = sort_spec(CASE_SORTS, f.sort)
     clock = _clock(db, today)
     with db.read() as s:
         if search.normalize(f.text):
@@ -628,7 +514,7 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
             ids_stmt = ids_stmt.join(Registration, Registration.id == Case.registration_id)
         ids_stmt = ids_stmt.where(*case_conditions(f, today, clock, col=_case_col(s, f),
                                                    reg_col=lambda c: search.unindexed(s, c)))
-        ids_stmt, backwards = _paged(ids_stmt, spec, Case.id, f.descending, after=after,
+        ids_stmt, backwards = paged(ids_stmt, spec, Case.id, f.descending, after=after,
                                      before=before, tail=tail, limit=limit)
         ids = list(s.execute(ids_stmt).scalars())
         more = len(ids) > limit
@@ -759,17 +645,6 @@ def mask_id_number(number: str | None) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
-@dataclass(frozen=True)
-class ExportResult:
-    path: str
-    rows: int
-    full_ids: bool
-
-
-def _yesno(flag: bool) -> str:
-    return "是" if flag else ""
-
-
 def _who_and_what(full: bool) -> list:
     """The export columns both lists share: channel, category, issues, person, ID, employer."""
     from app.output.excel import Column
@@ -791,8 +666,8 @@ def _registration_export(full: bool):
         (Column("登记时间", 17, "datetime"), lambda r: r.received_at),
         *_who_and_what(full),
         (Column("人数", 6, "int"), lambda r: r.head_count),
-        (Column(ListFlag.GROUP_VISIT.label, 8), lambda r: _yesno(r.is_group)),
-        (Column(ListFlag.LEADER_RECEPTION.label, 10), lambda r: _yesno(r.leader_reception)),
+        (Column(ListFlag.GROUP_VISIT.label, 8), lambda r: yesno(r.is_group)),
+        (Column(ListFlag.LEADER_RECEPTION.label, 10), lambda r: yesno(r.leader_reception)),
         (Column("事项摘要", 40), lambda r: r.summary),
         (Column("处理方式", 10), lambda r: r.disposition_label),
         (Column("案件编号", 15), lambda r: r.case_no),
@@ -815,11 +690,6 @@ def _case_export(full: bool):
         (Column("受益职工", 9, "int"), lambda r: r.workers_benefited or None),
         (Column("事项摘要", 40), lambda r: r.summary),
     ]
-
-
-def _ticking(rows: list, tick):
-    yield from rows
-    tick(len(rows))
 
 
 def filter_in_words(db: Database, f: ListFilter, today: date) -> str:
@@ -863,15 +733,6 @@ def filter_in_words(db: Database, f: ListFilter, today: date) -> str:
     return "；".join(parts) if parts else "全部记录"
 
 
-def full_ids_allowed(db: Database, actor: Actor) -> bool:
-    """Whether ``actor`` may export full ID numbers (office setting ``export.full_id_roles``,
-    default 负责人)."""
-    from app.domain.permissions import FULL_ID_ROLES_KEY, may_export_full_ids
-
-    from .. import settings as settings_service
-    return may_export_full_ids(actor.role, settings_service.get(db, FULL_ID_ROLES_KEY))
-
-
 def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bool = False,
                 progress=None, today: date | None = None) -> ExportResult:
     """Every row the filter shows, in the list's order, to an xlsx file (worker thread).
@@ -897,7 +758,7 @@ def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bo
     spec = _registration_export(full_ids) if is_reg else _case_export(full_ids)
     if search.normalize(f.text):        # at most SEARCH_LIMIT hits: searched once, then counted
         hits = list(iter_rows(db, f, today=today))
-        total, source = len(hits), (lambda tick: _ticking(hits, tick))
+        total, source = len(hits), (lambda tick: ticking(hits, tick))
     else:
         total = count_registrations(db, f, today) if is_reg else count_cases(db, f, today)
         source = (lambda tick: iter_rows(db, f, today=today, progress=tick))
