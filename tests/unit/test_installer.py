@@ -46,7 +46,7 @@ def resource_folders_read_by_the_code() -> set[str]:
 
 def test_the_build_bundles_every_resource_folder_the_code_reads_and_no_other():
     read = resource_folders_read_by_the_code()
-    assert {"fonts", "notices"} <= read   # the scan sees the known readers (paths.py, notices.py)
+    assert {"fonts", "notices", "demo"} <= read   # the known readers (paths.py, notices.py, demo)
     assert set(_bundle_data().RESOURCE_FOLDERS) == read
     for name in read:
         assert any((ROOT / "resources" / name).iterdir())
