@@ -1,7 +1,8 @@
 """Engine and session factory.
 
 ``open_database(path_or_url)`` (in ``app.db.migrate``, which builds on this module) returns a
-``Database``: it creates the SQLite file when missing, backs it up and migrates it to the newest schema when it is behind, and hands out Sessions:
+``Database``: it creates the SQLite file when missing, backs it up and migrates it to the newest
+schema when it is behind, and hands out Sessions:
 
 * ``db.write()`` — one unit of work that writes. On SQLite the transaction starts with
   ``BEGIN IMMEDIATE`` so that two processes never deadlock on a lock upgrade; the second simply

@@ -268,16 +268,16 @@ LOOKUP_LABELS = {"name": "姓名前缀", "initials": "拼音首字母", "id": "�
 
 
 def measure_lookups(b: Bench) -> list[Row]:
-    """(c) people.lookup by name prefix, pinyin initials, ID prefix and phone prefix."""
-    from app.services import people
+    """(c) people_search.lookup by name prefix, pinyin initials, ID prefix and phone prefix."""
+    from app.services import people_search
     queries = _queries(b)
-    people.lookup(b.db, "张")  # warm-up: first Session, statement cache
+    people_search.lookup(b.db, "张")  # warm-up: first Session, statement cache
     rows = []
     for kind, qs in queries.items():
         times, hits = [], 0
         for q in qs:
             t = time.perf_counter()
-            found = people.lookup(b.db, q, limit=20)
+            found = people_search.lookup(b.db, q, limit=20)
             times.append(time.perf_counter() - t)
             hits += bool(found)
         med, worst = statistics.median(times), max(times)

@@ -84,7 +84,7 @@ from datetime import datetime, timedelta  # noqa: E402
 from app.domain.actor import Actor  # noqa: E402
 from app.services import audit, people  # noqa: E402
 from app.services.petitions import registration  # noqa: E402
-from app.services.petitions import cases, notices  # noqa: E402
+from app.services.petitions import cases, notice_templates, notices  # noqa: E402
 from app.services.petitions.registration import RegistrationInput  # noqa: E402
 from app.services.people import EmployerInput, PersonInput  # noqa: E402
 
@@ -216,10 +216,10 @@ def test_lowered_counters_are_named(desk):
 
 
 def test_a_row_deleted_through_the_program_and_put_back_in_the_file_is_named(audited, admin):
-    notices.save_template(audited, admin, "accept", "改过的模板{summary}")
+    notice_templates.save_template(audited, admin, "accept", "改过的模板{summary}")
     with audited.read() as s:
         value = s.scalar(text("SELECT value FROM settings WHERE key = 'notice_template.accept'"))
-    notices.reset_template(audited, admin, "accept")
+    notice_templates.reset_template(audited, admin, "accept")
     assert maintenance.check(audited).ok
     tamper(audited, "INSERT INTO settings (key, value) VALUES ('notice_template.accept', :v)", v=value)
     ok, text_ = problems_text(audited)

@@ -589,12 +589,12 @@ def test_summary_overdue_is_the_workbench_number(fresh, today):
     import re
 
     from app.domain.actor import Actor
-    from app.services.petitions import lists
+    from app.services.petitions import workbench
     db = fresh(f"overdue-{today:%m%d}")
     summary = demo.generate(db, seed=3, people=300, registrations=4000, today=today)
     manager = Actor(user_id=None, username="m", display_name="负责人", role=Role.MANAGER)
     said = int(re.search(r"其中超期 ([\d,]+) 件", summary).group(1).replace(",", ""))
-    assert said == lists.workbench_counts(db, manager, today=today).overdue
+    assert said == workbench.workbench_counts(db, manager, today=today).overdue
     assert said >= 1
 
 

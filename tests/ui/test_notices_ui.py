@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import Category, Channel, Disposition, IssueType, RejectReason, Role
-from app.services.petitions import cases, notices
+from app.services.petitions import cases, notice_pdf, notices
 from app.services.petitions import registration
 from app.services.petitions.registration import RegistrationInput
 from tests.clock import TODAY
@@ -301,7 +301,7 @@ def test_the_preview_tells_once_which_characters_no_font_has(db, staff, zhang, q
     rec = registered(db, staff, zhang)
     n = notices.issue(db, staff[Role.CLERK], "accept", case_id=rec.case_id)
     out = io.BytesIO()
-    result = notices.render_pdf(db, [n.id], out)
+    result = notice_pdf.render_pdf(db, [n.id], out)
     assert render_note(result) == ""                       # nothing to say: no note shown
     flawed = SimpleNamespace(pages=1, missing=("\U000f0001", "\U000f0002"),
                              warnings=("文书字体文件不能使用，本次使用内置字体。",))

@@ -16,7 +16,7 @@ import app
 from app import paths
 from app.db import migrate
 from app.domain.notices import NoticeKind
-from app.services.petitions import notices
+from app.services.petitions import notice_templates
 
 ROOT = Path(app.__file__).resolve().parent.parent
 
@@ -83,4 +83,4 @@ def test_the_frozen_program_finds_the_bundled_font_and_every_notice_template(fro
     assert paths.bundled_font().is_file()
     assert paths.bundled_font().read_bytes() == (ROOT / "resources" / "fonts" / paths.FONT_FILE).read_bytes()
     for kind in NoticeKind:
-        assert notices.default_template(kind).strip()
+        assert notice_templates.default_template(kind).strip()

@@ -40,9 +40,9 @@ def lookup_people(parent: QWidget, ctx: AppContext, text: str, limit: int,
     db = ctx.db
 
     def work(_p) -> list[tuple[Any, Any]]:
-        from app.services import people
+        from app.services import people_search
         svc = _services()
-        found = people.lookup(db, text, limit)
+        found = people_search.lookup(db, text, limit)
         out = []
         for m in found:      # indexed (person_id, received_at); at most ``limit`` tiny reads
             latest = svc.registration.history(db, person_id=m.id, limit=1)

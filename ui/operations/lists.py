@@ -51,7 +51,7 @@ def export_xlsx(parent: QWidget, ctx: AppContext, f: ListFilter, path: str, full
     db, actor = ctx.db, ctx.actor
 
     def work(progress):
-        from app.services.petitions import lists
-        return lists.export_xlsx(db, actor, f, path, full_ids=full_ids, progress=progress)
+        from app.services.petitions import list_export
+        return list_export.export_xlsx(db, actor, f, path, full_ids=full_ids, progress=progress)
     return run(parent, work, on_success=on_done, on_error=on_error, progress_label=progress_label,
                changes={"audit"} if full_ids else None)

@@ -83,7 +83,8 @@ def record_delivery(parent: QWidget, ctx: AppContext, notice_id: int, method: st
 def _render(db, ids: list[int], progress=None, with_delivery: bool = False):
     """``(pdf bytes, RenderResult)`` of the notices ``ids`` (worker thread)."""
     out = io.BytesIO()
-    result = _notices().render_pdf(db, ids, out, progress=progress, with_delivery=with_delivery)
+    from app.services.petitions import notice_pdf
+    result = notice_pdf.render_pdf(db, ids, out, progress=progress, with_delivery=with_delivery)
     return out.getvalue(), result
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from app.services.petitions.hotspots import HotspotRecord
-    from app.services.petitions.lists import WorkbenchCounts
+    from app.services.petitions.workbench import WorkbenchCounts
     from ui.context import AppContext
 
 
@@ -49,6 +49,6 @@ def load_desk(parent: QWidget, ctx: AppContext, today: date,
 
     def work(_p) -> DeskData:
         from app.services.petitions import hotspots
-        from app.services.petitions import lists
-        return DeskData(lists.workbench_counts(db, actor, today), hotspots.open_warnings(db, limit=50))
+        from app.services.petitions import workbench
+        return DeskData(workbench.workbench_counts(db, actor, today), hotspots.open_warnings(db, limit=50))
     return run(parent, work, on_success=on_done, on_error=on_error)

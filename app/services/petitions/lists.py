@@ -26,6 +26,7 @@ Contract:
 * Reads only (no actor needed; the pages are shown to roles with ``Perm.VIEW_CASES``). Every function
   opens its own Session and returns frozen dataclasses; safe on any thread.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -35,33 +36,28 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
-from app.db.models import Case, Employer, HotspotWarning, Person, Registration, RegistrationIssue, User
-from app.domain import case_clock
-from app.domain import clock as wall_clock
-from app.domain.actor import Actor
+from app.db.models import Case, Employer, Person, Registration, RegistrationIssue, User
+from app.domain import case_clock, clock as wall_clock
 from app.domain.calendar import WorkCalendar
 from app.domain.case_clock import DeadlineRules, DeadlineState
-from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disposition, ExtensionStatus,
-                              IssueType, ListFlag, Period, Role)
+from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disposition,
+                              ExtensionStatus, IssueType, ListFlag)
 from app.domain.money import format_yuan
 from app.domain.periods import resolve_period
 
-from ..query.export import ExportResult, full_ids_allowed, ticking, yesno
-from ..query.filters import filter_to_dict, register_filter
-from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
 from . import search
+from ..query.filters import register_filter
+from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
+
 
 PAGE_SIZE = 100
+
+
 OPEN = "open"    # CaseFilter.status meaning any of OPEN_STATUSES (label: enums.OPEN_STATUSES_LABEL)
+
+
 _OPEN_VALUES = tuple(sorted(s.value for s in OPEN_STATUSES))
 
-
-# ------------------------------------------------------------------------------------ periods
-
-# ``period_of`` / ``resolve_period`` live in app.domain.periods (the one definition); the filters
-# below resolve their period with ``resolve_period``.
-
-# ------------------------------------------------------------------------------------ filters
 
 @dataclass(frozen=True)
 class _Filter:
@@ -107,9 +103,6 @@ class CaseFilter(_Filter):
 
 ListFilter = RegistrationFilter | CaseFilter
 
-
-
-# ------------------------------------------------------------------------------------ rows
 
 @dataclass(frozen=True)
 class RegistrationRow:
@@ -179,8 +172,6 @@ class CaseRow:
         return "、".join(parts)
 
 
-# ------------------------------------------------------------------------------------ clock
-
 @dataclass(frozen=True)
 class _Clock:
     today: date
@@ -201,8 +192,6 @@ def soon_end(db: Database, today: date) -> date:
     return _clock(db, today).soon_end
 
 
-# ------------------------------------------------------------------------------------ sorting + keyset
-
 REGISTRATION_SORTS: dict[str, SortSpec] = {     # each matches an index of registrations
     "received": SortSpec((Registration.received_at,), (False,)),
     "reg_no": SortSpec((Registration.reg_no,), (False,)),
@@ -210,6 +199,8 @@ REGISTRATION_SORTS: dict[str, SortSpec] = {     # each matches an index of regis
     "category": SortSpec((Registration.category, Registration.received_at), (False, False)),
     "disposition": SortSpec((Registration.disposition, Registration.received_at), (False, False)),
 }
+
+
 CASE_SORTS: dict[str, SortSpec] = {             # each matches an index of cases
     "case_no": SortSpec((), ()),                 # case numbers follow the id
     "accepted": SortSpec((Case.accepted_on,), (False,)),
@@ -217,8 +208,6 @@ CASE_SORTS: dict[str, SortSpec] = {             # each matches an index of cases
     "status": SortSpec((Case.status, Case.due_date), (False, True)),
 }
 
-
-# ------------------------------------------------------------------------------------ conditions
 
 def _issue_cond(issue_type: str):
     return exists(select(RegistrationIssue.registration_id).where(
@@ -328,8 +317,6 @@ def _case_search_conditions(s: Session, f: CaseFilter, today: date, clock: _Cloc
             return case_conditions(f, today, clock, db)
     return case_conditions(f, today, clock, db, col=lambda c: search.unindexed(s, c))
 
-
-# ------------------------------------------------------------------------------------ queries
 
 _REG_COLUMNS = (Registration.id, Registration.reg_no, Registration.received_at, Registration.channel,
                 Registration.category, Registration.disposition, Person.name, Person.id_number,
@@ -444,6 +431,8 @@ def count_registrations(db: Database, f: RegistrationFilter, today: date | None 
 
 
 _Handler = aliased(User)
+
+
 _CASE_COLUMNS = (Case.id, Case.case_no, Case.registration_id, Registration.reg_no,
                  Registration.received_at, Case.accepted_on, Registration.channel, Case.category,
                  Person.name, Person.id_number, Employer.name, _Handler.display_name,
@@ -581,61 +570,6 @@ def iter_rows(db: Database, f: ListFilter, *, today: date | None = None, page_si
         after = page.rows[-1].key
 
 
-# ------------------------------------------------------------------------------------ workbench
-
-@dataclass(frozen=True)
-class WorkbenchCounts:
-    my_open: int
-    due_soon: int
-    overdue: int
-    awaiting_approval: int | None      # None: not a manager
-    notice_pending: int                # open cases whose 受理告知书 is not delivered yet
-    warnings: int
-    today_registrations: int
-
-
-def _sees_all(actor: Actor) -> bool:
-    return actor.role in (Role.MANAGER, Role.ADMIN, Role.CLERK)
-
-
-def workbench_filters(actor: Actor) -> dict[str, ListFilter]:
-    """What each workbench number counts, as the filter its button opens."""
-    mine = None if _sees_all(actor) else actor.user_id
-    return {
-        "my_open": CaseFilter(status=OPEN, handler_id=actor.user_id if actor.user_id is not None else -1,
-                              sort="due", descending=False),
-        "due_soon": CaseFilter(deadline=DeadlineState.DUE_SOON.value, handler_id=mine, sort="due",
-                               descending=False),
-        "overdue": CaseFilter(deadline=DeadlineState.OVERDUE.value, handler_id=mine, sort="due",
-                              descending=False),
-        "awaiting_approval": CaseFilter(flags=(ListFlag.EXTENSION_REQUESTED.value,), status=OPEN),
-        "notice_pending": CaseFilter(flags=(ListFlag.NOTICE_PENDING.value,), status=OPEN,
-                                     handler_id=mine, sort="accepted", descending=False),
-        "today_registrations": RegistrationFilter(period=Period.TODAY.value),
-    }
-
-
-def workbench_counts(db: Database, actor: Actor, today: date | None = None) -> WorkbenchCounts:
-    """The numbers on the start page, each the count of ``workbench_filters(actor)[name]``."""
-    today = today or wall_clock.today()
-    fs = workbench_filters(actor)
-    with db.read() as s:
-        warnings = s.execute(select(func.count(HotspotWarning.id))
-                             .where(HotspotWarning.acknowledged_at.is_(None))).scalar_one()
-    return WorkbenchCounts(
-        my_open=count_cases(db, fs["my_open"], today),
-        due_soon=count_cases(db, fs["due_soon"], today),
-        overdue=count_cases(db, fs["overdue"], today),
-        awaiting_approval=(count_cases(db, fs["awaiting_approval"], today)
-                           if actor.role is Role.MANAGER else None),
-        notice_pending=count_cases(db, fs["notice_pending"], today),
-        warnings=warnings,
-        today_registrations=count_registrations(db, fs["today_registrations"], today),
-    )
-
-
-# ------------------------------------------------------------------------------------ export
-
 def mask_id_number(number: str | None) -> str:
     """110105********002X: the region code and the last four shown (blank stays blank)."""
     if not number:
@@ -643,140 +577,3 @@ def mask_id_number(number: str | None) -> str:
     if len(number) <= 10:
         return "*" * max(0, len(number) - 4) + number[-4:]
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def _who_and_what(full: bool) -> list:
-    """The export columns both lists share: channel, category, issues, person, ID, employer."""
-    from app.output.excel import Column
-    ident = (lambda r: r.id_number) if full else (lambda r: mask_id_number(r.id_number))
-    return [
-        (Column("渠道", 14), lambda r: r.channel_label),
-        (Column("诉求类别", 12), lambda r: r.category_label),
-        (Column("问题类型", 20), lambda r: r.issues_label),
-        (Column("信访人", 10), lambda r: r.person_name),
-        (Column("身份证号", 21, "code"), ident),
-        (Column("单位", 24), lambda r: r.employer_name),
-    ]
-
-
-def _registration_export(full: bool):
-    from app.output.excel import Column
-    return [
-        (Column("登记编号", 14), lambda r: r.reg_no),
-        (Column("登记时间", 17, "datetime"), lambda r: r.received_at),
-        *_who_and_what(full),
-        (Column("人数", 6, "int"), lambda r: r.head_count),
-        (Column(ListFlag.GROUP_VISIT.label, 8), lambda r: yesno(r.is_group)),
-        (Column(ListFlag.LEADER_RECEPTION.label, 10), lambda r: yesno(r.leader_reception)),
-        (Column("事项摘要", 40), lambda r: r.summary),
-        (Column("处理方式", 10), lambda r: r.disposition_label),
-        (Column("案件编号", 15), lambda r: r.case_no),
-    ]
-
-
-def _case_export(full: bool):
-    from app.output.excel import Column
-    return [
-        (Column("案件编号", 15), lambda r: r.case_no),
-        (Column("登记编号", 14), lambda r: r.reg_no),
-        (Column("受理日期", 12, "date"), lambda r: r.accepted_on),
-        *_who_and_what(full),
-        (Column("承办", 12), lambda r: r.handler_name),
-        (Column("状态", 10), lambda r: r.status_label),
-        (Column("办理期限", 12, "date"), lambda r: r.due_date),
-        (Column("期限状态", 10), lambda r: r.deadline_label),
-        (Column("标记", 12), lambda r: r.flags_label),
-        (Column("追回金额", 14, "money"), lambda r: r.recovered_fen or None),
-        (Column("受益职工", 9, "int"), lambda r: r.workers_benefited or None),
-        (Column("事项摘要", 40), lambda r: r.summary),
-    ]
-
-
-def filter_in_words(db: Database, f: ListFilter, today: date) -> str:
-    """「时间：近30天（2026-10-20 至 2026-11-18）；渠道：来访；单位：甲公司」— what an export selected,
-    in the labels the filter bar shows; 「全部记录」 when nothing narrows it."""
-    from app.domain.enums import OPEN_STATUSES_LABEL
-    from app.domain.periods import describe
-    parts: list[str] = []
-    if f.period:
-        parts.append("时间：" + describe(f.period, today))
-    elif f.date_from or f.date_to:
-        start = f.date_from.isoformat() if f.date_from else "不限"
-        end = f.date_to.isoformat() if f.date_to else "不限"
-        parts.append(f"时间：{start} 至 {end}")
-    for label, value, enum in (("渠道", f.channel, Channel), ("诉求类别", f.category, Category),
-                               ("问题类型", f.issue_type, IssueType)):
-        if value:
-            parts.append(f"{label}：{enum.label_of(value)}")
-    if isinstance(f, RegistrationFilter) and f.disposition:
-        parts.append("处理方式：" + Disposition.label_of(f.disposition))
-    if isinstance(f, CaseFilter):
-        if f.status:
-            parts.append("状态：" + (OPEN_STATUSES_LABEL if f.status == OPEN else CaseStatus.label_of(f.status)))
-        if f.deadline:
-            parts.append("期限：" + DeadlineState.label_of(f.deadline))
-    if f.flags:
-        parts.append("标记：" + "、".join(ListFlag.label_of(x) for x in f.flags))
-    with db.read() as s:
-        if f.employer_id is not None:
-            name = s.scalar(select(Employer.name).where(Employer.id == f.employer_id))
-            parts.append("单位：" + (name or f"编号 {f.employer_id}"))
-        if f.person_id is not None:
-            name = s.scalar(select(Person.name).where(Person.id == f.person_id))
-            parts.append("信访人：" + (name or f"编号 {f.person_id}"))
-        handler = getattr(f, "handler_id", None)
-        if handler is not None:
-            name = s.scalar(select(User.display_name).where(User.id == handler))
-            parts.append("承办人：" + (name or "（无）"))
-    if f.text.strip():
-        parts.append(f"内容包含「{f.text.strip()}」")
-    return "；".join(parts) if parts else "全部记录"
-
-
-def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bool = False,
-                progress=None, today: date | None = None) -> ExportResult:
-    """Every row the filter shows, in the list's order, to an xlsx file (worker thread).
-
-    ID numbers are masked unless ``full_ids`` is asked for by a role the office allows
-    (``full_ids_allowed``; others get masked numbers and ``ExportResult.full_ids`` False). An
-    export with full ID numbers is written to the audit trail (after the file is complete). The
-    title says what the filter selected (``filter_in_words``). ``progress(frac, message)`` may
-    raise ``Cancelled``: then no file is left behind and nothing is audited."""
-    from app.domain.permissions import Perm
-    from app.output.excel import write_table
-
-    from .. import audit
-    from ..access import require
-    require(actor, Perm.VIEW_CASES)
-    today = today or wall_clock.today()
-    full_ids = bool(full_ids) and full_ids_allowed(db, actor)
-    if full_ids:        # the file exists before its audit row: a revoked account gets no file
-        from ..access import check_account
-        with db.read() as s:
-            check_account(s, actor)
-    is_reg = isinstance(f, RegistrationFilter)
-    spec = _registration_export(full_ids) if is_reg else _case_export(full_ids)
-    if search.normalize(f.text):        # at most SEARCH_LIMIT hits: searched once, then counted
-        hits = list(iter_rows(db, f, today=today))
-        total, source = len(hits), (lambda tick: ticking(hits, tick))
-    else:
-        total = count_registrations(db, f, today) if is_reg else count_cases(db, f, today)
-        source = (lambda tick: iter_rows(db, f, today=today, progress=tick))
-    words = filter_in_words(db, f, today)
-    title = (("信访登记" if is_reg else "案件办理") + f"（导出于 {today.isoformat()}，共 {total} 条）"
-             + "　筛选条件：" + words)
-
-    def tick(done: int) -> None:
-        if progress is not None:
-            progress(done / total if total else 1.0, f"已导出 {done} / {total} 条")
-
-    rows = ([get(r) for _c, get in spec] for r in source(tick))
-    n = write_table(path, title, [c for c, _g in spec], rows,
-                    sheet_title="信访登记" if is_reg else "案件办理",
-                    footer=f"审计指纹：{audit.fingerprint(db)}")
-    if full_ids:
-        with db.write() as s:
-            audit.record(s, actor, "export", f.LIST, "export_full_ids", None,
-                         {"rows": n, "file": str(path), "filter": filter_to_dict(f),
-                          "filter_text": words})
-    return ExportResult(str(path), n, full_ids)
