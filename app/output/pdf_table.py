@@ -39,7 +39,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.output import fonts
-from app.output.pdf import wrap_width
+from app.output.text_wrap import wrap_width
 
 MARGIN = 15 * mm
 TITLE_SIZE = 18.0

@@ -120,3 +120,15 @@ def test_the_graph_sees_imports_inside_functions_and_relative_imports():
 def test_no_import_circle_in_app_and_ui():
     found = circles(import_graph())
     assert found == [], "import circles: " + "; ".join(" ↔ ".join(c) for c in found)
+
+
+# ---------------------------------------------------------------- module size
+
+MAX_LINES = 600
+
+
+def test_no_module_of_app_and_ui_is_over_600_lines():
+    """Outside the migration scripts (left out by ``_modules``): a longer module is split by concern."""
+    long = {name: n for name, path in _modules().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}, f"modules over {MAX_LINES} lines: {long}"

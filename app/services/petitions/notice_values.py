@@ -208,7 +208,7 @@ def _flag(s: Session, key: str) -> bool:
 
 def _date_text(d: date, chinese: bool) -> str:
     if chinese:
-        from app.output.pdf import format_date
+        from app.output.chinese_dates import format_date
         return format_date(d, chinese=True)
     return format_cn(d)
 
