@@ -190,7 +190,8 @@ def _rows(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
         out = {}
         for t in tables:
             cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')]
-            out[t] = (cols, con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall())
+            rows = con.execute(f'SELECT * FROM "{t}"').fetchall()   # WITHOUT ROWID tables too
+            out[t] = (cols, sorted(rows, key=repr))
         return out
     finally:
         con.close()

@@ -10,7 +10,8 @@ from app.db import open_database
 from app.paths import default_db_path
 from app.services import attachments, backup
 from app.services.petitions import registration
-from tests.services.test_intake import NOW, clerk, form  # noqa: F401 - fixture
+from app.domain.enums import Role
+from tests.services.test_intake import NOW, _account, form
 
 pytestmark = [pytest.mark.skipif(os.name != "posix", reason="POSIX file modes"),
               pytest.mark.sqlite_only("files on disk")]
@@ -28,11 +29,12 @@ def usual_umask():
     os.umask(before)
 
 
-def test_new_data_folder_database_wal_backups_and_attachments_are_owner_only(tmp_path, clerk):
+def test_new_data_folder_database_wal_backups_and_attachments_are_owner_only(tmp_path, admin):
     path = default_db_path()                       # <tmp>/data/uniondesk.db, nothing there yet
     assert not path.parent.exists()
     db = open_database(path)
     try:
+        clerk = _account(db, admin, Role.CLERK, "t_clerk")      # an account of this database
         rec = registration.register(db, clerk, form(), now=NOW)
         assert mode(path.parent) == 0o700 and mode(path) == 0o600
         for suffix in ("-wal", "-shm"):

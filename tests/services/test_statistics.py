@@ -292,7 +292,7 @@ def test_cli_stats_json(desk, db_path, capsys):
     (["--from", "2026-04-01", "--to", "2026-03-31"], "晚于结束日期"),
     (["--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-02-01"], "早于统计期间"),
 ])
-def test_cli_stats_bad_input_exits_2(db_path, capsys, args, msg):
+def test_cli_stats_bad_input_exits_2(desk, db_path, capsys, args, msg):
     assert main(["--db", str(db_path), "stats", *args, "--json"]) == 2
     err = capsys.readouterr().err
     assert msg in err and len(err.strip().splitlines()) == 1 and " / error: " in err
