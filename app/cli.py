@@ -161,8 +161,8 @@ def cmd_notice(args) -> int:
     """Reprint the subject's valid notice of the kind, else issue one as CLI_ACTOR; write the PDF."""
     from app.domain.actor import CLI_ACTOR
     from app.domain.notices import SUBJECT
-    from app.services import notices
-    kind = notices.parse_kind(args.kind)
+    from app.services.petitions import notice_pdf, notice_templates, notices
+    kind = notice_templates.parse_kind(args.kind)
     out = Path(args.pdf)
     if out.is_dir():
         raise UserError(f"输出文件 {out} 是一个文件夹，请写出 PDF 文件名", f"{out} is a folder")
@@ -177,7 +177,7 @@ def cmd_notice(args) -> int:
             subject = {"registration_id": registration_id}
         rec, new = notices.reprint_or_issue(db, CLI_ACTOR, kind, **subject)
         try:
-            result = notices.render_pdf(db, [rec.id], out)
+            result = notice_pdf.render_pdf(db, [rec.id], out)
         except OSError as e:
             raise UserError(f"无法写入 {out}（{e.strerror or e}）",
                             f"cannot write {out}: {e.strerror or e}") from e

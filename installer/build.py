@@ -117,7 +117,7 @@ class Smoke:
 
     def notice(self) -> bool:
         from app.domain.notices import NoticeKind
-        from app.services.demo import OFFICE_PROFILE
+        from app.services.demo.people import OFFICE_PROFILE
         with sqlite3.connect(self.db) as conn:
             case_no = conn.execute("SELECT case_no FROM cases ORDER BY id LIMIT 1").fetchone()[0]
         pdf = self.tmp / "notice.pdf"
@@ -230,7 +230,7 @@ def smoke(program: Path) -> bool:
         print("[smoke] needs pypdf: pip install -e .[test]", flush=True)
         return False
     from app.domain.enums import Role
-    from app.services.demo import ACCOUNTS, DEMO_PASSWORD
+    from app.services.demo.people import ACCOUNTS, DEMO_PASSWORD
     admin = next(username for username, role, _name in ACCOUNTS if role is Role.ADMIN)
     with tempfile.TemporaryDirectory(prefix="uniondesk-smoke-") as tmp:
         s = Smoke(program, Path(tmp))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 # Folders of resources/ that the program reads at run time (resources/screenshots is for the
 # README only and stays out of the build).
-RESOURCE_FOLDERS = ("fonts", "notices")
+RESOURCE_FOLDERS = ("fonts", "notices", "demo")
 # Alembic reads the migration scripts from the file system, beside app/db/migrate.py.
 MIGRATIONS = Path("app", "db", "migrations")
 

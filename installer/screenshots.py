@@ -27,11 +27,12 @@ def main() -> int:
 
     from app.db import open_database
     from app.services import accounts, demo, settings
+    from app.services.demo import people as demo_people
     db = open_database(args.db)
     if not settings.is_configured(db):
         from datetime import date
         print(demo.generate(db, seed=1, today=date.today()))
-    actor = accounts.sign_in(db, args.role, demo.DEMO_PASSWORD)
+    actor = accounts.sign_in(db, args.role, demo_people.DEMO_PASSWORD)
 
     from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
 

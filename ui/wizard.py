@@ -268,9 +268,9 @@ class DemoPage(QWizardPage):
 
 def demo_accounts() -> list[tuple[str, str, Role, str]]:
     """(user name, password, role, display name) of the accounts ``demo.generate`` creates."""
-    from app.services import demo
-    return [(username, demo.DEMO_PASSWORD, Role(role), display_name)
-            for username, role, display_name in demo.ACCOUNTS]
+    from app.services.demo import people as demo_people
+    return [(username, demo_people.DEMO_PASSWORD, Role(role), display_name)
+            for username, role, display_name in demo_people.ACCOUNTS]
 
 
 class FirstRunWizard(QWizard):

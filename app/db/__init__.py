@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine import Database, default_db_path, open_database
+    from .engine import Database, default_db_path
+    from .migrate import open_database
 
 __all__ = ["Database", "open_database", "default_db_path"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "open_database":
+        from .migrate import open_database   # opening migrates: migrate builds on engine
+        return open_database
     if name in __all__:
         from . import engine
         return getattr(engine, name)

@@ -1,5 +1,5 @@
 """The few SQL constructs that differ between SQLite and PostgreSQL, in one place. (Content
-search has its own module, ``app.services.search``; the writer lock is in ``app.db.engine``.)"""
+search has its own module, ``app.services.petitions.search``; the writer lock is in ``app.db.engine``.)"""
 from __future__ import annotations
 
 from sqlalchemy import Integer, text

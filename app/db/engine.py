@@ -1,7 +1,8 @@
 """Engine and session factory.
 
-``open_database(path_or_url)`` returns a ``Database``: it creates the SQLite file when missing,
-backs it up and migrates it to the newest schema when it is behind, and hands out Sessions:
+``open_database(path_or_url)`` (in ``app.db.migrate``, which builds on this module) returns a
+``Database``: it creates the SQLite file when missing, backs it up and migrates it to the newest
+schema when it is behind, and hands out Sessions:
 
 * ``db.write()`` — one unit of work that writes. On SQLite the transaction starts with
   ``BEGIN IMMEDIATE`` so that two processes never deadlock on a lock upgrade; the second simply
@@ -136,21 +137,3 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool = True,
-                  backup_dir: Path | None = None) -> Database:
-    """Open (creating when missing) and bring to the newest schema.
-
-    Before migrating an existing SQLite file that is behind, a copy goes to ``backups/``.
-    May raise ``UserError`` when the file is not a UnionDesk database or is newer than this program.
-    """
-    db = Database(to_url(path_or_url))
-    if migrate:
-        from .migrate import ensure_schema
-        try:
-            ensure_schema(db, backup_dir=backup_dir)
-        except BaseException:
-            db.close()
-            raise
-    return db

@@ -5,6 +5,7 @@ at head is recognised without importing Alembic: start-up stays fast.
 """
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy.exc import DatabaseError
 
 from app.domain.errors import UserError
 
-from .engine import Database
+from .engine import Database, to_url
 from .sqlitefile import online_copy
 
 HEAD = "0006"
@@ -95,3 +96,20 @@ def ensure_schema(db: Database, backup_dir: Path | None = None) -> str | None:
         online_copy(db.path, backup)
     upgrade(db)
     return str(backup) if backup else None
+
+
+def open_database(path_or_url: str | os.PathLike | None = None, *, migrate: bool = True,
+                  backup_dir: Path | None = None) -> Database:
+    """Open (creating when missing) and bring to the newest schema.
+
+    Before migrating an existing SQLite file that is behind, a copy goes to ``backups/``.
+    May raise ``UserError`` when the file is not a UnionDesk database or is newer than this program.
+    """
+    db = Database(to_url(path_or_url))
+    if migrate:
+        try:
+            ensure_schema(db, backup_dir=backup_dir)
+        except BaseException:
+            db.close()
+            raise
+    return db

@@ -1,6 +1,6 @@
 """Notices 告知书 (DESIGN §4): the kinds, what each is issued for, placeholders and templates.
 
-Pure rules; the service (``app.services.notices``) fetches the case / registration, asks
+Pure rules; the service (``app.services.petitions.notices``) fetches the case / registration, asks
 ``refusal`` whether the kind fits, fills the template and keeps the snapshot.
 
 Template format (``resources/notices/<kind>.txt``, editable by the office): one paragraph per

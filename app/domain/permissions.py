@@ -1,4 +1,4 @@
-"""Who may do what. Every write service calls ``app.services.accounts.require`` with one of these;
+"""Who may do what. Every write service calls ``app.services.access.require`` with one of these;
 hiding a button is a convenience, this table is the rule."""
 from __future__ import annotations
 

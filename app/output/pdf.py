@@ -38,42 +38,62 @@ line and character spacing is tightened (:data:`TIGHTER_GRIDS`) rather than prin
 page of their own; if no tighter grid helps, body text goes over with them, never the closing
 alone.
 """
+
 from __future__ import annotations
 
 import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import BinaryIO
-
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from typing import BinaryIO
 
+from .chinese_dates import format_date
 from .fonts import FontChain, draw_runs, text_width
-from .fonts import check_font, missing_glyphs  # noqa: F401 - re-exported: the notice API
+from .text_wrap import wrap_width
 
-# --- layout constants (GB/T 9704) -----------------------------------------------------------------
+
 PAGE_W, PAGE_H = A4
+
+
 MARGIN_TOP, MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_RIGHT = 37 * mm, 28 * mm, 35 * mm, 26 * mm
+
+
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT          # 156 mm
+
+
 TEXT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM          # 225 mm
+
+
 CHARS_PER_LINE = 28
+
+
 LINES_PER_PAGE = 22
+
+
 BODY_SIZE = 16.0                                       # 三号
+
+
 TITLE_SIZE = 22.0                                      # 二号
+
+
 PAGE_NO_SIZE = 14.0                                    # 四号
+
+
 RECORD_SIZE = 14.0                                     # 版记 四号
+
+
 PITCH = TEXT_W / CHARS_PER_LINE                        # advance of one full-width character
+
+
 LEADING = TEXT_H / LINES_PER_PAGE
+
+
 VOID_MARK = "已作废"
-
-NO_LINE_START = set("，。、；：？！）」』》〉】〕”’…—·,.;:?!)]}%～")
-NO_LINE_END = set("（「『《〈【〔“‘([{")
-
 
 
 @dataclass(frozen=True)
@@ -126,91 +146,6 @@ class NoticeDocument:
         return VOID_MARK
 
 
-# --- dates ----------------------------------------------------------------------------------------
-_DIGITS = "〇一二三四五六七八九"
-
-
-def _cn_number(n: int) -> str:
-    if n < 10:
-        return _DIGITS[n] if n else "〇"
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-
-
-def format_date(d: date, chinese: bool = False) -> str:
-    """2026年11月22日, or with ``chinese`` 二〇二六年十一月二十二日."""
-    if not chinese:
-        return f"{d.year}年{d.month}月{d.day}日"
-    year = "".join(_DIGITS[int(c)] for c in str(d.year))
-    return f"{year}年{_cn_number(d.month)}月{_cn_number(d.day)}日"
-
-
-# --- line breaking --------------------------------------------------------------------------------
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in "-_./%@:+#")
-
-
-def _tokens(text: str) -> list[str]:
-    """Unbreakable pieces: one CJK character or mark each; runs of Latin letters and digits whole,
-    with a thousands comma inside a number (10,230.00) and a currency sign before it (¥10)."""
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        prev = out[-1] if out else ""
-        if prev and _is_word_char(ch) and (_is_word_char(prev[-1]) or prev in "¥￥$"
-                                           or (prev.endswith(",") and ch.isdigit())):
-            out[-1] += ch
-        elif out and ch == "," and out[-1][-1].isdigit() and nxt.isdigit():
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return out
-
-
-def wrap_width(text: str, width: float, advance: Callable[[str], float], indent: float = 0.0) -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` (the first line starts ``indent`` in),
-    measuring each character with ``advance``. See the module text for the rules."""
-    eps = 1e-6
-    toks: list[str] = []
-    for tok in _tokens(text):           # a word longer than a whole line is split by characters
-        if len(tok) > 1 and sum(advance(c) for c in tok) > width - indent + eps:
-            toks.extend(tok)
-        else:
-            toks.append(tok)
-    lines: list[list[str]] = []
-    cur: list[str] = []
-    used = indent
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        w = sum(advance(c) for c in tok)
-        if used + w <= width + eps or not cur:
-            cur.append(tok)
-            used += w
-            i += 1
-            continue
-        # the token does not fit: close the line
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if tok in NO_LINE_START and cur[-1] not in NO_LINE_START and nxt not in NO_LINE_START:
-            cur.append(tok)                  # one closing mark joins the line (squeezed when drawn)
-            lines.append(cur)
-            cur, used = [], 0.0
-            i += 1
-            continue
-        carry: list[str] = []
-        while len(cur) > 1 and (cur[-1] in NO_LINE_END or (carry or [tok])[0] in NO_LINE_START):
-            carry.insert(0, cur.pop())
-        lines.append(cur)
-        cur = carry
-        used = sum(advance(c) for t in cur for c in t)
-        if used + w > width + eps and cur:   # carried text and the token cannot share a line
-            lines.append(cur)
-            cur, used = [], 0.0
-    if cur or not lines:
-        lines.append(cur)
-    return ["".join(line) for line in lines]
-
-
 def wrap(text: str, chars_per_line: int = CHARS_PER_LINE, indent: int = 0) -> list[str]:
     """Break ``text`` for a grid of ``chars_per_line`` full-width characters (Latin letters and
     digits count half); ``indent`` full-width characters are left free on the first line."""
@@ -221,7 +156,6 @@ def wrap(text: str, chars_per_line: int = CHARS_PER_LINE, indent: int = 0) -> li
     return wrap_width(text, float(chars_per_line), adv, float(indent))
 
 
-# --- page model -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Grid:
     """The type grid: ``chars`` full-width characters a line, ``lines`` lines a page."""
@@ -238,10 +172,11 @@ class Grid:
 
 
 DEFAULT_GRID = Grid()
-# GB/T 9704 (7.3.5.1): when the space left on the last page cannot hold the seal and the date, the
-# line and character spacing is adjusted instead of printing them alone on a new page. Tried in
-# this order, tightest last (30 × 25 still reads as the 三号 face).
+
+
 TIGHTER_GRIDS = (Grid(28, 23), Grid(29, 23), Grid(29, 24), Grid(30, 24), Grid(30, 25))
+
+
 CLOSING_MAX = 8          # a one-line last paragraph this short (「特此告知。」) is the closing
 
 
@@ -387,8 +322,9 @@ def _take_body_tail(page: _Page) -> list[_Line | None]:
     return carried
 
 
-# --- drawing --------------------------------------------------------------------------------------
 _VOID_RED = Color(0.8, 0.0, 0.0, alpha=0.35)
+
+
 _RED = Color(0.8, 0.0, 0.0)
 
 
@@ -483,11 +419,18 @@ def _draw_void(c: Canvas, fonts: FontChain, label: str) -> None:
     c.restoreState()
 
 
-# --- the registration sheet (信访事项登记表): a bordered table ------------------------------------
 SHEET_SIZE = 14.0                      # 四号, as forms use
+
+
 SHEET_LEADING = SHEET_SIZE * 1.5
+
+
 SHEET_PAD = 4.0                        # inside a cell, left/right and top/bottom
+
+
 CELL_GAP = "\u3000\u3000"              # two ideographic spaces separate the cells of a row
+
+
 _LABEL_GREY = Color(0.93, 0.93, 0.93)
 
 

@@ -46,7 +46,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Table, TableStyle
 
 from app.output import fonts
-from app.output.pdf import wrap_width
+from app.output.text_wrap import wrap_width
 
 MARGIN = 15 * mm
 TITLE_SIZE = 18.0

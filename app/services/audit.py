@@ -13,42 +13,49 @@ committed is anchored even when it is killed, and a change made while it is clos
 next ``check``. The anchor only moves forward along the same chain: when the chain no longer contains
 the anchored head, the anchor stays as it is (the evidence) until a ``restore`` resets it.
 
-``verify_state`` compares every audited row with what its audit rows last recorded: for each entity
-the ``after`` values are folded in order (``after`` None with a ``before`` means the row was deleted)
-and compared, column by column, with the row in its table (``AUDITED_TABLES``).
+``audit_state.verify_state`` compares every audited row with what its audit rows last recorded:
+for each entity the ``after`` values are folded in order (``after`` None with a ``before`` means
+the row was deleted) and compared, column by column, with the row in its table
+(``audit_state.AUDITED_TABLES``).
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, Integer, event, func, or_, select, text
+from sqlalchemy import event, func, or_, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import (AuditHead, AuditLog, Case, Employer, HotspotWarning, Notice,
-                           OutreachEvent, Person, Registration, SavedFilter, SettingRow, User)
-from app.paths import default_data_dir
+from app.db.models import AuditHead, AuditLog, User
 from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.permissions import Perm
+from app.paths import default_data_dir
+
+from .access import check_account, require
+
 
 GENESIS = "0" * 64
+
+
 _PG_LOCK_KEY = 715_0001
+
+
 _log = logging.getLogger(__name__)
 
-# Columns that must not be readable in the trail but whose change must be noticed: the audit row
-# keeps a digest under another key (column → key), and ``verify_state`` digests the column before
-# comparing. The digest of a salted argon2 hash gives nothing to guess a password from.
+
 SECRET_FIELDS = {"password_hash": "password"}
+
+
 _SECRET_KEYS = {key: column for column, key in SECRET_FIELDS.items()}
 
 
@@ -86,11 +93,10 @@ def record(session: Session, actor: Actor, entity: str, entity_id: Any, action: 
     """Append one audit row in the caller's transaction (which must be a ``db.write()``).
 
     Every write passes here inside its transaction, so this is where the actor's account is
-    re-checked (``accounts.check_account``): a user disabled, locked or given another role since
+    re-checked (``access.check_account``): a user disabled, locked or given another role since
     signing in gets AccountRevoked and the caller's whole unit of work rolls back."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    from .accounts import check_account  # accounts writes audit rows: imported here, not on top
     check_account(session, actor)
     head = session.get(AuditHead, 1)
     prev = head.last_hash if head else GENESIS
@@ -166,8 +172,6 @@ def verify(db: Database, limit: int = 20, anchor: Anchor | None = None) -> list[
                                                    "审计记录被整体删除"))
     return problems
 
-
-# ---------------------------------------------------------------- anchors outside the database
 
 ANCHOR_SUFFIX = ".audit-anchor.json"
 
@@ -331,165 +335,6 @@ def _write_pending(session: Session) -> None:
         _log.warning("cannot write the audit anchor %s: %s", pending["path"], e)
 
 
-# ---------------------------------------------------------------- audited rows against the trail
-
-# The table each entity's audit rows describe (by primary key). Not here: entities without a
-# table of their own (database, export, demo) and the calendar, whose import records a whole year
-# in one row.
-AUDITED_TABLES: dict[str, Any] = {
-    "user": User, "setting": SettingRow, "person": Person, "employer": Employer,
-    "registration": Registration, "case": Case, "notice": Notice, "warning": HotspotWarning,
-    "outreach_event": OutreachEvent, "saved_filter": SavedFilter,
-}
-# Columns that change without an audit row by design (the sign-in bookkeeping).
-UNAUDITED_COLUMNS: dict[str, frozenset[str]] = {
-    "user": frozenset({"failed_count", "locked_until", "last_login_at"}),
-}
-
-
-@dataclass(frozen=True)
-class StateProblem:
-    entity: str
-    entity_id: str
-    table: str
-    field: str | None
-    audit_id: int
-    message: str
-
-
-@dataclass
-class _Recorded:
-    """What an entity's audit rows say, folded in order: each field's last value and row."""
-    entity_id: str
-    deleted: bool = False
-    last_id: int = 0
-    fields: dict[str, tuple[Any, int]] | None = None
-
-
-def _folded(rows) -> Iterator[tuple[str, _Recorded]]:
-    key = None
-    rec: _Recorded | None = None
-    for audit_id, entity, entity_id, before, after in rows:
-        if (entity, entity_id) != key:
-            if rec is not None:
-                yield key[0], rec
-            key, rec = (entity, entity_id), _Recorded(entity_id, fields={})
-        a = json.loads(after) if after else None
-        if isinstance(a, dict):
-            rec.deleted = False
-            for field, value in a.items():
-                rec.fields[field] = (value, audit_id)
-            rec.last_id = audit_id
-        elif a is None and before:
-            rec.deleted, rec.fields, rec.last_id = True, {}, audit_id
-    if rec is not None:
-        yield key[0], rec
-
-
-def _plain(value: Any) -> Any:
-    """A column's value as the audit trail's JSON would hold it (the common kinds directly: this
-    runs once per audited field)."""
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return json.loads(to_json({"v": value}))["v"]
-
-
-def _same(recorded: Any, actual: Any) -> bool:
-    if _plain(actual) == recorded:
-        return True
-    if isinstance(actual, str):  # a JSON text column (settings' value, a filter's payload …)
-        try:
-            return json.loads(actual) == recorded
-        except ValueError:
-            return False
-    return False
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "（空）"
-    text_ = str(_plain(value))
-    return text_ if len(text_) <= 40 else text_[:40] + "…"
-
-
-def _compare(s: Session, entity: str, batch: list[_Recorded]) -> list[StateProblem]:
-    table = AUDITED_TABLES[entity].__table__
-    pk = list(table.primary_key.columns)[0]
-    names = [pk.name] + [c.name for c in table.c if c is not pk]
-    keyed: list[tuple[Any, _Recorded]] = []
-    for rec in batch:
-        if isinstance(pk.type, Integer):
-            if not rec.entity_id.isdigit():
-                continue
-            keyed.append((int(rec.entity_id), rec))
-        elif isinstance(pk.type, Date):
-            continue
-        else:
-            keyed.append((rec.entity_id, rec))
-    if not keyed:
-        return []
-    rows = {r[0]: dict(zip(names, r)) for r in
-            s.execute(select(*(table.c[n] for n in names)).where(pk.in_([k for k, _ in keyed])))}
-    skip = UNAUDITED_COLUMNS.get(entity, frozenset())
-    compared = set(names) - skip
-    name = f"{entity_label(entity)} #{{}}（表 {table.name}）"
-    out: list[StateProblem] = []
-    for key, rec in keyed:
-        row = rows.get(key)
-        who = name.format(rec.entity_id)
-        if rec.deleted:
-            if row is not None:
-                out.append(StateProblem(entity, rec.entity_id, table.name, None, rec.last_id,
-                                        f"{who}：审计记录 #{rec.last_id} 记录已删除，但数据库中仍有这条记录"))
-            continue
-        if row is None:
-            out.append(StateProblem(entity, rec.entity_id, table.name, None, rec.last_id,
-                                    f"{who}：数据库中没有这条记录，但审计记录 #{rec.last_id} 记录它存在（被直接删除）"))
-            continue
-        for key, (value, audit_id) in rec.fields.items():
-            field = _SECRET_KEYS.get(key, key)
-            if field not in compared:
-                continue
-            actual = row[field]
-            if key in _SECRET_KEYS:
-                if secret_digest(actual) != value:
-                    out.append(StateProblem(entity, rec.entity_id, table.name, field, audit_id,
-                                            f"{who} 字段 {field}：与审计记录 #{audit_id} 不符（被直接改动）"))
-            elif not _same(value, actual):
-                out.append(StateProblem(entity, rec.entity_id, table.name, field, audit_id,
-                                        f"{who} 字段 {field}：数据库中为 {_shown(actual)}，"
-                                        f"审计记录 #{audit_id} 记录为 {_shown(value)}"))
-    return out
-
-
-def verify_state(db: Database, limit: int = 50, batch_size: int = 500) -> list[StateProblem]:
-    """Every row named by an audit row equals what its audit rows last recorded (up to ``limit``
-    problems). Streams the trail in entity order (the entity index) and looks the rows up in
-    batches, so memory stays flat whatever the size of the trail."""
-    problems: list[StateProblem] = []
-    with db.read() as s:
-        q = (select(AuditLog.id, AuditLog.entity, AuditLog.entity_id, AuditLog.before,
-                    AuditLog.after)
-             .where(AuditLog.entity.in_(list(AUDITED_TABLES)))
-             .order_by(AuditLog.entity, AuditLog.entity_id, AuditLog.id)
-             .execution_options(yield_per=2000))
-        batch: list[_Recorded] = []
-        current = None
-        for entity, rec in _folded(s.execute(q)):
-            if batch and (entity != current or len(batch) >= batch_size):
-                problems += _compare(s, current, batch)
-                batch = []
-                if len(problems) >= limit:
-                    return problems[:limit]
-            current = entity
-            batch.append(rec)
-        if batch:
-            problems += _compare(s, current, batch)
-    return problems[:limit]
-
-
 @dataclass(frozen=True)
 class AuditEntry:
     id: int
@@ -507,9 +352,6 @@ def count(db: Database) -> int:
         return s.scalar(select(func.count()).select_from(AuditLog)) or 0
 
 
-# ---------------------------------------------------------------- browsing
-
-# Chinese names of the entities and actions that services record; an unknown code shows as is.
 ENTITY_LABELS = {
     "user": "用户", "setting": "设置", "calendar": "节假日日历", "person": "人员",
     "employer": "单位", "database": "数据库", "registration": "登记", "case": "案件",
@@ -518,6 +360,8 @@ ENTITY_LABELS = {
     "claim": "理赔", "warning": "预警", "outreach_event": "走访活动", "saved_filter": "常用筛选",
     "export": "导出", "demo": "演示数据",
 }
+
+
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "set": "设置", "clear": "清除",
     "import": "导入", "sign_in": "登录", "sign_in_failed": "登录失败", "locked": "账户锁定",
@@ -533,7 +377,6 @@ ACTION_LABELS = {
 }
 
 
-# Chinese names of the keys and coded values in before/after (accounts and settings).
 FIELD_LABELS = {
     "username": "用户名", "display_name": "姓名", "role": "角色", "active": "启用",
     "must_change_password": "须修改密码", "failed_count": "连续输错次数", "locked_until": "锁定至",
@@ -541,6 +384,8 @@ FIELD_LABELS = {
     "anchor_before": "原审计指纹", "password": "密码（摘要）",
     "acknowledged_at": "确认时间", "note": "说明", "batch_size": "同批确认条数",
 }
+
+
 VALUE_LABELS = {
     "wrong_password": "密码错误", "unknown_user": "用户名不存在", "locked": "账户已锁定",
     "disabled": "账户已停用",
@@ -592,7 +437,6 @@ def search(db: Database, actor: Actor, *, entity: str | None = None, username: s
     ``date_to`` is inclusive; ``text`` matches the entity id and the before/after JSON, ignoring
     the case of Latin letters on every database (SQLite's LIKE does; PostgreSQL's does not).
     """
-    from .accounts import require  # accounts records audit rows: import here, not at the top
     require(actor, Perm.VIEW_AUDIT)
     q = select(AuditLog)
     if entity:
@@ -617,4 +461,3 @@ def search(db: Database, actor: Actor, *, entity: str | None = None, username: s
         return [AuditEntry(id=r.id, at=r.at, username=r.username, entity=r.entity,
                            entity_id=r.entity_id, action=r.action, before=r.before, after=r.after)
                 for r in s.scalars(q)]
-

@@ -39,7 +39,7 @@ from app.paths import private_dir
 
 from . import audit
 from . import settings as settings_service
-from .accounts import check_account, require
+from .access import check_account, require
 
 BACKUP_FOLDER = "backups"
 AUTO_RE = re.compile(r"^auto-(\d{8})\.db$")

@@ -26,7 +26,7 @@ from app.domain.errors import UserError, ValidationError
 from app.domain.permissions import Perm
 
 from . import audit
-from .accounts import require
+from .access import require
 
 NAME_MAX = 40            # calendar_days.name
 MAX_REPORTED_ROWS = 10   # bad CSV rows named in one error message

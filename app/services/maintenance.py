@@ -14,7 +14,7 @@ from app.db import Database
 from app.db.migrate import HEAD, current_revision
 from app.domain.errors import UserError
 
-from . import audit, numbering
+from . import audit, audit_state, numbering
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _audit_chain(db: Database) -> tuple[bool, list[str]]:
 
 def _audited_rows(db: Database) -> tuple[bool, list[str]]:
     try:
-        problems = audit.verify_state(db)
+        problems = audit_state.verify_state(db)
     except DBAPIError as e:
         return False, [f"数据与审计记录：无法读取（{e.orig}）"]
     if not problems:

@@ -14,6 +14,7 @@ people. On PostgreSQL the ranges are exact under the "C" collation (or any colla
 U+10FFFF last); results are filtered by ``startswith`` as well, so other collations never return a
 wrong match.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,27 +38,32 @@ from app.domain.permissions import Perm
 from app.domain.pinyin import SUFFIX_LENGTH, initials, inner_suffixes
 from app.domain.validation import (check_birth_date, check_id_number, check_name, check_phone,
                                    check_text, check_uscc, checked, is_blank, mask_id_tail,
-                                   parse_gender, phone_search_prefix)
+                                   parse_gender)
 
 from . import audit
-from .accounts import require
+from .access import require
 
-# Field labels, defined once: forms show them and errors name them.
+
 PERSON_LABELS: dict[str, str] = {
     "name": "姓名", "gender": "性别", "id_number": "身份证号", "birth_date": "出生日期",
     "phone": "电话", "hukou_place": "户籍地", "address": "住址", "employer": "单位",
     "is_migrant": PersonFlag.MIGRANT.label, "is_model_worker": PersonFlag.MODEL_WORKER.label,
     "is_member": PersonFlag.MEMBER.label, "note": "备注",
 }
+
+
 EMPLOYER_LABELS: dict[str, str] = {
     "name": "单位名称", "uscc": "统一社会信用代码", "industry": "行业", "street": "所在街道",
     "has_union": "已建工会", "address": "地址", "contact": "联系人", "phone": "电话",
 }
+
+
 PERSON_MAX = {"name": 50, "hukou_place": 100, "address": 200, "note": 2000}
+
+
 EMPLOYER_MAX = {"name": 100, "industry": 40, "street": 40, "address": 200, "contact": 40}
 
-# 国民经济行业分类 GB/T 4754-2017, sections (门类): suggestions for 行业, so that statistics by
-# industry group the same words. Free text is still accepted.
+
 INDUSTRY_CHOICES: tuple[str, ...] = (
     "农、林、牧、渔业", "采矿业", "制造业", "电力、热力、燃气及水生产和供应业", "建筑业",
     "批发和零售业", "交通运输、仓储和邮政业", "住宿和餐饮业", "信息传输、软件和信息技术服务业",
@@ -66,10 +72,9 @@ INDUSTRY_CHOICES: tuple[str, ...] = (
     "公共管理、社会保障和社会组织", "国际组织",
 )
 
+
 TOP = chr(0x10FFFF)  # sorts after every character (code point / UTF-8 byte order)
 
-
-# ---------------------------------------------------------------- inputs and records
 
 @dataclass(frozen=True)
 class EmployerInput:
@@ -156,30 +161,6 @@ class PersonRecord:
         return mask_id_tail(self.id_number)
 
 
-@dataclass(frozen=True)
-class PersonMatch:
-    """One row of a search result. ``key`` is its position in the result order (keyset)."""
-    id: int
-    name: str
-    gender_label: str
-    id_tail: str               # "****1234"
-    phone: str
-    employer_name: str
-    flags: tuple[PersonFlag, ...] = ()
-    key: tuple = ()
-    employer_id: int | None = None     # so that picking the person can fill in the employer
-
-    @property
-    def flags_label(self) -> str:
-        return "、".join(f.label for f in self.flags)
-
-
-@dataclass(frozen=True)
-class PeoplePage:
-    items: tuple[PersonMatch, ...]
-    next_key: tuple | None      # pass as ``after_key`` for the next page; None at the end
-
-
 def _flags(migrant: bool, model: bool, member: bool) -> tuple[PersonFlag, ...]:
     return tuple(f for f, on in ((PersonFlag.MIGRANT, migrant), (PersonFlag.MODEL_WORKER, model),
                                  (PersonFlag.MEMBER, member)) if on)
@@ -202,6 +183,8 @@ def _person_record(p: Person, employer_name: str | None) -> PersonRecord:
 
 _PERSON_AUDITED = ("name", "gender", "id_number", "birth_date", "phone", "hukou_place", "address",
                    "employer_id", "is_migrant", "is_model_worker", "is_member", "note")
+
+
 _EMPLOYER_AUDITED = ("name", "uscc", "industry", "street", "has_union", "address", "contact",
                      "phone")
 
@@ -214,8 +197,6 @@ def _diff(before: dict, after: dict) -> tuple[dict, dict]:
     keys = [k for k in after if before.get(k) != after[k]]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
-
-# ---------------------------------------------------------------- employers
 
 def normalize_employer_name(text: str) -> str:
     """Registered names use full-width brackets: 「某某(深圳)有限公司」→「某某（深圳）有限公司」."""
@@ -390,8 +371,6 @@ def _take_inner_initials(s: Session, letters: str, found: dict[int, Employer], l
             return
 
 
-# ---------------------------------------------------------------- people
-
 def _clean_person(data: PersonInput, errors: Collector) -> dict[str, Any]:
     L, M = PERSON_LABELS, PERSON_MAX
     name = checked(errors, check_name, data.name, L["name"], M["name"], default="")
@@ -521,99 +500,10 @@ def get_person(db: Database, person_id: int) -> PersonRecord:
         return _person_record(found[0], found[1])
 
 
-# ---------------------------------------------------------------- search
-
 def _prefix(stmt, col, prefix: str):
     """``col`` starts with ``prefix``, as an index range."""
     return stmt.where(col >= prefix, col < prefix + TOP)
 
-
-def _person_sources(query: str) -> list[tuple[Any, str]]:
-    """Which indexed columns a typed query is a prefix of: digits → ID number and phone; letters
-    → pinyin initials; anything else → name."""
-    text = (query or "").strip()
-    if not text:
-        return []
-    narrow = unicodedata.normalize("NFKC", text)
-    compact = re.sub(r"[\s\-()（）+]", "", narrow)
-    if re.fullmatch(r"\d+[Xx]?", compact):
-        sources: list[tuple[Any, str]] = []
-        if (len(compact) <= 17 and compact.isdigit()) or len(compact) == 18:  # X only as 18th
-            sources.append((Person.id_number, compact.upper()))
-        if compact.isdigit():
-            sources.append((Person.phone, phone_search_prefix(narrow)))
-        return sources
-    if re.fullmatch(r"[A-Za-z]+", compact):
-        return [(Person.initials, compact.lower())]
-    return [(Person.name, re.sub(r"\s+", " ", text))]
-
-
-_MATCH_COLUMNS = (Person.id, Person.name, Person.gender, Person.id_number, Person.phone,
-                  Person.employer_id, Person.is_migrant, Person.is_model_worker, Person.is_member)
-
-
-def list_people(db: Database, after_key: tuple | None = None, limit: int = 100,
-                query: str = "") -> PeoplePage:
-    """One page of people, keyset-paged. A blank query lists the newest first; otherwise the
-    matches of ``lookup``, ordered by the matched column. Pass the returned ``next_key`` as
-    ``after_key`` for the next page."""
-    limit = max(1, int(limit))
-    sources = _person_sources(query)
-    rows: list[tuple[tuple, Any]] = []
-    more = False
-    with db.read() as s:
-        if not (query or "").strip():
-            stmt = select(*_MATCH_COLUMNS).order_by(Person.id.desc()).limit(limit + 1)
-            if after_key:
-                stmt = stmt.where(Person.id < after_key[1])
-            got = s.execute(stmt).all()
-            more = len(got) > limit
-            rows = [(("", r.id), r) for r in got]
-        else:
-            for col, prefix in sources:
-                if not prefix:
-                    continue
-                stmt = _prefix(select(col.label("k"), *_MATCH_COLUMNS), col, prefix)
-                if after_key:
-                    value, last_id = after_key
-                    # the merged order is (value, id) whatever the column: resume after the key
-                    stmt = stmt.where(col >= value,
-                                      or_(col > value, and_(col == value, Person.id > last_id)))
-                got = s.execute(stmt.order_by(col, Person.id).limit(limit + 1)).all()
-                more = more or len(got) > limit
-                rows.extend(((r.k, r.id), r) for r in got if r.k is not None and r.k.startswith(prefix))
-            rows.sort(key=lambda kr: kr[0])  # merge the sources in (value, id) order
-        seen: set[int] = set()
-        unique = []
-        for key, r in rows:
-            if r.id not in seen:
-                seen.add(r.id)
-                unique.append((key, r))
-        more = more or len(unique) > limit
-        unique = unique[:limit]
-        employer_ids = {r.employer_id for _, r in unique if r.employer_id is not None}
-        names: dict[int, str] = {}
-        if employer_ids:
-            names = {i: n for i, n in s.execute(select(Employer.id, Employer.name)
-                                                .where(Employer.id.in_(employer_ids)))}
-    items = tuple(PersonMatch(id=r.id, name=r.name, gender_label=Gender.label_of(r.gender),
-                              id_tail=mask_id_tail(r.id_number), phone=r.phone or "",
-                              employer_name=names.get(r.employer_id, ""),
-                              flags=_flags(r.is_migrant, r.is_model_worker, r.is_member), key=key,
-                              employer_id=r.employer_id if r.employer_id in names else None)
-                  for key, r in unique)
-    return PeoplePage(items, items[-1].key if more and items else None)
-
-
-def lookup(db: Database, query: str, limit: int = 20) -> list[PersonMatch]:
-    """People whose name, pinyin initials (「zs」→ 张三), ID number or phone starts with ``query``.
-    A blank query finds nobody. Within the lookup budget (≤ 50 ms) on a million people."""
-    if not (query or "").strip():
-        return []
-    return list(list_people(db, None, limit, query).items)
-
-
-# ---------------------------------------------------------------- helpers
 
 class _friendly_integrity:
     """A unique constraint hit by a concurrent writer (between our check and our insert) becomes

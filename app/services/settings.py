@@ -15,7 +15,7 @@ from app.domain.errors import Collector, UserError
 from app.domain.permissions import Perm
 
 from . import audit
-from .accounts import require
+from .access import require
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ FONT_KEY = "office.notice_font"
 def _font_problem(path: str) -> str | None:
     """Why ``path`` cannot be the notices' font (not a readable TrueType font), or None."""
     from app.domain.errors import ValidationError
-    from app.output.pdf import check_font   # reportlab: imported only when a font is named
+    from app.output.fonts import check_font   # reportlab: imported only when a font is named
     try:
         check_font(path)
     except ValidationError as e:

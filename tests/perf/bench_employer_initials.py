@@ -29,7 +29,7 @@ from app.db import open_database  # noqa: E402
 from app.db.models import Employer, EmployerInitials  # noqa: E402
 from app.domain.pinyin import initials, inner_suffixes  # noqa: E402
 from app.services import people  # noqa: E402
-from app.services.demo import BUSINESSES, COMPANY_SUFFIXES, TRADE_NAMES  # noqa: E402
+from app.services.demo.words import BUSINESSES, COMPANY_SUFFIXES, TRADE_NAMES  # noqa: E402
 
 QUERIES = ("zxwy", "wyfw", "bjs", "qqqq", "z")   # inside, inside, prefix, nowhere, one letter
 

@@ -268,16 +268,16 @@ LOOKUP_LABELS = {"name": "姓名前缀", "initials": "拼音首字母", "id": "�
 
 
 def measure_lookups(b: Bench) -> list[Row]:
-    """(c) people.lookup by name prefix, pinyin initials, ID prefix and phone prefix."""
-    from app.services import people
+    """(c) people_search.lookup by name prefix, pinyin initials, ID prefix and phone prefix."""
+    from app.services import people_search
     queries = _queries(b)
-    people.lookup(b.db, "张")  # warm-up: first Session, statement cache
+    people_search.lookup(b.db, "张")  # warm-up: first Session, statement cache
     rows = []
     for kind, qs in queries.items():
         times, hits = [], 0
         for q in qs:
             t = time.perf_counter()
-            found = people.lookup(b.db, q, limit=20)
+            found = people_search.lookup(b.db, q, limit=20)
             times.append(time.perf_counter() - t)
             hits += bool(found)
         med, worst = statistics.median(times), max(times)
@@ -380,12 +380,12 @@ def _changed(f) -> str:
 
 
 def measure_lists(b: Bench, runs: int = 5) -> list[Row]:
-    """(d) app.services.lists: first page, filter changes and jump to the last row of the case list
+    """(d) app.services.petitions.lists: first page, filter changes and jump to the last row of the case list
     and the registration list, as the windowed models ask for them (one ``*_page`` call each)."""
     if not b.registrations:
         return []
     from app.domain.enums import CaseStatus, Category, Channel, IssueType
-    from app.services import lists
+    from app.services.petitions import lists
     today = _demo_today(b)
     with b.db.read() as s:
         from sqlalchemy import select
@@ -442,7 +442,7 @@ def measure_search(b: Bench, runs: int = 3) -> list[Row]:
     through the registration list as the search box runs it."""
     if not b.registrations:
         return []
-    from app.services import lists, search
+    from app.services.petitions import lists, search
     today = _demo_today(b)
     rows = []
     for n, queries in SEARCH_QUERIES.items():
@@ -524,7 +524,7 @@ def drop_cache(b: Bench) -> dict[str, Any]:
 def _cold_queries(b: Bench) -> list[tuple[str, float, Callable[[], Any]]]:
     """(what, budget in seconds, the call): each a first query a person makes after start-up."""
     from app.domain.enums import CaseStatus, Category, ListFlag
-    from app.services import lists
+    from app.services.petitions import lists
     today = _demo_today(b)
     case = lambda f: (lambda: lists.case_page(b.db, f, today=today))  # noqa: E731
     reg = lambda f: (lambda: lists.registration_page(b.db, f, today=today))  # noqa: E731
@@ -556,7 +556,7 @@ def measure_cold(b: Bench, runs: int = 3, warm_runs: int = 3) -> list[Row]:
     (median), then ``warm_runs`` more without dropping (median)."""
     if not b.registrations:
         return []
-    from app.services import lists
+    from app.services.query.paging import ListPage
     rows: list[Row] = []
     checks = []
     for what, budget, call in _cold_queries(b):
@@ -570,7 +570,7 @@ def measure_cold(b: Bench, runs: int = 3, warm_runs: int = 3) -> list[Row]:
             t = time.perf_counter()
             page = call()
             warm.append(time.perf_counter() - t)
-        if isinstance(page, lists.ListPage):
+        if isinstance(page, ListPage):
             note = f"; {len(page.rows)} rows"
             if page.searched_back_to is not None:
                 note += f", 已搜索至 {page.searched_back_to.isoformat()}"

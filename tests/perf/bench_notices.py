@@ -7,7 +7,7 @@
    :func:`app.output.pdf.render` and prints pages, seconds and file size.
 2. Against a demo database (``app.services.demo.generate`` with ``--registrations``, in a temporary
    folder): ``notices.issue_for_cases`` issues a 受理告知书 for ``count`` cases in one transaction,
-   then ``notices.render_pdf`` writes them into one PDF — the figure DESIGN §6 budgets, printed
+   then ``notice_pdf.render_pdf`` writes them into one PDF — the figure DESIGN §6 budgets, printed
    beside the budget (issue, render and both). A second ``issue_for_cases`` (all reprints) is timed
    too. Exit status 1 when a figure is over budget.
 """
@@ -53,7 +53,8 @@ def bench_database(count: int, registrations: int, out: Path) -> bool:
     from app.db import open_database
     from app.db.models import Case
     from app.domain.actor import CLI_ACTOR
-    from app.services import demo, notices
+    from app.services import demo
+    from app.services.petitions import notice_pdf, notices
 
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "bench.db")
@@ -71,7 +72,7 @@ def bench_database(count: int, registrations: int, out: Path) -> bool:
             batch = notices.issue_for_cases(db, CLI_ACTOR, "accept", ids)
             t_issue = time.perf_counter() - t0
             t0 = time.perf_counter()
-            result = notices.render_pdf(db, batch.notice_ids, out)
+            result = notice_pdf.render_pdf(db, batch.notice_ids, out)
             t_render = time.perf_counter() - t0
             t0 = time.perf_counter()
             again = notices.issue_for_cases(db, CLI_ACTOR, "accept", ids)

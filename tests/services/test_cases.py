@@ -14,7 +14,8 @@ from app.domain.case_clock import DeadlineState
 from app.domain.enums import (AssigneeKind, CaseEventKind, CaseStatus, FollowUp, Measure,
                               Outcome, Role, SuspendReason)
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
-from app.services import accounts, cases, search, settings
+from app.services import accounts, settings
+from app.services.petitions import cases, search
 
 PASSWORD = "Passw0rd!2026"
 
@@ -523,12 +524,13 @@ def test_permission_matrix(db, staff, name):
 
 
 def test_case_opened_through_intake_shows_person_and_employer(db, staff):
-    from app.services import intake, people
+    from app.services import people
+    from app.services.petitions import registration
     boss = staff[Role.MANAGER]
     emp = people.create_employer(db, boss, people.EmployerInput(name="深圳市某电子厂"))
     person = people.create_person(db, boss, people.PersonInput(name="张伟", phone="13800138000",
                                                                employer_id=emp.id))
-    reg = intake.register(db, staff[Role.CLERK], intake.RegistrationInput(
+    reg = registration.register(db, staff[Role.CLERK], registration.RegistrationInput(
         channel="visit", received_at=FEB10, person_id=person.id, head_count=12,
         representatives=["张伟", "李娜"], employer_id=emp.id, category="complaint",
         issue_types=["wages"], summary="12名工人反映拖欠工资", request="支付工资",

@@ -82,8 +82,10 @@ import os  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
 
 from app.domain.actor import Actor  # noqa: E402
-from app.services import audit, cases, intake, notices, people  # noqa: E402
-from app.services.intake import RegistrationInput  # noqa: E402
+from app.services import audit, people  # noqa: E402
+from app.services.petitions import registration  # noqa: E402
+from app.services.petitions import cases, notice_templates, notices  # noqa: E402
+from app.services.petitions.registration import RegistrationInput  # noqa: E402
 from app.services.people import EmployerInput, PersonInput  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 15, 0)
@@ -100,7 +102,7 @@ def desk(audited, admin, actors):
     rec = accounts.create_user(db, admin, "worker1", "承办人王芳", Role.CASEWORKER, "secret123")
     worker = Actor(user_id=rec.id, username=rec.username, display_name=rec.display_name,
                    role=Role.CASEWORKER)
-    reg = intake.register(db, actors[Role.CLERK], RegistrationInput(
+    reg = registration.register(db, actors[Role.CLERK], RegistrationInput(
         channel="visit", received_at=NOW - timedelta(minutes=30), category="complaint",
         issue_types=["wages"], summary="公司拖欠工资三个月", request="支付拖欠的工资",
         facts="自2026年8月起未发工资", disposition="accepted", person_id=person.id), now=NOW)
@@ -214,10 +216,10 @@ def test_lowered_counters_are_named(desk):
 
 
 def test_a_row_deleted_through_the_program_and_put_back_in_the_file_is_named(audited, admin):
-    notices.save_template(audited, admin, "accept", "改过的模板{summary}")
+    notice_templates.save_template(audited, admin, "accept", "改过的模板{summary}")
     with audited.read() as s:
         value = s.scalar(text("SELECT value FROM settings WHERE key = 'notice_template.accept'"))
-    notices.reset_template(audited, admin, "accept")
+    notice_templates.reset_template(audited, admin, "accept")
     assert maintenance.check(audited).ok
     tamper(audited, "INSERT INTO settings (key, value) VALUES ('notice_template.accept', :v)", v=value)
     ok, text_ = problems_text(audited)

@@ -14,7 +14,7 @@ from app.cli import main
 from app.db.models import Notice
 from app.domain.notices import DOC_WORDS, NoticeKind
 from app.output import fonts, pdf
-from app.services import intake
+from app.services.petitions import registration
 from tests.clock import TODAY
 from tests.services.test_notice_output import NAME, make_person, subjects
 from tests.services.test_notices import NOW, form, office, staff  # noqa: F401 - fixtures
@@ -126,7 +126,7 @@ def test_bad_input_exits_2_with_one_line_and_no_file(db, db_path, numbers, tmp_p
 
 
 def test_kind_that_does_not_fit_the_case_state(db, db_path, admin, staff, tmp_path, capsys):
-    acc = intake.register(db, staff[next(iter(staff))], form(person_id=make_person(db, admin, NAME).id))
+    acc = registration.register(db, staff[next(iter(staff))], form(person_id=make_person(db, admin, NAME).id))
     out = tmp_path / "x.pdf"
     for kind, reason in (("extend", "该案件未延期"), ("reply", "案件尚未办结"), ("assign", "尚未交办")):
         assert run(db_path, "--case", acc.case_no, "--kind", kind, "--pdf", str(out)) == 2
@@ -140,7 +140,7 @@ def test_missing_office_fields_and_output_folder(db, db_path, admin, tmp_path, c
     accounts.create_user(db, admin, "clerk1", "登记员小陈", Role.CLERK, "Passw0rd!2026")
     from app.domain.actor import Actor
     clerk = Actor(user_id=None, username="clerk1", display_name="登记员小陈", role=Role.CLERK)
-    acc = intake.register(db, clerk, form(person_id=make_person(db, admin, NAME).id))
+    acc = registration.register(db, clerk, form(person_id=make_person(db, admin, NAME).id))
     out = tmp_path / "o.pdf"
     assert run(db_path, "--case", acc.case_no, "--kind", "accept", "--pdf", str(out)) == 2
     line = one_line(capsys.readouterr().err)
@@ -157,7 +157,7 @@ def test_missing_office_fields_and_output_folder(db, db_path, admin, tmp_path, c
 def test_characters_printed_as_placeholder_are_warned_on_stderr(db, db_path, admin, staff,
                                                                  tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(fonts, "fallback_fonts", lambda: ())
-    acc = intake.register(db, staff[next(iter(staff))], form(person_id=make_person(db, admin, "王𠮷").id),
+    acc = registration.register(db, staff[next(iter(staff))], form(person_id=make_person(db, admin, "王𠮷").id),
                           now=NOW)
     out = tmp_path / "rare.pdf"
     assert run(db_path, "--case", acc.case_no, "--kind", "accept", "--pdf", str(out)) == 0

@@ -15,6 +15,8 @@ from app.domain.enums import Role
 from app.domain.errors import Cancelled, UserError
 from app.domain.pinyin import initials
 from app.services import audit, demo
+from app.services.demo import desk, words
+from app.services.demo import run as demo_run
 from app.services.passwords import verify_password
 from tests.databases import new_target
 
@@ -109,14 +111,14 @@ def test_people_look_realistic(demo_db):
     for name, ini, phone, *_ in got:
         assert ini == initials(name)
         assert 2 <= len(name) <= 4
-        assert phone is None or (len(phone) == 11 and phone[:3] in demo.MOBILE_PREFIXES)
+        assert phone is None or (len(phone) == 11 and phone[:3] in words.MOBILE_PREFIXES)
     share = lambda i: sum(1 for r in got if r[i]) / n  # noqa: E731
     assert 0.28 < share(4) < 0.42          # 农民工 ~35 %
     assert 0.45 < share(6) < 0.65          # 工会会员 ~55 %
     assert 0 < sum(1 for r in got if r[5]) < n * 0.02   # 劳模 ~0.5 %
     surnames = [r[0][0] for r in got]
     assert surnames.count("王") > surnames.count("汤")  # weighted by frequency
-    rare = set("".join(demo.GIVEN_RARE_MALE + demo.GIVEN_RARE_FEMALE))
+    rare = set("".join(words.GIVEN_RARE_MALE + words.GIVEN_RARE_FEMALE))
     assert any(set(r[0][1:]) & rare for r in got), "a few rare-character names"
     phones = [r[2] for r in got if r[2]]
     assert len(set(phones)) > len(phones) * 0.99
@@ -128,7 +130,7 @@ def test_employers_have_valid_credit_codes(demo_db):
     assert len(got) == demo.DEFAULT_EMPLOYERS
     for _id, name, code, industry, street, _union, ini in got:
         assert uscc.is_valid(code), code
-        assert name.endswith("公司") and industry and street in demo.STREETS
+        assert name.endswith("公司") and industry and street in words.STREETS
         assert ini == initials(name, surname=False)[:100]
     assert 0.45 < sum(1 for r in got if r[5]) / len(got) < 0.75
     with demo_db.read() as s:
@@ -284,8 +286,8 @@ def test_desk_numbers_are_gap_free_per_year_and_counters_continue(demo_db):
         counters = {(c.name, c.year): c.last for c in s.execute(select(Counter)).scalars()}
         cases = s.execute(select(Case.case_no, Case.accepted_on).order_by(Case.id)).all()
     for name, numbers, fmt in (
-            (demo.REGISTRATION_COUNTER, [(r[2].year, r[1]) for r in regs], numbering.registration_no),
-            (demo.CASE_COUNTER, [(c.accepted_on.year, c.case_no) for c in cases], numbering.case_no)):
+            (demo_run.REGISTRATION_COUNTER, [(r[2].year, r[1]) for r in regs], numbering.registration_no),
+            (demo_run.CASE_COUNTER, [(c.accepted_on.year, c.case_no) for c in cases], numbering.case_no)):
         by_year: dict[int, list[str]] = {}
         for year, no in numbers:
             by_year.setdefault(year, []).append(no)
@@ -296,13 +298,13 @@ def test_desk_numbers_are_gap_free_per_year_and_counters_continue(demo_db):
     # the next number taken the way intake and cases take it continues without a gap
     last_year = regs[-1][2].year
     with demo_db.write() as s:
-        n = numbering.next_number(s, demo.REGISTRATION_COUNTER, last_year)
+        n = numbering.next_number(s, demo_run.REGISTRATION_COUNTER, last_year)
         s.rollback()
-    assert n == counters[(demo.REGISTRATION_COUNTER, last_year)] + 1
+    assert n == counters[(demo_run.REGISTRATION_COUNTER, last_year)] + 1
 
 
 def test_desk_a_registration_made_afterwards_gets_the_next_number(fresh):
-    intake = pytest.importorskip("app.services.intake")
+    from app.services.petitions import registration
     d = fresh("next")
     demo.generate(d, seed=2, people=200, registrations=400)
     with d.read() as s:
@@ -316,7 +318,7 @@ def test_desk_a_registration_made_afterwards_gets_the_next_number(fresh):
                   role=Role(manager.role))
     now = demo.base_time(2)
     assert now.year == last.received_at.year
-    rec = intake.register(d, actor, intake.RegistrationInput(
+    rec = registration.register(d, actor, registration.RegistrationInput(
         channel=Channel.VISIT, received_at=now - timedelta(minutes=5), person_id=person.id,
         employer_id=person.employer_id, category="complaint", issue_types=[IssueType.WAGES],
         summary="反映单位拖欠三个月工资", request="要求支付工资", facts="单位以资金紧张为由拖欠",
@@ -442,7 +444,7 @@ def test_desk_channel_category_and_disposition_mix(demo_db):
 
 def test_desk_wage_complaints_peak_before_the_spring_festival(demo_db):
     with demo_db.read() as s:
-        festivals = demo._spring_festivals(s)
+        festivals = desk._spring_festivals(s)
         wage_days = s.execute(select(Registration.received_at).join(
             RegistrationIssue, RegistrationIssue.registration_id == Registration.id)
             .where(RegistrationIssue.issue_type == IssueType.WAGES.value)).scalars().all()
@@ -587,20 +589,20 @@ def test_summary_overdue_is_the_workbench_number(fresh, today):
     import re
 
     from app.domain.actor import Actor
-    from app.services import lists
+    from app.services.petitions import workbench
     db = fresh(f"overdue-{today:%m%d}")
     summary = demo.generate(db, seed=3, people=300, registrations=4000, today=today)
     manager = Actor(user_id=None, username="m", display_name="负责人", role=Role.MANAGER)
     said = int(re.search(r"其中超期 ([\d,]+) 件", summary).group(1).replace(",", ""))
-    assert said == lists.workbench_counts(db, manager, today=today).overdue
+    assert said == workbench.workbench_counts(db, manager, today=today).overdue
     assert said >= 1
 
 
 def test_month_span_never_repeats_a_month():
     d = date
-    assert demo.month_span(d(2026, 10, 2), d(2026, 10, 31)) == "2026年10月"
-    assert demo.month_span(d(2026, 8, 1), d(2026, 10, 31)) == "2026年8月至10月"
-    assert demo.month_span(d(2025, 11, 3), d(2026, 2, 28)) == "2025年11月至2026年2月"
+    assert desk.month_span(d(2026, 10, 2), d(2026, 10, 31)) == "2026年10月"
+    assert desk.month_span(d(2026, 8, 1), d(2026, 10, 31)) == "2026年8月至10月"
+    assert desk.month_span(d(2025, 11, 3), d(2026, 2, 28)) == "2025年11月至2026年2月"
 
 
 def test_no_demo_text_names_the_same_month_twice(demo_db):

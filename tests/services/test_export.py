@@ -15,8 +15,10 @@ from app.db.models import AuditLog
 from app.domain.errors import Cancelled
 from app.domain.enums import Role
 from app.output.excel import Column, write_table
-from app.services import audit, lists
-from app.services.lists import CaseFilter, RegistrationFilter, mask_id_number
+from app.services import audit
+from app.services.petitions import list_export
+from app.services.petitions.lists import CaseFilter, RegistrationFilter, mask_id_number
+from app.services.query import export
 
 from .test_lists import TODAY, add_employer, add_person, add_registration, make_user
 
@@ -52,7 +54,7 @@ def test_mask():
 def test_registration_export_is_exactly_the_filter_masked(db, office, admin, tmp_path):
     out = tmp_path / "登记.xlsx"
     f = RegistrationFilter(channel="visit", period="本月")
-    res = lists.export_xlsx(db, admin, f, out, today=TODAY)
+    res = list_export.export_xlsx(db, admin, f, out, today=TODAY)
     assert res.rows == 1 and out.exists()
     rows = cells(out)
     assert rows[0][0] == ("信访登记（导出于 2026-11-18，共 1 条）"
@@ -77,7 +79,7 @@ def db_audited(db) -> list:
 
 def test_case_export_full_ids_is_audited_and_money_is_a_number(db, office, actors, tmp_path):
     out = tmp_path / "cases.xlsx"
-    res = lists.export_xlsx(db, actors[Role.MANAGER], CaseFilter(), out, full_ids=True, today=TODAY)
+    res = list_export.export_xlsx(db, actors[Role.MANAGER], CaseFilter(), out, full_ids=True, today=TODAY)
     assert res.rows == 1 and res.full_ids
     rows = cells(out)
     header, data = rows[1], rows[2]
@@ -102,7 +104,7 @@ def test_export_streams_all_pages_and_cancel_leaves_nothing(db, admin, tmp_path)
                    for i in range(1200)])
     out = tmp_path / "all.xlsx"
     seen = []
-    res = lists.export_xlsx(db, admin, RegistrationFilter(), out, today=TODAY,
+    res = list_export.export_xlsx(db, admin, RegistrationFilter(), out, today=TODAY,
                             progress=lambda frac, msg: seen.append(frac))
     assert res.rows == 1203 and len(cells(out)) == 1206   # title, header, rows, fingerprint
     assert seen[-1] == pytest.approx(1.0) and len(seen) >= 3         # page by page
@@ -111,7 +113,7 @@ def test_export_streams_all_pages_and_cancel_leaves_nothing(db, admin, tmp_path)
         raise Cancelled()
     out2 = tmp_path / "cancelled.xlsx"
     with pytest.raises(Cancelled):
-        lists.export_xlsx(db, admin, RegistrationFilter(), out2, today=TODAY, progress=cancel)
+        list_export.export_xlsx(db, admin, RegistrationFilter(), out2, today=TODAY, progress=cancel)
     assert not out2.exists() and not (tmp_path / "cancelled.xlsx.part").exists()
 
 
@@ -130,7 +132,7 @@ def test_generic_writer_kinds(tmp_path):
 def test_export_prints_a4_landscape_one_page_wide_with_filter_header_and_text_ids(db, office, actors, tmp_path):
     out = tmp_path / "cases.xlsx"
     f = CaseFilter(status="open", flags=("supervised",), employer_id=1, deadline="overdue")
-    lists.export_xlsx(db, actors[Role.MANAGER], CaseFilter(), out, full_ids=True, today=TODAY)
+    list_export.export_xlsx(db, actors[Role.MANAGER], CaseFilter(), out, full_ids=True, today=TODAY)
     ws = load_workbook(out).active
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9   # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage
@@ -144,10 +146,10 @@ def test_export_prints_a4_landscape_one_page_wide_with_filter_header_and_text_id
     assert id_cell.value == ZHANG_ID and id_cell.number_format == "@"
     assert ws.title == "案件办理"
     # the filter in words, with the names behind ids
-    words = lists.filter_in_words(db, f, TODAY)
+    words = list_export.filter_in_words(db, f, TODAY)
     assert words == "状态：未办结；期限：已超期；标记：督办；单位：甲公司"
-    assert lists.filter_in_words(db, CaseFilter(), TODAY) == "全部记录"
-    assert lists.filter_in_words(db, RegistrationFilter(date_from=date(2026, 1, 1), text="欠薪"), TODAY) \
+    assert list_export.filter_in_words(db, CaseFilter(), TODAY) == "全部记录"
+    assert list_export.filter_in_words(db, RegistrationFilter(date_from=date(2026, 1, 1), text="欠薪"), TODAY) \
         == "时间：2026-01-01 至 不限；内容包含「欠薪」"
     assert cells(out)[0][0].endswith("筛选条件：全部记录")
 
@@ -156,19 +158,19 @@ def test_full_ids_only_for_the_roles_the_office_allows(db, office, actors, tmp_p
     from app.services import settings as settings_service
     for role in (Role.ADMIN, Role.CASEWORKER, Role.CLERK):        # default: 负责人 only
         out = tmp_path / f"{role.value}.xlsx"
-        res = lists.export_xlsx(db, actors[role], CaseFilter(), out, full_ids=True, today=TODAY)
+        res = list_export.export_xlsx(db, actors[role], CaseFilter(), out, full_ids=True, today=TODAY)
         assert not res.full_ids
         col = cells(out)[1].index("身份证号")
         assert cells(out)[2][col] == "110105********002X"
     assert db_audited(db) == []
     settings_service.save(db, actors[Role.ADMIN], {"export.full_id_roles": "负责人、admin"})
     assert settings_service.get(db, "export.full_id_roles") == "负责人、系统管理员"
-    res = lists.export_xlsx(db, actors[Role.ADMIN], CaseFilter(), tmp_path / "a.xlsx", full_ids=True,
+    res = list_export.export_xlsx(db, actors[Role.ADMIN], CaseFilter(), tmp_path / "a.xlsx", full_ids=True,
                             today=TODAY)
     assert res.full_ids and cells(res.path)[2][cells(res.path)[1].index("身份证号")] == ZHANG_ID
     assert db_audited(db) == ["export_full_ids"]
     settings_service.save(db, actors[Role.ADMIN], {"export.full_id_roles": ""})
-    assert not lists.full_ids_allowed(db, actors[Role.MANAGER])
+    assert not export.full_ids_allowed(db, actors[Role.MANAGER])
     from app.domain.errors import ValidationError
     with pytest.raises(ValidationError) as e:
         settings_service.save(db, actors[Role.ADMIN], {"export.full_id_roles": "老板"})

@@ -12,8 +12,10 @@ from app.db.models import (Attachment, AuditLog, Case, Counter, HotspotWarning, 
                            Registration, RegistrationIssue)
 from app.domain.enums import REJECT_REDIRECTS, RejectReason, Role
 from app.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from app.services import accounts, audit, intake, people
-from app.services.intake import OutreachInput, RegistrationInput
+from app.services import accounts, attachments, audit, people
+from app.services.petitions import drafts, hotspots, outreach, registration, repeats
+from app.services.petitions.outreach import OutreachInput
+from app.services.petitions.registration import RegistrationInput
 from app.services.people import EmployerInput, PersonInput
 from tests.conftest import make_actor
 
@@ -70,15 +72,15 @@ def counts(db) -> dict:
                for m in (Registration, RegistrationIssue, Attachment, Person, Case, AuditLog,
                          HotspotWarning)}
         out["counter"] = s.scalar(select(func.coalesce(func.sum(Counter.last), 0)))
-    out["files"] = sorted(str(p) for p in intake.attachments_dir(db).rglob("*") if p.is_file()) \
-        if intake.attachments_dir(db).exists() else []
+    out["files"] = sorted(str(p) for p in attachments.attachments_dir(db).rglob("*") if p.is_file()) \
+        if attachments.attachments_dir(db).exists() else []
     return out
 
 
 def refused(db, actor, data, *fields) -> ValidationError:
     before = counts(db)
     with pytest.raises(ValidationError) as e:
-        intake.register(db, actor, data, now=NOW)
+        registration.register(db, actor, data, now=NOW)
     for f in fields:
         assert f in e.value.fields, (f, e.value.errors)
     assert counts(db) == before, "a refused registration wrote something"
@@ -107,9 +109,9 @@ def test_over_long_texts_are_refused_naming_each_field(db, clerk):
                   "事项摘要", "诉求", "事实和理由")
     assert "不能超过 10000 个字（现有 10001 个字）" in message(err, "事实和理由")
     assert "不能超过 500 个字" in message(err, "事项摘要")
-    rec = intake.register(db, clerk, form(summary="欠" * 500, request="请" * 2000,
+    rec = registration.register(db, clerk, form(summary="欠" * 500, request="请" * 2000,
                                           facts="事" * 10000), now=NOW)
-    assert len(intake.get_registration(db, rec.id).facts) == 10000
+    assert len(registration.get_registration(db, rec.id).facts) == 10000
 
 
 @pytest.mark.parametrize("head", [0, 100000, "-3", "十二"])
@@ -122,8 +124,8 @@ def test_head_count_out_of_range_is_refused(db, clerk, head):
 
 
 def test_head_count_bounds_are_accepted(db, clerk):
-    assert intake.register(db, clerk, form(head_count="1"), now=NOW).head_count == 1
-    rec = intake.register(db, clerk, form(channel="letter", head_count=10000), now=NOW)
+    assert registration.register(db, clerk, form(head_count="1"), now=NOW).head_count == 1
+    rec = registration.register(db, clerk, form(channel="letter", head_count=10000), now=NOW)
     assert rec.head_count == 10000 and rec.is_group
 
 
@@ -139,11 +141,11 @@ def test_received_time_text_forms_and_a_date_that_does_not_exist(db, clerk):
     assert "2026年2月30日 不存在" in message(err, "接待时间")
     refused(db, clerk, form(received_at="昨天下午"), "接待时间")
     refused(db, clerk, form(received_at="2026-11-20 25:10"), "接待时间")
-    rec = intake.register(db, clerk, form(received_at="2026-11-20 10:30"), now=NOW)
+    rec = registration.register(db, clerk, form(received_at="2026-11-20 10:30"), now=NOW)
     assert rec.received_at == datetime(2026, 11, 20, 10, 30)
-    rec = intake.register(db, clerk, form(received_at="2026年11月19日"), now=NOW)
+    rec = registration.register(db, clerk, form(received_at="2026年11月19日"), now=NOW)
     assert rec.received_at == datetime(2026, 11, 19)
-    rec = intake.register(db, clerk, form(received_at=None), now=NOW)
+    rec = registration.register(db, clerk, form(received_at=None), now=NOW)
     assert rec.received_at == NOW
 
 
@@ -165,7 +167,7 @@ def test_unreadable_attachments_are_refused_naming_the_file(db, clerk, tmp_path,
         if str(path) == str(locked):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *a, **kw)
-    monkeypatch.setattr(intake, "open", no_permission, raising=False)
+    monkeypatch.setattr(attachments, "open", no_permission, raising=False)
     err = refused(db, clerk, form(attachments=[good, locked]), "附件")
     assert "「锁定.png」无法读取（没有读取权限）" in message(err, "附件")
 
@@ -184,7 +186,7 @@ def test_inline_new_person_is_checked_with_the_form_and_not_created_on_failure(d
 
 
 def test_inline_new_person_is_created_in_the_same_transaction(db, clerk):
-    rec = intake.register(db, clerk, form(channel="visit", new_person=PersonInput(
+    rec = registration.register(db, clerk, form(channel="visit", new_person=PersonInput(
         name="王五", phone="13900001111")), now=NOW)
     assert rec.person_name == "王五" and rec.person_phone == "13900001111"
     with db.read() as s:
@@ -197,7 +199,7 @@ def test_failure_after_the_person_check_creates_no_person(db, clerk, monkeypatch
     """A database-side refusal (here: a vanished outreach event) rolls back the new person."""
     before = counts(db)
     with pytest.raises(ValidationError) as e:
-        intake.register(db, clerk, form(channel="outreach", outreach_event_id=999,
+        registration.register(db, clerk, form(channel="outreach", outreach_event_id=999,
                                         new_person=PersonInput(name="赵六")), now=NOW)
     assert "走访活动" in e.value.fields
     assert counts(db) == before
@@ -209,7 +211,7 @@ def test_person_rules(db, clerk, employer, zhang):
     assert "尚未从匹配列表中选定" in message(err, "信访人")
     # a visit needs a person; a call may be anonymous
     refused(db, clerk, form(channel="visit"), "信访人")
-    rec = intake.register(db, clerk, form(channel="call"), now=NOW)
+    rec = registration.register(db, clerk, form(channel="call"), now=NOW)
     assert rec.person_id is None and rec.person_label == "匿名"
     # anonymous contacts cannot be accepted
     err = refused(db, clerk, form(channel="online", category="complaint", disposition="accepted"),
@@ -229,7 +231,7 @@ def test_representatives_only_for_group_contacts_and_at_most_five(db, clerk, zha
                                   representatives=["甲一", "乙二", "丙三", "丁四", "戊五", "己六"]),
                   "代表")
     assert "最多 5 人，现有 6 人" in message(err, "代表")
-    rec = intake.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=30,
+    rec = registration.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=30,
                                           representatives="甲一，乙二;丙三"), now=NOW)
     assert rec.representatives == ("甲一", "乙二", "丙三") and rec.is_group
     assert rec.person_label == "张三等30人"
@@ -242,7 +244,7 @@ def test_unknown_enum_values_are_refused(db, clerk):
 
 
 def test_enums_by_label_are_accepted(db, clerk):
-    rec = intake.register(db, clerk, form(channel="来信", category="咨询", disposition="当场答复",
+    rec = registration.register(db, clerk, form(channel="来信", category="咨询", disposition="当场答复",
                                           issue_types=["社会保险", "wages", "wages"]), now=NOW)
     assert rec.channel == "letter" and rec.category == "consult"
     assert rec.issue_types == ("wages", "social_insurance")
@@ -251,8 +253,8 @@ def test_enums_by_label_are_accepted(db, clerk):
 
 def test_permissions(db, admin, clerk, zhang):
     with pytest.raises(PermissionDenied):
-        intake.register(db, admin, form(), now=NOW)
-    rec = intake.register(db, clerk, form(channel="visit", person_id=zhang.id, category="complaint",
+        registration.register(db, admin, form(), now=NOW)
+    rec = registration.register(db, clerk, form(channel="visit", person_id=zhang.id, category="complaint",
                                           disposition="accepted"), now=NOW)
     assert rec.case_no.startswith("C2026-")
 
@@ -265,7 +267,7 @@ def test_answered_needs_the_answer(db, clerk):
 
 
 def test_accepted_opens_a_case(db, clerk, zhang, employer):
-    rec = intake.register(db, clerk, form(channel="visit", person_id=zhang.id,
+    rec = registration.register(db, clerk, form(channel="visit", person_id=zhang.id,
                                           employer_id=employer.id, category="complaint",
                                           disposition="accepted", answer=""), now=NOW)
     assert rec.case_id is not None and rec.case_no == "C2026-000001"
@@ -282,20 +284,20 @@ def test_not_accepted_needs_a_reason_and_defaults_where_to_go(db, clerk):
     err = refused(db, clerk, form(disposition="not_accepted"), "不予受理理由")
     assert "请选择不予受理理由" in message(err, "不予受理理由")
     refused(db, clerk, form(disposition="not_accepted", reject_reason="because"), "不予受理理由")
-    rec = intake.register(db, clerk, form(disposition="not_accepted",
+    rec = registration.register(db, clerk, form(disposition="not_accepted",
                                           reject_reason=RejectReason.ARBITRATION), now=NOW)
     assert rec.reject_reason == "arbitration"
     assert rec.redirect_to == REJECT_REDIRECTS[RejectReason.ARBITRATION]
     assert rec.reject_reason_label == RejectReason.ARBITRATION.label
     assert rec.answer == "" and rec.case_id is None
-    rec = intake.register(db, clerk, form(disposition="not_accepted", reject_reason="litigation",
+    rec = registration.register(db, clerk, form(disposition="not_accepted", reject_reason="litigation",
                                           redirect_to="某区人民法院"), now=NOW)
     assert rec.redirect_to == "某区人民法院"
 
 
 def test_transferred_needs_the_body_and_the_reason(db, clerk):
     refused(db, clerk, form(disposition="transferred"), "转送机关", "转送理由")
-    rec = intake.register(db, clerk, form(disposition="transferred", transfer_to="区人社局",
+    rec = registration.register(db, clerk, form(disposition="transferred", transfer_to="区人社局",
                                           transfer_reason="属劳动保障监察职责"), now=NOW)
     assert rec.transfer_to == "区人社局" and rec.disposition_label == "转送"
 
@@ -304,12 +306,12 @@ def test_repeat_needs_an_existing_case_and_opens_no_new_one(db, clerk, zhang):
     refused(db, clerk, form(disposition="repeat"), "原案件")
     refused(db, clerk, form(disposition="repeat", repeat_of_case_id=4242), "原案件")
     refused(db, clerk, form(disposition="repeat", repeat_of_case_no="C2026-009999"), "原案件")
-    first = intake.register(db, clerk, form(channel="visit", person_id=zhang.id,
+    first = registration.register(db, clerk, form(channel="visit", person_id=zhang.id,
                                             category="complaint", disposition="accepted"), now=NOW)
-    again = intake.register(db, clerk, form(person_id=zhang.id, disposition="repeat",
+    again = registration.register(db, clerk, form(person_id=zhang.id, disposition="repeat",
                                             repeat_of_case_id=first.case_id), now=NOW)
     assert again.case_id is None and again.repeat_of_case_no == first.case_no
-    by_no = intake.register(db, clerk, form(person_id=zhang.id, disposition="repeat",
+    by_no = registration.register(db, clerk, form(person_id=zhang.id, disposition="repeat",
                                             repeat_of_case_no=first.case_no.lower()), now=NOW)
     assert by_no.repeat_of_case_id == first.case_id
     with db.read() as s:
@@ -318,16 +320,16 @@ def test_repeat_needs_an_existing_case_and_opens_no_new_one(db, clerk, zhang):
 
 def test_no_more_needs_the_earlier_documents(db, clerk):
     refused(db, clerk, form(disposition="no_more"), "此前文书")
-    rec = intake.register(db, clerk, form(disposition="no_more",
+    rec = registration.register(db, clerk, form(disposition="no_more",
                                           earlier_documents="某工信复〔2026〕3号"), now=NOW)
     assert rec.earlier_documents == "某工信复〔2026〕3号"
 
 
 def test_outreach_channel_needs_an_event_and_only_outreach_may_have_one(db, clerk):
     refused(db, clerk, form(channel="outreach"), "走访活动")
-    ev = intake.create_event(db, clerk, OutreachInput(theme="工情直通车进园区", held_on="2026-11-18"))
+    ev = outreach.create_event(db, clerk, OutreachInput(theme="工情直通车进园区", held_on="2026-11-18"))
     refused(db, clerk, form(channel="call", outreach_event_id=ev.id), "走访活动")
-    rec = intake.register(db, clerk, form(channel="outreach", outreach_event_id=ev.id), now=NOW)
+    rec = registration.register(db, clerk, form(channel="outreach", outreach_event_id=ev.id), now=NOW)
     assert rec.outreach_theme == "工情直通车进园区" and rec.solved_on_site
 
 
@@ -335,13 +337,13 @@ def test_leader_reception_needs_the_leader_and_a_visit(db, clerk, zhang):
     refused(db, clerk, form(channel="visit", person_id=zhang.id, leader_reception=True),
             "接待领导")
     refused(db, clerk, form(leader_reception=True, leader_name="王主席"), "接待领导")
-    rec = intake.register(db, clerk, form(channel="visit", person_id=zhang.id,
+    rec = registration.register(db, clerk, form(channel="visit", person_id=zhang.id,
                                           leader_reception=True, leader_name="王主席"), now=NOW)
     assert rec.leader_reception and rec.leader_name == "王主席"
 
 
 def test_employer_by_exact_name_or_refused(db, clerk, employer):
-    rec = intake.register(db, clerk, form(employer_name="深圳市某某电子有限公司"), now=NOW)
+    rec = registration.register(db, clerk, form(employer_name="深圳市某某电子有限公司"), now=NOW)
     assert rec.employer_id == employer.id and rec.employer_name == employer.name
     err = refused(db, clerk, form(employer_name="不存在的公司"), "用人单位")
     assert "尚未登记" in message(err, "用人单位")
@@ -350,24 +352,24 @@ def test_employer_by_exact_name_or_refused(db, clerk, employer):
 # ---------------------------------------------------------------- numbering
 
 def test_numbers_are_gap_free_per_year_and_a_failed_save_returns_its_number(db, clerk, monkeypatch):
-    assert intake.register(db, clerk, form(), now=NOW).reg_no == "2026-000001"
+    assert registration.register(db, clerk, form(), now=NOW).reg_no == "2026-000001"
     # refused by validation: no number taken
     with pytest.raises(ValidationError):
-        intake.register(db, clerk, form(summary=""), now=NOW)
+        registration.register(db, clerk, form(summary=""), now=NOW)
     # fails after the number was taken (inside the transaction): rolled back with it
-    real = intake._hotspots
+    real = hotspots._hotspots
 
     def boom(*a, **kw):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(intake, "_hotspots", boom)
+    monkeypatch.setattr(registration, "_hotspots", boom)
     with pytest.raises(RuntimeError):
-        intake.register(db, clerk, form(), now=NOW)
-    monkeypatch.setattr(intake, "_hotspots", real)
-    assert intake.register(db, clerk, form(), now=NOW).reg_no == "2026-000002"
+        registration.register(db, clerk, form(), now=NOW)
+    monkeypatch.setattr(registration, "_hotspots", real)
+    assert registration.register(db, clerk, form(), now=NOW).reg_no == "2026-000002"
     # the year of the received time
-    old = intake.register(db, clerk, form(received_at="2025-12-31 23:50"), now=NOW)
+    old = registration.register(db, clerk, form(received_at="2025-12-31 23:50"), now=NOW)
     assert old.reg_no == "2025-000001"
-    assert intake.register(db, clerk, form(), now=NOW).reg_no == "2026-000003"
+    assert registration.register(db, clerk, form(), now=NOW).reg_no == "2026-000003"
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Registration)) == 4
 
@@ -379,22 +381,22 @@ def test_attachments_are_stored_by_hash_once_and_openable(db, clerk, tmp_path):
     letter.write_bytes(b"\xff\xd8 scanned letter" * 100)
     copy = tmp_path / "copy.jpg"
     copy.write_bytes(letter.read_bytes())
-    a = intake.register(db, clerk, form(channel="letter", attachments=[letter, copy]), now=NOW)
+    a = registration.register(db, clerk, form(channel="letter", attachments=[letter, copy]), now=NOW)
     assert len(a.attachments) == 1                # the same content twice: one attachment
-    b = intake.register(db, clerk, form(channel="letter", attachments=[str(copy)]), now=NOW)
+    b = registration.register(db, clerk, form(channel="letter", attachments=[str(copy)]), now=NOW)
     att_a, att_b = a.attachments[0], b.attachments[0]
     assert att_a.sha256 == att_b.sha256 and att_a.filename == "来信.jpg"
-    stored = [p for p in intake.attachments_dir(db).rglob("*") if p.is_file()]
+    stored = [p for p in attachments.attachments_dir(db).rglob("*") if p.is_file()]
     assert len(stored) == 1
-    path = intake.attachment_file(db, att_a.id)
+    path = attachments.attachment_file(db, att_a.id)
     assert path.read_bytes() == letter.read_bytes()
     assert path.parent.name == att_a.sha256[:2] and path.name == att_a.sha256
-    assert intake.attachments(db, a.id) == [att_a]
+    assert attachments.attachments(db, a.id) == [att_a]
     # one more file later
     photo = tmp_path / "photo.png"
     photo.write_bytes(b"png bytes")
-    extra = intake.add_attachment(db, clerk, a.id, photo, now=NOW)
-    assert [x.id for x in intake.attachments(db, a.id)] == [att_a.id, extra.id]
+    extra = attachments.add_attachment(db, clerk, a.id, photo, now=NOW)
+    assert [x.id for x in attachments.attachments(db, a.id)] == [att_a.id, extra.id]
 
 
 def test_a_failed_save_leaves_no_attachment_file(db, clerk, tmp_path):
@@ -408,7 +410,7 @@ def test_a_failed_save_leaves_no_attachment_file(db, clerk, tmp_path):
 # ---------------------------------------------------------------- audit
 
 def test_every_registration_writes_one_audit_row_with_its_fields(db, clerk, zhang, employer):
-    rec = intake.register(db, clerk, form(person_id=zhang.id, employer_id=employer.id,
+    rec = registration.register(db, clerk, form(person_id=zhang.id, employer_id=employer.id,
                                           issue_types=["wages", "contract"]), now=NOW)
     with db.read() as s:
         rows = s.execute(select(AuditLog).where(AuditLog.entity == "registration")).scalars().all()
@@ -422,7 +424,7 @@ def test_every_registration_writes_one_audit_row_with_its_fields(db, clerk, zhan
 # ---------------------------------------------------------------- repeat detection and history
 
 def _accept(db, actor, **kw):
-    return intake.register(db, actor, form(category="complaint", disposition="accepted", answer="",
+    return registration.register(db, actor, form(category="complaint", disposition="accepted", answer="",
                                            **kw), now=NOW)
 
 
@@ -434,7 +436,7 @@ def _close(db, case_id, concluded_on: date):
 
 def test_repeat_by_id_number(db, clerk, zhang):
     first = _accept(db, clerk, channel="visit", person_id=zhang.id)
-    check = intake.repeat_check(db, id_number=ZHANG_ID.lower(), now=NOW)
+    check = repeats.repeat_check(db, id_number=ZHANG_ID.lower(), now=NOW)
     assert check.is_repeat and check.suggested_case_id == first.case_id
     assert check.person_ids == (zhang.id,)
     case = check.suggested
@@ -446,31 +448,31 @@ def test_repeat_by_id_number(db, clerk, zhang):
 def test_repeat_by_name_and_phone(db, clerk, admin):
     li = people.create_person(db, admin, PersonInput(name="李四", phone="13900002222"))
     first = _accept(db, clerk, channel="visit", person_id=li.id)
-    assert intake.repeat_check(db, name="李四", phone="139 0000 2222", now=NOW).suggested_case_id \
+    assert repeats.repeat_check(db, name="李四", phone="139 0000 2222", now=NOW).suggested_case_id \
         == first.case_id
-    assert not intake.repeat_check(db, name="李四", phone="13900003333", now=NOW).is_repeat
-    assert not intake.repeat_check(db, name="李五", phone="13900002222", now=NOW).is_repeat
+    assert not repeats.repeat_check(db, name="李四", phone="13900003333", now=NOW).is_repeat
+    assert not repeats.repeat_check(db, name="李五", phone="13900002222", now=NOW).is_repeat
 
 
 def test_repeat_by_employer_and_issue_type(db, clerk, employer, zhang, admin):
     other = people.create_person(db, admin, PersonInput(name="王五"))
     first = _accept(db, clerk, channel="visit", person_id=other.id, employer_id=employer.id,
                     issue_types=["wages", "contract"])
-    check = intake.repeat_check(db, person_id=zhang.id, employer_id=employer.id,
+    check = repeats.repeat_check(db, person_id=zhang.id, employer_id=employer.id,
                                 issue_types=["wages"], now=NOW)
     assert check.is_repeat and check.suggested_case_id == first.case_id
     assert check.suggested.matched_by == "employer"
     assert [c.reg_no for c in check.employer_contacts] == [first.reg_no]
-    assert not intake.repeat_check(db, employer_id=employer.id, issue_types=["injury"],
+    assert not repeats.repeat_check(db, employer_id=employer.id, issue_types=["injury"],
                                    now=NOW).is_repeat
 
 
 def test_repeat_window_for_concluded_cases(db, clerk, zhang):
     first = _accept(db, clerk, channel="visit", person_id=zhang.id)
     _close(db, first.case_id, date(2026, 1, 10))
-    assert intake.repeat_check(db, person_id=zhang.id, now=NOW).is_repeat   # within 12 months
+    assert repeats.repeat_check(db, person_id=zhang.id, now=NOW).is_repeat   # within 12 months
     _close(db, first.case_id, date(2025, 11, 19))
-    check = intake.repeat_check(db, person_id=zhang.id, now=NOW)
+    check = repeats.repeat_check(db, person_id=zhang.id, now=NOW)
     assert not check.is_repeat and check.suggested_case_id is None
     assert len(check.person_contacts) == 1     # still shown as an earlier contact
 
@@ -481,30 +483,30 @@ def test_open_case_of_the_person_is_suggested_before_others(db, clerk, zhang, em
     old = _accept(db, clerk, channel="visit", person_id=zhang.id)
     _close(db, old.case_id, date(2026, 6, 1))
     mine = _accept(db, clerk, channel="visit", person_id=zhang.id)
-    check = intake.repeat_check(db, person_id=zhang.id, employer_id=employer.id,
+    check = repeats.repeat_check(db, person_id=zhang.id, employer_id=employer.id,
                                 issue_types=["wages"], now=NOW)
     assert check.suggested_case_id == mine.case_id
     assert {c.case_id for c in check.cases} == {emp_case.case_id, old.case_id, mine.case_id}
 
 
 def test_history_newest_first_with_labels(db, clerk, zhang, employer):
-    a = intake.register(db, clerk, form(person_id=zhang.id, received_at="2026-11-01 09:00"), now=NOW)
+    a = registration.register(db, clerk, form(person_id=zhang.id, received_at="2026-11-01 09:00"), now=NOW)
     b = _accept(db, clerk, channel="visit", person_id=zhang.id, employer_id=employer.id,
                 received_at="2026-11-10 09:00")
-    items = intake.history(db, person_id=zhang.id)
+    items = registration.history(db, person_id=zhang.id)
     assert [i.reg_no for i in items] == [b.reg_no, a.reg_no]
     assert items[0].case_no == b.case_no and items[0].case_status_label == "已受理"
     assert items[1].channel_label == "来电（12351热线）" and items[1].disposition_label == "当场答复"
     assert items[0].person_name == "张三"
-    assert [i.reg_no for i in intake.history(db, employer_id=employer.id)] == [b.reg_no]
-    assert intake.history(db) == []
+    assert [i.reg_no for i in registration.history(db, employer_id=employer.id)] == [b.reg_no]
+    assert registration.history(db) == []
 
 
 # ---------------------------------------------------------------- hot spots
 
 def test_employer_warning_after_the_third_registration_within_seven_days(db, clerk, employer, manager):
     def reg(day):
-        return intake.register(db, clerk, form(employer_id=employer.id,
+        return registration.register(db, clerk, form(employer_id=employer.id,
                                                received_at=f"2026-11-{day:02d} 10:00"), now=NOW)
     reg(1)                                  # outside the window of the later ones
     assert reg(12).warnings == ()
@@ -516,27 +518,27 @@ def test_employer_warning_after_the_third_registration_within_seven_days(db, cle
     assert w.first_at == datetime(2026, 11, 12, 10) and "已登记 3 次" in w.text and w.kind_label == "同一单位集中反映"
     fourth = reg(18)
     assert fourth.warnings[0].id == w.id and fourth.warnings[0].count == 4
-    listed = intake.open_warnings(db)
+    listed = hotspots.open_warnings(db)
     assert [x.id for x in listed] == [w.id] and listed[0].last_at == datetime(2026, 11, 18, 10)
 
 
 def test_registrations_spread_out_raise_no_warning(db, clerk, employer, other_employer):
     for day in (1, 9, 17):
-        assert intake.register(db, clerk, form(employer_id=employer.id,
+        assert registration.register(db, clerk, form(employer_id=employer.id,
                                                received_at=f"2026-11-{day:02d} 10:00"),
                                now=NOW).warnings == ()
     for _ in range(2):
-        intake.register(db, clerk, form(employer_id=other_employer.id), now=NOW)
-    assert intake.open_warnings(db) == []
+        registration.register(db, clerk, form(employer_id=other_employer.id), now=NOW)
+    assert hotspots.open_warnings(db) == []
 
 
 def test_group_visit_of_five_raises_a_warning(db, clerk, zhang, employer):
-    four = intake.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=4),
+    four = registration.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=4),
                            now=NOW)
     assert four.warnings == () and not four.is_group
-    call = intake.register(db, clerk, form(channel="call", head_count=5), now=NOW)
+    call = registration.register(db, clerk, form(channel="call", head_count=5), now=NOW)
     assert call.warnings == () and call.is_group      # a group, but not a visit
-    five = intake.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=5,
+    five = registration.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=5,
                                            employer_id=employer.id), now=NOW)
     assert five.is_group and [w.kind for w in five.warnings] == ["group_visit"]
     assert five.warnings[0].count == 5 and five.warnings[0].kind_label == "集体访"
@@ -544,17 +546,17 @@ def test_group_visit_of_five_raises_a_warning(db, clerk, zhang, employer):
 
 
 def test_only_a_manager_acknowledges_a_warning(db, clerk, manager, zhang, employer):
-    rec = intake.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=12),
+    rec = registration.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=12),
                           now=NOW)
     wid = rec.warnings[0].id
     with pytest.raises(PermissionDenied):
-        intake.acknowledge_warning(db, clerk, wid, "已处理")
-    assert [w.id for w in intake.open_warnings(db)] == [wid]
-    done = intake.acknowledge_warning(db, manager, wid, note="已安排专人接待", now=NOW)
+        hotspots.acknowledge_warning(db, clerk, wid, "已处理")
+    assert [w.id for w in hotspots.open_warnings(db)] == [wid]
+    done = hotspots.acknowledge_warning(db, manager, wid, note="已安排专人接待", now=NOW)
     assert done.acknowledged_at == NOW and done.acknowledged_by == manager.user_id
-    assert intake.open_warnings(db) == []
+    assert hotspots.open_warnings(db) == []
     with pytest.raises(Conflict):
-        intake.acknowledge_warning(db, manager, wid, "再次确认")
+        hotspots.acknowledge_warning(db, manager, wid, "再次确认")
     with db.read() as s:
         assert s.scalar(select(func.count()).where(AuditLog.entity == "warning",
                                                    AuditLog.action == "acknowledge")) == 1
@@ -562,33 +564,33 @@ def test_only_a_manager_acknowledges_a_warning(db, clerk, manager, zhang, employ
 
 def test_after_acknowledgement_a_new_burst_opens_a_new_warning(db, clerk, manager, employer):
     for _ in range(3):
-        rec = intake.register(db, clerk, form(employer_id=employer.id), now=NOW)
-    intake.acknowledge_warning(db, manager, rec.warnings[0].id, "已约谈单位")
-    again = intake.register(db, clerk, form(employer_id=employer.id), now=NOW)
+        rec = registration.register(db, clerk, form(employer_id=employer.id), now=NOW)
+    hotspots.acknowledge_warning(db, manager, rec.warnings[0].id, "已约谈单位")
+    again = registration.register(db, clerk, form(employer_id=employer.id), now=NOW)
     assert again.warnings and again.warnings[0].id != rec.warnings[0].id
     assert again.warnings[0].count == 4
 
 
 def test_several_warnings_acknowledged_at_once_with_what_was_done(db, clerk, manager, admin, zhang, employer):
-    ids = [intake.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=6 + i),
+    ids = [registration.register(db, clerk, form(channel="visit", person_id=zhang.id, head_count=6 + i),
                            now=NOW).warnings[0].id for i in range(3)]
-    assert sorted(w.id for w in intake.open_warnings(db)) == sorted(ids)
+    assert sorted(w.id for w in hotspots.open_warnings(db)) == sorted(ids)
     with pytest.raises(ValidationError) as e:                       # what was done is required
-        intake.acknowledge_warnings(db, manager, ids[:2], "  ")
+        hotspots.acknowledge_warnings(db, manager, ids[:2], "  ")
     assert "处理情况" in str(e.value)
     with pytest.raises(ValidationError):
-        intake.acknowledge_warnings(db, manager, [], "已处理")
+        hotspots.acknowledge_warnings(db, manager, [], "已处理")
     with pytest.raises(NotFound):                                    # all or none
-        intake.acknowledge_warnings(db, manager, [ids[0], 999_999], "已处理")
-    assert len(intake.open_warnings(db)) == 3
-    done = intake.acknowledge_warnings(db, manager, ids[:2], "已安排专人接待，约谈单位负责人", now=NOW)
+        hotspots.acknowledge_warnings(db, manager, [ids[0], 999_999], "已处理")
+    assert len(hotspots.open_warnings(db)) == 3
+    done = hotspots.acknowledge_warnings(db, manager, ids[:2], "已安排专人接待，约谈单位负责人", now=NOW)
     assert [w.id for w in done] == ids[:2]
     assert all(w.note == "已安排专人接待，约谈单位负责人" and w.acknowledged_at == NOW for w in done)
-    assert [w.id for w in intake.open_warnings(db)] == [ids[2]]
+    assert [w.id for w in hotspots.open_warnings(db)] == [ids[2]]
     with pytest.raises(Conflict) as c:                               # one already done: none done
-        intake.acknowledge_warnings(db, manager, [ids[2], ids[0]], "重复")
+        hotspots.acknowledge_warnings(db, manager, [ids[2], ids[0]], "重复")
     assert str(ids[0]) in c.value.message
-    assert [w.id for w in intake.open_warnings(db)] == [ids[2]]
+    assert [w.id for w in hotspots.open_warnings(db)] == [ids[2]]
     trail = audit.search(db, admin, entity="warning", action="acknowledge")
     assert sorted(int(r.entity_id) for r in trail) == sorted(ids[:2])
     for r in trail:
@@ -601,75 +603,75 @@ def test_several_warnings_acknowledged_at_once_with_what_was_done(db, clerk, man
 
 def test_outreach_event_validation(db, clerk, admin):
     with pytest.raises(ValidationError) as e:
-        intake.create_event(db, clerk, OutreachInput(theme="", held_on="2026-02-30",
+        outreach.create_event(db, clerk, OutreachInput(theme="", held_on="2026-02-30",
                                                      workers_present=-1))
     assert set(e.value.fields) == {"活动主题", "活动日期", "到场职工人数"}
     with pytest.raises(PermissionDenied):
-        intake.create_event(db, admin, OutreachInput(theme="x", held_on="2026-11-01"))
+        outreach.create_event(db, admin, OutreachInput(theme="x", held_on="2026-11-01"))
 
 
 def test_outreach_event_in_the_future_is_refused_like_a_registration(db, clerk):
     for ahead in (timedelta(days=400), timedelta(days=1)):
         with pytest.raises(ValidationError) as e:
-            intake.create_event(db, clerk, OutreachInput(theme="工情直通车", held_on=NOW.date() + ahead),
+            outreach.create_event(db, clerk, OutreachInput(theme="工情直通车", held_on=NOW.date() + ahead),
                                 now=NOW)
         assert e.value.fields == ["活动日期"]
         assert "活动日期不能晚于今天" in e.value.errors[0][1]
     with pytest.raises(ValidationError, match="太早了"):
-        intake.create_event(db, clerk, OutreachInput(theme="工情直通车", held_on="1999-12-31"), now=NOW)
-    assert intake.list_events(db) == []
-    ev = intake.create_event(db, clerk, OutreachInput(theme="工情直通车", held_on=NOW.date()), now=NOW)
+        outreach.create_event(db, clerk, OutreachInput(theme="工情直通车", held_on="1999-12-31"), now=NOW)
+    assert outreach.list_events(db) == []
+    ev = outreach.create_event(db, clerk, OutreachInput(theme="工情直通车", held_on=NOW.date()), now=NOW)
     assert ev.held_on == NOW.date()
 
 
 def test_outreach_summary_counts_solved_on_site_and_accepted(db, clerk, zhang):
-    ev = intake.create_event(db, clerk, OutreachInput(
+    ev = outreach.create_event(db, clerk, OutreachInput(
         theme="工情直通车·走进工业园", held_on=date(2026, 11, 18), place="某工业园",
         departments=["区人社局", "区司法局"], units_present="甲公司、乙公司", workers_present="120"))
     assert ev.departments == "区人社局、区司法局" and ev.workers_present == 120
-    other = intake.create_event(db, clerk, OutreachInput(theme="另一场", held_on="2026-10-01"))
+    other = outreach.create_event(db, clerk, OutreachInput(theme="另一场", held_on="2026-10-01"))
     for _ in range(2):
-        intake.register(db, clerk, form(channel="outreach", outreach_event_id=ev.id), now=NOW)
-    intake.register(db, clerk, form(channel="outreach", outreach_event_id=ev.id,
+        registration.register(db, clerk, form(channel="outreach", outreach_event_id=ev.id), now=NOW)
+    registration.register(db, clerk, form(channel="outreach", outreach_event_id=ev.id,
                                     disposition="transferred", transfer_to="区人社局",
                                     transfer_reason="属监察职责"), now=NOW)
-    intake.register(db, clerk, form(channel="outreach", outreach_event_id=ev.id, person_id=zhang.id,
+    registration.register(db, clerk, form(channel="outreach", outreach_event_id=ev.id, person_id=zhang.id,
                                     category="complaint", disposition="accepted",
                                     head_count=3), now=NOW)
-    intake.register(db, clerk, form(channel="outreach", outreach_event_id=other.id), now=NOW)
-    summary = intake.event_summary(db, ev.id)
+    registration.register(db, clerk, form(channel="outreach", outreach_event_id=other.id), now=NOW)
+    summary = outreach.event_summary(db, ev.id)
     assert (summary.registrations, summary.solved_on_site, summary.accepted, summary.head_count) \
         == (4, 2, 1, 6)
     assert summary.event == ev
-    assert [e.id for e in intake.list_events(db)] == [ev.id, other.id]
-    assert len(intake.event_registrations(db, ev.id)) == 4
+    assert [e.id for e in outreach.list_events(db)] == [ev.id, other.id]
+    assert len(outreach.event_registrations(db, ev.id)) == 4
 
 
 # ---------------------------------------------------------------- drafts
 
 def test_drafts_round_trip_per_user_and_form(db, clerk, manager):
     audited = audit.count(db)
-    assert intake.load_draft(db, clerk, "registration") is None
+    assert drafts.load_draft(db, clerk, "registration") is None
     payload = {"channel": "call", "summary": "半截的摘要", "issue_types": ["wages"],
                "received_at": "2026-11-20T10:30:00"}
-    intake.save_draft(db, clerk, "registration", payload, now=NOW)
-    got = intake.load_draft(db, clerk, "registration")
+    drafts.save_draft(db, clerk, "registration", payload, now=NOW)
+    got = drafts.load_draft(db, clerk, "registration")
     assert got.payload == payload and got.updated_at == NOW
-    assert intake.load_draft(db, manager, "registration") is None
-    assert intake.load_draft(db, clerk, "outreach") is None
-    intake.save_draft(db, clerk, "registration", {**payload, "summary": "改过"})
-    assert intake.load_draft(db, clerk, "registration").payload["summary"] == "改过"
+    assert drafts.load_draft(db, manager, "registration") is None
+    assert drafts.load_draft(db, clerk, "outreach") is None
+    drafts.save_draft(db, clerk, "registration", {**payload, "summary": "改过"})
+    assert drafts.load_draft(db, clerk, "registration").payload["summary"] == "改过"
     assert audit.count(db) == audited   # drafts are scratch: no audit rows
-    intake.discard_draft(db, clerk, "registration")
-    assert intake.load_draft(db, clerk, "registration") is None
-    intake.discard_draft(db, clerk, "registration")      # nothing to discard: fine
+    drafts.discard_draft(db, clerk, "registration")
+    assert drafts.load_draft(db, clerk, "registration") is None
+    drafts.discard_draft(db, clerk, "registration")      # nothing to discard: fine
 
 
 def test_get_registration_returns_everything(db, clerk, zhang, employer):
-    rec = intake.register(db, clerk, form(person_id=zhang.id, employer_id=employer.id,
+    rec = registration.register(db, clerk, form(person_id=zhang.id, employer_id=employer.id,
                                           request="补发工资", facts="三个月未发"), now=NOW)
-    got = intake.get_registration(db, rec.id)
-    assert got == intake.get_registration_by_no(db, rec.reg_no)
+    got = registration.get_registration(db, rec.id)
+    assert got == registration.get_registration_by_no(db, rec.reg_no)
     assert got.person_id_tail == "****002X" and got.employer_name == employer.name
     assert got.request == "补发工资" and got.facts == "三个月未发"
     assert got.created_by == clerk.user_id and got.warnings == ()

@@ -17,13 +17,13 @@ N = 30
 def _registrar(path: str, who: str, start) -> None:
     from app.domain.actor import Actor
     from app.domain.enums import Role
-    from app.services import intake
+    from app.services.petitions import registration
     db = open_database(path)
     actor = Actor(user_id=None, username=who, display_name=who, role=Role.CLERK)
     start.wait(10)
     try:
         for i in range(N):
-            intake.register(db, actor, intake.RegistrationInput(
+            registration.register(db, actor, registration.RegistrationInput(
                 channel="call", received_at=NOW.replace(hour=8),
                 category="consult", issue_types=["wages"], summary=f"{who}的第{i}次来电",
                 disposition="answered", answer="已当场解答"), now=NOW)

@@ -17,8 +17,9 @@ from app.domain.actor import Actor
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import ListFlag, Period, Role
 from app.domain.errors import ValidationError
-from app.services import lists, saved_filters
-from app.services.lists import CaseFilter, RegistrationFilter, resolve_period
+from app.services.petitions import lists, workbench
+from app.services.query import saved_filters
+from app.services.petitions.lists import CaseFilter, RegistrationFilter, resolve_period
 
 TODAY = date(2026, 11, 18)          # a Wednesday
 NOW = datetime(2026, 11, 18, 10, 0)
@@ -336,22 +337,22 @@ def test_workbench_counts(db, sample, actors):
                              first_at=NOW, last_at=NOW, created_at=NOW))
         s.add(HotspotWarning(kind="employer", employer_id=sample["acme"], first_at=NOW, last_at=NOW,
                              created_at=NOW, acknowledged_at=NOW, acknowledged_by=manager.user_id))
-    mine = lists.workbench_counts(db, wang, TODAY)
+    mine = workbench.workbench_counts(db, wang, TODAY)
     assert (mine.my_open, mine.due_soon, mine.overdue, mine.awaiting_approval, mine.warnings,
             mine.today_registrations) == (2, 0, 1, None, 1, 1)
-    boss = lists.workbench_counts(db, manager, TODAY)
+    boss = workbench.workbench_counts(db, manager, TODAY)
     assert (boss.my_open, boss.due_soon, boss.overdue, boss.awaiting_approval) == (0, 1, 1, 1)
     # 告知书未送达: open cases whose acceptance notice has no delivery yet; recording it takes one off
     assert mine.notice_pending == mine.my_open == 2
     assert boss.notice_pending == len(case_ids(db, CaseFilter(status=lists.OPEN)))
     with db.write() as s:
         s.get(Case, case.id).notice_delivered_on = TODAY
-    assert lists.workbench_counts(db, wang, TODAY).notice_pending == 1
+    assert workbench.workbench_counts(db, wang, TODAY).notice_pending == 1
     flagged = case_ids(db, CaseFilter(flags=(ListFlag.NOTICE_PENDING.value,)))
     assert case.id not in flagged and len(flagged) == len(case_ids(db, CaseFilter())) - 1
-    mine = lists.workbench_counts(db, wang, TODAY)
+    mine = workbench.workbench_counts(db, wang, TODAY)
     # each number is the count of the filter its button opens
-    for name, f in lists.workbench_filters(wang).items():
+    for name, f in workbench.workbench_filters(wang).items():
         if isinstance(f, CaseFilter):
             assert len(case_ids(db, f)) == getattr(mine, name) or name == "awaiting_approval"
 

@@ -12,8 +12,9 @@ from app.db.models import Notice
 from app.domain.enums import Role
 from app.domain.errors import UserError, ValidationError
 from app.domain.notices import DOC_WORDS, NoticeKind, doc_prefix, normalize_doc_number
-from app.services import lists, notices, settings
-from app.services.lists import CaseFilter, RegistrationFilter
+from app.services.petitions import lists, notices
+from app.services import settings
+from app.services.petitions.lists import CaseFilter, RegistrationFilter
 from tests.services.test_notices import NOW, office, person, register, staff  # noqa: F401
 
 

@@ -1,5 +1,5 @@
 """Printed notices (issue 4): every kind issued for a case / registration and rendered with
-``notices.render_pdf``, the text read back with pypdf states what DESIGN §4 requires; reprints
+``notice_pdf.render_pdf``, the text read back with pypdf states what DESIGN §4 requires; reprints
 read back identically; the office font and date settings; ``issue_for_cases`` (reuse, refusal,
 one transaction: a cancel leaves no gap); ``preview_pdf``; ``find_subject``; rare characters."""
 from __future__ import annotations
@@ -20,7 +20,9 @@ from app.domain.errors import Cancelled, Conflict, NotFound, PermissionDenied, V
 from app.domain.notices import DOC_WORDS, NoticeKind
 from app.output import fonts, pdf
 from app.paths import bundled_font
-from app.services import cases, intake, notices, people, settings
+from app.services.petitions import cases, notice_pdf, notice_templates, notices
+from app.services import people, settings
+from app.services.petitions import registration
 from app.services.people import EmployerInput, PersonInput
 from tests.services.test_notices import NOW, form, office, staff  # noqa: F401 - fixtures
 
@@ -50,7 +52,7 @@ def make_person(db, admin, name: str):
 
 
 def register(db, staff, person, **kw):
-    return intake.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
+    return registration.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
 
 
 def subjects(db, staff, person) -> dict[str, dict]:
@@ -109,7 +111,7 @@ def printed(db, admin, staff, tmp_path):
     for kind, subject in subj.items():
         n = notices.issue(db, staff[Role.CLERK], kind, now=NOW, **subject)
         path = tmp_path / f"{kind}.pdf"
-        result = notices.render_pdf(db, [n.id], path)
+        result = notice_pdf.render_pdf(db, [n.id], path)
         assert result.pages >= 1 and result.missing == () and result.warnings == ()
         out[kind] = (n, flat(pdf_text(path)))
     out["_case"] = acc
@@ -168,11 +170,11 @@ def test_numbers_follow_the_format_per_kind(printed):
 def test_reprint_reads_back_identically_whatever_changed(db, admin, staff, printed, tmp_path):
     settings.save(db, admin, {"office.name": "朝阳区总工会（新）", "office.doc_prefix": "朝工",
                               "office.notice_date_chinese": True})
-    notices.save_template(db, admin, "accept", "改过的模板{summary}")
+    notice_templates.save_template(db, admin, "accept", "改过的模板{summary}")
     for kind in ("accept", "reject", "register_sheet"):
         n, first = printed[kind]
         again = tmp_path / f"again-{kind}.pdf"
-        notices.render_pdf(db, [n.id], again)
+        notice_pdf.render_pdf(db, [n.id], again)
         assert flat(pdf_text(again)).encode("utf-8") == first.encode("utf-8")
 
 
@@ -184,7 +186,7 @@ def test_chinese_date_for_new_notices_only(db, admin, staff, tmp_path):
     after = notices.issue(db, staff[Role.CLERK], "accept", case_id=acc.case_id, now=NOW)
     assert before.date_text == DATE and after.date_text == "二〇二六年十一月二十日"
     out = tmp_path / "both.pdf"
-    assert notices.render_pdf(db, [before.id, after.id], out).pages == 2
+    assert notice_pdf.render_pdf(db, [before.id, after.id], out).pages == 2
     first, second = [flat(p.extract_text()) for p in PdfReader(out).pages]
     assert DATE in first and "二〇二六" not in first
     assert "二〇二六年十一月二十日" in second
@@ -203,7 +205,7 @@ def test_font_setting_refuses_what_is_not_truetype(db, admin, tmp_path):
             settings.save(db, admin, {"office.notice_font": str(bad)})
         assert e.value.fields == ["文书字体文件"] and why in str(e.value)
     assert settings.get(db, "office.notice_font") == ""
-    assert notices.font_path(db) is None
+    assert notice_pdf.font_path(db) is None
     settings.save(db, admin, {"office.notice_font": ""})         # empty: the bundled font
 
 
@@ -232,12 +234,12 @@ def test_office_font_is_used_and_a_gone_font_warns(db, admin, staff, tmp_path):
     font = tmp_path / source.name
     shutil.copy(source, font)
     settings.save(db, admin, {"office.notice_font": str(font)})
-    assert notices.font_path(db) == font
+    assert notice_pdf.font_path(db) == font
     person = make_person(db, admin, NAME)
     n = notices.issue(db, staff[Role.CLERK], "accept", case_id=register(db, staff, person).case_id,
                       now=NOW)
     out = tmp_path / "font.pdf"
-    result = notices.render_pdf(db, [n.id], out)
+    result = notice_pdf.render_pdf(db, [n.id], out)
     assert result.warnings == ()
     data = out.read_bytes()
     ps_name = fonts.Font.load(font).name
@@ -247,9 +249,9 @@ def test_office_font_is_used_and_a_gone_font_warns(db, admin, staff, tmp_path):
     assert len(data) < 300_000 < font.stat().st_size or font.stat().st_size < 300_000
     # the file is gone: printed in the bundled font, with a warning instead of a failure
     font.unlink()
-    assert notices.font_path(db) is None
+    assert notice_pdf.font_path(db) is None
     out2 = tmp_path / "font2.pdf"
-    result = notices.render_pdf(db, [n.id], out2)
+    result = notice_pdf.render_pdf(db, [n.id], out2)
     assert result.pages == 1 and len(result.warnings) == 1 and "已不存在" in result.warnings[0]
     assert flat(pdf_text(out2)) == flat(pdf_text(out))
 
@@ -257,7 +259,7 @@ def test_office_font_is_used_and_a_gone_font_warns(db, admin, staff, tmp_path):
 def test_bundled_font_copy_accepted_as_office_font(db, admin):
     font = bundled_font()
     settings.save(db, admin, {"office.notice_font": str(font)})
-    assert notices.font_path(db) == font
+    assert notice_pdf.font_path(db) == font
 
 
 # ------------------------------------------------------------------------------ rare characters
@@ -280,7 +282,7 @@ def test_rare_names_print_from_a_fallback_font(db, admin, staff, tmp_path, name)
     n = notices.issue(db, staff[Role.CLERK], "accept", case_id=register(db, staff, person).case_id,
                       now=NOW)
     out = tmp_path / "rare.pdf"
-    result = notices.render_pdf(db, [n.id], out)
+    result = notice_pdf.render_pdf(db, [n.id], out)
     assert result.missing == ()
     text = flat(pdf_text(out))
     assert f"{name}：" in text and "〓" not in text
@@ -293,7 +295,7 @@ def test_rare_name_no_font_has_prints_as_placeholder_and_is_reported(db, admin, 
     n = notices.issue(db, staff[Role.CLERK], "accept", case_id=register(db, staff, person).case_id,
                       now=NOW)
     out = tmp_path / "placeholder.pdf"
-    result = notices.render_pdf(db, [n.id], out)
+    result = notice_pdf.render_pdf(db, [n.id], out)
     assert result.missing == ("𠮷",)
     assert "王〓：" in flat(pdf_text(out))
 
@@ -352,7 +354,7 @@ def test_issue_for_cases_reuses_issues_and_refuses(db, admin, staff, tmp_path):
     assert only.refused == ((fresh.case_no, "尚未出具受理告知书"),)
     # the whole batch into one PDF, in order
     out = tmp_path / "batch.pdf"
-    result = notices.render_pdf(db, batch.notice_ids, out)
+    result = notice_pdf.render_pdf(db, batch.notice_ids, out)
     assert result.pages == 4
     firsts = [flat(p.extract_text()) for p in PdfReader(out).pages]
     assert [re.search(r"朝工信受〔2026〕\d+号", t).group(0) for t in firsts] == \
@@ -394,10 +396,10 @@ def test_render_pdf_cancel_leaves_no_file_and_unknown_ids(db, admin, staff, tmp_
     def cancel(done, total):
         raise Cancelled()
     with pytest.raises(Cancelled):
-        notices.render_pdf(db, batch.notice_ids, out, progress=cancel)
+        notice_pdf.render_pdf(db, batch.notice_ids, out, progress=cancel)
     assert list(tmp_path.glob("cancel.pdf*")) == []
     with pytest.raises(NotFound):
-        notices.render_pdf(db, [batch.notice_ids[0], 424242], out)
+        notice_pdf.render_pdf(db, [batch.notice_ids[0], 424242], out)
     assert not out.exists()
 
 
@@ -407,10 +409,10 @@ def test_render_with_delivery_and_void(db, admin, staff, tmp_path):
     n = notices.issue(db, clerk, "accept", case_id=reg.case_id, now=NOW)
     notices.record_delivery(db, clerk, n.id, "当面", "2026-11-20", NAME, now=NOW)
     out = tmp_path / "d.pdf"
-    notices.render_pdf(db, [n.id], out, with_delivery=True)
+    notice_pdf.render_pdf(db, [n.id], out, with_delivery=True)
     assert flat(f"送达：当面 2026年11月20日 {NAME}") in flat(pdf_text(out))
     notices.void(db, clerk, n.id, "地址写错", now=NOW)
-    notices.render_pdf(db, [n.id], out)
+    notice_pdf.render_pdf(db, [n.id], out)
     assert "已作废：地址写错" in pdf_text(out)
 
 
@@ -418,7 +420,7 @@ def test_render_with_delivery_and_void(db, admin, staff, tmp_path):
 
 def test_preview_pdf(db, admin, staff):
     buf = io.BytesIO()
-    result = notices.preview_pdf(db, "accept", "你反映的{summary}已于{accepted_date}受理。", buf)
+    result = notice_pdf.preview_pdf(db, "accept", "你反映的{summary}已于{accepted_date}受理。", buf)
     assert result.pages == 1
     text = flat(pdf_text(buf.getvalue()))
     assert text.startswith("受理告知书") and "朝阳区总工会" in text
@@ -426,19 +428,19 @@ def test_preview_pdf(db, admin, staff):
     assert "你反映的【事项摘要】已于【受理日期】受理。" in text
     # the current template when no text is given
     buf = io.BytesIO()
-    notices.preview_pdf(db, "reject", None, buf)
+    notice_pdf.preview_pdf(db, "reject", None, buf)
     assert "【不予受理理由】" in flat(pdf_text(buf.getvalue()))
     with pytest.raises(ValidationError, match=r"\{foo\}") as e:
-        notices.preview_pdf(db, "accept", "{summary}{foo}", io.BytesIO())
+        notice_pdf.preview_pdf(db, "accept", "{summary}{foo}", io.BytesIO())
     assert e.value.fields == ["模板"]
 
 
 def test_preview_pdf_leaves_no_file_on_a_bad_template(db, office, tmp_path):
     out = tmp_path / "p.pdf"
     with pytest.raises(ValidationError):
-        notices.preview_pdf(db, "accept", "{nope}", out)
+        notice_pdf.preview_pdf(db, "accept", "{nope}", out)
     assert not out.exists()
-    notices.preview_pdf(db, "register_sheet", None, out)
+    notice_pdf.preview_pdf(db, "register_sheet", None, out)
     assert "〔" not in pdf_text(out).splitlines()[1]
 
 
@@ -471,7 +473,7 @@ FACTS_UNIT = "经查，公司自2026年8月起未按时足额发放工资，信�
 
 def concluded_case(db, admin, staff, facts: str, name: str = "张三", **kw):
     m, w = staff[Role.MANAGER], staff[Role.CASEWORKER]
-    acc = intake.register(db, staff[Role.CLERK], form(person_id=make_person(db, admin, name).id,
+    acc = registration.register(db, staff[Role.CLERK], form(person_id=make_person(db, admin, name).id,
                                                       facts=facts, **kw), now=NOW)
     cases.assign(db, m, acc.case_id, kind="handler", handler_id=w.user_id, now=NOW)
     cases.conclude(db, w, acc.case_id, "partly", "经协调，公司同意分两期支付拖欠工资。", now=NOW)
@@ -517,7 +519,7 @@ def test_reply_is_tightened_not_split_before_the_signature(db, admin, staff, tmp
         acc = concluded_case(db, admin, staff, _facts(n_chars))
         n = notices.issue(db, staff[Role.MANAGER], "reply", case_id=acc.case_id, now=NOW)
         out = tmp_path / f"reply{n_chars}.pdf"
-        assert notices.render_pdf(db, [n.id], out).pages == pages
+        assert notice_pdf.render_pdf(db, [n.id], out).pages == pages
         texts = [p.extract_text() for p in PdfReader(out).pages]
         assert len(texts) == pages and flat(texts[-1]).endswith("特此答复。朝阳区总工会2026年11月20日—" + str(pages) + "—")
         if pages == 2:
@@ -552,7 +554,7 @@ def test_no_doubled_marks_in_any_kind(db, admin, staff, tmp_path):
                    else {"case_id": acc.case_id})
         n = notices.issue(db, staff[Role.CLERK], kind, now=NOW, **subject)
         out = tmp_path / f"{kind.value}.pdf"
-        notices.render_pdf(db, [n.id], out)
+        notice_pdf.render_pdf(db, [n.id], out)
         text = flat(pdf_text(out))
         assert not doubled.search(text), (kind, doubled.search(text).group(0), text)
     # the two the clerk saw
@@ -569,7 +571,7 @@ def test_one_person_is_you_and_a_group_is_you_all(db, admin, staff, tmp_path):
     for label, reg in (("one", one), ("group", group)):
         n = notices.issue(db, staff[Role.CLERK], "accept", case_id=reg.case_id, now=NOW)
         out = tmp_path / f"{label}.pdf"
-        notices.render_pdf(db, [n.id], out)
+        notice_pdf.render_pdf(db, [n.id], out)
         texts[label] = flat(pdf_text(out))
     assert "你（们）" not in texts["one"] and "你们" not in texts["one"]
     assert "张三：你于" in texts["one"] and "答复你；" in texts["one"]
@@ -587,7 +589,7 @@ def test_assign_sheet_prints_the_requirements_and_addresses_a_person(db, admin, 
         cases.assign(db, m, reg.case_id, now=NOW, **kw)
         n = notices.issue(db, m, "assign", case_id=reg.case_id, now=NOW)
         out = tmp_path / f"{label}.pdf"
-        notices.render_pdf(db, [n.id], out)
+        notice_pdf.render_pdf(db, [n.id], out)
         texts[label] = flat(pdf_text(out))
     assert "交由你办理" in texts["person"] and "你单位" not in texts["person"]
     assert "办理要求：请于三日内约谈公司负责人，核实欠薪金额。" in texts["person"]
@@ -625,7 +627,7 @@ def test_every_font_a_service_pdf_names_is_embedded(db, admin, staff, tmp_path):
     n = notices.issue(db, staff[Role.CLERK], "accept", case_id=register(db, staff, person).case_id,
                       now=NOW)
     out = tmp_path / "a.pdf"
-    notices.render_pdf(db, [n.id], out)
+    notice_pdf.render_pdf(db, [n.id], out)
     for page in PdfReader(out).pages:
         for name, ref in page["/Resources"]["/Font"].items():
             font = ref.get_object()

@@ -17,8 +17,10 @@ from app.domain.actor import Actor
 from app.domain.enums import RejectReason, Role
 from app.domain.errors import Conflict, PermissionDenied, UserError, ValidationError
 from app.domain.notices import NoticeKind
-from app.services import accounts, audit, cases, intake, notices, people, settings
-from app.services.intake import RegistrationInput
+from app.services import accounts, audit, people, settings
+from app.services.petitions import registration
+from app.services.petitions import cases, notice_templates, notices
+from app.services.petitions.registration import RegistrationInput
 from app.services.people import EmployerInput, PersonInput
 from app.paths import resource_path
 from tests.processes import at_once
@@ -65,7 +67,7 @@ def form(**kw) -> RegistrationInput:
 
 
 def register(db, staff, person, **kw):
-    return intake.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
+    return registration.register(db, staff[Role.CLERK], form(person_id=person.id, **kw), now=NOW)
 
 
 def snapshot(db, notice_id) -> dict:
@@ -243,7 +245,7 @@ def test_refusal_takes_no_number(db, staff, accepted):
 
 def test_missing_office_fields_are_named(db, admin, person):
     clerk = make_user(db, admin, Role.CLERK, "clerk1", "登记员小陈")
-    reg = intake.register(db, clerk, form(person_id=person.id), now=NOW)
+    reg = registration.register(db, clerk, form(person_id=person.id), now=NOW)
     with pytest.raises(UserError, match="单位名称.*文号代字"):
         notices.issue(db, clerk, "accept", case_id=reg.case_id, now=NOW)
     settings.save(db, admin, {"office.name": "朝阳区总工会"})
@@ -331,7 +333,7 @@ def test_reprint_is_identical_whatever_changed(db, staff, admin, accepted):
     n = notices.issue(db, clerk, "accept", case_id=accepted.case_id, now=NOW)
     first = notices.document(db, n.id)
     settings.save(db, admin, {"office.name": "朝阳区总工会（新）", "office.phone": "010-1"})
-    notices.save_template(db, admin, "accept", "# 注释\n\n改过的模板{summary}")
+    notice_templates.save_template(db, admin, "accept", "# 注释\n\n改过的模板{summary}")
     notices.record_delivery(db, clerk, n.id, "邮寄", "2026-11-20", "张三", now=NOW)
     again = notices.document(db, n.id)
     assert again == first
@@ -356,30 +358,30 @@ def test_shipped_templates_are_valid_and_state_what_is_required():
 
 
 def test_unknown_placeholder_is_refused_with_its_name(db, admin, staff, accepted):
-    assert notices.validate_template("{petitioner}于{recieved_date}{summary}{foo}") == \
+    assert notice_templates.validate_template("{petitioner}于{recieved_date}{summary}{foo}") == \
         ["recieved_date", "foo"]
     with pytest.raises(ValidationError, match=r"\{recieved_date\}"):
-        notices.save_template(db, admin, "accept", "你于{recieved_date}反映")
+        notice_templates.save_template(db, admin, "accept", "你于{recieved_date}反映")
     with pytest.raises(ValidationError, match="没有配对"):
-        notices.save_template(db, admin, "accept", "你于{received_date反映")
+        notice_templates.save_template(db, admin, "accept", "你于{received_date反映")
     with pytest.raises(PermissionDenied):
-        notices.save_template(db, staff[Role.CLERK], "accept", "{summary}")
-    assert notices.template_text(db, "accept") == notices.default_template("accept")
-    notices.save_template(db, admin, "accept", "收件人\n你反映的{summary}已受理。{{注}}")
-    assert notices.is_customised(db, "accept")
+        notice_templates.save_template(db, staff[Role.CLERK], "accept", "{summary}")
+    assert notice_templates.template_text(db, "accept") == notice_templates.default_template("accept")
+    notice_templates.save_template(db, admin, "accept", "收件人\n你反映的{summary}已受理。{{注}}")
+    assert notice_templates.is_customised(db, "accept")
     n = notices.issue(db, staff[Role.CLERK], "accept", case_id=accepted.case_id, now=NOW)
     assert n.paragraphs == ("收件人", "你反映的公司拖欠工资三个月已受理。{注}")
-    notices.reset_template(db, admin, "accept")
-    assert notices.template_text(db, "accept") == notices.default_template("accept")
+    notice_templates.reset_template(db, admin, "accept")
+    assert notice_templates.template_text(db, "accept") == notice_templates.default_template("accept")
 
 
 def test_placeholders_and_preview(db):
-    names = [n for n, _ in notices.placeholders("extend")]
+    names = [n for n, _ in notice_templates.placeholders("extend")]
     assert names[:3] == ["accepted_date", "extension_reason", "new_due_date"]
     assert set(names) == set(rules.PLACEHOLDERS)
-    assert notices.preview(db, "accept", "{summary}") == ["【事项摘要】"]
+    assert notice_templates.preview(db, "accept", "{summary}") == ["【事项摘要】"]
     with pytest.raises(ValidationError, match="foo"):
-        notices.preview(db, "accept", "{foo}")
+        notice_templates.preview(db, "accept", "{foo}")
 
 
 # ------------------------------------------------------------------------------ two processes
@@ -390,7 +392,7 @@ N = 15
 def _issuer(path: str, who: str, case_id: int, user_id: int, start) -> None:
     from app.domain.actor import Actor
     from app.domain.enums import Role
-    from app.services import notices
+    from app.services.petitions import notices
     db = open_database(path)
     actor = Actor(user_id=user_id, username=who, display_name=who, role=Role.CLERK)
     start.wait(10)

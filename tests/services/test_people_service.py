@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.db.models import AuditLog, Employer, Person
 from app.domain.enums import PersonFlag, Role
 from app.domain.errors import NotFound, PermissionDenied, ValidationError
-from app.services import audit, people
+from app.services import audit, people, people_search
 from app.services.people import EmployerInput, PersonInput
 
 ZHANG_ID = "11010519491231002X"   # female, born 1949-12-31
@@ -72,7 +72,7 @@ def test_update_person_changes_fields_and_audits_only_the_difference(db, admin, 
     assert after == {"name": "李思", "phone": "021-61234567", "employer_id": employer.id,
                      "is_model_worker": True}
     # the stored initials follow the new name
-    assert [m.name for m in people.lookup(db, "ls")] == ["李思"]
+    assert [m.name for m in people_search.lookup(db, "ls")] == ["李思"]
     # an unchanged form writes nothing
     people.update_person(db, admin, rec.id, PersonInput(
         name="李思", id_number=LI_ID, phone="02161234567", employer_id=employer.id,
@@ -87,21 +87,21 @@ def test_lookup_by_name_initials_id_and_phone(db, admin, employer):
     people.create_person(db, admin, PersonInput(name="张三丰", phone="0755-87654321"))
     people.create_person(db, admin, PersonInput(name="李四", id_number=LI_ID, phone="13900001111"))
 
-    assert [m.name for m in people.lookup(db, "张")] == ["张三", "张三丰"]
-    assert [m.name for m in people.lookup(db, "张三丰")] == ["张三丰"]
-    assert [m.name for m in people.lookup(db, "zs")] == ["张三", "张三丰"]
-    assert [m.name for m in people.lookup(db, "ZSF")] == ["张三丰"]
-    assert [m.name for m in people.lookup(db, "110105")] == ["张三"]
-    assert [m.name for m in people.lookup(db, "11010519491231002x")] == ["张三"]
-    assert [m.name for m in people.lookup(db, "1381234")] == ["张三"]
-    assert [m.name for m in people.lookup(db, "138 1234")] == ["张三"]
-    assert [m.name for m in people.lookup(db, "075587")] == ["张三丰"]
-    assert [m.name for m in people.lookup(db, "0755-8765")] == ["张三丰"]
-    assert {m.name for m in people.lookup(db, "1")} == {"张三", "李四"}
-    assert people.lookup(db, "王") == []
-    assert people.lookup(db, "  ") == []
+    assert [m.name for m in people_search.lookup(db, "张")] == ["张三", "张三丰"]
+    assert [m.name for m in people_search.lookup(db, "张三丰")] == ["张三丰"]
+    assert [m.name for m in people_search.lookup(db, "zs")] == ["张三", "张三丰"]
+    assert [m.name for m in people_search.lookup(db, "ZSF")] == ["张三丰"]
+    assert [m.name for m in people_search.lookup(db, "110105")] == ["张三"]
+    assert [m.name for m in people_search.lookup(db, "11010519491231002x")] == ["张三"]
+    assert [m.name for m in people_search.lookup(db, "1381234")] == ["张三"]
+    assert [m.name for m in people_search.lookup(db, "138 1234")] == ["张三"]
+    assert [m.name for m in people_search.lookup(db, "075587")] == ["张三丰"]
+    assert [m.name for m in people_search.lookup(db, "0755-8765")] == ["张三丰"]
+    assert {m.name for m in people_search.lookup(db, "1")} == {"张三", "李四"}
+    assert people_search.lookup(db, "王") == []
+    assert people_search.lookup(db, "  ") == []
 
-    m = people.lookup(db, "zs")[0]
+    m = people_search.lookup(db, "zs")[0]
     assert (m.id, m.gender_label, m.id_tail, m.phone, m.employer_name) == \
         (zs.id, "女", "****002X", "13812345678", employer.name)
 
@@ -109,18 +109,18 @@ def test_lookup_by_name_initials_id_and_phone(db, admin, employer):
 def test_lookup_limit_and_keyset_pages(db, admin):
     for i in range(25):
         people.create_person(db, admin, PersonInput(name=f"王{chr(0x4E00 + i)}"))
-    assert len(people.lookup(db, "王", limit=20)) == 20
+    assert len(people_search.lookup(db, "王", limit=20)) == 20
     seen, key = [], None
     while True:
-        page = people.list_people(db, after_key=key, limit=10, query="w")
+        page = people_search.list_people(db, after_key=key, limit=10, query="w")
         seen += [m.name for m in page.items]
         key = page.next_key
         if key is None:
             break
     assert len(seen) == 25 and len(set(seen)) == 25
-    newest = people.list_people(db, limit=10)
+    newest = people_search.list_people(db, limit=10)
     assert newest.items[0].name == f"王{chr(0x4E00 + 24)}" and newest.next_key is not None
-    rest = people.list_people(db, after_key=newest.next_key, limit=100)
+    rest = people_search.list_people(db, after_key=newest.next_key, limit=100)
     assert len(rest.items) == 15 and rest.next_key is None
 
 
@@ -129,9 +129,9 @@ def test_rare_character_name_round_trips(db, admin):
     assert rec.name == "王𠀀" and len(rec.name) == 2
     assert people.get_person(db, rec.id).name == "王𠀀"
     people.create_person(db, admin, PersonInput(name="王堃喆"))
-    assert [m.name for m in people.lookup(db, "王𠀀")] == ["王𠀀"]
-    assert {m.name for m in people.lookup(db, "王")} == {"王𠀀", "王堃喆"}
-    assert [m.name for m in people.lookup(db, "王堃")] == ["王堃喆"]
+    assert [m.name for m in people_search.lookup(db, "王𠀀")] == ["王𠀀"]
+    assert {m.name for m in people_search.lookup(db, "王")} == {"王𠀀", "王堃喆"}
+    assert [m.name for m in people_search.lookup(db, "王堃")] == ["王堃喆"]
 
 
 def test_duplicate_id_number_refused_and_nothing_written(db, admin):

@@ -13,9 +13,11 @@ from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.enums import DayKind, Role
 from app.domain.errors import AccountRevoked, PermissionDenied, UserError
 from app.domain.permissions import GRANTS, Perm
-from app.services import (accounts, audit, backup, calendar, cases, intake, notices, people,
-                          saved_filters, settings)
-from app.services.lists import CaseFilter
+from app.services import access, accounts, audit, backup, calendar, people, settings
+from app.services.petitions import hotspots, outreach, registration
+from app.services.petitions import cases, notices
+from app.services.query import saved_filters
+from app.services.petitions.lists import CaseFilter
 
 _n = count(1)
 
@@ -139,17 +141,17 @@ def office(db, admin):
                   _signed_in(db, boss, Role.CASEWORKER, "worker"), _person(db, admin))
 
 
-def _form(person_id: int, **kw) -> intake.RegistrationInput:
+def _form(person_id: int, **kw) -> registration.RegistrationInput:
     base = dict(channel="visit", person_id=person_id, received_at=NOW - timedelta(minutes=30), category="complaint",
                 issue_types=["wages"], summary="公司拖欠工资三个月", request="支付拖欠的工资",
                 facts="自2026年8月起未发工资", disposition="accepted")
     base.update(kw)
-    return intake.RegistrationInput(**base)
+    return registration.RegistrationInput(**base)
 
 
 def _case(db, o: Office, *, extension: bool = False) -> int:
     """An accepted case assigned to the worker; with ``extension`` its extension request pending."""
-    cid = intake.register(db, o.chief, _form(o.person), now=NOW).case_id
+    cid = registration.register(db, o.chief, _form(o.person), now=NOW).case_id
     cases.assign(db, o.chief, cid, handler_id=o.worker.user_id, now=NOW + timedelta(hours=1))
     if extension:
         cases.request_extension(db, o.worker, cid, "需鉴定", now=NOW + timedelta(days=2))
@@ -157,7 +159,7 @@ def _case(db, o: Office, *, extension: bool = False) -> int:
 
 
 def _warning(db, o: Office) -> int:
-    rec = intake.register(db, o.chief, _form(o.person, head_count=6), now=NOW)
+    rec = registration.register(db, o.chief, _form(o.person, head_count=6), now=NOW)
     return rec.warnings[0].id
 
 
@@ -189,13 +191,13 @@ WRITERS = [
          db, a, p, people.PersonInput(name="王五")))(_person(db, o.chief))),
     ("people.create_employer", Role.MANAGER,
      lambda db, o, tmp: lambda a: people.create_employer(db, a, people.EmployerInput(name="新单位"))),
-    ("intake.register", Role.MANAGER,
-     lambda db, o, tmp: lambda a: intake.register(db, a, _form(o.person), now=NOW)),
-    ("intake.create_event", Role.MANAGER,
-     lambda db, o, tmp: lambda a: intake.create_event(
-         db, a, intake.OutreachInput(theme="工情直通车", held_on=NOW.date()), now=NOW)),
-    ("intake.acknowledge_warning", Role.MANAGER,
-     lambda db, o, tmp: (lambda w: lambda a: intake.acknowledge_warning(db, a, w, "已约谈单位负责人", now=LATER))(
+    ("registration.register", Role.MANAGER,
+     lambda db, o, tmp: lambda a: registration.register(db, a, _form(o.person), now=NOW)),
+    ("outreach.create_event", Role.MANAGER,
+     lambda db, o, tmp: lambda a: outreach.create_event(
+         db, a, outreach.OutreachInput(theme="工情直通车", held_on=NOW.date()), now=NOW)),
+    ("hotspots.acknowledge_warning", Role.MANAGER,
+     lambda db, o, tmp: (lambda w: lambda a: hotspots.acknowledge_warning(db, a, w, "已约谈单位负责人", now=LATER))(
          _warning(db, o))),
     ("saved_filters.save", Role.MANAGER,
      lambda db, o, tmp: lambda a: saved_filters.save(db, a, "本月受理", CaseFilter())),
@@ -308,6 +310,6 @@ def test_a_lock_that_has_run_out_no_longer_refuses(db, office):
             accounts.sign_in(db, "chief", f"wrong{i}xx", now=NOW)   # locked until NOW + 15 min
     with db.write() as s:
         with pytest.raises(AccountRevoked, match="已锁定"):
-            accounts.check_account(s, office.chief, now=NOW + timedelta(minutes=14))
+            access.check_account(s, office.chief, now=NOW + timedelta(minutes=14))
     with db.write() as s:
-        accounts.check_account(s, office.chief, now=NOW + timedelta(minutes=16))
+        access.check_account(s, office.chief, now=NOW + timedelta(minutes=16))

@@ -8,7 +8,8 @@ import pytest
 
 from app.db import open_database
 from app.paths import default_db_path
-from app.services import backup, intake
+from app.services import attachments, backup
+from app.services.petitions import registration
 from app.domain.enums import Role
 from tests.services.test_intake import NOW, _account, form
 
@@ -34,7 +35,7 @@ def test_new_data_folder_database_wal_backups_and_attachments_are_owner_only(tmp
     db = open_database(path)
     try:
         clerk = _account(db, admin, Role.CLERK, "t_clerk")      # an account of this database
-        rec = intake.register(db, clerk, form(), now=NOW)
+        rec = registration.register(db, clerk, form(), now=NOW)
         assert mode(path.parent) == 0o700 and mode(path) == 0o600
         for suffix in ("-wal", "-shm"):
             side = path.with_name(path.name + suffix)
@@ -47,8 +48,8 @@ def test_new_data_folder_database_wal_backups_and_attachments_are_owner_only(tmp
 
         scan = tmp_path / "scan.pdf"
         scan.write_bytes(b"%PDF-1.4 scan")
-        intake.add_attachments(db, clerk, rec.id, [scan])
-        store = intake.attachments_dir(db)
+        attachments.add_attachments(db, clerk, rec.id, [scan])
+        store = attachments.attachments_dir(db)
         files = [p for p in store.rglob("*") if p.is_file()]
         assert files and all(mode(p) == 0o600 for p in files)
         assert all(mode(p) == 0o700 for p in [store, *(p for p in store.rglob("*") if p.is_dir())])

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select, text
 
 from app.db.models import CaseEvent, Registration
-from app.services import lists, search
-from app.services.lists import RegistrationFilter
+from app.services.petitions import list_export, lists, search
+from app.services.petitions.lists import RegistrationFilter
 
 from .test_lists import TODAY, add_person, add_registration
 
@@ -226,7 +226,7 @@ def test_export_of_a_search_is_the_whole_search_not_the_first_answer(db, admin, 
     monkeypatch.setattr(search, "SCAN_SLICE", 3)
     f = RegistrationFilter(text="欠薪")
     assert lists.registration_page(db, f, today=TODAY).resume is not None     # the list: cut short
-    res = lists.export_xlsx(db, admin, f, tmp_path / "搜索.xlsx", today=TODAY)
+    res = list_export.export_xlsx(db, admin, f, tmp_path / "搜索.xlsx", today=TODAY)
     rows = list(load_workbook(res.path).active.iter_rows(values_only=True))
     assert res.rows == len(expected) and f"共 {len(expected)} 条" in rows[0][0]
     with db.read() as s:

@@ -16,7 +16,8 @@ from app.cli import main
 from app.db.models import Employer, OutreachEvent, Registration, RegistrationIssue
 from app.domain.enums import Role
 from app.domain.statistics import ReportPeriod
-from app.services import cases, statistics
+from app.services.petitions import cases
+from app.services import statistics
 from app.services.statistics import TABLES, t3_handling, workbook
 from tests.services.test_cases import accept, make_user
 

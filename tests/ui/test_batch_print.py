@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QMessageBox
 
 from app.domain.enums import Role
-from app.services import notices
+from app.services.petitions import notices
 from tests.services.test_notices import office, person, register, staff  # noqa: F401  (fixtures)
 from ui import operations
 from ui.context import AppContext

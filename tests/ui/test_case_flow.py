@@ -7,8 +7,10 @@ from PySide6.QtCore import Qt
 
 from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, Disposition,
                               ExtensionStatus, FollowUp, IssueType, Outcome, Role)
-from app.services import cases, intake
-from app.services.intake import RegistrationInput
+from app.services.petitions import cases
+from app.services import attachments
+from app.services.petitions import registration
+from app.services.petitions.registration import RegistrationInput
 from ui import operations
 from ui.context import AppContext
 from ui.dialogs.case_dialog import ActionDialog, CaseDialog
@@ -77,7 +79,7 @@ def refused(action: ActionDialog) -> str:
 
 
 def accepted_case(db, staff, zhang) -> int:
-    rec = intake.register(db, staff[Role.CLERK], RegistrationInput(
+    rec = registration.register(db, staff[Role.CLERK], RegistrationInput(
         channel=Channel.CALL.value, person_id=zhang.id, employer_id=zhang.employer_id,
         category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
         summary="拖欠两个月工资", disposition=Disposition.ACCEPTED.value))
@@ -290,7 +292,7 @@ def test_empty_conclusion_lists_both_fields(db, staff, zhang, qtbot):
 
 
 def test_case_page_shows_the_request_and_facts_in_full(db, staff, zhang, qtbot):
-    rec = intake.register(db, staff[Role.CLERK], RegistrationInput(
+    rec = registration.register(db, staff[Role.CLERK], RegistrationInput(
         channel=Channel.VISIT.value, person_id=zhang.id, employer_id=zhang.employer_id,
         category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
         summary="拖欠两个月工资", request="支付拖欠的工资<共两个月>",
@@ -316,7 +318,7 @@ def test_evidence_is_attached_to_a_saved_case_all_files_or_none(db, staff, zhang
     dlg.add_attachments()
     qtbot.waitUntil(lambda: dlg.error_label.isVisible(), timeout=10000)
     assert "不存在.png" in dlg.error_label.text()
-    assert intake.attachments(db, dlg.record.registration_id) == []      # nothing half-written
+    assert attachments.attachments(db, dlg.record.registration_id) == []      # nothing half-written
 
     dlg.choose_files = lambda: [str(payslip), str(contract)]
     dlg.add_attachments()

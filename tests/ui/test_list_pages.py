@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.domain.case_clock import DeadlineState
-from app.services import lists, search
-from app.services.lists import CaseFilter, RegistrationFilter
+from app.services.petitions import lists, search
+from app.services.petitions.lists import CaseFilter, RegistrationFilter
 from tests.clock import TODAY
 from tests.services.test_lists import add_employer, add_person, add_registration
 from ui import operations

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QCheckBox, QMessageBox
 from pypdf import PdfReader
 
 from app.domain.enums import Role
-from app.services import notices, settings, setup
+from app.services.petitions import notice_templates
+from app.services import settings, setup
 from ui import operations
 from ui.context import AppContext
 from ui.util import ERROR_STYLE
@@ -52,7 +53,7 @@ def _idle(qtbot):
 def test_editing_a_template_updates_the_preview(qtbot, db, admin_actor):
     page = _templates_page(qtbot, db, admin_actor)
     assert page.kind == "accept" and page.kinds.count() == 9
-    assert page.text() == notices.default_template("accept")
+    assert page.text() == notice_templates.default_template("accept")
     assert page.preview.pages                              # the page is shown
     assert "本单位已收悉" in _pdf_text(page.pdf_bytes)      # filled with sample values
     names = [page.fields.item(i).text() for i in range(page.fields.count())]
@@ -73,7 +74,7 @@ def test_editing_a_template_updates_the_preview(qtbot, db, admin_actor):
 
 def test_only_the_newest_preview_is_shown(qtbot, db, admin_actor):
     page = _templates_page(qtbot, db, admin_actor)
-    base = notices.default_template("accept")
+    base = notice_templates.default_template("accept")
     for n in range(1, 6):
         page.editor.setPlainText(base + f"\n第{n}次修改的文字。")
         page.request_preview()
@@ -99,8 +100,8 @@ def test_an_unknown_placeholder_is_named_in_red_and_saving_is_refused(qtbot, db,
     assert isinstance(op.error, Exception)
     assert "未知的占位符 {foo}" in page.problem_shown()
     assert "未保存" in page.message.text()
-    assert not notices.is_customised(db, "accept")
-    assert notices.template_text(db, "accept") == notices.default_template("accept")
+    assert not notice_templates.is_customised(db, "accept")
+    assert notice_templates.template_text(db, "accept") == notice_templates.default_template("accept")
 
     # a lone brace is named too; fixing the text clears the message
     page.editor.setPlainText("你反映的问题{summary本单位已收悉。")
@@ -120,7 +121,7 @@ def test_save_marks_the_kind_and_reset_restores_the_shipped_text(qtbot, db, admi
     op = page.save()
     qtbot.waitUntil(lambda: op.done, timeout=WAIT)
     assert op.error is None, op.error
-    assert notices.template_text(db, "accept") == edited
+    assert notice_templates.template_text(db, "accept") == edited
     qtbot.waitUntil(lambda: "已修改" in page.kind_texts()["accept"], timeout=WAIT)
     assert "已修改" not in page.kind_texts()["reject"]
     assert not page.is_dirty() and not page.save_button.isEnabled()
@@ -138,8 +139,8 @@ def test_save_marks_the_kind_and_reset_restores_the_shipped_text(qtbot, db, admi
     qtbot.waitUntil(lambda: op.done, timeout=WAIT)
     assert op.error is None, op.error
     assert asked and "受理告知书" in asked[0]
-    assert page.text() == notices.default_template("accept")
-    assert not notices.is_customised(db, "accept")
+    assert page.text() == notice_templates.default_template("accept")
+    assert not notice_templates.is_customised(db, "accept")
     qtbot.waitUntil(lambda: "已修改" not in page.kind_texts()["accept"], timeout=WAIT)
     assert not page.is_dirty()
 
@@ -158,7 +159,7 @@ def test_switching_kind_with_unsaved_changes_asks_first(qtbot, db, admin_actor, 
     answers.append(QMessageBox.StandardButton.Yes)
     assert page.select_kind("reject") is True
     qtbot.waitUntil(lambda: page.loaded, timeout=WAIT)
-    assert page.text() == notices.default_template("reject") and not page.is_dirty()
+    assert page.text() == notice_templates.default_template("reject") and not page.is_dirty()
     qtbot.waitUntil(lambda: "不予受理告知书" in _pdf_text(page.pdf_bytes), timeout=WAIT)
     assert not answers
     # without changes nothing is asked (the guard fails the test on any box)
@@ -178,7 +179,7 @@ def test_a_clerk_sees_the_templates_read_only(qtbot, db, admin_actor, actors):
     before = page.text()
     page.fields.itemDoubleClicked.emit(page.fields.item(0))
     assert page.text() == before and page.save() is None and page.reset() is None
-    assert not notices.is_customised(db, "accept")
+    assert not notice_templates.is_customised(db, "accept")
     window = MainWindow(AppContext(db, clerk))
     qtbot.addWidget(window)
     assert "templates" in window.nav_keys()

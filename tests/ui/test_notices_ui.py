@@ -17,8 +17,9 @@ from PySide6.QtCore import Qt
 
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import Category, Channel, Disposition, IssueType, RejectReason, Role
-from app.services import cases, intake, notices
-from app.services.intake import RegistrationInput
+from app.services.petitions import cases, notice_pdf, notices
+from app.services.petitions import registration
+from app.services.petitions.registration import RegistrationInput
 from tests.clock import TODAY
 from ui import operations
 from ui.context import AppContext
@@ -41,7 +42,7 @@ def registered(db, staff, zhang, **kw):
                 category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
                 summary="拖欠两个月工资", disposition=Disposition.ACCEPTED.value)
     base.update(kw)
-    return intake.register(db, staff[Role.CLERK], RegistrationInput(**base))
+    return registration.register(db, staff[Role.CLERK], RegistrationInput(**base))
 
 
 def open_case(ctx, case_id, qtbot) -> CaseDialog:
@@ -300,7 +301,7 @@ def test_the_preview_tells_once_which_characters_no_font_has(db, staff, zhang, q
     rec = registered(db, staff, zhang)
     n = notices.issue(db, staff[Role.CLERK], "accept", case_id=rec.case_id)
     out = io.BytesIO()
-    result = notices.render_pdf(db, [n.id], out)
+    result = notice_pdf.render_pdf(db, [n.id], out)
     assert render_note(result) == ""                       # nothing to say: no note shown
     flawed = SimpleNamespace(pages=1, missing=("\U000f0001", "\U000f0002"),
                              warnings=("文书字体文件不能使用，本次使用内置字体。",))
@@ -360,7 +361,7 @@ def test_the_preview_of_a_new_notice_warns_of_a_year_without_holiday_data(db, st
     from datetime import datetime
     now = datetime(2026, 11, 20, 15, 0)                   # extended: due in January 2027
     m, w = staff[Role.MANAGER], staff[Role.CASEWORKER]
-    rec = intake.register(db, staff[Role.CLERK], RegistrationInput(
+    rec = registration.register(db, staff[Role.CLERK], RegistrationInput(
         channel=Channel.CALL.value, person_id=zhang.id, employer_id=zhang.employer_id,
         category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
         summary="拖欠两个月工资", disposition=Disposition.ACCEPTED.value,

@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.services import people
-from app.services.people import PeoplePage, PersonInput, PersonMatch
+from app.services import people, people_search
+from app.services.people import PersonInput
+from app.services.people_search import PeoplePage, PersonMatch
 from ui import operations
 from ui.context import AppContext
 from ui.dialogs.employer_dialog import EmployerDialog
@@ -96,14 +97,14 @@ def test_wrong_id_checksum_shows_the_message_and_saves_nothing(ctx, qtbot):
     assert "备注：不能超过 2000 个字" in text
     assert dlg.focusWidget() is dlg.id_edit           # the first bad field
     assert dlg.result() != dlg.DialogCode.Accepted and dlg.save_button.isEnabled()
-    assert people.list_people(ctx.db).items == ()
+    assert people_search.list_people(ctx.db).items == ()
 
     # fixing the field and saving again works
     dlg.id_edit.setText(ZHANG_ID)
     dlg.note_edit.setPlainText("")
     with qtbot.waitSignal(dlg.saved, timeout=5000):
         dlg.save()
-    assert [m.name for m in people.lookup(ctx.db, "张三")] == ["张三"]
+    assert [m.name for m in people_search.lookup(ctx.db, "张三")] == ["张三"]
     idle(qtbot)
 
 

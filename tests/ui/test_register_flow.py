@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication
 from app.domain.enums import Channel, Disposition, IssueType, Role
 from app.domain.actor import Actor
 from app.domain.errors import NotFound
-from app.services import accounts, intake, people
-from app.services.intake import RegistrationInput
+from app.services import accounts, people
+from app.services.petitions import drafts, registration
+from app.services.petitions.registration import RegistrationInput
 from app.services.people import EmployerInput, PersonInput
 from tests.clock import NOW
 from ui import operations
@@ -123,14 +124,14 @@ def test_hotline_call_registered_by_keyboard_and_answered_on_the_spot(db, clerk,
     rec = page.last_saved
     assert page.error_label.isHidden()
     assert rec.reg_no == f"{NOW.year}-000001" and rec.reg_no in page.result_label.text()
-    saved = intake.get_registration(db, rec.id)
+    saved = registration.get_registration(db, rec.id)
     assert (saved.channel, saved.person_id, saved.employer_name, saved.disposition) == \
         (Channel.CALL.value, zhang.id, "宏达电子有限公司", Disposition.ANSWERED.value)
     assert saved.answer.startswith("休息日加班") and saved.issue_types == (IssueType.WAGES.value,)
     assert saved.case_id is None and not page.open_case_button.isVisible()
     # the form is empty again for the next call
     assert page.person_edit.text() == "" and page.summary_edit.text() == ""
-    assert intake.load_draft(db, clerk, "registration") is None
+    assert drafts.load_draft(db, clerk, "registration") is None
 
 
 def test_empty_form_shows_every_error_focuses_the_first_and_saves_nothing(db, clerk, qtbot):
@@ -146,11 +147,11 @@ def test_empty_form_shows_every_error_focuses_the_first_and_saves_nothing(db, cl
     assert page.focusWidget() is page.person_edit               # the first bad field
     assert not page.result_bar.isVisible()
     with pytest.raises(NotFound):                               # nothing saved, no number used
-        intake.get_registration_by_no(db, f"{NOW.year}-000001")
+        registration.get_registration_by_no(db, f"{NOW.year}-000001")
 
 
 def test_repeat_caught_by_the_side_panel_and_linked_with_one_key(db, clerk, zhang, qtbot):
-    earlier = intake.register(db, clerk, RegistrationInput(
+    earlier = registration.register(db, clerk, RegistrationInput(
         channel=Channel.VISIT.value, person_id=zhang.id, employer_id=zhang.employer_id,
         category="complaint", issue_types=[IssueType.WAGES.value], summary="拖欠三个月工资",
         disposition=Disposition.ACCEPTED.value))
@@ -178,7 +179,7 @@ def test_repeat_caught_by_the_side_panel_and_linked_with_one_key(db, clerk, zhan
     press(qtbot, page, Qt.Key.Key_Return)
     qtbot.waitUntil(page.result_bar.isVisible, timeout=10000)
     idle(qtbot)
-    saved = intake.get_registration(db, page.last_saved.id)
+    saved = registration.get_registration(db, page.last_saved.id)
     assert saved.disposition == Disposition.REPEAT.value
     assert saved.repeat_of_case_id == earlier.case_id and saved.case_id is None
 
@@ -193,7 +194,7 @@ def test_draft_survives_closing_the_page_and_is_offered_back(db, clerk, zhang, q
     page.issue_list.item(1).setCheckState(Qt.CheckState.Checked)
     page.close()
     idle(qtbot)
-    draft = intake.load_draft(db, clerk, "registration")
+    draft = drafts.load_draft(db, clerk, "registration")
     assert draft is not None and draft.payload["summary"] == "单位未签劳动合同"
 
     again = open_page(ctx, qtbot)
@@ -214,7 +215,7 @@ def test_draft_survives_closing_the_page_and_is_offered_back(db, clerk, zhang, q
     qtbot.waitUntil(third.draft_bar.isVisible, timeout=5000)
     qtbot.mouseClick(third.discard_button, Qt.MouseButton.LeftButton)
     idle(qtbot)
-    assert intake.load_draft(db, clerk, "registration") is None
+    assert drafts.load_draft(db, clerk, "registration") is None
 
 
 def test_escape_clears_after_confirmation(db, clerk, qtbot):
@@ -269,7 +270,7 @@ def test_outreach_event_created_problem_registered_and_counted(db, clerk, zhang,
     register.save()
     qtbot.waitUntil(register.result_bar.isVisible, timeout=10000)
     idle(qtbot)
-    assert intake.get_registration(db, register.last_saved.id).solved_on_site
+    assert registration.get_registration(db, register.last_saved.id).solved_on_site
 
     window.show_page("outreach")                                # refreshed on show
     qtbot.waitUntil(lambda: "现场解决 1 件" in page.counts_label.text(), timeout=10000)

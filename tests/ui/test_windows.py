@@ -13,8 +13,9 @@ from PySide6.QtWidgets import (QAbstractButton, QDialog, QDialogButtonBox, QMess
 
 from app.domain.enums import Category, Channel, Disposition, IssueType, Role
 from app.output.pdf import NoticeDocument, render
-from app.services import accounts, intake
-from app.services.intake import RegistrationInput
+from app.services import accounts
+from app.services.petitions import registration
+from app.services.petitions.registration import RegistrationInput
 from ui import operations, windows
 from ui.context import AppContext
 from ui.windows import FRAME, fit_to_screen, place_on_screens, screen_setup_key
@@ -51,7 +52,7 @@ def _pdf(pages: int = 2) -> bytes:
 
 
 def _case(db, staff, zhang) -> int:
-    return intake.register(db, staff[Role.CLERK], RegistrationInput(
+    return registration.register(db, staff[Role.CLERK], RegistrationInput(
         channel=Channel.CALL.value, person_id=zhang.id, employer_id=zhang.employer_id,
         category=Category.COMPLAINT.value, issue_types=[IssueType.WAGES.value],
         summary="拖欠两个月工资", disposition=Disposition.ACCEPTED.value)).case_id
@@ -94,7 +95,7 @@ def all_dialogs(db, staff, zhang, qtbot) -> dict[str, QDialog]:
     for step in STEPS:
         out["案件/" + step.label] = getattr(case, "_make_" + step.key)()
     # a notice's 登记送达 and 作废 (the notices panel opens them)
-    from app.services import notices
+    from app.services.petitions import notices
     issued = notices.issue(db, chief, NoticeKind.ACCEPT, case_id=case_id)
     panel = out["文书"].panel
     panel.reload()

@@ -16,7 +16,7 @@ import app
 from app import paths
 from app.db import migrate
 from app.domain.notices import NoticeKind
-from app.services import notices
+from app.services.petitions import notice_templates
 
 ROOT = Path(app.__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ def resource_folders_read_by_the_code() -> set[str]:
 
 def test_the_build_bundles_every_resource_folder_the_code_reads_and_no_other():
     read = resource_folders_read_by_the_code()
-    assert {"fonts", "notices"} <= read   # the scan sees the known readers (paths.py, notices.py)
+    assert {"fonts", "notices", "demo"} <= read   # the known readers (paths.py, notices.py, demo)
     assert set(_bundle_data().RESOURCE_FOLDERS) == read
     for name in read:
         assert any((ROOT / "resources" / name).iterdir())
@@ -83,4 +83,4 @@ def test_the_frozen_program_finds_the_bundled_font_and_every_notice_template(fro
     assert paths.bundled_font().is_file()
     assert paths.bundled_font().read_bytes() == (ROOT / "resources" / "fonts" / paths.FONT_FILE).read_bytes()
     for kind in NoticeKind:
-        assert notices.default_template(kind).strip()
+        assert notice_templates.default_template(kind).strip()

@@ -20,7 +20,7 @@ def test_no_label_uses_ascii_brackets():
 
 def test_a_label_typed_with_ascii_brackets_is_still_understood():
     from app.domain.errors import Collector
-    from app.services.intake import _enum
+    from app.services.petitions.fields import _enum
     errors = Collector()
     assert _enum(errors, Channel, "网上(主席信箱/工人在线)", "渠道") is Channel.ONLINE
     assert _enum(errors, Channel, "来电(12351热线)", "渠道") is Channel.CALL

@@ -10,8 +10,10 @@ import pytest
 from pypdf import PdfReader
 
 from app.domain.errors import Cancelled, ValidationError
-from app.output import fonts, pdf
-from app.output.pdf import NoticeDocument, check_font, format_date, missing_glyphs, render, wrap
+from app.output import fonts, pdf, text_wrap
+from app.output.chinese_dates import format_date
+from app.output.fonts import check_font, missing_glyphs
+from app.output.pdf import NoticeDocument, render, wrap
 from app.paths import bundled_font
 
 BODY = ("你于2026年11月10日通过来访方式反映的北京某某科技有限公司拖欠工资问题，经审查，符合受理条件，"
@@ -134,11 +136,11 @@ def test_line_breaking_rules():
     # a line never starts with closing punctuation: one mark hangs, two are avoided
     assert wrap("一二三四五，六七八九十", 5) == ["一二三四五，", "六七八九十"]
     lines = wrap("一二三四五。」六七八九十", 5)
-    assert not any(ln[0] in pdf.NO_LINE_START for ln in lines)
+    assert not any(ln[0] in text_wrap.NO_LINE_START for ln in lines)
     assert "".join(lines) == "一二三四五。」六七八九十"
     # a line never ends with an opening bracket
     lines = wrap("一二三四（五六七八九十", 5)
-    assert not any(ln[-1] in pdf.NO_LINE_END for ln in lines)
+    assert not any(ln[-1] in text_wrap.NO_LINE_END for ln in lines)
     # numbers stay whole; Latin/digits count half
     assert wrap("编号XF2026号", 5) == ["编号XF2026", "号"]
     assert wrap("来电1234567890", 7) == ["来电1234567890"]
@@ -365,7 +367,7 @@ def test_every_font_the_pdf_names_is_embedded():
 
 def test_amounts_stay_whole_at_a_line_end():
     # 「¥10,230.00」 never breaks at its comma or after the currency sign
-    assert "¥10,230.00" in pdf._tokens("追回¥10,230.00元")
+    assert "¥10,230.00" in text_wrap._tokens("追回¥10,230.00元")
     text = "经调解，单位支付部分款项，余款约定分期支付，追回¥10,230.00元"
     for line in wrap(text, 28, indent=2):
         assert not line.endswith(("¥", "¥10,", ",")), line

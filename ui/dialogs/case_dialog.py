@@ -382,9 +382,8 @@ class CaseDialog(QDialog):
                                    on_done=done, on_error=failed)
 
     def _open_attachment(self, item: QListWidgetItem) -> None:
-        from ui.dialogs.person_history import open_attachment
-        open_attachment(self.ctx, self, item.data(Qt.ItemDataRole.UserRole),
-                        on_error=self._load_failed)
+        intake_ops.open_attachment(self.ctx, self, item.data(Qt.ItemDataRole.UserRole),
+                                   on_error=self._load_failed)
 
     def step_refusal(self, key: str) -> str | None:
         """Why step ``key`` may not be taken now — the role's permission, then the case workflow

@@ -6,26 +6,18 @@ the attachments of the selected registration are listed and open with the system
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from ui.context import AppContext
-from ui.operations.intake import attachment_file, list_attachments, load_history
+from ui.operations.intake import list_attachments, load_history, open_attachment
 from ui.windows import fit_to_screen
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_ROLE = Qt.ItemDataRole.UserRole + 2
 HISTORY_LIMIT = 500
-
-
-def open_attachment(ctx: AppContext, parent: QWidget, attachment_id: int, on_error=None) -> None:
-    """Find the stored copy (background) and open it with the system's viewer."""
-    attachment_file(parent, ctx, attachment_id,
-                    on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
-                    on_error=on_error)
 
 
 class PersonHistoryDialog(QDialog):

@@ -30,7 +30,7 @@ from PySide6.QtGui import QColor, QFont
 from shiboken6 import isValid
 
 from app.domain.case_clock import DeadlineState
-from app.services.search import normalize
+from app.services.petitions.search import normalize
 from ui.util import DEADLINE_COLOURS
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

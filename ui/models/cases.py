@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
-from app.services import lists
+from app.services.petitions import lists
 
 from . import Col, KeysetModel
 

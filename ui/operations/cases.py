@@ -1,4 +1,4 @@
-"""Case handling (案件办理): one function per user action, on ``app.services.cases``.
+"""Case handling (案件办理): one function per user action, on ``app.services.petitions.cases``.
 
 Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
 the GUI thread (see ``ui.operations.run``). Every step answers the new ``CaseRecord`` and announces
@@ -24,7 +24,7 @@ CHANGES = {"cases"}
 
 
 def _cases():
-    from app.services import cases
+    from app.services.petitions import cases
     return cases
 
 
@@ -44,10 +44,10 @@ def load_case(parent: QWidget, ctx: AppContext, case_id: int,
     db = ctx.db
 
     def work(_p):
-        from app.services import intake
+        from app.services import attachments
         cases = _cases()
         rec = cases.get_case(db, case_id)
-        return rec, cases.timeline(db, case_id), intake.attachments(db, rec.registration_id)
+        return rec, cases.timeline(db, case_id), attachments.attachments(db, rec.registration_id)
     return run(parent, work, on_success=on_done, on_error=on_error)
 
 

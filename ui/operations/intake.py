@@ -1,5 +1,6 @@
 """The petition desk (信访登记, 走访活动, 来访记录, 预警): one function per user action, on
-``app.services.intake`` (and ``people`` for the person look-up).
+``app.services.petitions`` (registration, repeats, hotspots, outreach, drafts) and
+``app.services.attachments`` (and ``people`` for the person look-up).
 
 Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
 the GUI thread (see ``ui.operations.run``). A registration announces {"registrations", "cases"}
@@ -9,6 +10,7 @@ announce nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ui.operations import OnDone, OnError, Operation, run
@@ -16,13 +18,17 @@ from ui.operations import OnDone, OnError, Operation, run
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from app.services.intake import OutreachInput, RegistrationInput
+    from app.services.petitions.outreach import OutreachInput
+    from app.services.petitions.registration import RegistrationInput
     from ui.context import AppContext
 
 
-def _intake():
-    from app.services import intake
-    return intake
+def _services() -> SimpleNamespace:
+    """The petition desk's services, imported on first use (start-up stays fast)."""
+    from app.services import attachments
+    from app.services.petitions import drafts, hotspots, outreach, registration, repeats
+    return SimpleNamespace(attachments=attachments, drafts=drafts, hotspots=hotspots,
+                           outreach=outreach, registration=registration, repeats=repeats)
 
 
 # ---------------------------------------------------------------- registering
@@ -34,12 +40,12 @@ def lookup_people(parent: QWidget, ctx: AppContext, text: str, limit: int,
     db = ctx.db
 
     def work(_p) -> list[tuple[Any, Any]]:
-        from app.services import people
-        intake = _intake()
-        found = people.lookup(db, text, limit)
+        from app.services import people_search
+        svc = _services()
+        found = people_search.lookup(db, text, limit)
         out = []
         for m in found:      # indexed (person_id, received_at); at most ``limit`` tiny reads
-            latest = intake.history(db, person_id=m.id, limit=1)
+            latest = svc.registration.history(db, person_id=m.id, limit=1)
             out.append((m, latest[0].received_at if latest else None))
         return out
     return run(parent, work, on_success=on_done, on_error=on_error)
@@ -51,7 +57,7 @@ def repeat_check(parent: QWidget, ctx: AppContext, *, person_id: int | None = No
                  on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """Earlier contacts and open cases of this person/employer (``RepeatCheck``)."""
     db = ctx.db
-    return run(parent, lambda _p: _intake().repeat_check(
+    return run(parent, lambda _p: _services().repeats.repeat_check(
         db, person_id=person_id, employer_id=employer_id, issue_types=issue_types,
         id_number=id_number, name=name, phone=phone), on_success=on_done, on_error=on_error)
 
@@ -60,14 +66,14 @@ def register(parent: QWidget, ctx: AppContext, data: RegistrationInput,
              *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """Save one registration (受理 opens its case); answers the ``RegistrationRecord``."""
     db, actor = ctx.db, ctx.actor
-    return run(parent, lambda _p: _intake().register(db, actor, data), on_success=on_done,
+    return run(parent, lambda _p: _services().registration.register(db, actor, data), on_success=on_done,
                on_error=on_error, changes={"registrations", "cases"})
 
 
 def save_draft(parent: QWidget, ctx: AppContext, form: str, payload: dict,
                *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     db, actor = ctx.db, ctx.actor
-    return run(parent, lambda _p: _intake().save_draft(db, actor, form, payload),
+    return run(parent, lambda _p: _services().drafts.save_draft(db, actor, form, payload),
                on_success=on_done, on_error=on_error)
 
 
@@ -75,14 +81,14 @@ def load_draft(parent: QWidget, ctx: AppContext, form: str,
                *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """The signed-in person's draft of ``form`` (``DraftRecord``) or None."""
     db, actor = ctx.db, ctx.actor
-    return run(parent, lambda _p: _intake().load_draft(db, actor, form),
+    return run(parent, lambda _p: _services().drafts.load_draft(db, actor, form),
                on_success=on_done, on_error=on_error)
 
 
 def discard_draft(parent: QWidget, ctx: AppContext, form: str,
                   *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     db, actor = ctx.db, ctx.actor
-    return run(parent, lambda _p: _intake().discard_draft(db, actor, form),
+    return run(parent, lambda _p: _services().drafts.discard_draft(db, actor, form),
                on_success=on_done, on_error=on_error)
 
 
@@ -92,7 +98,7 @@ def load_history(parent: QWidget, ctx: AppContext, person_id: int | None, employ
                  limit: int, *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """Registrations of a person and/or employer, newest first (``list[HistoryItem]``)."""
     db = ctx.db
-    return run(parent, lambda _p: _intake().history(db, person_id=person_id,
+    return run(parent, lambda _p: _services().registration.history(db, person_id=person_id,
                                                     employer_id=employer_id, limit=limit),
                on_success=on_done, on_error=on_error)
 
@@ -101,7 +107,7 @@ def list_attachments(parent: QWidget, ctx: AppContext, registration_id: int,
                      *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """The files attached to a registration (``list[AttachmentRecord]``)."""
     db = ctx.db
-    return run(parent, lambda _p: _intake().attachments(db, registration_id),
+    return run(parent, lambda _p: _services().attachments.attachments(db, registration_id),
                on_success=on_done, on_error=on_error)
 
 
@@ -109,7 +115,7 @@ def add_attachments(parent: QWidget, ctx: AppContext, registration_id: int, path
                     *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """Attach files to a saved registration, all or none (``list[AttachmentRecord]``)."""
     db, actor = ctx.db, ctx.actor
-    return run(parent, lambda _p: _intake().add_attachments(db, actor, registration_id, paths),
+    return run(parent, lambda _p: _services().attachments.add_attachments(db, actor, registration_id, paths),
                on_success=on_done, on_error=on_error,
                changes={"registrations", "cases", "audit"}, progress_label="正在保存附件…")
 
@@ -118,8 +124,17 @@ def attachment_file(parent: QWidget, ctx: AppContext, attachment_id: int,
                     *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """Where the stored copy of an attachment is (``Path``)."""
     db = ctx.db
-    return run(parent, lambda _p: _intake().attachment_file(db, attachment_id),
+    return run(parent, lambda _p: _services().attachments.attachment_file(db, attachment_id),
                on_success=on_done, on_error=on_error)
+
+
+def open_attachment(ctx: AppContext, parent: QWidget, attachment_id: int, on_error=None) -> None:
+    """Find the stored copy (background) and open it with the system's viewer."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    attachment_file(parent, ctx, attachment_id,
+                    on_done=lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+                    on_error=on_error)
 
 
 # ---------------------------------------------------------------- outreach events
@@ -128,7 +143,7 @@ def list_events(parent: QWidget, ctx: AppContext,
                 *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """Outreach events, newest first (``list[OutreachRecord]``)."""
     db = ctx.db
-    return run(parent, lambda _p: _intake().list_events(db), on_success=on_done, on_error=on_error)
+    return run(parent, lambda _p: _services().outreach.list_events(db), on_success=on_done, on_error=on_error)
 
 
 def load_event(parent: QWidget, ctx: AppContext, event_id: int,
@@ -137,15 +152,15 @@ def load_event(parent: QWidget, ctx: AppContext, event_id: int,
     db = ctx.db
 
     def work(_p):
-        intake = _intake()
-        return intake.event_summary(db, event_id), intake.event_registrations(db, event_id)
+        svc = _services()
+        return svc.outreach.event_summary(db, event_id), svc.outreach.event_registrations(db, event_id)
     return run(parent, work, on_success=on_done, on_error=on_error)
 
 
 def create_event(parent: QWidget, ctx: AppContext, data: OutreachInput,
                  *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     db, actor = ctx.db, ctx.actor
-    return run(parent, lambda _p: _intake().create_event(db, actor, data), on_success=on_done,
+    return run(parent, lambda _p: _services().outreach.create_event(db, actor, data), on_success=on_done,
                on_error=on_error, changes={"outreach"})
 
 
@@ -155,5 +170,5 @@ def acknowledge_warnings(parent: QWidget, ctx: AppContext, warning_ids: Iterable
                          *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """One or more warnings with what was done (all or none); ``on_done`` gets the records."""
     db, actor, ids = ctx.db, ctx.actor, list(warning_ids)
-    return run(parent, lambda _p: _intake().acknowledge_warnings(db, actor, ids, note),
+    return run(parent, lambda _p: _services().hotspots.acknowledge_warnings(db, actor, ids, note),
                on_success=on_done, on_error=on_error, changes={"warnings"})

@@ -1,5 +1,5 @@
-"""The list pages (信访登记, 案件办理): saved filters and export, on ``app.services.saved_filters``
-and ``app.services.lists``. (The table models read their pages themselves, see ``ui.models``.)
+"""The list pages (信访登记, 案件办理): saved filters and export, on ``app.services.query.saved_filters``
+and ``app.services.petitions.lists``. (The table models read their pages themselves, see ``ui.models``.)
 
 Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
 the GUI thread (see ``ui.operations.run``). Saving or deleting a filter announces {"audit"}.
@@ -13,12 +13,12 @@ from ui.operations import OnDone, OnError, Operation, run
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from app.services.lists import ListFilter
+    from app.services.petitions.lists import ListFilter
     from ui.context import AppContext
 
 
 def _saved_filters():
-    from app.services import saved_filters
+    from app.services.query import saved_filters
     return saved_filters
 
 
@@ -51,7 +51,7 @@ def export_xlsx(parent: QWidget, ctx: AppContext, f: ListFilter, path: str, full
     db, actor = ctx.db, ctx.actor
 
     def work(progress):
-        from app.services import lists
-        return lists.export_xlsx(db, actor, f, path, full_ids=full_ids, progress=progress)
+        from app.services.petitions import list_export
+        return list_export.export_xlsx(db, actor, f, path, full_ids=full_ids, progress=progress)
     return run(parent, work, on_success=on_done, on_error=on_error, progress_label=progress_label,
                changes={"audit"} if full_ids else None)

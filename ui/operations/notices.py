@@ -1,4 +1,4 @@
-"""Notices 告知书 (文书): one function per user action, on ``app.services.notices``.
+"""Notices 告知书 (文书): one function per user action, on ``app.services.petitions.notices``.
 
 Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
 the GUI thread (see ``ui.operations.run``). Issuing, voiding and recording a delivery announce
@@ -25,7 +25,7 @@ CHANGES = {"notices", "cases"}
 
 
 def _notices():
-    from app.services import notices
+    from app.services.petitions import notices
     return notices
 
 
@@ -83,7 +83,8 @@ def record_delivery(parent: QWidget, ctx: AppContext, notice_id: int, method: st
 def _render(db, ids: list[int], progress=None, with_delivery: bool = False):
     """``(pdf bytes, RenderResult)`` of the notices ``ids`` (worker thread)."""
     out = io.BytesIO()
-    result = _notices().render_pdf(db, ids, out, progress=progress, with_delivery=with_delivery)
+    from app.services.petitions import notice_pdf
+    result = notice_pdf.render_pdf(db, ids, out, progress=progress, with_delivery=with_delivery)
     return out.getvalue(), result
 
 

@@ -23,11 +23,16 @@ def _people():
     return people
 
 
+def _search():
+    from app.services import people_search
+    return people_search
+
+
 def list_people(parent: QWidget, ctx: AppContext, text: str, after_key: tuple | None, limit: int,
                 *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """One keyset page of people matching ``text`` (a ``PeoplePage``)."""
     db = ctx.db
-    return run(parent, lambda _p: _people().list_people(db, after_key, limit, text),
+    return run(parent, lambda _p: _search().list_people(db, after_key, limit, text),
                on_success=on_done, on_error=on_error)
 
 

@@ -24,9 +24,9 @@ ISSUE_SHARE = 0.3   # of the progress bar: issuing; the rest is rendering
 
 @dataclass(frozen=True)
 class BatchPrint:
-    batch: Any              # app.services.notices.BatchIssue
+    batch: Any              # app.services.petitions.notices.BatchIssue
     pdf: bytes              # empty when nothing could be printed
-    rendered: Any           # app.services.notices.RenderResult, or None
+    rendered: Any           # app.services.petitions.notices.RenderResult, or None
 
 
 def batch_notices(parent: QWidget, ctx: AppContext, kind: str, case_ids: Sequence[int], *,
@@ -34,7 +34,7 @@ def batch_notices(parent: QWidget, ctx: AppContext, kind: str, case_ids: Sequenc
     db, actor, ids = ctx.db, ctx.actor, list(case_ids)
 
     def work(progress):
-        from app.services import notices
+        from app.services.petitions import notice_pdf, notices
         progress(0.0, f"正在准备 {len(ids)} 件案件的文书…")
         batch = notices.issue_for_cases(
             db, actor, kind, ids, issue_missing=issue_missing,
@@ -43,7 +43,7 @@ def batch_notices(parent: QWidget, ctx: AppContext, kind: str, case_ids: Sequenc
         if not batch.notice_ids:
             return BatchPrint(batch, b"", None)
         buf = io.BytesIO()
-        rendered = notices.render_pdf(
+        rendered = notice_pdf.render_pdf(
             db, batch.notice_ids, buf,
             progress=lambda done, total: progress(
                 ISSUE_SHARE + (1 - ISSUE_SHARE) * done / max(total, 1), f"正在生成 PDF {done}/{total}"))

@@ -1,4 +1,5 @@
-"""Notice templates (系统设置 → 文书模板): one function per user action, on ``app.services.notices``.
+"""Notice templates (系统设置 → 文书模板): one function per user action, on
+``app.services.petitions.notice_templates`` (and ``notice_pdf`` for the preview).
 
 Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
 the GUI thread (see ``ui.operations.run``). Saving and resetting announce {"templates"}.
@@ -19,9 +20,9 @@ if TYPE_CHECKING:
 CHANGES = {"templates"}
 
 
-def _notices():
-    from app.services import notices
-    return notices
+def _templates():
+    from app.services.petitions import notice_templates
+    return notice_templates
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def load_kinds(parent: QWidget, ctx: AppContext,
 
     def work(_p) -> list[KindRow]:
         from app.domain.notices import NoticeKind
-        n = _notices()
+        n = _templates()
         return [KindRow(k.value, k.label, n.is_customised(db, k)) for k in NoticeKind]
     return run(parent, work, on_success=on_done, on_error=on_error)
 
@@ -65,7 +66,7 @@ def load_template(parent: QWidget, ctx: AppContext, kind: str,
     db = ctx.db
 
     def work(_p) -> Template:
-        n = _notices()
+        n = _templates()
         return Template(kind, n.template_text(db, kind), n.is_customised(db, kind),
                         tuple(n.placeholders(kind)))
     return run(parent, work, on_success=on_done, on_error=on_error)
@@ -75,7 +76,7 @@ def save_template(parent: QWidget, ctx: AppContext, kind: str, text: str,
                   *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
     """Store the office's wording of ``kind``; an unknown placeholder is refused (ValidationError)."""
     db, actor = ctx.db, ctx.actor
-    return run(parent, lambda _p: _notices().save_template(db, actor, kind, text),
+    return run(parent, lambda _p: _templates().save_template(db, actor, kind, text),
                on_success=on_done, on_error=on_error, changes=CHANGES)
 
 
@@ -85,7 +86,7 @@ def reset_template(parent: QWidget, ctx: AppContext, kind: str,
     db, actor = ctx.db, ctx.actor
 
     def work(_p) -> str:
-        n = _notices()
+        n = _templates()
         n.reset_template(db, actor, kind)
         return n.template_text(db, kind)
     return run(parent, work, on_success=on_done, on_error=on_error, changes=CHANGES)
@@ -99,7 +100,8 @@ def preview_pdf(parent: QWidget, ctx: AppContext, kind: str, text: str | None,
 
     def work(_p) -> Preview:
         out = io.BytesIO()
-        result: Any = _notices().preview_pdf(db, kind, text, out)
+        from app.services.petitions import notice_pdf
+        result: Any = notice_pdf.preview_pdf(db, kind, text, out)
         return Preview(out.getvalue(), int(getattr(result, "pages", 0) or 0),
                        tuple(getattr(result, "missing", ()) or ()),
                        tuple(getattr(result, "warnings", ()) or ()))

@@ -12,8 +12,8 @@ from ui.operations import OnDone, OnError, Operation, run
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from app.services.intake import HotspotRecord
-    from app.services.lists import WorkbenchCounts
+    from app.services.petitions.hotspots import HotspotRecord
+    from app.services.petitions.workbench import WorkbenchCounts
     from ui.context import AppContext
 
 
@@ -48,6 +48,7 @@ def load_desk(parent: QWidget, ctx: AppContext, today: date,
     db, actor = ctx.db, ctx.actor
 
     def work(_p) -> DeskData:
-        from app.services import intake, lists
-        return DeskData(lists.workbench_counts(db, actor, today), intake.open_warnings(db, limit=50))
+        from app.services.petitions import hotspots
+        from app.services.petitions import workbench
+        return DeskData(workbench.workbench_counts(db, actor, today), hotspots.open_warnings(db, limit=50))
     return run(parent, work, on_success=on_done, on_error=on_error)

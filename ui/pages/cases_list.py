@@ -11,8 +11,8 @@ from app.domain.errors import UserError
 from app.domain.notices import NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
-from app.services import lists
-from app.services.lists import CaseFilter
+from app.services.petitions import lists
+from app.services.petitions.lists import CaseFilter
 from ui.context import AppContext
 from ui.models.cases import CasesModel
 from ui.dialogs.batch_print import BatchPrintDialog, summary

@@ -24,8 +24,8 @@ from app.domain import clock
 from app.domain.enums import Category, Channel, IssueType, ListFlag, Period
 from app.domain.errors import Cancelled, UserError
 from app.domain.periods import resolve_period
-from app.services import lists
-from app.services.search import SEARCH_LIMIT
+from app.services.petitions import lists
+from app.services.petitions.search import SEARCH_LIMIT
 from ui.context import AppContext
 from ui.file_dialogs import Purpose, save_file
 from ui.models import KeysetModel

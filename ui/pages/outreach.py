@@ -40,7 +40,7 @@ class OutreachPage(Page):
         self.event_list.currentItemChanged.connect(lambda cur, _prev: self._selected(cur))
 
         # ---- the form
-        from app.services.intake import EVENT_LABELS as EL
+        from app.services.petitions.outreach import EVENT_LABELS as EL
         self.theme_edit = QLineEdit()
         self.theme_edit.setPlaceholderText(self.tr("如：工情直通车·走进工业园"))
         self.date_edit = QDateEdit(QDate(clock.today()))
@@ -175,7 +175,7 @@ class OutreachPage(Page):
     # ------------------------------------------------------------ actions
 
     def save(self) -> None:
-        from app.services.intake import OutreachInput
+        from app.services.petitions.outreach import OutreachInput
         data = OutreachInput(
             theme=self.theme_edit.text(), held_on=self.date_edit.date().toPython(),
             place=self.place_edit.text(), departments=self.departments_edit.text(),

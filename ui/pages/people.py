@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPus
                                QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.permissions import Perm, allowed
-from app.services.people import EMPLOYER_LABELS, PERSON_LABELS, EmployerRecord, PersonMatch
+from app.services.people import EMPLOYER_LABELS, PERSON_LABELS, EmployerRecord
+from app.services.people_search import PersonMatch
 from ui.context import AppContext
 from ui.dialogs.employer_dialog import EmployerDialog
 from ui.dialogs.person_dialog import PersonDialog

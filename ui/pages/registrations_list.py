@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QWidget
 
 from app.domain.enums import Disposition, ListFlag
-from app.services.lists import RegistrationFilter
+from app.services.petitions.lists import RegistrationFilter
 from ui.context import AppContext
 from ui.models.registrations import RegistrationsModel
 from ui.pages.list_base import ListPageBase, fill_combo, select_data

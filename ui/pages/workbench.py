@@ -6,7 +6,7 @@ here), the charts of the last 12 months (受理量 by channel, 办结率, this m
 this person can do in the program.
 
 Light on purpose (it is on screen at start-up): one background call reads the office name and the
-calendar banner; a second one counts (``lists.workbench_counts``, indexed counts) and may arrive
+calendar banner; a second one counts (``workbench.workbench_counts``, indexed counts) and may arrive
 later.
 """
 from __future__ import annotations
@@ -58,7 +58,7 @@ def today_text(today: date) -> str:
     return f"{format_cn(today)} 星期{WEEKDAYS[today.weekday()]}"
 
 
-# (name, label, list page key); the filter comes from lists.workbench_filters
+# (name, label, list page key); the filter comes from workbench.workbench_filters
 COUNTERS = (
     ("my_open", "我的在办案件", "cases"),
     ("due_soon", due_soon_label(2), "cases"),       # relabelled from the setting when read
@@ -236,13 +236,13 @@ class WorkbenchPage(Page):
 
     def open_counter(self, name: str) -> None:
         """Open the list page with the filter this number counts (warnings: show the list)."""
-        from app.services import lists
+        from app.services.petitions import workbench
         from ui.pages.list_base import ListPageBase
         if name == "warnings":
             self.warnings_list.setFocus()
             return
         key = next(k for n, _l, k in COUNTERS if n == name)
-        f = lists.workbench_filters(self.ctx.actor)[name]
+        f = workbench.workbench_filters(self.ctx.actor)[name]
         window = self.window()
         page = window.open_page(key, ListPageBase) if isinstance(window, MainWindow) else None
         if page is not None:

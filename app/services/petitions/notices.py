@@ -31,49 +31,52 @@ Contract:
 * The command line (``uniondesk notice``) issues as ``CLI_ACTOR``: the machine's operator, who may
   issue notices there although the administrator role may not in the program.
 """
+
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import (AuditHead, Case, CaseEvent, Counter, Employer, Notice, Person, Registration,
-                           RegistrationIssue, SettingRow, User)
-from app.domain import clock
-from app.domain import notices as rules
+from app.db.models import (AuditHead, Case, Counter, Employer, Notice, Person, Registration,
+                           RegistrationIssue, User)
+from app.domain import clock, notices as rules
 from app.domain.actor import CLI_ACTOR, Actor
 from app.domain.dates import format_cn, parse_date
-from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, Disposition, IssueType, Outcome,
-                              RejectReason, REJECT_REDIRECTS)
 from app.domain.errors import Conflict, NotFound, UserError, ValidationError
-from app.domain.notices import DeliveryMethod, NoticeKind, SubjectState
+from app.domain.notices import DeliveryMethod, NoticeKind
 from app.domain.permissions import Perm
 from app.domain.validation import check_text
-from app.paths import resource_path
 
-from . import audit
-from .accounts import require
-from .calendar import _years_without_data, reissue_message
-from .numbering import next_number
+from .. import audit
+from ..access import require
+from ..numbering import next_number
+from .notice_templates import _kind, _template
+from .notice_values import (CHINESE_DATE_KEY, _addressee, _d, _date_text, _deadline_warnings, _flag,
+                            _office, _setting, _state, _subject, _values)
 
-TEMPLATE_KEY = "notice_template."
-TEMPLATE_MAX = 10_000
+
 REASON_MAX = 500
+
+
 F_REASON = "作废原因"
+
+
 F_METHOD = "送达方式"
+
+
 F_DELIVERED = "送达日期"
+
+
 F_RECIPIENT = "签收人"
-F_TEMPLATE = "模板"
-FONT_KEY = "office.notice_font"
-CHINESE_DATE_KEY = "office.notice_date_chinese"
+
+
 _CHUNK = 500          # ids per IN (...) clause
 
 
@@ -89,8 +92,6 @@ def _chunks(items: Sequence[int], size: int = _CHUNK) -> Iterator[list[int]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
-
-# ---------------------------------------------------------------------------------- records
 
 @dataclass(frozen=True)
 class NoticeRecord:
@@ -158,305 +159,6 @@ def _record(n: Notice) -> NoticeRecord:
         delivered_on=n.delivered_on, delivery_recipient=n.delivery_recipient or "")
 
 
-# ---------------------------------------------------------------------------------- templates
-
-def _kind(kind: NoticeKind | str) -> NoticeKind:
-    if isinstance(kind, NoticeKind):
-        return kind
-    text = str(kind).strip()
-    for k in NoticeKind:
-        if text in (k.value, k.label):
-            return k
-    raise ValidationError([("文书种类", f"「{kind}」不是文书种类，可选："
-                            + "、".join(f"{k.value}({k.label})" for k in NoticeKind))])
-
-
-def parse_kind(kind: NoticeKind | str) -> NoticeKind:
-    """A kind from its value (``accept``) or its Chinese title (受理告知书); ValidationError listing
-    the kinds otherwise."""
-    return _kind(kind)
-
-
-def placeholders(kind: NoticeKind | str) -> list[tuple[str, str]]:
-    """(name, Chinese description) of every placeholder a template may use; the kind's required
-    ones first (DESIGN §4: what the notice must state)."""
-    k = _kind(kind)
-    req = list(rules.REQUIRED[k])
-    rest = [n for n in rules.PLACEHOLDERS if n not in req]
-    return [(n, rules.PLACEHOLDERS[n]) for n in req + rest]
-
-
-def validate_template(text: str) -> list[str]:
-    """Unknown placeholder names in ``text`` (empty: fine)."""
-    return rules.validate_template(text)
-
-
-def default_template(kind: NoticeKind | str) -> str:
-    k = _kind(kind)
-    return resource_path("notices", f"{k.value}.txt").read_text(encoding="utf-8")
-
-
-def _template(s: Session, k: NoticeKind) -> str:
-    row = s.get(SettingRow, TEMPLATE_KEY + k.value)
-    if row is not None:
-        return json.loads(row.value)
-    return default_template(k)
-
-
-def template_text(db: Database, kind: NoticeKind | str) -> str:
-    """The office's edited template of ``kind``, else the shipped one."""
-    k = _kind(kind)
-    with db.read() as s:
-        return _template(s, k)
-
-
-def is_customised(db: Database, kind: NoticeKind | str) -> bool:
-    with db.read() as s:
-        return s.get(SettingRow, TEMPLATE_KEY + _kind(kind).value) is not None
-
-
-def _check_template(text: Any) -> str:
-    body = "" if text is None else str(text).replace("\r\n", "\n")
-    if not body.strip():
-        raise ValidationError([(F_TEMPLATE, "模板不能为空")])
-    if len(body) > TEMPLATE_MAX:
-        raise ValidationError([(F_TEMPLATE, f"不能超过 {TEMPLATE_MAX} 个字")])
-    unknown = rules.validate_template(body)
-    if unknown:
-        named = "、".join("{" + n + "}" if n != "{" else "「{」没有配对的「}」" for n in unknown)
-        raise ValidationError([(F_TEMPLATE, f"含有未知的占位符 {named}，"
-                                "请从占位符列表中选择（大括号本身请写成 {{ 和 }}）")])
-    return body
-
-
-def save_template(db: Database, actor: Actor, kind: NoticeKind | str, text: str) -> None:
-    """Store the office's own wording of ``kind`` (Perm.EDIT_OFFICE). A template naming an
-    unknown placeholder is refused with its name."""
-    require(actor, Perm.EDIT_OFFICE)
-    k = _kind(kind)
-    body = _check_template(text)
-    with db.write() as s:
-        key = TEMPLATE_KEY + k.value
-        row = s.get(SettingRow, key)
-        before = json.loads(row.value) if row else None
-        if before == body:
-            return
-        if row is None:
-            s.add(SettingRow(key=key, value=json.dumps(body, ensure_ascii=False)))
-        else:
-            row.value = json.dumps(body, ensure_ascii=False)
-        audit.record(s, actor, "setting", key, "update", {"value": before}, {"value": body})
-
-
-def reset_template(db: Database, actor: Actor, kind: NoticeKind | str) -> None:
-    """Back to the shipped wording."""
-    require(actor, Perm.EDIT_OFFICE)
-    k = _kind(kind)
-    with db.write() as s:
-        row = s.get(SettingRow, TEMPLATE_KEY + k.value)
-        if row is not None:
-            audit.record(s, actor, "setting", row.key, "reset", {"value": json.loads(row.value)}, None)
-            s.delete(row)
-
-
-def preview(db: Database, kind: NoticeKind | str, text: str | None = None) -> list[str]:
-    """The paragraphs ``text`` (or the current template) gives with sample values, for the
-    settings page's live preview. Raises ValidationError for an unknown placeholder."""
-    k = _kind(kind)
-    body = _check_template(text) if text is not None else template_text(db, k)
-    return rules.fill(body, _sample())
-
-
-def _sample() -> dict[str, str]:
-    """The preview's value of every placeholder: its description in 【】."""
-    return {n: f"【{d.split('（')[0]}】" for n, d in rules.PLACEHOLDERS.items()}
-
-
-# ---------------------------------------------------------------------------------- issuing
-
-def _setting(s: Session, key: str) -> str:
-    row = s.get(SettingRow, key)
-    return str(json.loads(row.value)).strip() if row else ""
-
-
-def _doc_prefix(s: Session, kind: NoticeKind) -> str:
-    """The kind's 代字 as set now ("" for the unnumbered registration sheet, or when unset)."""
-    if not kind.numbered:
-        return ""
-    return rules.doc_prefix(kind, _setting(s, "office.doc_prefix"),
-                            _setting(s, rules.DOC_PREFIX_SETTING + kind.value))
-
-
-def _office(s: Session, kind: NoticeKind) -> dict[str, str]:
-    """The office profile; ``doc_prefix`` is the kind's own 代字 (``rules.doc_prefix``)."""
-    office = {k: _setting(s, f"office.{k}") for k in
-              ("name", "doc_prefix", "address", "phone", "postcode", "contact")}
-    office["doc_prefix"] = _doc_prefix(s, kind)
-    missing = []
-    if not office["name"]:
-        missing.append("单位名称")
-    if kind.numbered and not office["doc_prefix"]:
-        missing.append("文号代字")
-    if missing:
-        raise UserError(f"单位信息缺少{'、'.join(missing)}，不能出具文书。"
-                        "请系统管理员在「设置 → 单位信息」中填写后再试。",
-                        "office profile incomplete: " + ", ".join(missing))
-    return office
-
-
-def _subject(s: Session, k: NoticeKind, case_id: int | None,
-             registration_id: int | None) -> tuple[Registration, Case | None]:
-    if case_id is None and registration_id is None:
-        raise ValidationError([("案件", "请指定案件或登记")])
-    case = None
-    if case_id is not None:
-        case = s.get(Case, case_id)
-        if case is None:
-            raise NotFound(f"找不到编号为 {case_id} 的案件，可能已被删除，请刷新列表", "case not found")
-        reg = s.get(Registration, case.registration_id)
-        if registration_id is not None and registration_id != reg.id:
-            raise ValidationError([("登记", "案件与登记不对应，请重新选择")])
-    else:
-        reg = s.get(Registration, registration_id)
-        if reg is None:
-            raise NotFound(f"找不到编号为 {registration_id} 的登记，可能已被删除", "registration not found")
-        case = s.execute(select(Case).where(Case.registration_id == reg.id)).scalar_one_or_none()
-    return reg, case
-
-
-def _state(reg: Registration, case: Case | None) -> SubjectState:
-    if case is None:
-        return SubjectState(disposition=reg.disposition)
-    return SubjectState(disposition=reg.disposition, has_case=True, case_status=case.status,
-                        assigned=case.assignee_kind is not None,
-                        extended=bool(case.extended) and case.extension_status == "approved",
-                        concluded=case.concluded_on is not None)
-
-
-def _d(d: date | datetime | None) -> str:
-    if d is None:
-        return ""
-    return format_cn(d.date() if isinstance(d, datetime) else d)
-
-
-def _user_name(s: Session, user_id: int | None) -> str:
-    if user_id is None:
-        return ""
-    u = s.get(User, user_id)
-    return u.display_name if u else ""
-
-
-def _original_due(s: Session, case: Case) -> str:
-    row = s.execute(select(CaseEvent.detail).where(
-        CaseEvent.case_id == case.id, CaseEvent.kind == CaseEventKind.EXTENSION_APPROVED.value)
-        .order_by(CaseEvent.id.desc()).limit(1)).scalar_one_or_none()
-    if not row:
-        return ""
-    value = json.loads(row).get("due_before")
-    if not value:
-        return ""
-    try:
-        return format_cn(date.fromisoformat(str(value)[:10]))
-    except ValueError:
-        return str(value)
-
-
-def _values(s: Session, k: NoticeKind, reg: Registration, case: Case | None,
-            office: dict[str, str], doc_no: str, issued: datetime,
-            issues: Sequence[str] | None = None, review_days: str | None = None) -> dict[str, str]:
-    person = s.get(Person, reg.person_id) if reg.person_id else None
-    employer_id = reg.employer_id or (person.employer_id if person else None)
-    employer = s.get(Employer, employer_id) if employer_id else None
-    name = person.name if person else "匿名"
-    if issues is None:
-        issues = s.execute(select(RegistrationIssue.issue_type)
-                           .where(RegistrationIssue.registration_id == reg.id)
-                           .order_by(RegistrationIssue.issue_type)).scalars().all()
-    reps = json.loads(reg.representatives or "[]")
-    v: dict[str, str] = {
-        "issuer": office["name"], "doc_no": doc_no,
-        "addressee": rules.addressee(name, reg.head_count), "petitioner": name,
-        "head_count": str(reg.head_count), "representatives": "、".join(reps),
-        "issue_date": format_cn(issued.date()),
-        "office_address": office["address"], "office_phone": office["phone"],
-        "office_contact": office["contact"], "office_postcode": office["postcode"],
-        "id_number": (person.id_number or "") if person else "",
-        "phone": (person.phone or "") if person else "",
-        "address": person.address if person else "",
-        "disposition": Disposition.label_of(reg.disposition),
-        "registrar": _user_name(s, reg.created_by),
-        "reg_no": reg.reg_no, "received_date": _d(reg.received_at),
-        "channel": Channel.label_of(reg.channel), "category": Category.label_of(reg.category),
-        "issue_types": "、".join(IssueType.label_of(t) for t in issues),
-        "employer": employer.name if employer else "",
-        "summary": reg.summary, "request": reg.request or "", "facts": reg.facts or "",
-        "basis": rules.BASIS[k],
-        "redirect_to": reg.redirect_to or "", "transfer_to": reg.transfer_to or "",
-        "transfer_reason": reg.transfer_reason or "",
-        "earlier_documents": reg.earlier_documents or "",
-        "review_days": review_days or _setting(s, "deadline.review_days") or "30",
-        "notice_days": "15",
-    }
-    if reg.reject_reason:
-        try:
-            rr = RejectReason(reg.reject_reason)
-            v["reason"] = rr.label
-            if not v["redirect_to"]:
-                v["redirect_to"] = REJECT_REDIRECTS[rr]
-        except ValueError:
-            v["reason"] = reg.reject_reason
-    if reg.repeat_of_case_id is not None:
-        orig = s.get(Case, reg.repeat_of_case_id)
-        if orig is not None:
-            v["original_case_no"] = orig.case_no
-            v["original_stage"] = CaseStatus.label_of(orig.status)
-    if case is not None:
-        handler = _user_name(s, case.handler_id)
-        v.update({
-            "case_no": case.case_no, "accepted_date": _d(case.accepted_on),
-            "due_date": _d(case.due_date), "handler": handler,
-            "assignee": (case.assignee_name or handler) if case.assignee_kind else "",
-            "feedback_due": _d(case.feedback_due),
-            "new_due_date": _d(case.due_date), "extension_reason": case.extension_reason or "",
-            "outcome": Outcome.label_of(case.outcome), "outcome_text": case.outcome_text or "",
-            "concluded_date": _d(case.concluded_on),
-        })
-        if k is NoticeKind.EXTEND:
-            v["original_due_date"] = _original_due(s, case)
-        if k is NoticeKind.ASSIGN:
-            v["assignee_you"] = rules.assignee_you(case.assignee_kind)
-            v["assign_requirements"] = _assign_requirements(s, case) or \
-                rules.ASSIGN_DEFAULT_REQUIREMENTS.format(basis=rules.BASIS[k])
-    return v
-
-
-def _assign_requirements(s: Session, case: Case) -> str:
-    """The 交办要求 the manager wrote at the newest 交办/改派, as entered ("" when none)."""
-    row = s.execute(select(CaseEvent.detail).where(
-        CaseEvent.case_id == case.id,
-        CaseEvent.kind.in_((CaseEventKind.ASSIGNED.value, CaseEventKind.REASSIGNED.value)))
-        .order_by(CaseEvent.id.desc()).limit(1)).scalar_one_or_none()
-    return str(json.loads(row).get("note") or "").strip() if row else ""
-
-
-def _addressee(k: NoticeKind, values: dict[str, str]) -> str:
-    if k is NoticeKind.ASSIGN:
-        return values.get("assignee") or values["addressee"]
-    return values["addressee"]
-
-
-def _flag(s: Session, key: str) -> bool:
-    row = s.get(SettingRow, key)
-    return bool(row is not None and json.loads(row.value) is True)
-
-
-def _date_text(d: date, chinese: bool) -> str:
-    if chinese:
-        from app.output.pdf import format_date
-        return format_date(d, chinese=True)
-    return format_cn(d)
-
-
 @dataclass(frozen=True)
 class _Issuing:
     """What every notice of one kind issued in one transaction shares."""
@@ -516,24 +218,6 @@ def _issue_in(s: Session, actor: Actor, ctx: _Issuing, reg: Registration, case: 
                  {"kind": k.value, "doc_no": n.doc_no, "case_id": n.case_id,
                   "registration_id": n.registration_id, "addressee": addressee})
     return n
-
-
-# Placeholders that print a deadline the working calendar counted, and the case date each shows.
-_DEADLINES = {"due_date": "due_date", "new_due_date": "due_date", "feedback_due": "feedback_due"}
-
-
-def _deadline_warnings(s: Session, template: str, case: Case | None) -> tuple[str, ...]:
-    """A warning naming the years to load when a deadline the template prints was counted over a
-    year that has no holiday data (from the case's acceptance to the deadline)."""
-    if case is None or case.accepted_on is None:
-        return ()
-    used = set(rules.placeholders_in(template))
-    ends = [getattr(case, col) for name, col in _DEADLINES.items() if name in used]
-    ends = [d for d in ends if d is not None]
-    if not ends:
-        return ()
-    missing = _years_without_data(s, case.accepted_on.year, max(d.year for d in ends))
-    return (reissue_message(missing),) if missing else ()
 
 
 def _issued(s: Session, n: Notice, ctx: _Issuing, case: Case | None) -> NoticeRecord:
@@ -911,85 +595,3 @@ def document(db: Database, notice_id: int, *, with_delivery: bool = False):
     record (off by default, so the reprint equals the first print)."""
     with db.read() as s:
         return _document(_get(s, notice_id), with_delivery)
-
-
-# ---------------------------------------------------------------------------------- PDF
-
-@dataclass(frozen=True)
-class RenderResult:
-    """``pages`` written; ``missing``: characters no font has (printed as 〓); ``warnings``: Chinese
-    sentences for the person (e.g. the office font is gone and the bundled font was used)."""
-    pages: int
-    missing: tuple[str, ...]
-    warnings: tuple[str, ...]
-
-
-def font_in_use(db: Database):
-    """The notices' fonts (``app.output.fonts.FontSet``): the office's file (``office.notice_font``)
-    when set and usable, else the machine's 仿宋/宋体, else the bundled font; ``label`` names it for
-    the settings page, ``warnings`` say why an office file was not used."""
-    from app.output import fonts
-    with db.read() as s:
-        value = _setting(s, FONT_KEY)
-    return fonts.choose(value)
-
-
-def font_path(db: Database) -> Path | None:
-    """The office's notice font (``office.notice_font``) when set and still usable, else None (the
-    machine's or the bundled font, see ``font_in_use``)."""
-    with db.read() as s:
-        value = _setting(s, FONT_KEY)
-    chosen = font_in_use(db)
-    return chosen.body if value and not chosen.warnings else None
-
-
-def _render(db: Database, docs: list, out, progress) -> RenderResult:
-    from app.output import pdf
-    chosen = font_in_use(db)
-    missing: list[str] = []
-    pages = pdf.render(docs, out, font_path=chosen.body, progress=progress, missing=missing,
-                       title_font_path=chosen.title)
-    return RenderResult(pages=pages, missing=tuple(missing), warnings=chosen.warnings)
-
-
-def render_pdf(db: Database, notice_ids: Sequence[int], out: str | os.PathLike | BinaryIO, *,
-               progress: Callable[[int, int], object] | None = None,
-               with_delivery: bool = False) -> RenderResult:
-    """Write the notices (each from its snapshot: a reprint equals the first print) into one PDF
-    at ``out``, in the order given, in the office font. ``progress(done, total)`` may raise
-    Cancelled: nothing is left at a path."""
-    ids = list(notice_ids)
-    if not ids:
-        raise UserError("没有要打印的文书", "no notices to print")
-    with db.read() as s:
-        rows: dict[int, Notice] = {}
-        for chunk in _chunks(sorted(set(ids))):
-            rows.update((n.id, n) for n in s.execute(select(Notice).where(Notice.id.in_(chunk))).scalars())
-        gone = [i for i in ids if i not in rows]
-        if gone:
-            raise NotFound(f"找不到编号为 {gone[0]} 的文书，可能已被删除，请刷新列表", "notice not found")
-        docs = [_document(rows[i], with_delivery) for i in ids]
-    return _render(db, docs, out, progress)
-
-
-def preview_pdf(db: Database, kind: NoticeKind | str, text: str | None,
-                out: str | os.PathLike | BinaryIO) -> RenderResult:
-    """``text`` (or the current template) filled with the sample values ``preview`` uses, laid out
-    for this office (its name, 文号代字, date style and font) as one notice. An unknown placeholder
-    raises ValidationError naming it, as ``save_template`` does."""
-    from app.output.pdf import NoticeDocument
-    k = _kind(kind)
-    paragraphs = preview(db, k, text)
-    sample = _sample()
-    with db.read() as s:
-        name = _setting(s, "office.name")
-        prefix = _doc_prefix(s, k)
-        chinese = _flag(s, CHINESE_DATE_KEY)
-    today = clock.today()
-    doc_no = ""
-    if k.numbered:
-        doc_no = rules.doc_number(prefix, today.year, 1) if prefix else sample["doc_no"]
-    doc = NoticeDocument(issuer=name or sample["issuer"], doc_no=doc_no, title=k.title,
-                         addressee=sample["addressee"], paragraphs=tuple(paragraphs), date=today,
-                         chinese_date=chinese, sheet=k.is_sheet)
-    return _render(db, [doc], out, None)

@@ -13,7 +13,7 @@ Contract:
   index whose columns match the ORDER BY, so each page is an index range read with LIMIT.
 * Counting (``count_registrations`` / ``count_cases``) is separate: callers run it in the background
   and show the total when it arrives.
-* With ``text`` set the list is a content search (``app.services.search``): at most
+* With ``text`` set the list is a content search (``app.services.petitions.search``): at most
   ``SEARCH_LIMIT`` hits, newest received first, in one page (``ListPage.complete``); the sort
   column is then ignored. The search answers within its time budget (``budget``, default
   ``search.SHORT_BUDGET`` / ``LONG_BUDGET``): if that was not enough to reach ``SEARCH_LIMIT`` hits
@@ -26,41 +26,38 @@ Contract:
 * Reads only (no actor needed; the pages are shown to roles with ``Perm.VIEW_CASES``). Every function
   opens its own Session and returns frozen dataclasses; safe on any thread.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import Database
-from app.db.models import Case, Employer, HotspotWarning, Person, Registration, RegistrationIssue, User
-from app.domain import case_clock
-from app.domain import clock as wall_clock
-from app.domain.actor import Actor
+from app.db.models import Case, Employer, Person, Registration, RegistrationIssue, User
+from app.domain import case_clock, clock as wall_clock
 from app.domain.calendar import WorkCalendar
 from app.domain.case_clock import DeadlineRules, DeadlineState
-from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disposition, ExtensionStatus,
-                              IssueType, ListFlag, Period, Role)
-from app.domain.errors import ValidationError
+from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disposition,
+                              ExtensionStatus, IssueType, ListFlag)
 from app.domain.money import format_yuan
 from app.domain.periods import resolve_period
 
 from . import search
+from ..query.filters import register_filter
+from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
+
 
 PAGE_SIZE = 100
+
+
 OPEN = "open"    # CaseFilter.status meaning any of OPEN_STATUSES (label: enums.OPEN_STATUSES_LABEL)
+
+
 _OPEN_VALUES = tuple(sorted(s.value for s in OPEN_STATUSES))
 
-
-# ------------------------------------------------------------------------------------ periods
-
-# ``period_of`` / ``resolve_period`` live in app.domain.periods (the one definition); the filters
-# below resolve their period with ``resolve_period``.
-
-# ------------------------------------------------------------------------------------ filters
 
 @dataclass(frozen=True)
 class _Filter:
@@ -84,6 +81,7 @@ class _Filter:
         return self.date_from, self.date_to
 
 
+@register_filter
 @dataclass(frozen=True)
 class RegistrationFilter(_Filter):
     disposition: str | None = None
@@ -92,6 +90,7 @@ class RegistrationFilter(_Filter):
     LIST = "registrations"
 
 
+@register_filter
 @dataclass(frozen=True)
 class CaseFilter(_Filter):
     status: str | None = None          # a CaseStatus code, or OPEN (未办结)
@@ -104,36 +103,6 @@ class CaseFilter(_Filter):
 
 ListFilter = RegistrationFilter | CaseFilter
 
-
-def filter_to_dict(f: ListFilter) -> dict[str, Any]:
-    """JSON-ready: dates as ISO text, the relative period as its code (not resolved)."""
-    out: dict[str, Any] = {}
-    for fld in fields(f):
-        v = getattr(f, fld.name)
-        if isinstance(v, date):
-            v = v.isoformat()
-        elif isinstance(v, tuple):
-            v = list(v)
-        out[fld.name] = v
-    return out
-
-
-def filter_from_dict(cls: type, data: dict[str, Any]) -> ListFilter:
-    """The inverse of ``filter_to_dict``; unknown keys (from an older version) are ignored."""
-    names = {f.name: f for f in fields(cls)}
-    kwargs: dict[str, Any] = {}
-    for k, v in data.items():
-        if k not in names:
-            continue
-        if k in ("date_from", "date_to") and v:
-            v = date.fromisoformat(v)
-        elif k == "flags":
-            v = tuple(v or ())
-        kwargs[k] = v
-    return cls(**kwargs)
-
-
-# ------------------------------------------------------------------------------------ rows
 
 @dataclass(frozen=True)
 class RegistrationRow:
@@ -204,18 +173,6 @@ class CaseRow:
 
 
 @dataclass(frozen=True)
-class ListPage:
-    rows: tuple
-    more: bool          # more rows beyond this page in the direction it was read
-    complete: bool = False   # the page is the whole result (content search)
-    searched_back_to: date | None = None   # content search cut short by its time budget: the day
-                                           # received of the oldest registration searched
-    resume: tuple | None = None            # then: pass as ``resume`` to read the next hits
-
-
-# ------------------------------------------------------------------------------------ clock
-
-@dataclass(frozen=True)
 class _Clock:
     today: date
     cal: WorkCalendar
@@ -224,7 +181,7 @@ class _Clock:
 
 
 def _clock(db: Database, today: date) -> _Clock:
-    from . import calendar, settings
+    from .. import calendar, settings
     rules = DeadlineRules.from_settings(settings.load(db))
     cal = calendar.load(db, today.year - 1, today.year + 1)
     return _Clock(today, cal, rules, cal.add_workdays(today, rules.warn_workdays + 1))
@@ -235,14 +192,6 @@ def soon_end(db: Database, today: date) -> date:
     return _clock(db, today).soon_end
 
 
-# ------------------------------------------------------------------------------------ sorting + keyset
-
-@dataclass(frozen=True)
-class SortSpec:
-    columns: tuple          # ORDER BY columns before the id
-    nullable: tuple[bool, ...]
-
-
 REGISTRATION_SORTS: dict[str, SortSpec] = {     # each matches an index of registrations
     "received": SortSpec((Registration.received_at,), (False,)),
     "reg_no": SortSpec((Registration.reg_no,), (False,)),
@@ -250,88 +199,14 @@ REGISTRATION_SORTS: dict[str, SortSpec] = {     # each matches an index of regis
     "category": SortSpec((Registration.category, Registration.received_at), (False, False)),
     "disposition": SortSpec((Registration.disposition, Registration.received_at), (False, False)),
 }
+
+
 CASE_SORTS: dict[str, SortSpec] = {             # each matches an index of cases
     "case_no": SortSpec((), ()),                 # case numbers follow the id
     "accepted": SortSpec((Case.accepted_on,), (False,)),
     "due": SortSpec((Case.due_date,), (True,)),
     "status": SortSpec((Case.status, Case.due_date), (False, True)),
 }
-
-
-def _cmp(col, value, nullable: bool, greater: bool):
-    """``col`` strictly after ``value`` in an order where NULL is the smallest value."""
-    if greater:
-        if value is None:
-            return col.is_not(None) if nullable else false()
-        return col > value
-    if value is None:
-        return false()
-    return or_(col < value, col.is_(None)) if nullable else col < value
-
-
-def _eq(col, value):
-    return col.is_(None) if value is None else col == value
-
-
-def _keyset(spec: SortSpec, id_col, key: tuple, greater: bool):
-    """Rows strictly after ``key`` when reading in the direction ``greater`` (ascending)."""
-    cols = list(spec.columns) + [id_col]
-    nulls = list(spec.nullable) + [False]
-    ors = []
-    for i, col in enumerate(cols):
-        eqs = [_eq(cols[j], key[j]) for j in range(i)]
-        ors.append(and_(*eqs, _cmp(col, key[i], nulls[i], greater)))
-    cond = or_(*ors)
-    # A redundant bound on the leading column lets the database seek into the index instead of
-    # scanning it from the start (the OR alone is not sargable).
-    lead, v0 = cols[0], key[0]
-    if v0 is not None and not nulls[0]:
-        cond = and_(lead >= v0 if greater else lead <= v0, cond)
-    elif v0 is not None and greater:
-        cond = and_(lead >= v0, cond)
-    return cond
-
-
-def _order(spec: SortSpec, id_col, ascending: bool) -> list:
-    out = []
-    for col, nullable in zip(spec.columns, spec.nullable):
-        o = col.asc() if ascending else col.desc()
-        if nullable:
-            o = o.nulls_first() if ascending else o.nulls_last()
-        out.append(o)
-    out.append(id_col.asc() if ascending else id_col.desc())
-    return out
-
-
-def _paged(stmt: Select, spec: SortSpec, id_col, descending: bool, *, after: tuple | None,
-           before: tuple | None, tail: bool, limit: int) -> tuple[Select, bool]:
-    """Adds keyset condition, ORDER BY and LIMIT; returns the statement and whether the rows come
-    back reversed (to be flipped into display order)."""
-    backwards = before is not None or (tail and after is None)
-    ascending = descending == backwards     # display order, flipped when reading backwards
-    key = before if before is not None else after
-    if key is not None:
-        stmt = stmt.where(_keyset(spec, id_col, key, greater=ascending))
-    return stmt.order_by(*_order(spec, id_col, ascending)).limit(limit + 1), backwards
-
-
-def _sort_spec(sorts: dict[str, SortSpec], name: str) -> SortSpec:
-    try:
-        return sorts[name]
-    except KeyError:
-        raise ValidationError([("排序", f"不能按「{name}」排序")]) from None
-
-
-# ------------------------------------------------------------------------------------ conditions
-
-def _day_bounds(col_is_datetime: bool, lo: date | None, hi: date | None, col) -> list:
-    conds = []
-    if lo is not None:
-        conds.append(col >= (datetime.combine(lo, time.min) if col_is_datetime else lo))
-    if hi is not None:
-        nxt = hi + timedelta(days=1)
-        conds.append(col < (datetime.combine(nxt, time.min) if col_is_datetime else nxt))
-    return conds
 
 
 def _issue_cond(issue_type: str):
@@ -348,7 +223,7 @@ def _registration_conds(f: RegistrationFilter | CaseFilter, today: date, *, on_r
     conds: list = []
     lo, hi = f.days(today)
     if on_registration and days:
-        conds += _day_bounds(True, lo, hi, Registration.received_at)
+        conds += day_bounds(True, lo, hi, Registration.received_at)
     if f.channel:
         conds.append(reg_col(Registration.channel) == f.channel)
     if f.category:
@@ -389,7 +264,7 @@ def _case_table_conds(f: CaseFilter, today: date, clock: _Clock | None = None,
     """The conditions on columns of ``cases`` that have an index (all but the category)."""
     conds: list = []
     lo, hi = f.days(today)
-    conds += _day_bounds(False, lo, hi, col(Case.accepted_on))
+    conds += day_bounds(False, lo, hi, col(Case.accepted_on))
     status, due = col(Case.status), col(Case.due_date)
     if f.status == OPEN:
         conds.append(status.in_(_OPEN_VALUES))
@@ -442,8 +317,6 @@ def _case_search_conditions(s: Session, f: CaseFilter, today: date, clock: _Cloc
             return case_conditions(f, today, clock, db)
     return case_conditions(f, today, clock, db, col=lambda c: search.unindexed(s, c))
 
-
-# ------------------------------------------------------------------------------------ queries
 
 _REG_COLUMNS = (Registration.id, Registration.reg_no, Registration.received_at, Registration.channel,
                 Registration.category, Registration.disposition, Person.name, Person.id_number,
@@ -524,7 +397,7 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
     """One page of the registration list (see the module docstring; ``resume`` and ``budget``
     only for a content search)."""
     today = today or wall_clock.today()
-    spec = _sort_spec(REGISTRATION_SORTS, f.sort)
+    spec = sort_spec(REGISTRATION_SORTS, f.sort)
     with db.read() as s:
         if search.normalize(f.text):
             if after is not None or before is not None:
@@ -533,7 +406,7 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
             found = _reg_hits(s, stmt, f, today, resume=resume, budget=budget)
             return _search_page(found, _reg_rows(s, found.rows, spec))
         stmt = _registration_select(registration_conditions(f, today))
-        stmt, backwards = _paged(stmt, spec, Registration.id, f.descending, after=after,
+        stmt, backwards = paged(stmt, spec, Registration.id, f.descending, after=after,
                                  before=before, tail=tail, limit=limit)
         raw = s.execute(stmt).all()
         more = len(raw) > limit
@@ -558,6 +431,8 @@ def count_registrations(db: Database, f: RegistrationFilter, today: date | None 
 
 
 _Handler = aliased(User)
+
+
 _CASE_COLUMNS = (Case.id, Case.case_no, Case.registration_id, Registration.reg_no,
                  Registration.received_at, Case.accepted_on, Registration.channel, Case.category,
                  Person.name, Person.id_number, Employer.name, _Handler.display_name,
@@ -611,7 +486,7 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
     """One page of the case list (see the module docstring; ``resume`` and ``budget`` only for a
     content search)."""
     today = today or wall_clock.today()
-    spec = _sort_spec(CASE_SORTS, f.sort)
+    spec = sort_spec(CASE_SORTS, f.sort)
     clock = _clock(db, today)
     with db.read() as s:
         if search.normalize(f.text):
@@ -628,7 +503,7 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
             ids_stmt = ids_stmt.join(Registration, Registration.id == Case.registration_id)
         ids_stmt = ids_stmt.where(*case_conditions(f, today, clock, col=_case_col(s, f),
                                                    reg_col=lambda c: search.unindexed(s, c)))
-        ids_stmt, backwards = _paged(ids_stmt, spec, Case.id, f.descending, after=after,
+        ids_stmt, backwards = paged(ids_stmt, spec, Case.id, f.descending, after=after,
                                      before=before, tail=tail, limit=limit)
         ids = list(s.execute(ids_stmt).scalars())
         more = len(ids) > limit
@@ -695,61 +570,6 @@ def iter_rows(db: Database, f: ListFilter, *, today: date | None = None, page_si
         after = page.rows[-1].key
 
 
-# ------------------------------------------------------------------------------------ workbench
-
-@dataclass(frozen=True)
-class WorkbenchCounts:
-    my_open: int
-    due_soon: int
-    overdue: int
-    awaiting_approval: int | None      # None: not a manager
-    notice_pending: int                # open cases whose 受理告知书 is not delivered yet
-    warnings: int
-    today_registrations: int
-
-
-def _sees_all(actor: Actor) -> bool:
-    return actor.role in (Role.MANAGER, Role.ADMIN, Role.CLERK)
-
-
-def workbench_filters(actor: Actor) -> dict[str, ListFilter]:
-    """What each workbench number counts, as the filter its button opens."""
-    mine = None if _sees_all(actor) else actor.user_id
-    return {
-        "my_open": CaseFilter(status=OPEN, handler_id=actor.user_id if actor.user_id is not None else -1,
-                              sort="due", descending=False),
-        "due_soon": CaseFilter(deadline=DeadlineState.DUE_SOON.value, handler_id=mine, sort="due",
-                               descending=False),
-        "overdue": CaseFilter(deadline=DeadlineState.OVERDUE.value, handler_id=mine, sort="due",
-                              descending=False),
-        "awaiting_approval": CaseFilter(flags=(ListFlag.EXTENSION_REQUESTED.value,), status=OPEN),
-        "notice_pending": CaseFilter(flags=(ListFlag.NOTICE_PENDING.value,), status=OPEN,
-                                     handler_id=mine, sort="accepted", descending=False),
-        "today_registrations": RegistrationFilter(period=Period.TODAY.value),
-    }
-
-
-def workbench_counts(db: Database, actor: Actor, today: date | None = None) -> WorkbenchCounts:
-    """The numbers on the start page, each the count of ``workbench_filters(actor)[name]``."""
-    today = today or wall_clock.today()
-    fs = workbench_filters(actor)
-    with db.read() as s:
-        warnings = s.execute(select(func.count(HotspotWarning.id))
-                             .where(HotspotWarning.acknowledged_at.is_(None))).scalar_one()
-    return WorkbenchCounts(
-        my_open=count_cases(db, fs["my_open"], today),
-        due_soon=count_cases(db, fs["due_soon"], today),
-        overdue=count_cases(db, fs["overdue"], today),
-        awaiting_approval=(count_cases(db, fs["awaiting_approval"], today)
-                           if actor.role is Role.MANAGER else None),
-        notice_pending=count_cases(db, fs["notice_pending"], today),
-        warnings=warnings,
-        today_registrations=count_registrations(db, fs["today_registrations"], today),
-    )
-
-
-# ------------------------------------------------------------------------------------ export
-
 def mask_id_number(number: str | None) -> str:
     """110105********002X: the region code and the last four shown (blank stays blank)."""
     if not number:
@@ -757,165 +577,3 @@ def mask_id_number(number: str | None) -> str:
     if len(number) <= 10:
         return "*" * max(0, len(number) - 4) + number[-4:]
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: str
-    rows: int
-    full_ids: bool
-
-
-def _yesno(flag: bool) -> str:
-    return "是" if flag else ""
-
-
-def _who_and_what(full: bool) -> list:
-    """The export columns both lists share: channel, category, issues, person, ID, employer."""
-    from app.output.excel import Column
-    ident = (lambda r: r.id_number) if full else (lambda r: mask_id_number(r.id_number))
-    return [
-        (Column("渠道", 14), lambda r: r.channel_label),
-        (Column("诉求类别", 12), lambda r: r.category_label),
-        (Column("问题类型", 20), lambda r: r.issues_label),
-        (Column("信访人", 10), lambda r: r.person_name),
-        (Column("身份证号", 21, "code"), ident),
-        (Column("单位", 24), lambda r: r.employer_name),
-    ]
-
-
-def _registration_export(full: bool):
-    from app.output.excel import Column
-    return [
-        (Column("登记编号", 14), lambda r: r.reg_no),
-        (Column("登记时间", 17, "datetime"), lambda r: r.received_at),
-        *_who_and_what(full),
-        (Column("人数", 6, "int"), lambda r: r.head_count),
-        (Column(ListFlag.GROUP_VISIT.label, 8), lambda r: _yesno(r.is_group)),
-        (Column(ListFlag.LEADER_RECEPTION.label, 10), lambda r: _yesno(r.leader_reception)),
-        (Column("事项摘要", 40), lambda r: r.summary),
-        (Column("处理方式", 10), lambda r: r.disposition_label),
-        (Column("案件编号", 15), lambda r: r.case_no),
-    ]
-
-
-def _case_export(full: bool):
-    from app.output.excel import Column
-    return [
-        (Column("案件编号", 15), lambda r: r.case_no),
-        (Column("登记编号", 14), lambda r: r.reg_no),
-        (Column("受理日期", 12, "date"), lambda r: r.accepted_on),
-        *_who_and_what(full),
-        (Column("承办", 12), lambda r: r.handler_name),
-        (Column("状态", 10), lambda r: r.status_label),
-        (Column("办理期限", 12, "date"), lambda r: r.due_date),
-        (Column("期限状态", 10), lambda r: r.deadline_label),
-        (Column("标记", 12), lambda r: r.flags_label),
-        (Column("追回金额", 14, "money"), lambda r: r.recovered_fen or None),
-        (Column("受益职工", 9, "int"), lambda r: r.workers_benefited or None),
-        (Column("事项摘要", 40), lambda r: r.summary),
-    ]
-
-
-def _ticking(rows: list, tick):
-    yield from rows
-    tick(len(rows))
-
-
-def filter_in_words(db: Database, f: ListFilter, today: date) -> str:
-    """「时间：近30天（2026-10-20 至 2026-11-18）；渠道：来访；单位：甲公司」— what an export selected,
-    in the labels the filter bar shows; 「全部记录」 when nothing narrows it."""
-    from app.domain.enums import OPEN_STATUSES_LABEL
-    from app.domain.periods import describe
-    parts: list[str] = []
-    if f.period:
-        parts.append("时间：" + describe(f.period, today))
-    elif f.date_from or f.date_to:
-        start = f.date_from.isoformat() if f.date_from else "不限"
-        end = f.date_to.isoformat() if f.date_to else "不限"
-        parts.append(f"时间：{start} 至 {end}")
-    for label, value, enum in (("渠道", f.channel, Channel), ("诉求类别", f.category, Category),
-                               ("问题类型", f.issue_type, IssueType)):
-        if value:
-            parts.append(f"{label}：{enum.label_of(value)}")
-    if isinstance(f, RegistrationFilter) and f.disposition:
-        parts.append("处理方式：" + Disposition.label_of(f.disposition))
-    if isinstance(f, CaseFilter):
-        if f.status:
-            parts.append("状态：" + (OPEN_STATUSES_LABEL if f.status == OPEN else CaseStatus.label_of(f.status)))
-        if f.deadline:
-            parts.append("期限：" + DeadlineState.label_of(f.deadline))
-    if f.flags:
-        parts.append("标记：" + "、".join(ListFlag.label_of(x) for x in f.flags))
-    with db.read() as s:
-        if f.employer_id is not None:
-            name = s.scalar(select(Employer.name).where(Employer.id == f.employer_id))
-            parts.append("单位：" + (name or f"编号 {f.employer_id}"))
-        if f.person_id is not None:
-            name = s.scalar(select(Person.name).where(Person.id == f.person_id))
-            parts.append("信访人：" + (name or f"编号 {f.person_id}"))
-        handler = getattr(f, "handler_id", None)
-        if handler is not None:
-            name = s.scalar(select(User.display_name).where(User.id == handler))
-            parts.append("承办人：" + (name or "（无）"))
-    if f.text.strip():
-        parts.append(f"内容包含「{f.text.strip()}」")
-    return "；".join(parts) if parts else "全部记录"
-
-
-def full_ids_allowed(db: Database, actor: Actor) -> bool:
-    """Whether ``actor`` may export full ID numbers (office setting ``export.full_id_roles``,
-    default 负责人)."""
-    from app.domain.permissions import FULL_ID_ROLES_KEY, may_export_full_ids
-
-    from . import settings as settings_service
-    return may_export_full_ids(actor.role, settings_service.get(db, FULL_ID_ROLES_KEY))
-
-
-def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bool = False,
-                progress=None, today: date | None = None) -> ExportResult:
-    """Every row the filter shows, in the list's order, to an xlsx file (worker thread).
-
-    ID numbers are masked unless ``full_ids`` is asked for by a role the office allows
-    (``full_ids_allowed``; others get masked numbers and ``ExportResult.full_ids`` False). An
-    export with full ID numbers is written to the audit trail (after the file is complete). The
-    title says what the filter selected (``filter_in_words``). ``progress(frac, message)`` may
-    raise ``Cancelled``: then no file is left behind and nothing is audited."""
-    from app.domain.permissions import Perm
-    from app.output.excel import write_table
-
-    from . import audit
-    from .accounts import require
-    require(actor, Perm.VIEW_CASES)
-    today = today or wall_clock.today()
-    full_ids = bool(full_ids) and full_ids_allowed(db, actor)
-    if full_ids:        # the file exists before its audit row: a revoked account gets no file
-        from .accounts import check_account
-        with db.read() as s:
-            check_account(s, actor)
-    is_reg = isinstance(f, RegistrationFilter)
-    spec = _registration_export(full_ids) if is_reg else _case_export(full_ids)
-    if search.normalize(f.text):        # at most SEARCH_LIMIT hits: searched once, then counted
-        hits = list(iter_rows(db, f, today=today))
-        total, source = len(hits), (lambda tick: _ticking(hits, tick))
-    else:
-        total = count_registrations(db, f, today) if is_reg else count_cases(db, f, today)
-        source = (lambda tick: iter_rows(db, f, today=today, progress=tick))
-    words = filter_in_words(db, f, today)
-    title = (("信访登记" if is_reg else "案件办理") + f"（导出于 {today.isoformat()}，共 {total} 条）"
-             + "　筛选条件：" + words)
-
-    def tick(done: int) -> None:
-        if progress is not None:
-            progress(done / total if total else 1.0, f"已导出 {done} / {total} 条")
-
-    rows = ([get(r) for _c, get in spec] for r in source(tick))
-    n = write_table(path, title, [c for c, _g in spec], rows,
-                    sheet_title="信访登记" if is_reg else "案件办理",
-                    footer=f"审计指纹：{audit.fingerprint(db)}")
-    if full_ids:
-        with db.write() as s:
-            audit.record(s, actor, "export", f.LIST, "export_full_ids", None,
-                         {"rows": n, "file": str(path), "filter": filter_to_dict(f),
-                          "filter_text": words})
-    return ExportResult(str(path), n, full_ids)

@@ -1,6 +1,6 @@
 """Saved list filters, per user and list (信访登记 / 案件办理).
 
-A filter is stored as JSON by ``lists.filter_to_dict``: a relative period stays a code
+A filter is stored as JSON by ``filters.filter_to_dict``: a relative period stays a code
 (``this_month``), so a filter saved as 本月 shows the current month whenever it is reopened.
 Saving under an existing name replaces that filter. Writes require ``Perm.VIEW_CASES`` (whoever may
 see the lists may keep their own filters) and are audited in the same transaction.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -19,13 +20,12 @@ from app.domain.errors import Collector, NotFound
 from app.domain.permissions import Perm
 from app.domain.validation import check_text, checked
 
-from . import audit
-from .accounts import require
-from .lists import CaseFilter, ListFilter, RegistrationFilter, filter_from_dict, filter_to_dict
+from .. import audit
+from ..access import require
+from .filters import filter_class, filter_from_dict, filter_to_dict
 
 NAME_FIELD = "筛选名称"
 NAME_MAX = 40
-_CLASSES: dict[str, type] = {RegistrationFilter.LIST: RegistrationFilter, CaseFilter.LIST: CaseFilter}
 
 
 @dataclass(frozen=True)
@@ -33,15 +33,15 @@ class SavedFilterRecord:
     id: int
     name: str
     list_name: str
-    filter: ListFilter
+    filter: Any                 # an instance of the list's registered filter class
 
 
 def _record(row: SavedFilter) -> SavedFilterRecord:
     return SavedFilterRecord(row.id, row.name, row.list_name,
-                             filter_from_dict(_CLASSES[row.list_name], json.loads(row.payload)))
+                             filter_from_dict(filter_class(row.list_name), json.loads(row.payload)))
 
 
-def save(db: Database, actor: Actor, name: str, f: ListFilter) -> SavedFilterRecord:
+def save(db: Database, actor: Actor, name: str, f: Any) -> SavedFilterRecord:
     """Keep ``f`` under ``name`` for ``actor`` (replacing a filter of the same name)."""
     require(actor, Perm.VIEW_CASES)
     errors = Collector()
