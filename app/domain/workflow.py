@@ -7,7 +7,7 @@ rules read (``suspended``, ``extension``…) and the words the texts name (``cas
 table serves the service (which raises ``Conflict`` with the refusal) and the page (which disables
 the step's button with the refusal as its tooltip), so both always agree.
 
-``CASE_WORKFLOW`` is the case's table (app/services/cases.py). Files, payments and claims get
+``CASE_WORKFLOW`` is the case's table (app/services/petitions/cases.py). Files, payments and claims get
 their own ``Workflow`` here when their ledgers are built.
 """
 from __future__ import annotations
