@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QScrollArea, QSlider, QVBoxLayout, QWidget)
 
 from app.domain.errors import UserError
+from app.output.files import written_whole
 from ui.file_dialogs import Purpose, save_file
 from ui.operations import run, show_error
 from ui.util import HINT_STYLE
@@ -135,13 +136,8 @@ def write_pdf(data: bytes, path: str | os.PathLike) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
-    part = target.with_name(target.name + ".part")
-    try:
+    with written_whole(target) as part:
         part.write_bytes(data)
-        os.replace(part, target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return target
 
 

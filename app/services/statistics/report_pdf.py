@@ -27,6 +27,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from app.domain.enums import IssueType
 from app.domain.statistics import FIGURE_COLUMNS, FORMULAS, PeriodKind, figure_texts
+from app.output.files import written_whole
 from app.output.fonts import _load_font
 from app.output.pdf_table import flow_table
 from app.paths import bundled_font
@@ -126,7 +127,6 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
     """Write the T1–T3 report PDF; ``made_on`` (制表日期) defaults to the report date; ``trend``
     (``trend.monthly``) adds the 12-month chart after the channel mix."""
     path = Path(path)
-    part = path.with_name(path.name + ".part")
     made_on = made_on or report.as_of
     font = _font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
@@ -208,11 +208,7 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
         doc._ud_total = max(pages) if pages else None
         doc.build(make_story(), onFirstPage=foot, onLaterPages=foot)
 
-    try:
+    with written_whole(path) as part:
         build(part)            # first pass counts the pages, the second prints 「共 M 页」
         build(part)
-        os.replace(part, path)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return path

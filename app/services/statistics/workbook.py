@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from app.db import Database
 from app.domain.enums import IssueType
 from app.domain.money import to_decimal
+from app.output.files import written_whole
 from app.domain.statistics import DASH, FORMULAS, Figure, PeriodKind, Unit
 
 from . import StatisticsReport, t1_intake
@@ -285,7 +286,6 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
     """Write the T1–T3 workbook; ``made_on`` (制表日期) defaults to the report date; ``trend``
     (``trend.monthly``) adds the 12-month chart to the 图表 sheet."""
     path = Path(path)
-    part = path.with_name(path.name + ".part")
     made_on = made_on or report.as_of
     wb = Workbook()
     wb.remove(wb.active)
@@ -294,10 +294,6 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
     _t3(wb, report, office, made_on)
     _charts(wb, report, trend)
     _notes(wb)
-    try:
+    with written_whole(path) as part:
         wb.save(part)
-        os.replace(part, path)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return path
