@@ -11,14 +11,11 @@ from app.services.petitions import cases
 from app.services import attachments
 from app.services.petitions import registration
 from app.services.petitions.registration import RegistrationInput
+from tests.ui.util import idle
 from ui import operations
 from ui.context import AppContext
 from ui.dialogs.case_dialog import ActionDialog, CaseDialog
 from ui.pages.register import RegisterPage
-
-
-def idle(qtbot, timeout=10000):
-    qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
 
 
 def open_case(db, actor, case_id, qtbot) -> CaseDialog:
