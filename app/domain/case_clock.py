@@ -139,6 +139,16 @@ def state(cal: WorkCalendar, due: date | None, today: date, rules: DeadlineRules
     return DeadlineState.NORMAL
 
 
+def case_state(cal: WorkCalendar, due: date | None, today: date, rules: DeadlineRules, *,
+               is_open: bool, concluded: date | None = None) -> DeadlineState:
+    """The one deadline state of a case, shown alike by the lists and the case page: an open case
+    (its status among ``OPEN_STATUSES``) by ``state`` on ``today``; a closed one 按期办结 / 逾期办结
+    on the day it concluded (``today`` if that day is unknown) — never 已中止 or 已超期."""
+    if is_open:
+        return state(cal, due, today, rules)
+    return closed_state(due, concluded or today)
+
+
 def closed_state(due: date | None, concluded: date) -> DeadlineState:
     """按期办结 when concluded on or before the due date (or without one), else 逾期办结."""
     return DeadlineState.LATE if due is not None and concluded > due else DeadlineState.ON_TIME

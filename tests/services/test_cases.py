@@ -105,6 +105,20 @@ def test_deadline_state_labels(db, staff):
     assert cases.get_case(db, cid, today=date(2026, 3, 17)).state_label == "已超期"
 
 
+def test_closed_case_without_due_date_has_one_state_in_list_and_page(db, staff):
+    """Issue 8: a closed case without a due date (data from before due dates were kept) showed
+    正常 / 按期办结 in the lists but 已中止 on the case page; both now take one function."""
+    from app.services.petitions import lists
+    cid = accept(db, staff[Role.CLERK], received=FEB10)
+    with db.write() as s:
+        case = s.get(Case, cid)
+        case.status, case.due_date, case.concluded_on = CaseStatus.ARCHIVED.value, None, None
+    today = date(2026, 6, 1)
+    page_state = cases.get_case(db, cid, today=today).state
+    [row] = [r for r in lists.iter_rows(db, lists.CaseFilter(), today=today) if r.id == cid]
+    assert page_state is row.deadline is DeadlineState.ON_TIME
+
+
 def test_open_case_twice_for_one_registration_refused(db, staff):
     cid = accept(db, staff[Role.CLERK], received=FEB10)
     with db.write() as s:

@@ -12,13 +12,9 @@ from PySide6.QtWidgets import QMessageBox
 from app.domain.enums import Role
 from app.services.petitions import notices
 from tests.services.test_notices import office, person, register, staff  # noqa: F401  (fixtures)
-from ui import operations
+from tests.ui.util import idle
 from ui.context import AppContext
 from ui.pages.cases_list import CasesListPage
-
-
-def idle(qtbot):
-    qtbot.waitUntil(lambda: not operations._running, timeout=20000)   # noqa: SLF001
 
 
 def pdf_text(data: bytes) -> str:

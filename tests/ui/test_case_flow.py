@@ -11,14 +11,11 @@ from app.services.petitions import cases
 from app.services import attachments
 from app.services.petitions import registration
 from app.services.petitions.registration import RegistrationInput
+from tests.ui.util import idle
 from ui import operations
 from ui.context import AppContext
 from ui.dialogs.case_dialog import ActionDialog, CaseDialog
 from ui.pages.register import RegisterPage
-
-
-def idle(qtbot, timeout=10000):
-    qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
 
 
 def open_case(db, actor, case_id, qtbot) -> CaseDialog:
@@ -327,3 +324,25 @@ def test_evidence_is_attached_to_a_saved_case_all_files_or_none(db, staff, zhang
     assert sorted(dlg.attachments.item(i).text().split("（")[0] for i in range(2)) == \
         ["劳动合同.pdf", "工资条.jpg"]
     assert dlg.attachments_caption.text() == "附件（双击打开）" and not dlg.error_label.isVisible()
+
+
+def test_case_page_shows_money_in_yuan_and_flag_labels_from_the_domain(db, staff, zhang, qtbot):
+    """Issue 8: the 追回金额 step was prefilled with a float (「1234567.8」) and the flags were
+    spelt out on the case page instead of taken from app.domain."""
+    from app.domain.case_clock import DeadlineState
+    from app.domain.enums import ListFlag
+    from app.domain.money import parse_yuan
+    chief = staff[Role.MANAGER]
+    case_id = accepted_case(db, staff, zhang)
+    cases.assign(db, chief, case_id, handler_id=staff[Role.CASEWORKER].user_id)
+    cases.record_result(db, chief, case_id, recovered=1_234_567_80, workers=3)
+    cases.set_flags(db, chief, case_id, supervised=True, focus=True)
+    dlg = open_case(db, chief, case_id, qtbot)
+    assert dlg.flags_label.text() == f"{ListFlag.SUPERVISED.label}  {ListFlag.FOCUS.label}"
+    assert DeadlineState.SUSPENDED.label not in dlg.flags_label.text()
+    qtbot.mouseClick(dlg.buttons["result"], Qt.MouseButton.LeftButton)
+    action = dlg.action
+    idle(qtbot)
+    assert action["recovered"].text() == "¥1,234,567.80"
+    assert parse_yuan(action["recovered"].text()) == 1_234_567_80      # what 确定 sends back
+    action.reject()

@@ -14,7 +14,7 @@ from app.services.petitions import lists, search
 from app.services.petitions.lists import CaseFilter, RegistrationFilter
 from tests.clock import TODAY
 from tests.services.test_lists import add_employer, add_person, add_registration
-from ui import operations
+from tests.ui.util import idle
 from ui.context import AppContext
 from ui.models import DEADLINE_COLORS, DEADLINE_ROLE, ID_ROLE, ROW_ROLE
 from ui.models.cases import CasesModel
@@ -22,10 +22,6 @@ from ui.models.registrations import RegistrationsModel
 from ui.pages.cases_list import CasesListPage
 from ui.pages.registrations_list import RegistrationsListPage
 
-
-
-def idle(qtbot):
-    qtbot.waitUntil(lambda: not operations._running, timeout=10000)   # noqa: SLF001
 
 
 @pytest.fixture

@@ -21,16 +21,12 @@ from app.services.petitions import cases, notice_pdf, notices
 from app.services.petitions import registration
 from app.services.petitions.registration import RegistrationInput
 from tests.clock import TODAY
-from ui import operations
+from tests.ui.util import idle
 from ui.context import AppContext
 from ui.dialogs.case_dialog import CaseDialog, notice_limit
 from ui.dialogs.notices_panel import NoticesPanel, render_note, show_pdf
 from ui.pages.register import RegisterPage
 from ui.pages.registrations_list import RegistrationsListPage
-
-
-def idle(qtbot, timeout=15000):
-    qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
 
 
 def pdf_text(data: bytes) -> str:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from app.services import people, people_search
 from app.services.people import PersonInput
 from app.services.people_search import PeoplePage, PersonMatch
+from tests.ui.util import idle
 from ui import operations
 from ui.context import AppContext
 from ui.dialogs.employer_dialog import EmployerDialog
@@ -31,10 +32,6 @@ def ctx(db, admin, qtbot, monkeypatch):
     yield context
     qtbot.waitUntil(lambda: not operations._running, timeout=5000)   # noqa: SLF001
     assert boxes == []
-
-
-def idle(qtbot):
-    qtbot.waitUntil(lambda: not operations._running, timeout=5000)   # noqa: SLF001
 
 
 @pytest.fixture

@@ -18,15 +18,11 @@ from app.services.petitions import drafts, registration
 from app.services.petitions.registration import RegistrationInput
 from app.services.people import EmployerInput, PersonInput
 from tests.clock import NOW
-from ui import operations
+from tests.ui.util import idle
 from ui.context import AppContext
 from ui.pages.register import RegisterPage
 
 ZHANG_ID = "11010519491231002X"
-
-
-def idle(qtbot, timeout=10000):
-    qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
 
 
 

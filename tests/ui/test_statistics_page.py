@@ -12,14 +12,11 @@ from PySide6.QtCore import Qt
 from app.domain.enums import Period
 from app.services import statistics
 from tests.services.test_statistics import MARCH, MAY15, desk  # noqa: F401  (fixture)
-from ui import file_dialogs, operations
+from tests.ui.util import idle
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.statistics import PERIODS, T1_ROWS, StatisticsPage
-
-
-def idle(qtbot):
-    qtbot.waitUntil(lambda: not operations._running, timeout=15000)   # noqa: SLF001
 
 
 def march_page(qtbot, desk) -> StatisticsPage:  # noqa: F811

@@ -16,7 +16,8 @@ from app.output.pdf import NoticeDocument, render
 from app.services import accounts
 from app.services.petitions import registration
 from app.services.petitions.registration import RegistrationInput
-from ui import operations, windows
+from tests.ui.util import idle
+from ui import windows
 from ui.context import AppContext
 from ui.windows import FRAME, fit_to_screen, place_on_screens, screen_setup_key
 
@@ -36,10 +37,6 @@ def _own_settings(qapp, tmp_path):
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
     yield
-
-
-def idle(qtbot):
-    qtbot.waitUntil(lambda: not operations._running, timeout=10000)  # noqa: SLF001
 
 
 def _pdf(pages: int = 2) -> bytes:

@@ -13,15 +13,11 @@ from app.db.models import HotspotWarning
 from app.domain.enums import Role
 from tests.clock import NOW
 from tests.services.test_lists import add_employer, add_registration, make_user
-from ui import operations
+from tests.ui.util import idle
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.workbench import WorkbenchPage
 
-
-
-def idle(qtbot):
-    qtbot.waitUntil(lambda: not operations._running, timeout=10000)   # noqa: SLF001
 
 
 @pytest.fixture

@@ -72,3 +72,14 @@ def test_rules_from_settings_defaults():
     from app.domain.settings import SETTINGS
     values = {s.key: s.default for s in SETTINGS}
     assert DeadlineRules.from_settings(values) == RULES
+
+
+def test_case_state_closed_without_due_date_is_history_not_suspended():
+    from app.domain.case_clock import case_state
+    day = date(2026, 6, 1)
+    assert case_state(CAL, None, day, RULES, is_open=False) is DeadlineState.ON_TIME
+    assert case_state(CAL, date(2026, 3, 16), day, RULES, is_open=False,
+                      concluded=date(2026, 3, 17)) is DeadlineState.LATE
+    # open: the clock of ``state`` (no due date while suspended)
+    assert case_state(CAL, None, day, RULES, is_open=True) is DeadlineState.SUSPENDED
+    assert case_state(CAL, date(2026, 3, 16), day, RULES, is_open=True) is DeadlineState.OVERDUE

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLa
 
 from app.domain import clock
 from app.domain.case_clock import DeadlineState
-from app.domain.enums import (OPEN_STATUSES, AssigneeKind, FollowUp, Measure, Outcome,
+from app.domain.enums import (OPEN_STATUSES, AssigneeKind, FollowUp, ListFlag, Measure, Outcome,
                               SuspendReason)
 from app.domain.money import format_yuan
 from app.domain.notices import NoticeKind
@@ -87,6 +87,19 @@ def notice_limit(due: date | None, delivered_on: date | None,
         return f"{_d(due)}（未送达，今天到期）", DeadlineState.DUE_SOON
     state = DeadlineState.DUE_SOON if left <= NOTICE_SOON_DAYS else None
     return f"{_d(due)}（未送达，剩 {left} 天）", state
+
+
+def flags_text(rec) -> str:
+    """The flags beside the case number, each label from app.domain (ListFlag, DeadlineState)."""
+    flags = [flag.label for flag, on in ((ListFlag.SUPERVISED, rec.supervised),
+                                         (ListFlag.FOCUS, rec.focus)) if on]
+    if rec.leader_in_charge:
+        flags.append("包案领导：" + rec.leader_in_charge)
+    if rec.suspended:
+        flags.append(DeadlineState.SUSPENDED.label)
+    if rec.is_group:
+        flags.append(f"{ListFlag.GROUP_VISIT.label} {rec.head_count} 人")
+    return "  ".join(flags)
 
 
 def details_html(rec) -> str:
@@ -309,18 +322,7 @@ class CaseDialog(QDialog):
         self.status_label.setText(rec.status_label)
         self.state_label.setText(rec.state_label)
         self.state_label.setStyleSheet(state_style(rec.state))
-        flags = []
-        if rec.supervised:
-            flags.append("督办")
-        if rec.focus:
-            flags.append("重点关注")
-        if rec.leader_in_charge:
-            flags.append("包案领导：" + rec.leader_in_charge)
-        if rec.suspended:
-            flags.append("已中止")
-        if rec.is_group:
-            flags.append(f"集体访 {rec.head_count} 人")
-        self.flags_label.setText("  ".join(flags))
+        self.flags_label.setText(flags_text(rec))
         self.reg_no_label.setText(rec.reg_no)
         self.person_label.setText(rec.person_name or "—")
         self.employer_label.setText(rec.employer_name or "—")
@@ -503,7 +505,7 @@ class CaseDialog(QDialog):
         workers.setRange(0, 1_000_000)
         if self.record is not None:
             if self.record.recovered_fen:
-                amount.setText(str(self.record.recovered_fen / 100))
+                amount.setText(format_yuan(self.record.recovered_fen))   # parse_yuan reads it back
             workers.setValue(self.record.workers_benefited or self.record.head_count or 0)
         return ActionDialog(self.tr("追回金额和受益人数"), [
             ("recovered", "追回金额", amount), ("workers", "受益职工人数", workers)],
@@ -534,8 +536,8 @@ class CaseDialog(QDialog):
             ("note", "中止说明", _text_edit(60))], self._call(ops.suspend), self)
 
     def _make_flags(self) -> ActionDialog:
-        sup = QCheckBox(self.tr("督办"))
-        foc = QCheckBox(self.tr("重点关注"))
+        sup = QCheckBox(ListFlag.SUPERVISED.label)
+        foc = QCheckBox(ListFlag.FOCUS.label)
         leader = QLineEdit()
         if self.record is not None:
             sup.setChecked(self.record.supervised)

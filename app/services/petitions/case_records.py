@@ -316,7 +316,9 @@ def _record(s: Session, case: Case, cal: WorkCalendar, rules: DeadlineRules,
     issues = tuple(s.execute(select(RegistrationIssue.issue_type)
                              .where(RegistrationIssue.registration_id == reg.id)
                              .order_by(RegistrationIssue.issue_type)).scalars())
-    st = case_clock.state(cal, case.due_date, today, rules, concluded=case.concluded_on)
+    st = case_clock.case_state(cal, case.due_date, today, rules,
+                               is_open=CaseStatus(case.status) in OPEN_STATUSES,
+                               concluded=case.concluded_on)
     return CaseRecord(
         id=case.id, case_no=case.case_no, status=CaseStatus(case.status), category=case.category,
         accepted_on=case.accepted_on, notice_due=case.notice_due,

@@ -453,9 +453,8 @@ def _case_select(conds: list) -> Select:
 
 def case_deadline(clock: _Clock, status: str, due: date | None, concluded: date | None) -> DeadlineState:
     """The state shown for a case row (open: on today; closed: 按期办结 / 逾期办结, never 已超期)."""
-    if status in _OPEN_VALUES:
-        return case_clock.state(clock.cal, due, clock.today, clock.rules)
-    return case_clock.closed_state(due, concluded or clock.today)
+    return case_clock.case_state(clock.cal, due, clock.today, clock.rules,
+                                 is_open=status in _OPEN_VALUES, concluded=concluded)
 
 
 def _case_rows(s: Session, raw: list, spec: SortSpec, clock: _Clock) -> tuple[CaseRow, ...]:
