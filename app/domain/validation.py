@@ -189,13 +189,6 @@ def check_birth_date(value: date | str | None, field: str = BIRTH_FIELD) -> date
     return d
 
 
-def mask_id_tail(number: str | None) -> str:
-    """Only the last four characters shown: ``****1234`` (blank stays blank)."""
-    if not number:
-        return ""
-    return "****" + number[-4:]
-
-
 # ---------------------------------------------------------------- unified social credit code
 
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V

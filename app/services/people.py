@@ -37,8 +37,8 @@ from app.domain.errors import Collector, NotFound, ValidationError
 from app.domain.permissions import Perm
 from app.domain.pinyin import SUFFIX_LENGTH, initials, inner_suffixes
 from app.domain.validation import (check_birth_date, check_id_number, check_name, check_phone,
-                                   check_text, check_uscc, checked, is_blank, mask_id_tail,
-                                   parse_gender)
+                                   check_text, check_uscc, checked, is_blank, parse_gender)
+from app.domain.privacy import mask_id_tail
 
 from . import audit
 from .access import require

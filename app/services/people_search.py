@@ -14,7 +14,8 @@ from sqlalchemy import and_, or_, select
 from app.db import Database
 from app.db.models import Employer, Person
 from app.domain.enums import Gender, PersonFlag
-from app.domain.validation import mask_id_tail, phone_search_prefix
+from app.domain.privacy import mask_id_tail
+from app.domain.validation import phone_search_prefix
 
 from .people import _flags, _prefix
 

@@ -17,7 +17,8 @@ from app.domain.enums import Role
 from app.output.excel import Column, write_table
 from app.services import audit
 from app.services.petitions import list_export
-from app.services.petitions.lists import CaseFilter, RegistrationFilter, mask_id_number
+from app.domain.privacy import mask_id
+from app.services.petitions.lists import CaseFilter, RegistrationFilter
 from app.services.query import export
 
 from .test_lists import TODAY, add_employer, add_person, add_registration, make_user
@@ -47,8 +48,8 @@ def cells(path) -> list[list]:
 
 
 def test_mask():
-    assert mask_id_number(ZHANG_ID) == "110105********002X"
-    assert mask_id_number("") == ""
+    assert mask_id(ZHANG_ID) == "110105********002X"
+    assert mask_id("") == ""
 
 
 def test_registration_export_is_exactly_the_filter_masked(db, office, admin, tmp_path):

@@ -11,7 +11,7 @@ from app.domain.enums import Gender
 from app.domain.errors import Collector, ValidationError
 from app.domain.validation import (PROVINCE_CODES, USCC_AUTHORITIES, check_birth_date,
                                    check_id_number, check_name, check_phone, check_text, check_uscc,
-                                   checked, mask_id_tail, parse_gender, phone_search_prefix,
+                                   checked, parse_gender, phone_search_prefix,
                                    uscc_check_character)
 from tests.clock import TODAY
 
@@ -99,11 +99,6 @@ def test_any_valid_generated_id_passes_and_a_changed_last_char_fails(first17):
         if other != number[-1]:
             assert errors_of(check_id_number, number[:-1] + other) == \
                 [("身份证号", "身份证号码校验位不正确，请核对最后一位")]
-
-
-def test_mask_id_tail():
-    assert mask_id_tail("11010519491231002X") == "****002X"
-    assert mask_id_tail(None) == "" and mask_id_tail("") == ""
 
 
 # ---------------------------------------------------------------- other fields

@@ -15,18 +15,19 @@ from app.domain import clock as wall_clock
 from app.domain.actor import Actor
 from app.domain.case_clock import DeadlineState
 from app.domain.enums import CaseStatus, Category, Channel, Disposition, IssueType, ListFlag
+from app.domain.privacy import mask_id
 
 from . import search
 from ..query.export import ExportResult, full_ids_allowed, ticking, yesno
 from ..query.filters import filter_to_dict
 from .lists import (CaseFilter, ListFilter, OPEN, RegistrationFilter, count_cases,
-                    count_registrations, iter_rows, mask_id_number)
+                    count_registrations, iter_rows)
 
 
 def _who_and_what(full: bool) -> list:
     """The export columns both lists share: channel, category, issues, person, ID, employer."""
     from app.output.excel import Column
-    ident = (lambda r: r.id_number) if full else (lambda r: mask_id_number(r.id_number))
+    ident = (lambda r: r.id_number) if full else (lambda r: mask_id(r.id_number))
     return [
         (Column("渠道", 14), lambda r: r.channel_label),
         (Column("诉求类别", 12), lambda r: r.category_label),

@@ -567,12 +567,3 @@ def iter_rows(db: Database, f: ListFilter, *, today: date | None = None, page_si
         if page.complete or not page.more or not page.rows:
             return
         after = page.rows[-1].key
-
-
-def mask_id_number(number: str | None) -> str:
-    """110105********002X: the region code and the last four shown (blank stays blank)."""
-    if not number:
-        return ""
-    if len(number) <= 10:
-        return "*" * max(0, len(number) - 4) + number[-4:]
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]

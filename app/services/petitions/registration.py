@@ -46,8 +46,8 @@ from app.domain.enums import (REJECT_REDIRECTS, CaseStatus, Category, Channel, D
                               IssueType, RejectReason)
 from app.domain.errors import Collector, NotFound
 from app.domain.permissions import Perm
-from app.domain.validation import (check_name, check_text, checked, clean_text, is_blank,
-                                   mask_id_tail)
+from app.domain.privacy import mask_id_tail
+from app.domain.validation import check_name, check_text, checked, clean_text, is_blank
 
 from .. import audit, numbering, people
 from .. import settings as settings_service
