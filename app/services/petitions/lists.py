@@ -47,7 +47,7 @@ from app.domain.periods import resolve_period
 
 from . import search
 from ..query.filters import register_filter
-from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
+from ..query.paging import ListPage, SortSpec, day_bounds, read_page, sort_spec
 
 
 PAGE_SIZE = 100
@@ -406,13 +406,8 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
             found = _reg_hits(s, stmt, f, today, resume=resume, budget=budget)
             return _search_page(found, _reg_rows(s, found.rows, spec))
         stmt = _registration_select(registration_conditions(f, today))
-        stmt, backwards = paged(stmt, spec, Registration.id, f.descending, after=after,
-                                 before=before, tail=tail, limit=limit)
-        raw = s.execute(stmt).all()
-        more = len(raw) > limit
-        raw = raw[:limit]
-        if backwards:
-            raw.reverse()
+        raw, more = read_page(s, stmt, spec, Registration.id, f.descending, after=after,
+                              before=before, tail=tail, limit=limit)
         return ListPage(_reg_rows(s, raw, spec), more)
 
 
@@ -502,13 +497,9 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
             ids_stmt = ids_stmt.join(Registration, Registration.id == Case.registration_id)
         ids_stmt = ids_stmt.where(*case_conditions(f, today, clock, col=_case_col(s, f),
                                                    reg_col=lambda c: search.unindexed(s, c)))
-        ids_stmt, backwards = paged(ids_stmt, spec, Case.id, f.descending, after=after,
-                                     before=before, tail=tail, limit=limit)
-        ids = list(s.execute(ids_stmt).scalars())
-        more = len(ids) > limit
-        ids = ids[:limit]
-        if backwards:
-            ids.reverse()
+        raw, more = read_page(s, ids_stmt, spec, Case.id, f.descending, after=after,
+                              before=before, tail=tail, limit=limit)
+        ids = [r[0] for r in raw]
         by_id = {r[0]: r for r in s.execute(_case_select([Case.id.in_(ids)])).all()} if ids else {}
         return ListPage(_case_rows(s, [by_id[i] for i in ids], spec, clock), more)
 
