@@ -21,7 +21,8 @@ from app.domain.actor import Actor
 from app.domain.calendar import WorkCalendar
 from app.domain.case_clock import DeadlineRules, DeadlineState
 from app.domain.enums import (AssigneeKind, CaseEventKind, CaseStatus, Category, Channel,
-                              ExtensionStatus, FollowUp, IssueType, OPEN_STATUSES, Outcome)
+                              ExtensionStatus, FollowUp, IssueType, LEADER_IN_CHARGE_LABEL,
+                              OPEN_STATUSES, Outcome)
 from app.domain.errors import Collector, Conflict, NotFound, ValidationError
 from app.domain.money import format_yuan, parse_yuan
 from app.domain.validation import check_text
@@ -94,7 +95,7 @@ F_SUSPEND_DAY = "中止日期"
 F_RESUME_DAY = "恢复日期"
 
 
-F_LEADER = "包案领导"
+F_LEADER = LEADER_IN_CHARGE_LABEL
 
 
 F_OUTCOME = "处理意见"
