@@ -387,9 +387,15 @@ def measure_gui_watchdog(b: Bench) -> list[Row]:
         window.close()
         QThreadPool.globalInstance().waitForDone(10_000)
         app.processEvents()
-    return [Row(f"GUI thread longest block: {name} ({ticks} ticks)", f"≤ {BUDGET_S * 1000:.0f} ms",
-                fmt_ms(longest), longest <= BUDGET_S)
-            for name, longest, ticks in dog.report() if not name.startswith("(")]
+    rows = []
+    for name, longest, ticks, culprit in dog.report():
+        if name.startswith("("):
+            continue
+        rows.append(Row(f"GUI thread longest block: {name} ({ticks} ticks)", f"≤ {BUDGET_S * 1000:.0f} ms",
+                        fmt_ms(longest), longest <= BUDGET_S))
+        if culprit:
+            rows.append(Row(f"  blocked mostly in {culprit}", "—", "", None))
+    return rows
 
 
 def _timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:

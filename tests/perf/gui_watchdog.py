@@ -2,7 +2,9 @@
 QTimer ticks every few milliseconds on the GUI thread; a tick that comes late shows for how long
 the thread did not get back to its event loop (a slow slot, a query on the GUI thread, a model
 reset of thousands of rows, the construction of a window). The longest block is kept per phase
-(``mark("…")`` names what the driver is doing).
+(``mark("…")`` names what the driver is doing). While a block lasts longer than the budget, a
+sampling thread looks at the GUI thread's stack every 5 ms and counts the innermost frame of this
+project's code (``Phase.culprits``): what the GUI thread was doing instead of painting.
 
 ``drive(window, app)`` drives a main window the way a clerk does: open 案件办理, page down through
 the case list, jump to the last row, change filters, open 信访登记 and search; answers one
@@ -13,15 +15,23 @@ the demo database and prints it against the 50 ms budget.
 """
 from __future__ import annotations
 
+import sys
+import threading
 import time
+import traceback
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 BUDGET_S = 0.050
 TICK_MS = 5
+SAMPLE_S = 0.005
+ROOT = Path(__file__).resolve().parents[2]
+OURS = (str(ROOT / "app"), str(ROOT / "ui"))
 
 
 @dataclass
@@ -29,6 +39,22 @@ class Phase:
     name: str
     longest: float = 0.0      # seconds the GUI thread was blocked, at most, in this phase
     ticks: int = 0
+    culprits: Counter = field(default_factory=Counter)   # "file:line function" → samples
+
+    def culprit(self) -> str:
+        """The project frame seen most often while this phase's GUI thread was blocked."""
+        if not self.culprits:
+            return ""
+        where, n = self.culprits.most_common(1)[0]
+        return f"{where} ({n} samples)"
+
+
+def _our_frame(frame) -> str | None:
+    """The innermost frame of app/ or ui/ code on ``frame``'s stack, as "ui/x.py:12 fn"."""
+    for fs in reversed(traceback.extract_stack(frame)):
+        if fs.filename.startswith(OURS):
+            return f"{Path(fs.filename).relative_to(ROOT).as_posix()}:{fs.lineno} {fs.name}"
+    return None
 
 
 class Watchdog(QObject):
@@ -41,14 +67,35 @@ class Watchdog(QObject):
         self.timer.timeout.connect(self.tick)
         self.phases: list[Phase] = [Phase("(before the first mark)")]
         self._last = 0.0
+        self._gui_thread = threading.get_ident()
+        self._sampling = threading.Event()
+        self._sampler: threading.Thread | None = None
 
     def start(self) -> None:
         self._last = time.perf_counter()
         self.timer.start()
+        self._sampling.set()
+        self._sampler = threading.Thread(target=self._sample, name="gui-watchdog", daemon=True)
+        self._sampler.start()
 
     def stop(self) -> None:
         self.tick()
         self.timer.stop()
+        self._sampling.clear()
+        if self._sampler is not None:
+            self._sampler.join()
+
+    def _sample(self) -> None:
+        """Off the GUI thread: while the GUI thread is overdue by more than the budget, count
+        where it is."""
+        while self._sampling.is_set():
+            time.sleep(SAMPLE_S)
+            if time.perf_counter() - self._last - self.interval <= BUDGET_S:
+                continue
+            frame = sys._current_frames().get(self._gui_thread)       # noqa: SLF001
+            where = _our_frame(frame) if frame is not None else None
+            if where:
+                self.phases[-1].culprits[where] += 1
 
     def mark(self, name: str) -> None:
         """What follows belongs to ``name`` (the time up to here to the phase before)."""
@@ -66,8 +113,9 @@ class Watchdog(QObject):
     def longest(self) -> Phase:
         return max(self.phases, key=lambda p: p.longest)
 
-    def report(self) -> list[tuple[str, float, int]]:
-        return [(p.name, p.longest, p.ticks) for p in self.phases if p.ticks]
+    def report(self) -> list[tuple[str, float, int, str]]:
+        """``(phase, longest block s, ticks, culprit)`` of every phase that ticked."""
+        return [(p.name, p.longest, p.ticks, p.culprit()) for p in self.phases if p.ticks]
 
 
 def pump(app: QApplication, until: Callable[[], bool], timeout_s: float = 30.0) -> bool:

@@ -28,7 +28,7 @@ def test_a_blocked_gui_thread_is_reported_in_its_phase(qtbot, qapp):
     pump(qapp, lambda: len(done) == 2, 5)
     pump(qapp, lambda: dog.phases[-1].ticks >= 3, 5)
     dog.stop()
-    report = {name: (longest, ticks) for name, longest, ticks in dog.report()}
+    report = {name: (longest, ticks) for name, longest, ticks, _c in dog.report()}
     assert report["blocked"][0] >= 0.14
     assert report["calm"][0] < 0.14 and report["calm"][1] >= 2
     assert dog.longest().name == "blocked"
