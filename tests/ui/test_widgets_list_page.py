@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from app.db.models import User
 from app.domain.enums import Period, Role
 from app.domain.periods import resolve_period
-from app.output.excel import Column, write_table
-from app.services.query.export import ExportResult, ticking
+from app.domain.permissions import Perm
+from app.output.excel import Column
+from app.services.query.export import ExportResult, every_row, export_table
 from app.services.query.filters import register_filter
 from app.services.query.paging import ListPage, SortSpec, day_bounds, read_page, sort_spec
 from app.services.query.service import ListService, check_filter_class
@@ -96,17 +97,12 @@ def count_accounts(db, f: AccountFilter) -> int:
 
 
 def export_accounts(db, actor, f: AccountFilter, path, *, full_ids=False, progress=None) -> ExportResult:
-    rows = []
-    after = None
-    while True:
-        page = account_page(db, f, after=after, limit=2)
-        rows.extend(page.rows)
-        if not page.more:
-            break
-        after = page.rows[-1].key
-    n = write_table(path, "账户名册", [Column("姓名"), Column("角色")],
-                    ([r.name, r.role_label] for r in ticking(rows, lambda _n: None)))
-    return ExportResult(str(path), n, False)
+    return export_table(
+        db, actor, f, path, perm=Perm.VIEW_CASES, name="账户名册",
+        columns=lambda _full: [(Column("姓名"), lambda r: r.name), (Column("角色"), lambda r: r.role_label)],
+        count=lambda: count_accounts(db, f),
+        rows=lambda tick: every_row(account_page, db, f, page_size=2, progress=tick),
+        words=lambda: "全部记录", today=TODAY, full_ids=full_ids, progress=progress)
 
 
 def user_choices(db) -> list[tuple[int, str]]:
@@ -261,7 +257,9 @@ def test_saved_filter_sort_paging_and_export(page, qtbot, tmp_path):
     page.export()
     idle(qtbot)
     ws = load_workbook(out).active
-    assert [c.value for c in ws[2]] == ["姓名", "角色"] and ws.max_row == 2 + 5
+    assert ws["A1"].value.startswith("账户名册（导出于") and [c.value for c in ws[2]] == ["姓名", "角色"]
+    assert sorted(ws.cell(row=r, column=1).value for r in range(3, 8)) == sorted(n for n, *_ in PEOPLE)
+    assert ws.cell(row=8, column=1).value.startswith("审计指纹")
     assert page.message.text().startswith("已导出 5 条")
 
 

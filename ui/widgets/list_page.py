@@ -42,6 +42,37 @@ A ledger's list page is a declaration, not a copy::
         def open_row(self, row):                      # double-click (optional)
             ...
 
+The service side (contract: ``app.services.query.service``), e.g. in ``app/services/hardship/files.py``::
+
+    @register_filter                                   # app.services.query.filters
+    @dataclass(frozen=True)
+    class FileFilter:
+        LIST = "hardship_files"                        # saved filters find the class by this
+        period: str | None = None                      # DatePeriod
+        date_from: date | None = None
+        date_to: date | None = None
+        status: str | None = None                      # Choice
+        has_students: bool | None = None               # YesNo
+        employer_id: int | None = None                 # Lookup
+        person_id: int | None = None                   # Hidden
+        text: str = ""                                 # Text (answered as one complete page)
+        sort: str = "file_no"                          # a key of SORTS (paging.SortSpec)
+        descending: bool = True
+
+    def file_page(db, f, *, after=None, before=None, tail=False, limit=100) -> ListPage:
+        with db.read() as s:
+            raw, more = read_page(s, select(...).where(*conditions(f)), sort_spec(SORTS, f.sort),
+                                  HardshipFile.id, f.descending, after=after, before=before,
+                                  tail=tail, limit=limit)          # app.services.query.paging
+            return ListPage(tuple(row(r) for r in raw), more)     # rows with ``id`` and ``key``
+
+    def export_xlsx(db, actor, f, path, *, full_ids=False, progress=None):
+        return export_table(db, actor, f, path, perm=Perm.VIEW_HARDSHIP, name="困难职工档案",
+                            columns=export_columns, count=lambda: count_files(db, f),
+                            rows=lambda tick: every_row(file_page, db, f, progress=tick),
+                            words=lambda: describe(f), today=clock.today(),
+                            full_ids=full_ids, progress=progress)  # app.services.query.export
+
 Register the page in ``ui/main_window.py``'s navigation. The filter class and the three service
 calls are described in ``app.services.query.service`` (``ListService``); the page reads its rows
 and count through ``ListService.page`` / ``count`` off the GUI thread, exports through ``export``

@@ -46,6 +46,7 @@ from app.domain.money import format_yuan
 from app.domain.periods import resolve_period
 
 from . import search
+from ..query.export import every_row
 from ..query.filters import register_filter
 from ..query.paging import ListPage, SortSpec, day_bounds, read_page, sort_spec
 
@@ -547,14 +548,5 @@ def iter_rows(db: Database, f: ListFilter, *, today: date | None = None, page_si
     searched to the end (as ``count_*`` counts it), not cut short by the time budget."""
     today = today or wall_clock.today()
     fetch = registration_page if isinstance(f, RegistrationFilter) else case_page
-    after = None
-    done = 0
-    while True:
-        page = fetch(db, f, after=after, limit=page_size, today=today, budget=search.NO_BUDGET)
-        yield from page.rows
-        done += len(page.rows)
-        if progress is not None:
-            progress(done)
-        if page.complete or not page.more or not page.rows:
-            return
-        after = page.rows[-1].key
+    return every_row(fetch, db, f, page_size=page_size, progress=progress, today=today,
+                     budget=search.NO_BUDGET)

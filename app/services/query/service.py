@@ -21,8 +21,9 @@ The three calls (each opens its own Session, safe on a worker thread):
   ``limit`` rows in display order, by keyset (``paging.paged``), never OFFSET;
 * ``count(db, f) -> int`` — the rows ``f`` selects (run in the background, shown when it arrives);
 * ``export(db, actor, f, path, *, full_ids=False, progress=None) -> export.ExportResult`` — every row
-  in the list's order into an xlsx (``app.output.excel.write_table``); ``progress(frac, message)``
-  may raise ``Cancelled``; full ID numbers only when ``export.full_ids_allowed``, then audited.
+  in the list's order into an xlsx: write it with ``export.export_table`` (permission, masked or
+  audited full ID numbers, title, progress with 取消, audit fingerprint) over
+  ``export.every_row(page, db, f)``; optional (a list without export shows no export button).
 """
 from __future__ import annotations
 
