@@ -11,7 +11,6 @@ from app.domain.errors import UserError
 from app.domain.notices import NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
-from app.services.petitions import cases as case_service
 from app.services.petitions import lists
 from app.services.petitions.list_services import CASES
 from app.services.petitions.search import SEARCH_LIMIT
@@ -26,6 +25,13 @@ from ui.widgets.list_page import LedgerListPage, ListSpec
 DEADLINE_CHOICES = OPEN_DEADLINE_STATES      # a filter on open cases (closed ones have no state to act on)
 
 
+def handlers(db) -> list[tuple[int, str]]:
+    """The 承办人 choices (worker thread). The case service is imported only when they are read,
+    not with this page (it would slow the first showing of 案件办理)."""
+    from app.services.petitions import cases
+    return cases.handlers(db)
+
+
 class CasesListPage(LedgerListPage):
     title = "案件办理"
     areas = frozenset({"cases"})
@@ -34,7 +40,7 @@ class CasesListPage(LedgerListPage):
         petition_filters(
             (Choice("status", "状态", [(lists.OPEN, OPEN_STATUSES_LABEL)] + CaseStatus.choices()),
              Choice("deadline", "期限", [(s.value, s.label) for s in DEADLINE_CHOICES]),
-             Lookup("handler_id", "承办人", case_service.handlers, unknown="（指定承办人）")),
+             Lookup("handler_id", "承办人", handlers, unknown="（指定承办人）")),
             (ListFlag.SUPERVISED, ListFlag.FOCUS, ListFlag.GROUP_VISIT, ListFlag.LEADER_RECEPTION,
              ListFlag.EXTENSION_REQUESTED, ListFlag.NOTICE_PENDING)),
         wide="summary", search_limit=SEARCH_LIMIT)
