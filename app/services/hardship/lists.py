@@ -159,13 +159,15 @@ _ID_PREFIX = re.compile(r"^\d{6,17}[\dXx]?$")
 _TOP = "\U0010ffff"
 
 
-def _people_matching(text: str):
-    """Person ids whose ID number (≥ 6 characters) or name starts with ``text`` (index ranges)."""
+def _person_matches(text: str) -> list:
+    """Conditions on the joined ``Person``: the ID number (≥ 6 characters) or the name starts
+    with ``text``. Checked on the joined row, so a page stops after its rows (a common surname
+    does not read every person of that name first)."""
     t = text.strip()
     if _ID_PREFIX.match(t):
         t = t.upper()
-        return select(Person.id).where(Person.id_number >= t, Person.id_number < t + _TOP)
-    return select(Person.id).where(Person.name >= t, Person.name < t + _TOP)
+        return [Person.id_number >= t, Person.id_number < t + _TOP]
+    return [Person.name >= t, Person.name < t + _TOP]
 
 
 # ---- the file list ------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ def file_conditions(f: FileFilter, today: date, *, months: int = 6) -> list:
             conds.append(HardshipFile.file_no >= t.upper())
             conds.append(HardshipFile.file_no < t.upper() + _TOP)
         else:
-            conds.append(HardshipFile.person_id.in_(_people_matching(t)))
+            conds += _person_matches(t)
     return conds
 
 
@@ -267,6 +269,7 @@ def count_files(db: Database, f: FileFilter, today: date | None = None) -> int:
     months = _months(db) if f.review == OUT_OF_POVERTY else 6
     with db.read() as s:
         return s.execute(select(func.count()).select_from(HardshipFile)
+                         .join(Person, Person.id == HardshipFile.person_id)
                          .where(*file_conditions(f, today, months=months))).scalar_one()
 
 
@@ -294,7 +297,7 @@ def payment_conditions(f: PaymentFilter, today: date) -> list:
             conds.append(HardshipPayment.file_id.in_(select(HardshipFile.id).where(
                 HardshipFile.file_no >= t.upper(), HardshipFile.file_no < t.upper() + _TOP)))
         else:
-            conds.append(HardshipPayment.person_id.in_(_people_matching(t)))
+            conds += _person_matches(t)
     return conds
 
 
@@ -348,6 +351,7 @@ def count_payments(db: Database, f: PaymentFilter, today: date | None = None) ->
     today = today or wall_clock.today()
     with db.read() as s:
         return s.execute(select(func.count()).select_from(HardshipPayment)
+                         .join(Person, Person.id == HardshipPayment.person_id)
                          .where(*payment_conditions(f, today))).scalar_one()
 
 
@@ -356,6 +360,8 @@ def payment_total(db: Database, f: PaymentFilter, today: date | None = None) -> 
     today = today or wall_clock.today()
     with db.read() as s:
         return int(s.execute(select(func.sum(HardshipPayment.amount_fen + HardshipPayment.goods_value_fen))
+                             .select_from(HardshipPayment)
+                             .join(Person, Person.id == HardshipPayment.person_id)
                              .where(*payment_conditions(f, today))).scalar() or 0)
 
 
