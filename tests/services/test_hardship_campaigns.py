@@ -16,7 +16,6 @@ from app.db.models import AuditLog
 from app.db.models_hardship import HardshipCampaign, HardshipPayment, HardshipSheet
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
 from app.domain.hardship import CampaignState, PaymentState
-from app.domain.money import yuan_in_words
 from app.services import people
 from app.services.hardship import campaigns as C
 from app.services.hardship import funds

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -40,31 +40,35 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.db.models import Employer, Person, SettingRow
-from app.db.models_hardship import (HardshipCampaign, HardshipFile, HardshipFund, HardshipMember,
-                                    HardshipPayment, HardshipSheet)
+from app.db.models_hardship import (HardshipCampaign, HardshipFile, HardshipFund, HardshipPayment,
+                                    HardshipSheet)
 from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.enums import Gender
 from app.domain.errors import Collector, Conflict, NotFound, UserError, ValidationError
-from app.domain.hardship import (CAMPAIGN_PAYMENT_KIND, COUNTED_PAYMENT_STATES, STUDY_LEVELS,
-                                 CampaignKind, CampaignState, Cause, FileState,
-                                 HardshipCategory, PaymentState, PayMethod, SchoolLevel, cap_refusal)
+from app.domain.hardship import (CAMPAIGN_PAYMENT_KIND, STUDY_LEVELS, CampaignKind, CampaignState,
+                                 HardshipCategory, PaymentState, PayMethod, SchoolLevel)
 from app.domain.permissions import Perm
 from app.domain.privacy import mask_id
-from app.domain.validation import check_id_number
-from app.output.xlsx_read import Column, SheetSpec, read_sheet
 
 from .. import audit, numbering
 from ..access import require
+from . import campaign_lists as lists
 from . import funds, sign_sheet
-from .common import day, enum, fen, get_fund, rules, text
+from .campaign_lists import (FILED, STUDY_SPEC, UNFILED, WARMTH_SPEC, HouseholdFilter, HouseholdList,
+                             ListRow, _Entry, read_list)
+
+__all__ = [  # the public API (the GUI calls ``campaigns.…``)
+    "CampaignInput", "HouseholdFilter", "HouseholdList", "ListRow", "WARMTH_SPEC", "STUDY_SPEC",
+    "CampaignRecord", "BatchRow", "CampaignDetail", "SheetRecord", "read_list", "create_campaign",
+    "add_to_campaign", "list_campaigns", "campaign_detail", "approve_campaign", "sheets",
+    "sheet_snapshot", "sheet_pdf", "sheet_xlsx", "record_sheet_paid", "FILED", "UNFILED",
+]
+from .common import day, enum, fen, get_fund, text
 
 F_KIND, F_YEAR, F_NAME, F_FUND, F_AMOUNT, F_DATE = "活动类型", "年度", "活动名称", "资金来源", "每户金额", "发放日期"
 F_OVERRIDE, F_VOUCHER, F_METHOD, F_PAID_ON = "重复原因", "凭证号", "发放方式", "发放日期"
 SHEET_COUNTER = "hardship_sheet"
-MAX_PROBLEMS = 30                  # problems listed in one refusal (the rest counted)
-_CHUNK = 500
-FILED, UNFILED = "filed", "unfiled"
 
 
 # ------------------------------------------------------------------------------ inputs
@@ -82,34 +86,6 @@ class CampaignInput:
     level_amounts: Mapping[str, Mapping[str, Any]] | None = None
     name: Any = ""
     note: Any = ""
-
-
-@dataclass(frozen=True)
-class HouseholdFilter:
-    """Which filed households (在档) a campaign takes; an empty tuple means any."""
-    categories: tuple[str, ...] = ()
-    streets: tuple[str, ...] = ()            # the employer's street
-    employer_ids: tuple[int, ...] = ()
-    causes: tuple[str, ...] = ()             # main cause
-    levels: tuple[str, ...] = ()             # 金秋助学: school levels (default: all with an amount)
-
-
-@dataclass(frozen=True)
-class ListRow:
-    """A row of an imported list, checked (see ``read_list``)."""
-    row: int
-    id_number: str                    # the household's applicant (送温暖) or the parent (金秋助学)
-    name: str
-    amount_fen: int | None            # None: the campaign's amount
-    student_name: str = ""
-    student_id_number: str = ""
-    school_level: str = ""
-
-
-@dataclass(frozen=True)
-class HouseholdList:
-    kind: CampaignKind
-    rows: tuple[ListRow, ...]
 
 
 # ------------------------------------------------------------------------------ results
@@ -210,238 +186,6 @@ def _campaign_fields(s: Session, data: CampaignInput) -> dict[str, Any]:
             "name": name, "note": note, "fund": fund}
 
 
-def _level_amount(levels: Mapping[str, Mapping[str, int]], filed: bool, level: str) -> int:
-    return int(levels.get(FILED if filed else UNFILED, {}).get(level, 0))
-
-
-# ------------------------------------------------------------------------------ the xlsx list
-
-WARMTH_SPEC = SheetSpec((
-    Column("name", "姓名", aliases=("户主姓名", "申请人姓名", "职工姓名"), allow_blank=False),
-    Column("id_number", "身份证号", "id", aliases=("身份证号码", "公民身份号码", "申请人身份证号"),
-           allow_blank=False),
-    Column("amount", "金额", "money", aliases=("金额（元）", "慰问金额", "慰问金"), required=False),
-))
-STUDY_SPEC = SheetSpec((
-    Column("name", "家长姓名", aliases=("申请人姓名", "职工姓名", "姓名"), allow_blank=False),
-    Column("id_number", "家长身份证号", "id", aliases=("申请人身份证号", "职工身份证号", "身份证号"),
-           allow_blank=False),
-    Column("student_name", "学生姓名", allow_blank=False),
-    Column("student_id_number", "学生身份证号", "id", aliases=("学生身份证号码",), allow_blank=False),
-    Column("school_level", "学段", aliases=("在学情况", "就读学段"), allow_blank=False),
-    Column("amount", "金额", "money", aliases=("金额（元）", "助学金额"), required=False),
-))
-
-
-def _problem(row: int, message: str) -> str:
-    return f"第{row}行：{message}" if row else message
-
-
-def _refuse(problems: Sequence[str], what: str) -> None:
-    if not problems:
-        return
-    shown = list(problems[:MAX_PROBLEMS])
-    more = f"；另有 {len(problems) - MAX_PROBLEMS} 处问题未列出" if len(problems) > MAX_PROBLEMS else ""
-    raise ValidationError([("", f"{what}有 {len(problems)} 处问题，未作任何导入或发放，请改正后重试："
-                                + "；".join(shown) + more)], english="list has bad rows")
-
-
-def read_list(path: str | os.PathLike, kind: Any) -> HouseholdList:
-    """Read a campaign's household list (送温暖: 姓名, 身份证号, 金额 optional; 金秋助学: 家长姓名, 家长身份证号,
-    学生姓名, 学生身份证号, 学段, 金额 optional). Every bad row is reported by its sheet row number and
-    reason (ID numbers masked), all at once; any problem refuses the whole list (``ValidationError``)."""
-    errors = Collector()
-    kind = enum(errors, CampaignKind, kind, F_KIND)
-    errors.raise_if_any()
-    result = read_sheet(path, WARMTH_SPEC if kind is CampaignKind.WARMTH else STUDY_SPEC)
-    if result.file_error:
-        raise ValidationError([("", result.file_error)], english="list cannot be read")
-    problems = [str(e) for e in result.errors]
-    rows: list[ListRow] = []
-    for r in result.rows:
-        v = r.values
-        ids = {}
-        for key, label in (("id_number", "身份证号"), ("student_id_number", "学生身份证号")):
-            if key not in v or v[key] is None:
-                continue
-            try:
-                ids[key] = check_id_number(v[key])[0]
-            except ValidationError as e:
-                problems.append(_problem(r.row, f"{label}「{mask_id(str(v[key]))}」{e.errors[0][1]}"))
-        level = ""
-        if kind is CampaignKind.STUDY and v.get("school_level"):
-            found = next((lv for lv in STUDY_LEVELS if v["school_level"] in (lv.label, lv.value)), None)
-            if found is None:
-                names = "、".join(lv.label for lv in STUDY_LEVELS)
-                problems.append(_problem(r.row, f"学段「{v['school_level']}」不对，可填：{names}"))
-            else:
-                level = found.value
-        if v.get("amount") == 0:
-            problems.append(_problem(r.row, "金额必须大于 0（不填则按活动标准）"))
-        rows.append(ListRow(r.row, ids.get("id_number", ""), v.get("name") or "", v.get("amount"),
-                            v.get("student_name") or "", ids.get("student_id_number", ""), level))
-    problems.sort(key=lambda p: _row_no(p))
-    _refuse(problems, "名单")
-    return HouseholdList(kind, tuple(rows))
-
-
-def _row_no(problem: str) -> int:
-    if problem.startswith("第"):
-        try:
-            return int(problem[1:problem.index("行")])
-        except ValueError:
-            return 0
-    return 0
-
-
-# ------------------------------------------------------------------------------ the batch
-
-@dataclass
-class _Entry:
-    """One record of a batch before it is written."""
-    row: int                       # list row (0 for a filter)
-    file_id: int | None
-    person_id: int
-    amount_fen: int
-    household: str                 # for messages: 「张三（110105********002X）」
-    student_name: str = ""
-    student_id_number: str | None = None
-    school_level: str | None = None
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
-
-
-def _from_filter(s: Session, c: dict[str, Any], flt: HouseholdFilter) -> list[_Entry]:
-    F, P = HardshipFile, Person
-    q = (select(F.id, F.person_id, P.name, P.id_number).join(P, P.id == F.person_id)
-         .where(F.state == FileState.ACTIVE.value))
-    if flt.categories:
-        q = q.where(F.category.in_([HardshipCategory(x).value for x in flt.categories]))
-    if flt.causes:
-        q = q.where(F.main_cause.in_([Cause(x).value for x in flt.causes]))
-    if flt.employer_ids:
-        q = q.where(F.employer_id.in_(list(flt.employer_ids)))
-    if flt.streets:
-        q = q.where(F.employer_id.in_(select(Employer.id).where(Employer.street.in_(list(flt.streets)))))
-    if c["kind"] is CampaignKind.WARMTH:
-        return [_Entry(0, fid, pid, c["amount_fen"], f"{name}（{mask_id(idn)}）")
-                for fid, pid, name, idn in s.execute(q.order_by(F.id))]
-    levels = [lv for lv in (flt.levels or tuple(c["levels"].get(FILED, {}))) if _level_amount(c["levels"], True, lv)]
-    M = HardshipMember
-    sub = q.subquery()
-    mq = (select(sub.c.id, sub.c.person_id, sub.c.name, sub.c.id_number, M.name, M.id_number, M.schooling)
-          .join(M, M.file_id == sub.c.id).where(M.schooling.in_(levels)).order_by(sub.c.id, M.seq))
-    return [_Entry(0, fid, pid, _level_amount(c["levels"], True, lv), f"{name}（{mask_id(idn)}）",
-                   sname, sid, lv)
-            for fid, pid, name, idn, sname, sid, lv in s.execute(mq)]
-
-
-def _from_list(s: Session, c: dict[str, Any], lst: HouseholdList, problems: list[str]) -> list[_Entry]:
-    if lst.kind is not c["kind"]:
-        raise ValidationError([("", f"名单是{lst.kind.label}名单，活动是{c['kind'].label}，请选择对应的名单")])
-    numbers = sorted({r.id_number for r in lst.rows if r.id_number})
-    people: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(numbers):
-        for pid, idn, name in s.execute(select(Person.id, Person.id_number, Person.name)
-                                        .where(Person.id_number.in_(chunk))):
-            people[idn] = (pid, name)
-    pids = [p for p, _n in people.values()]
-    files: dict[int, tuple[int, str, str]] = {}        # person → (file id, state, file_no)
-    for chunk in _chunks(pids):
-        for fid, pid, state, no in s.execute(
-                select(HardshipFile.id, HardshipFile.person_id, HardshipFile.state, HardshipFile.file_no)
-                .where(HardshipFile.person_id.in_(chunk)).order_by(HardshipFile.id)):
-            if pid not in files or state == FileState.ACTIVE.value:
-                files[pid] = (fid, state, no)
-    out: list[_Entry] = []
-    for r in lst.rows:
-        who = f"「{r.name}」（{mask_id(r.id_number)}）"
-        found = people.get(r.id_number)
-        if found is None:
-            problems.append(_problem(r.row, f"{who}不在人员库中，请先在「人员与单位」中登记此人"))
-            continue
-        pid, reg_name = found
-        if reg_name != r.name:
-            problems.append(_problem(r.row, f"身份证号 {mask_id(r.id_number)} 在人员库中的姓名是「{reg_name}」，"
-                                            f"名单上是「{r.name}」，请核对"))
-            continue
-        f = files.get(pid)
-        filed = f is not None and f[1] == FileState.ACTIVE.value
-        if c["kind"] is CampaignKind.WARMTH:
-            if not filed:
-                state = "没有困难职工档案" if f is None else f"的档案{f[2]}{FileState(f[1]).label}"
-                problems.append(_problem(r.row, f"{who}{state}，送温暖须先建档（先建档、后帮扶）"))
-                continue
-            amount = r.amount_fen or c["amount_fen"]
-            out.append(_Entry(r.row, f[0], pid, amount, who))
-        else:
-            default = _level_amount(c["levels"], filed, r.school_level)
-            amount = r.amount_fen or default
-            if not amount:
-                group = "建档" if filed else "未建档"
-                problems.append(_problem(r.row, f"{group}家庭{SchoolLevel(r.school_level).label}学生未设助学金额，"
-                                                "请在名单中填写金额或在活动中设定该学段金额"))
-                continue
-            out.append(_Entry(r.row, f[0] if filed else None, pid, amount, who, r.student_name,
-                              r.student_id_number, r.school_level))
-    return out
-
-
-def _duplicates(s: Session, kind: CampaignKind, campaign_id: int | None,
-                entries: list[_Entry]) -> list[str]:
-    """The campaign duplicate block: a household twice (送温暖), a student twice (金秋助学)."""
-    found: list[str] = []
-    seen: dict[Any, _Entry] = {}
-    existing: set[Any] = set()
-    if campaign_id is not None:
-        P = HardshipPayment
-        col = P.person_id if kind is CampaignKind.WARMTH else P.student_id_number
-        existing = {v for (v,) in s.execute(select(col).where(P.campaign_id == campaign_id,
-                                                               P.state != PaymentState.REFUSED.value))}
-    for e in entries:
-        key = e.person_id if kind is CampaignKind.WARMTH else e.student_id_number
-        what = (f"户{e.household}" if kind is CampaignKind.WARMTH
-                else f"学生「{e.student_name}」（{mask_id(e.student_id_number)}）")
-        if key in existing:
-            found.append(_problem(e.row, f"{what}已在本次活动中"))
-        elif key in seen:
-            first = seen[key].row
-            found.append(_problem(e.row, f"{what}在本批中重复" + (f"（与第{first}行相同）" if first else "")))
-        else:
-            seen[key] = e
-    return found
-
-
-def _caps(s: Session, c: dict[str, Any], entries: list[_Entry]) -> list[str]:
-    kind = CAMPAIGN_PAYMENT_KIND[c["kind"]]
-    cap = rules(s).cap_fen(kind)
-    if cap <= 0:
-        return []
-    year = c["assist_on"].year
-    P = HardshipPayment
-    fids = sorted({e.file_id for e in entries if e.file_id is not None})
-    used: dict[int, int] = {}
-    for chunk in _chunks(fids):
-        q = (select(P.file_id, func.sum(P.amount_fen + P.goods_value_fen))
-             .where(P.file_id.in_(chunk), P.kind == kind.value,
-                    P.state.in_([x.value for x in COUNTED_PAYMENT_STATES]),
-                    P.assist_on >= date(year, 1, 1), P.assist_on <= date(year, 12, 31))
-             .group_by(P.file_id))
-        used.update({fid: int(t or 0) for fid, t in s.execute(q)})
-    out = []
-    for e in entries:
-        if e.file_id is None:
-            continue
-        why = cap_refusal(kind, cap, used.get(e.file_id, 0), e.amount_fen, year)
-        if why:
-            out.append(_problem(e.row, f"{e.household}：{why}"))
-        used[e.file_id] = used.get(e.file_id, 0) + e.amount_fen
-    return out
-
-
 def _override(actor: Actor, reason: Any) -> str:
     errors = Collector()
     why = text(errors, reason, F_OVERRIDE, 500)
@@ -471,19 +215,19 @@ def _add(s: Session, actor: Actor, camp: HardshipCampaign, c: dict[str, Any],
     override = _override(actor, override_reason)
     problems: list[str] = []
     if isinstance(selection, HouseholdList):
-        entries = _from_list(s, c, selection, problems)
+        entries = lists.from_list(s, c, selection, problems)
     else:
-        entries = _from_filter(s, c, selection)
+        entries = lists.from_filter(s, c, selection)
     if not entries and not problems:
         raise UserError("没有符合条件的家庭（在档的困难职工档案" +
                         ("中在学的子女" if c["kind"] is CampaignKind.STUDY else "") + "），请调整筛选条件",
                         "no households selected")
-    dups = _duplicates(s, c["kind"], camp.id if camp.id else None, entries)
+    dups = lists.duplicates(s, c["kind"], camp.id if camp.id else None, entries)
     if dups and not override:
         problems += [d + "（同一活动不能重复发放；负责人可填写原因后放行）" for d in dups]
-    problems += _caps(s, c, entries)
-    problems.sort(key=_row_no)
-    _refuse(problems, "本批")
+    problems += lists.caps(s, c, entries)
+    problems.sort(key=lists.row_no)
+    lists.refuse(problems, "本批")
     total = sum(e.amount_fen for e in entries)
     funds.ensure_batch_affordable(s, {camp.fund_id: total})
     _write_batch(s, actor, camp, c, entries, override if dups else "", now)
@@ -673,7 +417,7 @@ def _make_sheet(s: Session, actor: Actor, camp: HardshipCampaign, now: datetime)
     s.add(sheet)
     s.flush()
     ids = [pid for pid, _r in rows]
-    for chunk in _chunks(ids):
+    for chunk in lists.chunks(ids):
         # a record goes on at most one sheet: only those on none yet
         done = s.execute(update(HardshipPayment).where(HardshipPayment.id.in_(chunk),
                                                        HardshipPayment.sheet_id.is_(None))
