@@ -47,7 +47,7 @@ from app.domain.actor import Actor
 from app.domain.enums import Gender
 from app.domain.errors import Collector, Conflict, NotFound, UserError, ValidationError
 from app.domain.hardship import (CAMPAIGN_PAYMENT_KIND, STUDY_LEVELS, CampaignKind, CampaignState,
-                                 HardshipCategory, PaymentState, PayMethod, SchoolLevel)
+                                 FileState, HardshipCategory, PaymentState, PayMethod, SchoolLevel)
 from app.domain.permissions import Perm
 from app.domain.privacy import mask_id
 
@@ -62,7 +62,7 @@ __all__ = [  # the public API (the GUI calls ``campaigns.…``)
     "CampaignInput", "HouseholdFilter", "HouseholdList", "ListRow", "WARMTH_SPEC", "STUDY_SPEC",
     "CampaignRecord", "BatchRow", "CampaignDetail", "SheetRecord", "read_list", "create_campaign",
     "add_to_campaign", "list_campaigns", "campaign_detail", "approve_campaign", "sheets",
-    "sheet_snapshot", "sheet_pdf", "sheet_xlsx", "record_sheet_paid", "FILED", "UNFILED",
+    "sheet_snapshot", "sheet_pdf", "sheet_xlsx", "record_sheet_paid", "filed_streets", "FILED", "UNFILED",
 ]
 from .common import day, enum, fen, get_fund, text
 
@@ -501,3 +501,12 @@ def record_sheet_paid(db: Database, actor: Actor, sheet_id: int, paid_on: Any, m
                          {"sheet_no": sheet.sheet_no, "count": n, "total_fen": int(total),
                           "paid_on": on, "pay_method": pay.value, "voucher_no": voucher})
         return _sheet_record(s, sheet)
+
+
+def filed_streets(db: Database) -> list[str]:
+    """The streets (of the employers) of the households on file 在档, for the campaign filter."""
+    with db.read() as s:
+        q = (select(Employer.street).join(HardshipFile, HardshipFile.employer_id == Employer.id)
+             .where(HardshipFile.state == FileState.ACTIVE.value, Employer.street != "").distinct()
+             .order_by(Employer.street))
+        return [st for (st,) in s.execute(q)]
