@@ -16,7 +16,7 @@ Funds: each fund's 期初 / 拨入 / 支出 / 期末 for the period (``hardship.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, true
+from sqlalchemy import and_, exists, func, or_, true
 from sqlalchemy.orm import aliased
 
 from app.db.models_hardship import HardshipFile, HardshipPayment
@@ -79,10 +79,18 @@ def _payments_base(ctx: Ctx, group: str | None) -> Base:
 
 
 def _first_of_household(ctx: Ctx):
-    e = aliased(HardshipPayment)
-    same = or_(and_(P.file_id.isnot(None), e.file_id == P.file_id),
-               and_(P.file_id.is_(None), e.file_id.is_(None), e.person_id == P.person_id))
-    return ~exists().where(_paid_in(ctx, e), e.id < P.id, same)
+    """No earlier record of the household paid in the period (two EXISTS, each on its index — the
+    file's records, or the person's records without a file). Their state is compared through
+    COALESCE so that SQLite does not take the state index and scan the period's records for each
+    record."""
+    e, o = aliased(HardshipPayment), aliased(HardshipPayment)
+
+    def paid(p):
+        return and_(func.coalesce(p.state, "") == PAID, p.paid_on >= ctx.period.start,
+                    p.paid_on <= ctx.period.end)
+    by_file = exists().where(e.file_id == P.file_id, e.id < P.id, paid(e))
+    by_person = exists().where(o.person_id == P.person_id, o.file_id.is_(None), o.id < P.id, paid(o))
+    return or_(and_(P.file_id.isnot(None), ~by_file), and_(P.file_id.is_(None), ~by_person))
 
 
 def _amount(ctx: Ctx):
