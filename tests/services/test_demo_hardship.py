@@ -44,7 +44,7 @@ def test_demo_ledger_scaled_realistic_and_never_overdrawn(db):
         demo_hardship.add_to(db)
 
 
-def test_added_to_an_existing_demo_database_without_the_ledger(db):
+def test_added_to_an_existing_demo_database_without_the_ledger(db, monkeypatch):
     demo.STEPS, saved = [st for st in demo.STEPS if st.name != "hardship"], demo.STEPS
     try:
         demo.generate(db, seed=2, people=300, registrations=3000, today=date(2026, 12, 16))
@@ -52,5 +52,6 @@ def test_added_to_an_existing_demo_database_without_the_ledger(db):
         demo.STEPS = saved
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(HardshipFile)) == 0
+    monkeypatch.setattr(demo_hardship, "BATCH", 50)    # batches flushed mid-campaign, as at 1M
     counts = demo_hardship.add_to(db, files=80)
     assert counts["files"] == 80 and counts["payments"] >= 700

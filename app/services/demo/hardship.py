@@ -74,6 +74,7 @@ class _Ledger:
         self.counts = {"files": 0, "active": 0, "closed": 0, "payments": 0, "campaigns": 0, "paid_fen": 0}
         self.paid_by_fund_year: dict[tuple[int, int], int] = {}
         self.payments: list[dict] = []
+        self.hold = False                            # a campaign's rows wait for its own row
         self.files: list[dict] = []                  # id, person, state, filed_on, closed_on, …
 
     # ---- files
@@ -208,7 +209,7 @@ class _Ledger:
             key = (fund, on.year)
             self.paid_by_fund_year[key] = self.paid_by_fund_year.get(key, 0) + fen
         self.payments.append(row)
-        if len(self.payments) >= BATCH:
+        if len(self.payments) >= BATCH and not self.hold:
             self.flush_payments()
         return row
 
@@ -234,6 +235,7 @@ class _Ledger:
                 fund = self.funds[0][0] if kind is CampaignKind.WARMTH else self.funds[min(2, len(self.funds) - 1)][0]
                 name = f"{year}年元旦春节送温暖" if kind is CampaignKind.WARMTH else f"{year}年金秋助学"
                 pay_kind = CAMPAIGN_PAYMENT_KIND[kind]
+                self.hold = True
                 chosen = [f for f in self.files if self._on_file(f, on)]
                 rows = []
                 for f in chosen:
@@ -272,6 +274,8 @@ class _Ledger:
                     "snapshot": json.dumps(snap, ensure_ascii=False, sort_keys=True),
                     "created_by": self.manager, "created_at": at + timedelta(days=1)}])
                 sheet_counters[year] = 1 if kind is CampaignKind.WARMTH else 2
+                self.hold = False
+                self.flush_payments()
                 self.counts["campaigns"] += 1
         if sheet_counters:
             s.execute(insert(Counter.__table__), [{"name": "hardship_sheet", "year": y, "last": n}
