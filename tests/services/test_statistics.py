@@ -348,7 +348,7 @@ def test_xlsx_read_back(desk, tmp_path):
     r = statistics.compute(desk["db"], MARCH, MAY15)
     out = workbook.write(tmp_path / "r.xlsx", r, office="某区总工会", made_on=date(2026, 5, 16))
     wb = load_workbook(out)
-    assert wb.sheetnames == ["T1受理情况", "T2诉求类别×问题类型", "T3办理情况", "图表", "说明"]
+    assert wb.sheetnames == ["T1受理情况", "T2诉求类别×问题类型", "T3办理情况", "T4帮扶", "图表", "说明"]
     ws = wb["T1受理情况"]
     assert "A1:H1" in [str(m) for m in ws.merged_cells.ranges]
     assert ws["A2"].value == "填报单位：某区总工会" and "2026年3月" in ws["C2"].value

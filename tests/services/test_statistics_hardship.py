@@ -81,3 +81,24 @@ def test_each_t4_figure_opens_as_its_records(db):
         assert sum(r.amount for r in recs) == report.figure(key).current, key
     assert [r.id for r in statistics.records(db, "hardship.files_open", DEC, as_of)] == [a.id, b.id]
     assert [r.id for r in statistics.records(db, "hardship.files_closed", DEC, as_of)] == [c.id]
+
+
+def test_t4_in_the_xlsx_and_the_pdf(db, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from app.services.statistics import report_pdf, workbook
+    ledger(db)
+    report = statistics.compute(db, DEC, date(2026, 12, 16))
+    ws = load_workbook(workbook.write(tmp_path / "r.xlsx", report))["T4帮扶"]
+    cells = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    assert ws.cell(cells["在档户数（期末）"], 2).value == 2
+    assert ws.cell(cells["帮扶金额（元）"], 2).value == 1700.0
+    r = cells["上级拨款"]
+    assert [ws.cell(r, c).value for c in (2, 3, 4)] == [99700.0, 0.0, 1700.0]
+    assert ws.cell(r, 5).value == f"=B{r}+C{r}-D{r}"
+    pdf = report_pdf.write(tmp_path / "r.pdf", report)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "表四" in text and "帮扶资金" in text and "¥1,700.00" in text and "¥98,000.00" in text
