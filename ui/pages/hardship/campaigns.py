@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QRadioButton, QSpinBox, QSplitter,
-                               QStackedWidget, QTableView, QTableWidget,
+                               QTableView, QTableWidget,
                                QVBoxLayout, QWidget)
 
 from app.domain import clock
@@ -98,10 +98,13 @@ class CampaignDialog(QDialog):
         self.levels.setVerticalHeaderLabels([lv.label for lv in STUDY_LEVELS])
         self.levels.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.levels.setMaximumHeight(150)
-        self.amounts = QStackedWidget()
-        self.amounts.addWidget(self.amount)
-        self.amounts.addWidget(self.levels)
-        self.kind.currentIndexChanged.connect(lambda i: self.amounts.setCurrentIndex(i))
+        self.amounts = QWidget()            # 每户金额 (送温暖) or the table of levels (金秋助学)
+        al = QVBoxLayout(self.amounts)
+        al.setContentsMargins(0, 0, 0, 0)
+        al.addWidget(self.amount)
+        al.addWidget(self.levels)
+        self.levels.hide()
+        self.kind.currentIndexChanged.connect(self._kind_changed)
 
         self.by_filter = QRadioButton(self.tr("按条件筛选在档家庭"))
         self.by_list = QRadioButton(self.tr("导入名单（xlsx）"))
@@ -162,8 +165,14 @@ class CampaignDialog(QDialog):
         layout.addWidget(self.override)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
         fit_to_screen(self)
         ops.form_choices(self, ctx, on_done=self._choices)
+
+    def _kind_changed(self, index: int) -> None:
+        study = self.kind.itemData(index) == CampaignKind.STUDY.value
+        self.amount.setVisible(not study)
+        self.levels.setVisible(study)
 
     def _choices(self, choices) -> None:
         for fid, name, available in choices.funds:
@@ -299,6 +308,7 @@ class CampaignsPage(Page):
         self.table = read_only_rows(QTableView())
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
