@@ -233,3 +233,22 @@ def test_study_campaign_by_level_filed_or_not_and_the_same_student_twice(db, tmp
     assert [(r.file_no != "", r.amount_fen, r.student) for r in rows] == [
         (True, 1_000_00, "职工小明（初中）"), (False, 600_00, "李小红（初中）")]
     assert parent
+
+
+def test_records_taken_out_of_a_batch_under_review_only(db):
+    households(db, 3)
+    fund = funded(db)
+    camp = C.create_campaign(db, CLERK, warmth(fund), C.HouseholdFilter(), now=at(12, 16))
+    rows = C.campaign_detail(db, camp.id).rows
+    camp = C.remove_from_campaign(db, CLERK, camp.id, [rows[1].payment_id], now=at(12, 16))
+    assert (camp.count, camp.total_fen) == (2, 1_000_00)
+    with pytest.raises(Conflict, match="至少要保留一户"):
+        C.remove_from_campaign(db, CLERK, camp.id, [r.payment_id for r in rows if r is not rows[1]])
+    with pytest.raises(Conflict, match="不在本活动中"):
+        C.remove_from_campaign(db, CLERK, camp.id, [rows[1].payment_id])
+    C.approve_campaign(db, MANAGER, camp.id, now=at(12, 16))
+    with pytest.raises(Conflict, match="名单不能再修改"):
+        C.remove_from_campaign(db, CLERK, camp.id, [rows[0].payment_id])
+    assert C.sheets(db, camp.id)[0].count == 2
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "remove")) == 1

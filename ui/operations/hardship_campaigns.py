@@ -114,3 +114,10 @@ def record_sheet_paid(parent: QWidget, ctx: AppContext, sheet_id: int, paid_on: 
     db, actor = ctx.db, ctx.actor
     return run(parent, lambda _p: _c().record_sheet_paid(db, actor, sheet_id, paid_on, method, voucher_no),
                on_success=on_done, on_error=on_error, changes=CHANGES)
+
+
+def remove_from_campaign(parent: QWidget, ctx: AppContext, campaign_id: int, payment_ids: list[int], *,
+                         on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _c().remove_from_campaign(db, actor, campaign_id, payment_ids),
+               on_success=on_done, on_error=on_error, changes=CHANGES)

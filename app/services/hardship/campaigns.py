@@ -61,7 +61,7 @@ from .campaign_lists import (FILED, STUDY_SPEC, UNFILED, WARMTH_SPEC, HouseholdF
 __all__ = [  # the public API (the GUI calls ``campaigns.…``)
     "CampaignInput", "HouseholdFilter", "HouseholdList", "ListRow", "WARMTH_SPEC", "STUDY_SPEC",
     "CampaignRecord", "BatchRow", "CampaignDetail", "SheetRecord", "read_list", "create_campaign",
-    "add_to_campaign", "list_campaigns", "campaign_detail", "approve_campaign", "sheets",
+    "add_to_campaign", "remove_from_campaign", "list_campaigns", "campaign_detail", "approve_campaign", "sheets",
     "sheet_snapshot", "sheet_pdf", "sheet_xlsx", "record_sheet_paid", "filed_streets", "FILED", "UNFILED",
 ]
 from .common import day, enum, fen, get_fund, text
@@ -292,6 +292,30 @@ def add_to_campaign(db: Database, actor: Actor, campaign_id: int,
                            "campaign not a draft")
         c = _campaign_values(camp, get_fund(s, camp.fund_id))
         _add(s, actor, camp, c, selection, override_reason, now, "add")
+        return _record(s, camp)
+
+
+def remove_from_campaign(db: Database, actor: Actor, campaign_id: int, payment_ids: list[int], *,
+                         now: datetime | None = None) -> CampaignRecord:
+    """Take records out of a batch under review (not yet approved): they are deleted, never paid.
+    At least one record stays (an empty campaign is refused: nothing to approve)."""
+    require(actor, Perm.FILE_HARDSHIP)
+    P = HardshipPayment
+    with db.write() as s:
+        camp = _get(s, campaign_id)
+        if camp.state != CampaignState.DRAFT.value:
+            raise Conflict(f"活动「{camp.name}」{CampaignState(camp.state).label}，名单不能再修改", "campaign not a draft")
+        ids = sorted(set(payment_ids))
+        rows = s.execute(select(P.id, P.person_id, P.amount_fen, P.student_name)
+                         .where(P.campaign_id == camp.id, P.id.in_(ids))).all()
+        if len(rows) != len(ids):
+            raise Conflict("所选记录不在本活动中，请刷新后重试", "payment not in campaign")
+        left = s.execute(select(func.count(P.id)).where(P.campaign_id == camp.id)).scalar_one() - len(ids)
+        if left < 1:
+            raise Conflict("活动中至少要保留一户；不再发放请不予审批", "campaign would be empty")
+        s.execute(P.__table__.delete().where(P.id.in_(ids)))
+        audit.record(s, actor, "campaign", camp.id, "remove", {"payment_ids": ids,
+                     "total_fen": sum(int(r.amount_fen) for r in rows)}, None)
         return _record(s, camp)
 
 

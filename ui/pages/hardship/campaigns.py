@@ -298,14 +298,18 @@ class CampaignsPage(Page):
         self.preview_button.clicked.connect(self.preview)
         self.xlsx_button = QPushButton(self.tr("导出签领表 Excel…"))
         self.xlsx_button.clicked.connect(self.export_xlsx)
+        self.remove_button = QPushButton(self.tr("移出所选"))
+        self.remove_button.setToolTip(self.tr("审批前从名单中移出所选的户（可按住 Ctrl/Shift 多选）"))
+        self.remove_button.clicked.connect(self.remove_selected)
         self.pay_button = QPushButton(self.tr("登记发放…"))
         self.pay_button.clicked.connect(self.record_paid)
         bar = QHBoxLayout()
-        for b in (self.approve_button, self.preview_button, self.xlsx_button, self.pay_button):
+        for b in (self.remove_button, self.approve_button, self.preview_button, self.xlsx_button,
+                  self.pay_button):
             bar.addWidget(b)
         bar.addStretch(1)
         self.model = BatchModel(self)
-        self.table = read_only_rows(QTableView())
+        self.table = read_only_rows(QTableView(), single=False)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -389,6 +393,8 @@ class CampaignsPage(Page):
         sheet = self._sheet()
         self.approve_button.setEnabled(c is not None and c.state is CampaignState.DRAFT
                                        and allowed(role, Perm.APPROVE_HARDSHIP))
+        self.remove_button.setEnabled(c is not None and c.state is CampaignState.DRAFT
+                                      and allowed(role, Perm.FILE_HARDSHIP))
         self.preview_button.setEnabled(sheet is not None)
         self.xlsx_button.setEnabled(sheet is not None)
         self.pay_button.setEnabled(sheet is not None and not sheet.paid and allowed(role, Perm.PAY_HARDSHIP))
@@ -398,6 +404,14 @@ class CampaignsPage(Page):
         self.dialog = dlg = CampaignDialog(self.ctx, self)
         dlg.accepted.connect(lambda: dlg.result_record and self.select_campaign(dlg.result_record.id))
         dlg.open()
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows or self._current_id is None:
+            return
+        ids = [self.model.rows[r].payment_id for r in rows]
+        ops.remove_from_campaign(self, self.ctx, self._current_id, ids,
+                                 on_done=lambda r: self.select_campaign(r.id))
 
     def approve(self) -> None:
         if self._current_id is None:
