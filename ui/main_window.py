@@ -34,6 +34,7 @@ from ui.windows import restore_window_state, save_window_state
 log = logging.getLogger(__name__)
 
 GROUP_SETTINGS = "系统设置"
+GROUP_HARDSHIP = "困难帮扶"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 P = TypeVar("P", bound=QWidget)
 
@@ -55,6 +56,8 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("registrations", "ui.pages.registrations_list", "RegistrationsListPage", "信访登记", perm=Perm.VIEW_CASES),
     PageEntry("cases", "ui.pages.cases_list", "CasesListPage", "案件办理", perm=Perm.VIEW_CASES),
     PageEntry("people", "ui.pages.people", "PeoplePage", "人员与单位", perm=Perm.VIEW_PEOPLE),
+    PageEntry("hs_campaigns", "ui.pages.hardship.campaigns", "CampaignsPage", "帮扶活动",
+              group=GROUP_HARDSHIP, perm=Perm.VIEW_HARDSHIP),
     PageEntry("statistics", "ui.pages.statistics", "StatisticsPage", "统计报表", perm=Perm.VIEW_CASES),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
               group=GROUP_SETTINGS),
