@@ -27,6 +27,13 @@ class Perm(str, Enum):
     REOPEN_ARCHIVE = "reopen_archive"      # reopen with a reason, archive
     ACK_HOTSPOT = "ack_hotspot"            # acknowledge a 预警
     ISSUE_NOTICE = "issue_notice"          # issue, void and record delivery of notices 告知书
+    # mutual-aid ledger 职工互助保障
+    MA_VIEW = "ma_view"                    # plans, members, claims, fund, lists, 试算
+    MA_PLANS = "ma_plans"                  # create and change plans (their rule, premium, term)
+    MA_ENROLL = "ma_enroll"                # import rosters, record premium payments
+    MA_CLAIM = "ma_claim"                  # enter claims and their documents
+    MA_APPROVE = "ma_approve"              # approve or refuse a claim
+    MA_PAY = "ma_pay"                      # record a claim as paid (date, voucher)
 
 
 _ALL = frozenset(Role)
@@ -51,6 +58,12 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.REOPEN_ARCHIVE: frozenset({Role.MANAGER}),
     Perm.ACK_HOTSPOT: frozenset({Role.MANAGER}),
     Perm.ISSUE_NOTICE: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),
+    Perm.MA_VIEW: _ALL,
+    Perm.MA_PLANS: frozenset({Role.MANAGER}),
+    Perm.MA_ENROLL: frozenset({Role.CLERK, Role.MANAGER}),
+    Perm.MA_CLAIM: frozenset({Role.CLERK, Role.MANAGER}),
+    Perm.MA_APPROVE: frozenset({Role.MANAGER}),
+    Perm.MA_PAY: frozenset({Role.CLERK, Role.MANAGER}),
 }
 
 LABELS: dict[Perm, str] = {
@@ -72,6 +85,12 @@ LABELS: dict[Perm, str] = {
     Perm.REOPEN_ARCHIVE: "重新办理或归档案件",
     Perm.ACK_HOTSPOT: "确认预警",
     Perm.ISSUE_NOTICE: "出具告知书",
+    Perm.MA_VIEW: "查看互助保障",
+    Perm.MA_PLANS: "设置互助保障计划",
+    Perm.MA_ENROLL: "办理互助保障参保",
+    Perm.MA_CLAIM: "受理互助保障申请",
+    Perm.MA_APPROVE: "审批互助保障给付",
+    Perm.MA_PAY: "登记互助保障给付",
 }
 
 

@@ -1,0 +1,20 @@
+"""The declarative ``Base`` every ORM model is declared on, with the constraint naming convention.
+
+Its own module so that the ledgers' model modules (``models_mutual_aid``…), which ``app.db.models``
+imports at its end, build on it without importing ``app.db.models`` back (no import circle)."""
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
