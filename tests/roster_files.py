@@ -15,8 +15,8 @@ def make_id(born: date, seq: int, *, male: bool = True, region: str = "110105") 
     return body + ric.calc_check_digit(body + "0")
 
 
-def many_ids(n: int, first_birth: date = date(1970, 1, 1)) -> list[tuple[str, str, str]]:
-    """``n`` distinct (name, gender label, ID) — alternately men and women born 1970 onwards."""
+def many_ids(n: int, first_birth: date = date(1980, 1, 1)) -> list[tuple[str, str, str]]:
+    """``n`` distinct (name, gender label, ID) — alternately men and women born 1980 onwards."""
     out = []
     for i in range(n):
         male = i % 2 == 0

@@ -6,14 +6,14 @@ from datetime import date
 
 from openpyxl import Workbook, load_workbook
 
-from app.domain.enums import Gender
+from app.domain.mutual_aid import PlanKind, PlanRule
 from app.output.xlsx_read import read_sheet
 from app.services.mutual_aid import roster
-from app.services.mutual_aid.roster import PlanTerms, age_on, check_rows
+from app.services.mutual_aid.roster import check_rows
 from tests.roster_files import make_id
 
-TERMS = PlanTerms("ZYJT", "住院津贴", date(2027, 1, 1), 3,
-                  {Gender.MALE.value: (16, 60), Gender.FEMALE.value: (16, 55)})
+TERMS = PlanRule(PlanKind.DAILY, date(2027, 1, 1), date(2027, 12, 31), max_shares=3,
+                 male_ages=(16, 60), female_ages=(16, 55), daily_fen=4000)
 
 MAN = make_id(date(1990, 3, 7), 61)        # 110105199003071239
 BAD_CHECK = MAN[:-1] + "8"
@@ -36,12 +36,6 @@ def save(tmp_path, rows, merges=(), name="r.xlsx"):
 
 def reasons(checks):
     return {c.row: c.reasons for c in checks if c.reasons}
-
-
-def test_age_on_counts_the_birthday_as_reached():
-    assert age_on(date(1966, 12, 31), date(2027, 1, 1)) == 60
-    assert age_on(date(1967, 1, 1), date(2027, 1, 1)) == 60
-    assert age_on(date(1967, 1, 2), date(2027, 1, 1)) == 59
 
 
 def test_valid_ids_check_digit_as_written():
@@ -69,8 +63,8 @@ def test_every_bad_row_gets_its_reason_with_sheet_row_numbers(tmp_path):
     assert 3 not in got
     assert "校验位" in got[4][0]
     assert any("性别" in r and "应为男" not in r and "女" in r for r in got[5])
-    assert any("年龄不符合参保条件" in r and "77岁" in r for r in got[5])
-    assert got[6] == ("年龄不符合参保条件：至保障期开始日2027年1月1日为61岁，本计划男职工参保年龄为16至60岁",)
+    assert any("不符合参保条件" in r and "77 周岁" in r for r in got[5])
+    assert got[6] == ("不符合参保条件：男性参保年龄为 16–60 周岁，此人为 61 周岁（按保障期开始日2027年1月1日计算）",)
     assert got[7] == ("份数应为1至3份，现为4份",)
     assert got[8] == ("身份证号与第3行重复，同一人只能填写一行",)
     assert any("存为数字" in r and "末位已丢失" in r for r in got[9])

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from app.domain.dates import format_cn
 from app.domain.enums import Gender
 from app.domain.errors import ValidationError
+from app.domain.mutual_aid import PlanRule, age_on, eligibility_problem
 from app.domain.privacy import mask_id
 from app.domain.validation import check_id_number, check_name
 from app.output import excel
@@ -38,17 +39,6 @@ ROSTER = SheetSpec((
 
 TEMPLATE_HEADERS = ("姓名", "性别", "身份证号", "份数")
 MERGED = "是合并单元格，请取消合并，每行分别填写后再导入"
-
-
-@dataclass(frozen=True)
-class PlanTerms:
-    """What a row is checked against: the plan's code and name, its term start (age is counted on
-    that day), max 份 and the age range (inclusive) per gender."""
-    code: str
-    name: str
-    term_start: date
-    max_shares: int
-    ages: dict[str, tuple[int, int]]        # Gender value → (min, max) age, inclusive
 
 
 @dataclass(frozen=True)
@@ -84,17 +74,14 @@ class BadRow:
         return f"row {self.row}: {self.reason}"
 
 
-def age_on(born: date, day: date) -> int:
-    """Whole years of age on ``day`` (the birthday counts as reached that day)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def check_rows(result: ReadResult, terms: PlanTerms) -> list[RowCheck]:
+def check_rows(result: ReadResult, rule: PlanRule) -> list[RowCheck]:
     """Every data row checked on its own and against the other rows of the file: the cells could be
     read (no ID stored as a number, 份数 a whole number, 出生日期 a date), no merged 姓名/身份证号,
     the name, the ID (checksum, birth date, and the 性别 / 出生日期 written beside it agree with it),
-    the age on the term start within the plan's range for that gender, 份数 within 1…max, and the
-    same ID only once in the file (the second and later rows are refused, naming the first)."""
+    the plan's eligibility (``app.domain.mutual_aid.eligibility_problem``: the age in 周岁 on the
+    term's first day within the range for that gender; a row of a union's roster is a union member),
+    份数 within 1…max, and the same ID only once in the file (the second and later rows are refused,
+    naming the first)."""
     cell_errors: dict[int, list[str]] = {}
     for e in result.errors:
         if e.row:
@@ -126,14 +113,13 @@ def check_rows(result: ReadResult, terms: PlanTerms) -> list[RowCheck]:
             number = str(v["id_number"])
         age = None
         if born is not None and gender is not None:
-            age = age_on(born, terms.term_start)
-            lo, hi = terms.ages.get(gender, (0, 200))
-            if not lo <= age <= hi:
-                reasons.append(f"年龄不符合参保条件：至保障期开始日{format_cn(terms.term_start)}为{age}岁，"
-                               f"本计划{Gender.label_of(gender)}职工参保年龄为{lo}至{hi}岁")
+            age = age_on(born, rule.term_start)
+            problem = eligibility_problem(rule, gender, born, True, rule.term_start)
+            if problem:
+                reasons.append(f"不符合参保条件：{problem}（按保障期开始日{format_cn(rule.term_start)}计算）")
         shares = v["shares"]
-        if shares is not None and not 1 <= shares <= terms.max_shares:
-            reasons.append(f"份数应为1至{terms.max_shares}份，现为{shares}份")
+        if shares is not None and not 1 <= shares <= rule.max_shares:
+            reasons.append(f"份数应为1至{rule.max_shares}份，现为{shares}份")
         if id_ok:
             if number in first_row:
                 reasons.append(f"身份证号与第{first_row[number]}行重复，同一人只能填写一行")
