@@ -379,3 +379,29 @@ def _reimburse(rule: PlanRule, cover: Cover, claim: ClaimFacts, history: History
             f"{format_yuan(amount)}")
     return _term_cap(rule, cover, history, amount, line)
 
+
+
+# ------------------------------------------------------------------------------ a member's cover state
+# (the member lists' and the member page's 状态; added with the roster import and member lists)
+
+class CoverState(LabelledEnum):
+    UNPAID = ("unpaid", "未缴费")
+    PENDING = ("pending", "待生效")          # paid, cover starts later
+    WAITING = ("waiting", "观察期")
+    COVERED = ("covered", "保障中")
+    ENDED = ("ended", "已到期")
+
+
+def cover_state(cover_start: date | None, waiting_end: date | None, term_end: date,
+                today: date) -> CoverState:
+    """A member's cover on ``today``: unpaid, not yet started, in the waiting period (its last day
+    included), covered, or the term has ended."""
+    if cover_start is None:
+        return CoverState.UNPAID
+    if today > term_end:
+        return CoverState.ENDED
+    if today < cover_start:
+        return CoverState.PENDING
+    if waiting_end is not None and today <= waiting_end:
+        return CoverState.WAITING
+    return CoverState.COVERED
