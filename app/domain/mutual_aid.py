@@ -374,11 +374,29 @@ def _reimburse(rule: PlanRule, cover: Cover, claim: ClaimFacts, history: History
                        f"自付 {format_yuan(spent)}，未超过起付标准 {format_yuan(rule.threshold_fen)}")
     base = spent - rule.threshold_fen
     amount = round_fen(Decimal(base) * rule.ratio_bp / BASIS_POINTS)
-    pct = (Decimal(rule.ratio_bp) / 100).normalize()
-    line = (f"(自付 {format_yuan(spent)} − 起付 {yuan_short(rule.threshold_fen)}) × {pct:f}% = "
+    line = (f"(自付 {format_yuan(spent)} − 起付 {yuan_short(rule.threshold_fen)}) × {ratio_text(rule.ratio_bp)} = "
             f"{format_yuan(amount)}")
     return _term_cap(rule, cover, history, amount, line)
 
+
+
+def ratio_text(ratio_bp: int) -> str:
+    """8000 → 「80%」, 8250 → 「82.5%」."""
+    return f"{(Decimal(ratio_bp) / 100).normalize():f}%"
+
+
+def rule_summary(rule: PlanRule) -> str:
+    """The rule in one line, as printed on the plan's rule sheet (lists, the claim form, 试算)."""
+    cap = f"，本期最高{yuan_short(rule.term_cap_fen)}/份" if rule.term_cap_fen is not None else ""
+    if rule.kind is PlanKind.DAILY:
+        stay_cap = f"，单次住院最多给付{rule.stay_day_cap}天" if rule.stay_day_cap is not None else ""
+        return (f"住院津贴：免赔{rule.deductible_days}天，每天{yuan_short(rule.daily_fen)}/份{stay_cap}"
+                f"，{rule.readmission_days}天内同病因再次住院合并计算{cap}")
+    if rule.kind is PlanKind.LUMP:
+        tiers = "、".join(f"{t.name}{yuan_short(t.sum_fen)}" for t in rule.tiers)
+        return f"定额给付（每期一次）：{tiers}（每份）{cap}"
+    return (f"住院医疗：(自付 − 起付{yuan_short(rule.threshold_fen)}) × {ratio_text(rule.ratio_bp)}"
+            f"{cap}")
 
 
 # ------------------------------------------------------------------------------ a member's cover state

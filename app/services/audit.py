@@ -374,6 +374,8 @@ ACTION_LABELS = {
     "approve_extension": "批准延期", "reject_extension": "不批准延期", "suspend": "中止",
     "resume": "恢复办理", "flags": "督办/重点关注", "conclude": "办结", "follow_up": "回访",
     "reopen": "重新办理", "archive": "归档",
+    # mutual-aid ledger
+    "approve": "审批通过", "refuse": "不予给付", "pay": "登记给付",
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.models import (AuditLog, Case, Employer, HotspotWarning, Notice, OutreachEvent, Person,
                            Registration, SavedFilter, SettingRow, User)
+from app.db.models_mutual_aid import MaClaim, MaPlan
 
 from .audit import _SECRET_KEYS, entity_label, secret_digest, to_json
 
@@ -25,6 +26,7 @@ AUDITED_TABLES: dict[str, Any] = {
     "user": User, "setting": SettingRow, "person": Person, "employer": Employer,
     "registration": Registration, "case": Case, "notice": Notice, "warning": HotspotWarning,
     "outreach_event": OutreachEvent, "saved_filter": SavedFilter,
+    "plan": MaPlan, "claim": MaClaim,                                   # mutual-aid ledger
 }
 
 
