@@ -165,3 +165,11 @@ def test_export_masks_ids_unless_the_role_may_and_audits_full_ones(db, data, act
     assert {ws.cell(r, 2).value for r in range(3, 6)} == {ZHANG, LI, WANG}
     with db.read() as s:
         assert s.execute(select(AuditLog).where(AuditLog.action == "export_full_ids")).scalar_one()
+
+
+def test_name_filter_with_many_matches_gives_the_same_rows(db, data, monkeypatch):
+    few = members.member_page(db, MemberFilter(text="李"), today=TODAY)
+    monkeypatch.setattr(members, "_FEW", 0)                 # as for a common surname on a big office
+    many = members.member_page(db, MemberFilter(text="李"), today=TODAY)
+    assert [r.enrollment_id for r in many.rows] == [r.enrollment_id for r in few.rows] and len(few.rows) == 2
+    assert members.count_members(db, MemberFilter(text=LI[:10]), TODAY) == 2

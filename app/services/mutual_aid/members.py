@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from app.db import Database
 from app.db.models import Employer, Person
@@ -297,7 +298,25 @@ def state_condition(state: CoverState | str, today: date):
     }[st]
 
 
-def _conditions(f: MemberFilter, today: date) -> list:
+_FEW = 2000
+
+
+def _people_matching(s, column: str, text: str):
+    """Enrollments of the people whose ``column`` (name or id_number) starts with ``text`` (an
+    index range on ``people``): a short list of ids when few match (then the enrollments are read
+    by ``ix_ma_enrollments_person``), else a correlated EXISTS — many matches (a common surname)
+    are dense, so a page in enrollment order is found after a short walk."""
+    def starts(p):
+        col = getattr(p, column)
+        return and_(col >= text, col < text + TOP)
+    ids = s.execute(select(Person.id).where(starts(Person)).limit(_FEW + 1)).scalars().all()
+    if len(ids) <= _FEW:
+        return E.person_id.in_(ids)
+    other = aliased(Person)
+    return exists().where(other.id == E.person_id, starts(other))
+
+
+def _conditions(s, f: MemberFilter, today: date) -> list:
     conds = []
     if f.plan_id is not None:
         conds.append(E.plan_id == f.plan_id)
@@ -311,12 +330,7 @@ def _conditions(f: MemberFilter, today: date) -> list:
     conds.extend(day_bounds(False, lo, hi, E.cover_start))
     text = unicodedata.normalize("NFKC", f.text or "").strip().replace(" ", "").upper()
     if text:
-        if _ID_LIKE.fullmatch(text):
-            conds.append(E.person_id.in_(select(Person.id).where(Person.id_number >= text,
-                                                                 Person.id_number < text + TOP)))
-        else:
-            conds.append(E.person_id.in_(select(Person.id).where(Person.name >= text,
-                                                                 Person.name < text + TOP)))
+        conds.append(_people_matching(s, "id_number" if _ID_LIKE.fullmatch(text) else "name", text))
     return conds
 
 
@@ -338,9 +352,9 @@ def member_page(db: Database, f: MemberFilter, *, after: tuple | None = None,
                 today: date | None = None) -> ListPage:
     """One page of the member list (see the module text)."""
     today = today or clock.today()
-    stmt, backwards = paged(_select(_conditions(f, today)), _SORT, E.id, f.descending, after=after,
-                            before=before, tail=tail, limit=limit)
     with db.read() as s:
+        stmt, backwards = paged(_select(_conditions(s, f, today)), _SORT, E.id, f.descending,
+                                after=after, before=before, tail=tail, limit=limit)
         raw = s.execute(stmt).all()
     more = len(raw) > limit
     raw = raw[:limit]
@@ -352,12 +366,11 @@ def member_page(db: Database, f: MemberFilter, *, after: tuple | None = None,
 def count_members(db: Database, f: MemberFilter, today: date | None = None) -> int:
     """How many rows the filter shows (run in the background)."""
     today = today or clock.today()
-    conds = _conditions(f, today)
     q = select(func.count()).select_from(E)
     if f.year is not None or f.state:
         q = q.join(P, P.id == E.plan_id)
     with db.read() as s:
-        return int(s.scalar(q.where(*conds)))
+        return int(s.scalar(q.where(*_conditions(s, f, today))))
 
 
 def iter_members(db: Database, f: MemberFilter, *, today: date | None = None, page_size: int = 1000):
