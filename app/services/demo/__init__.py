@@ -36,6 +36,7 @@ from app.domain.errors import UserError
 from .. import audit
 from .hardship import _hardship, file_count
 from .desk import DEFAULT_REGISTRATIONS, MAX_REGISTRATIONS, _registrations
+from .mutual_aid import _mutual_aid
 from .people import (DEFAULT_EMPLOYERS, DEFAULT_PEOPLE, MAX_PEOPLE, _accounts, _employers, _office,
                      _people)
 from .run import DemoRun, Progress, Step
@@ -48,6 +49,7 @@ STEPS: list[Step] = [
     Step("people", _people, lambda run: run.people),
     Step("registrations", _registrations, lambda run: run.registrations * 4),
     Step("hardship", _hardship, lambda run: file_count(run.registrations) * 12),
+    Step("mutual_aid", _mutual_aid, lambda run: run.registrations * 0.8),
 ]
 
 

@@ -78,3 +78,31 @@ _OPTIONS = {"入院日期": "--event", "确诊日期": "--event", "出院日期"
 
 def _option(field: str) -> str:
     return _OPTIONS.get(field, field)
+
+
+def import_roster(args, open_db) -> int:
+    """``import-roster FILE.xlsx --employer NAME --plan PLAN_CODE[/YEAR] [--paid YYYY-MM-DD]
+    [--dry-run]``: a bad roster lists ``row N: reason`` on stderr (IDs masked), imports nothing and
+    raises RosterRejected (exit 2); a good one prints the members, 份 and premium total."""
+    import sys
+
+    from app.domain.actor import CLI_ACTOR
+
+    from . import enrollment
+    paid = parse_date(args.paid, "缴费日期 --paid") if args.paid else None
+    db = open_db()
+    try:
+        try:
+            check = enrollment.import_roster(db, CLI_ACTOR, args.file, employer=args.employer,
+                                             plan=args.plan, paid_on=paid, dry_run=args.dry_run)
+        except enrollment.RosterRejected as e:
+            for line in e.check.lines():
+                print(line, file=sys.stderr)
+            raise
+    finally:
+        db.close()
+    done = "检查通过（未导入）" if args.dry_run else "已导入"
+    print(f"{done}：{check.employer_name}　{check.plan_code} {check.plan_name}，{check.members}人，"
+          f"{check.shares}份，保费合计{format_yuan(check.premium_fen)}"
+          + ("" if args.dry_run or paid is None else f"，缴费日期 {paid.isoformat()}"))
+    return 0
