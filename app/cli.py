@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--pdf", required=True, metavar="OUT", help="输出的 PDF 文件")
 
     _add_statistics_parsers(sub)
+    from app.services.mutual_aid import commands as mutual_aid_commands
+    mutual_aid_commands.add_parsers(sub)
 
     c = sub.add_parser("calendar", help="节假日日历")
     csub = c.add_subparsers(dest="calendar_command", required=True, parser_class=_Parser)
@@ -278,7 +280,12 @@ def cmd_report(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "deadline": cmd_deadline, "backup": cmd_backup,
+def cmd_import_roster(args) -> int:
+    from app.services.mutual_aid import commands
+    return commands.import_roster(args, lambda: _open(args))
+
+
+COMMANDS = {"import-roster": cmd_import_roster, "demo": cmd_demo, "deadline": cmd_deadline, "backup": cmd_backup,
             "restore": cmd_restore, "check": cmd_check, "calendar": cmd_calendar,
             "notice": cmd_notice, "stats": cmd_stats, "report": cmd_report}
 

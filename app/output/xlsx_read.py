@@ -18,7 +18,8 @@ Contract:
   declared are ignored.
 - Cells: a formula gives the value Excel saved with it; text is stripped and full-width digits
   made ASCII; a row whose declared cells are all blank is skipped; a merged range inside the data
-  gives every cell the value of its top-left cell. Rows come in sheet order.
+  gives every cell the value of its top-left cell (``ReadResult.merged`` names those cells, for a
+  caller that must refuse them). Rows come in sheet order.
   Kinds: ``text``; ``id`` (ID number: text kept as text, 15/18 characters with an upper-case X;
   an 18-digit number is refused because Excel keeps 15 significant digits); ``date`` (a real date,
   an Excel serial number, 2026-03-01, 2026/3/1, 2026.3.1, 2026年3月1日 or 20260301); ``int``;
@@ -118,6 +119,7 @@ class ReadResult:
     errors: tuple[RowError, ...] = ()
     header_row: int = 0                # 0 when no header was found
     headers: tuple[str, ...] = field(default=())   # the header row's texts as found (blank ones left out)
+    merged: frozenset[tuple[int, str]] = frozenset()   # (row, key) of cells given a merged range's value
 
     @property
     def ok(self) -> bool:
@@ -394,6 +396,8 @@ def _read(wb, spec: SheetSpec) -> ReadResult:
     # 3. the data rows
     out: list[SheetRow] = []
     errors: list[RowError] = []
+    spread: set[tuple[int, str]] = set()
+    key_at = {i: c.key for c, i in positions}
     width = max(wanted) + 1
     for number, cells in enumerate(rows, start=header_row + 1):
         for col in anchors.get(number, ()):
@@ -408,6 +412,7 @@ def _read(wb, spec: SheetSpec) -> ReadResult:
                 src = fill.get((number, i))
                 if src is not None and raw[i] is None:
                     raw[i] = anchor_values.get(src)
+                    spread.add((number, key_at[i]))
         values: dict[str, Any] = {}
         for column, i in positions:
             value = raw[i]
@@ -427,4 +432,4 @@ def _read(wb, spec: SheetSpec) -> ReadResult:
     if not out:
         return _file_error(f"第{header_row}行是表头，但下面没有数据行，请填写后再导入",
                            header_row=header_row, headers=tuple(texts))
-    return ReadResult(tuple(out), tuple(errors), header_row, tuple(texts))
+    return ReadResult(tuple(out), tuple(errors), header_row, tuple(texts), frozenset(spread))

@@ -164,6 +164,7 @@ def test_merged_cells_in_data_take_the_top_left_value(tmp_path):
     result = read_sheet(path, ROSTER)
     assert result.ok
     assert [r["unit"] for r in result.rows] == ["一车间", "一车间", "一车间", "二车间"]
+    assert result.merged == {(3, "unit"), (4, "unit")}      # the cells a merged range filled
 
 
 def test_a_merged_range_started_in_an_undeclared_column_fills_the_declared_one(tmp_path):
@@ -173,7 +174,9 @@ def test_a_merged_range_started_in_an_undeclared_column_fills_the_declared_one(t
         ["李四", "女", ID_A, 1, None, None],
         ["王五", "男", ID_B, 1, "备注", "总厂"],
     ], merges=["E2:F3"])
-    assert [r["unit"] for r in read_sheet(path, ROSTER).rows] == ["城南分厂", "城南分厂", "总厂"]
+    result = read_sheet(path, ROSTER)
+    assert [r["unit"] for r in result.rows] == ["城南分厂", "城南分厂", "总厂"]
+    assert result.merged == {(2, "unit"), (3, "unit")}
 
 
 def test_missing_required_column_names_it_and_the_headers_found(tmp_path):
