@@ -1,0 +1,128 @@
+"""The mutual-aid ledger 职工互助保障: one function per user action, on ``app.services.mutual_aid``
+(plans, enrollment, members, claims, fund, lists).
+
+Call from the GUI thread; the service runs on a worker thread, ``on_done``/``on_error`` come back on
+the GUI thread (see ``ui.operations.run``). Writes announce {"mutual_aid"} (and {"people"} when a
+roster import adds people). The services check the permission and the record's state and refuse
+with a Chinese ``UserError`` (nothing written).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ui.operations import OnDone, OnError, Operation, run
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.context import AppContext
+
+CHANGES = {"mutual_aid"}
+
+
+# The services are imported on the worker thread (importing a widget imports no SQLAlchemy).
+def _plans():
+    from app.services.mutual_aid import plans
+    return plans
+
+
+def _read(parent: QWidget, work: Callable[[], Any], on_done: OnDone, on_error: OnError) -> Operation:
+    return run(parent, lambda _p: work(), on_success=on_done, on_error=on_error)
+
+
+def _write(parent: QWidget, work: Callable[[], Any], on_done: OnDone, on_error: OnError,
+           changes: set[str] = CHANGES) -> Operation:
+    return run(parent, lambda _p: work(), on_success=on_done, on_error=on_error, changes=changes)
+
+
+# ---------------------------------------------------------------- plans 互助计划
+
+def plan_years(parent: QWidget, ctx: AppContext, *, on_done: OnDone = None,
+               on_error: OnError = None) -> Operation:
+    """The years that have plans, newest first (``list[int]``)."""
+    db = ctx.db
+    return _read(parent, lambda: _plans().plan_years(db), on_done, on_error)
+
+
+def list_plans(parent: QWidget, ctx: AppContext, year: int | None, *, on_done: OnDone = None,
+               on_error: OnError = None) -> Operation:
+    """The plans of ``year`` (None: every year) as ``list[PlanRecord]``."""
+    db = ctx.db
+    return _read(parent, lambda: _plans().list_plans(db, year), on_done, on_error)
+
+
+def load_plan(parent: QWidget, ctx: AppContext, plan_id: int, *, on_done: OnDone = None,
+              on_error: OnError = None) -> Operation:
+    """``(PlanRecord, PlanInput, allowed)``: the plan, its form values (to edit it) and the columns
+    that may still change — None: all; else the plan service's own sets (name and note once claims
+    exist; those and the benefit parameters once members exist), so the form locks exactly what the
+    service would refuse."""
+    db = ctx.db
+
+    def work():
+        plans = _plans()
+        rec = plans.get_plan(db, plan_id)
+        allowed = (plans.FREE_COLUMNS if rec.claims else
+                   plans.FREE_COLUMNS | plans.BENEFIT_COLUMNS if rec.members else None)
+        return rec, plans.plan_input(rec), allowed
+    return _read(parent, work, on_done, on_error)
+
+
+def new_plan_form(parent: QWidget, ctx: AppContext, year: int, *, on_done: OnDone = None,
+                  on_error: OnError = None) -> Operation:
+    """A blank ``PlanInput`` for ``year`` with the office's defaults."""
+    db = ctx.db
+    return _read(parent, lambda: _plans().new_plan_defaults(db, year), on_done, on_error)
+
+
+def create_plan(parent: QWidget, ctx: AppContext, data, *, on_done: OnDone = None,
+                on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _plans().create_plan(db, actor, data), on_done, on_error)
+
+
+def update_plan(parent: QWidget, ctx: AppContext, plan_id: int, data, *, on_done: OnDone = None,
+                on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _plans().update_plan(db, actor, plan_id, data), on_done,
+                  on_error)
+
+
+def copy_plans_to_next_year(parent: QWidget, ctx: AppContext, plan_ids: list[int], *,
+                            on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """「复制上年计划」: each plan copied to the next year, in its own unit of work. Answers
+    ``(copied PlanRecords, [(plan id, UserError)])`` — a plan whose code the next year already
+    has is reported, the others are still copied."""
+    db, actor = ctx.db, ctx.actor
+
+    def work():
+        from app.domain.errors import UserError
+        plans = _plans()
+        copied, failed = [], []
+        for pid in plan_ids:
+            try:
+                copied.append(plans.copy_to_next_year(db, actor, pid))
+            except UserError as e:
+                failed.append((pid, e))
+        return copied, failed
+    return _write(parent, work, on_done, on_error)
+
+
+
+# ---------------------------------------------------------------- fund 互助金
+
+def plan_year_fund(parent: QWidget, ctx: AppContext, year: int, *, on_done: OnDone = None,
+                   on_error: OnError = None) -> Operation:
+    """The fund of ``year``'s plans (premiums in, benefits out, balance, 赔付率), or None while the
+    fund service is not there."""
+    db = ctx.db
+
+    def work():
+        import importlib.util
+        if importlib.util.find_spec("app.services.mutual_aid.fund") is None:
+            return None
+        from app.services.mutual_aid import fund
+        return fund.year_fund(db, year)
+    return _read(parent, work, on_done, on_error)
