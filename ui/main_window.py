@@ -59,6 +59,8 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("statistics", "ui.pages.statistics", "StatisticsPage", "统计报表", perm=Perm.VIEW_CASES),
     PageEntry("ma_plans", "ui.pages.mutual_aid.plans", "PlansPage", "互助计划", group=GROUP_MUTUAL_AID,
               perm=Perm.MA_VIEW),
+    PageEntry("ma_enroll", "ui.pages.mutual_aid.enroll", "EnrollPage", "参保登记", group=GROUP_MUTUAL_AID,
+              perm=Perm.MA_VIEW),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
               group=GROUP_SETTINGS),
     # everyone may read the templates; editing them needs Perm.EDIT_OFFICE (read-only otherwise)

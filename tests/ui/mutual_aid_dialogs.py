@@ -15,6 +15,8 @@ from ui.context import AppContext
 def mutual_aid_dialogs(db, staff, qtbot) -> dict[str, QDialog]:
     from app.services.mutual_aid import plans
     from ui.pages.mutual_aid.plan_dialog import PlanDialog
+    from app.services.mutual_aid import enrollment
+    from ui.pages.mutual_aid.enroll import PaymentDialog
     from ui.pages.mutual_aid.plans import CopyPlansDialog
     ctx = AppContext(db, staff[Role.MANAGER])
     with db.write() as s:
@@ -29,4 +31,5 @@ def mutual_aid_dialogs(db, staff, qtbot) -> dict[str, QDialog]:
         "互助计划/新建": PlanDialog(ctx, year=2027),
         "互助计划/修改": edit,
         "互助计划/复制上年计划": CopyPlansDialog(2027, plans.list_plans(db, 2026), set()),
+        "参保登记/登记缴费": PaymentDialog(enrollment.batches(db)[0]),
     }

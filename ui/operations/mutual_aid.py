@@ -126,3 +126,60 @@ def plan_year_fund(parent: QWidget, ctx: AppContext, year: int, *, on_done: OnDo
         from app.services.mutual_aid import fund
         return fund.year_fund(db, year)
     return _read(parent, work, on_done, on_error)
+
+
+# ---------------------------------------------------------------- enrollment 参保登记
+
+def _enrollment():
+    from app.services.mutual_aid import enrollment
+    return enrollment
+
+
+def check_roster(parent: QWidget, ctx: AppContext, path: str, employer: int | str, plan_id: int, *,
+                 on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Every row of the roster checked, nothing written (``RosterCheck``)."""
+    db = ctx.db
+    return run(parent, lambda _p: _enrollment().check_roster(db, path, employer=employer, plan=plan_id),
+               on_success=on_done, on_error=on_error, progress_label="正在检查参保名单…")
+
+
+def import_roster(parent: QWidget, ctx: AppContext, path: str, employer: int | str, plan_id: int,
+                  paid_on: date | None, payment_ref: str, *, on_done: OnDone = None,
+                  on_error: OnError = None) -> Operation:
+    """All rows or none (``RosterCheck``); a bad row → ``RosterRejected`` (its ``check`` lists every
+    reason). With ``paid_on`` the batch's payment is recorded in the same transaction. Announces
+    {"mutual_aid", "people"} (people not registered yet are added)."""
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _enrollment().import_roster(
+        db, actor, path, employer=employer, plan=plan_id, paid_on=paid_on, payment_ref=payment_ref),
+        on_success=on_done, on_error=on_error, changes=CHANGES | {"people"},
+        progress_label="正在导入参保名单…")
+
+
+def save_roster_report(parent: QWidget, ctx: AppContext, check, path: str, *, on_done: OnDone = None,
+                       on_error: OnError = None) -> Operation:
+    """The bad rows of ``check`` as an xlsx, the reason first (answers the number of rows)."""
+    return _read(parent, lambda: _enrollment().save_report(check, path), on_done, on_error)
+
+
+def write_roster_template(parent: QWidget, ctx: AppContext, path: str, plan_name: str, *,
+                          on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """The blank roster (姓名, 性别, 身份证号, 份数) saved at ``path``."""
+    return _read(parent, lambda: _enrollment().write_template(path, plan_name=plan_name), on_done,
+                 on_error)
+
+
+def list_batches(parent: QWidget, ctx: AppContext, plan_id: int | None, *, on_done: OnDone = None,
+                 on_error: OnError = None) -> Operation:
+    """The premium batches of a plan (``list[BatchRecord]``, premium total per union)."""
+    db = ctx.db
+    return _read(parent, lambda: _enrollment().batches(db, plan=plan_id), on_done, on_error)
+
+
+def record_payment(parent: QWidget, ctx: AppContext, batch_id: int, paid_on: date, paid_fen: int | None,
+                   payment_ref: str, *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """The batch's premium received on ``paid_on``: its members' cover dates follow."""
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _enrollment().record_payment(db, actor, batch_id, paid_on,
+                                                              paid_fen=paid_fen, payment_ref=payment_ref),
+                  on_done, on_error)
