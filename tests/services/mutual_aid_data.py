@@ -63,17 +63,16 @@ def enroll(s, plan: MaPlan, employer: Employer, people: list[Person], *, paid_on
     return batch
 
 
-_serial = [0]
-
-
 def add_claim(s, enrollment: MaEnrollment, *, state: str = "paid", admission: date,
               days: int | None = None, benefit_fen: int = 0, cause: str = "", stay_days: int | None = None,
               stay_paid_days: int | None = None, refusal: str | None = None,
               received_on: date | None = None) -> MaClaim:
-    _serial[0] += 1
-    c = MaClaim(claim_no=f"T{_serial[0]:08d}", enrollment_id=enrollment.id, plan_id=enrollment.plan_id,
+    from app.services.mutual_aid.claims import COUNTER, claim_no
+    from app.services.numbering import next_number
+    received_on = received_on or admission
+    c = MaClaim(claim_no=claim_no(received_on.year, next_number(s, COUNTER, received_on.year)), enrollment_id=enrollment.id, plan_id=enrollment.plan_id,
                 person_id=enrollment.person_id, employer_id=enrollment.employer_id,
-                received_on=received_on or admission, event_date=admission,
+                received_on=received_on, event_date=admission,
                 until_date=admission + timedelta(days=days) if days is not None else None,
                 cause=cause, benefit_fen=benefit_fen, stay_days=stay_days, stay_paid_days=stay_paid_days,
                 paid_days=stay_paid_days, state=state, refusal=refusal, created_at=AT, updated_at=AT)

@@ -251,3 +251,21 @@ def test_a_stored_file_used_by_a_claim_is_not_removed_by_a_failed_save_elsewhere
     path = claims.document_file(db, rec.documents[0].id)
     attachments._remove_unreferenced(db, [path])
     assert path.is_file()
+
+
+def test_a_claim_entered_before_the_premium_was_recorded_is_approved_once_it_is(db, actors, ledger):
+    """Approval reads the cover as it is then: 保费未缴纳 at entry, payable after the payment is in."""
+    from app.db.models_mutual_aid import MaEnrollment
+    with db.write() as s:
+        e = s.query(MaEnrollment).filter_by(person_id=ledger["zhang"], plan_id=ledger["daily"]).one()
+        saved = (e.cover_start, e.waiting_end)
+        e.cover_start = e.waiting_end = None
+    rec = claims.enter_claim(db, actors[Role.CLERK], hospital(ledger), now=NOW)
+    assert rec.refusal is Refusal.NOT_PAID and "保费尚未缴纳" in rec.steps["approve"] + rec.explanation
+    with pytest.raises(Conflict, match="保费未缴纳"):
+        claims.approve_claim(db, actors[Role.MANAGER], rec.id, now=NOW)
+    with db.write() as s:
+        e = s.query(MaEnrollment).filter_by(person_id=ledger["zhang"], plan_id=ledger["daily"]).one()
+        e.cover_start, e.waiting_end = saved
+    rec = claims.approve_claim(db, actors[Role.MANAGER], rec.id, now=NOW)
+    assert (rec.state, rec.refusal, rec.benefit_fen) == (ClaimState.APPROVED, None, 28_000)

@@ -435,15 +435,14 @@ def document_file(db: Database, document_id: int):
 
 def approve_claim(db: Database, actor: Actor, claim_id: int, note: str = "",
                   now: datetime | None = None) -> ClaimRecord:
-    """A manager approves the benefit, computed again against the term as it is now (the amount
-    may be less than when entered if another claim used the cap). Conflict when the rule now
-    refuses it: refuse it instead."""
+    """A manager approves the benefit, computed again against the term and the cover as they are
+    now (less than when entered if another claim used the cap meanwhile; payable now if the
+    premium was recorded as paid since). Conflict when the rule now refuses it: refuse it instead."""
     require(actor, Perm.MA_APPROVE)
     now = now or clock.now()
     note = check_text(note, "审批意见", 500)
     with db.write() as s:
         claim = _load(s, claim_id)
-        _step(claim, "approve")                     # the state first: a decided claim is not recomputed
         before = _audit(claim)
         plan = s.get(MaPlan, claim.plan_id)
         rule, _e, cover, history = claim_inputs(s, plan, claim.person_id, exclude_claim_id=claim.id)
