@@ -397,3 +397,29 @@ def rule_summary(rule: PlanRule) -> str:
         return f"定额给付（每期一次）：{tiers}（每份）{cap}"
     return (f"住院医疗：(自付 − 起付{yuan_short(rule.threshold_fen)}) × {ratio_text(rule.ratio_bp)}"
             f"{cap}")
+
+
+# ------------------------------------------------------------------------------ a member's cover state
+# (the member lists' and the member page's 状态; added with the roster import and member lists)
+
+class CoverState(LabelledEnum):
+    UNPAID = ("unpaid", "未缴费")
+    PENDING = ("pending", "待生效")          # paid, cover starts later
+    WAITING = ("waiting", "观察期")
+    COVERED = ("covered", "保障中")
+    ENDED = ("ended", "已到期")
+
+
+def cover_state(cover_start: date | None, waiting_end: date | None, term_end: date,
+                today: date) -> CoverState:
+    """A member's cover on ``today``: unpaid, not yet started, in the waiting period (its last day
+    included), covered, or the term has ended."""
+    if cover_start is None:
+        return CoverState.UNPAID
+    if today > term_end:
+        return CoverState.ENDED
+    if today < cover_start:
+        return CoverState.PENDING
+    if waiting_end is not None and today <= waiting_end:
+        return CoverState.WAITING
+    return CoverState.COVERED

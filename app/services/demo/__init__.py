@@ -35,6 +35,7 @@ from app.domain.errors import UserError
 
 from .. import audit
 from .desk import DEFAULT_REGISTRATIONS, MAX_REGISTRATIONS, _registrations
+from .mutual_aid import _mutual_aid
 from .people import (DEFAULT_EMPLOYERS, DEFAULT_PEOPLE, MAX_PEOPLE, _accounts, _employers, _office,
                      _people)
 from .run import DemoRun, Progress, Step
@@ -46,6 +47,7 @@ STEPS: list[Step] = [
     Step("employers", _employers, lambda run: run.employers * 5),
     Step("people", _people, lambda run: run.people),
     Step("registrations", _registrations, lambda run: run.registrations * 4),
+    Step("mutual_aid", _mutual_aid, lambda run: run.registrations * 0.8),
 ]
 
 
