@@ -115,16 +115,13 @@ def copy_plans_to_next_year(parent: QWidget, ctx: AppContext, plan_ids: list[int
 
 def plan_year_fund(parent: QWidget, ctx: AppContext, year: int, *, on_done: OnDone = None,
                    on_error: OnError = None) -> Operation:
-    """The fund of ``year``'s plans (premiums in, benefits out, balance, 赔付率), or None while the
-    fund service is not there."""
+    """The fund of each of ``year``'s plans (``list[FundRecord]``: premiums in, benefits out,
+    balance, 赔付率), straight from the records."""
     db = ctx.db
 
     def work():
-        import importlib.util
-        if importlib.util.find_spec("app.services.mutual_aid.fund") is None:
-            return None
         from app.services.mutual_aid import fund
-        return fund.year_fund(db, year)
+        return fund.funds(db, year)
     return _read(parent, work, on_done, on_error)
 
 

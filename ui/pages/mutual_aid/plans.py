@@ -9,6 +9,7 @@ methods so tests can drive them.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QComboBox, QDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
@@ -17,6 +18,7 @@ from app.domain import clock
 from app.domain.errors import UserError
 from app.domain.money import format_yuan
 from app.domain.mutual_aid import PlanKind, PlanRule, ratio_text
+from app.domain.statistics import rate, show_rate
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
@@ -112,11 +114,12 @@ class PlansPage(Page):
 
     PLAN_HEADERS = ("编号", "计划名称", "给付类型", "每份保费", "最多份数", "保障期", "观察期", "续保宽限",
                     "参保人数", "申请件数")
-    FUND_HEADERS = ("计划", "参保人数", "份数", "保费收入", "给付支出", "结余", "赔付率")
+    FUND_HEADERS = ("计划", "保费收入", "应收保费", "给付支出", "已批未付", "结余", "赔付率")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.plans: list = []
+        self.funds: list = []
         self.years: list[int] = []
         self.dialog: QDialog | None = None
         self._year_ticket = 0
@@ -174,7 +177,8 @@ class PlansPage(Page):
         self.fund_table = read_only_rows(QTableWidget(0, len(self.FUND_HEADERS)))
         self.fund_table.setHorizontalHeaderLabels(list(self.FUND_HEADERS))
         self.fund_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.fund_note = QLabel(self.tr("赔付率 = 给付支出 ÷ 保费收入；给付支出为已给付的申请"))
+        self.fund_note = QLabel(self.tr("保费收入为已登记缴费的批次；给付支出为已给付的申请；结余 = 保费收入 − 给付支出；"
+                                        "赔付率 = 给付支出 ÷ 保费收入（尚无保费收入时为「—」）"))
         self.fund_note.setWordWrap(True)
         self.fund_box = QGroupBox(self.tr("互助金"))
         fl = QVBoxLayout(self.fund_box)
@@ -268,25 +272,31 @@ class PlansPage(Page):
             self.table.selectRow(row)
         self._show_selected()
 
-    def _fund_loaded(self, ticket: int, fund) -> None:
+    def _fund_loaded(self, ticket: int, funds) -> None:
         if ticket != self._year_ticket:
             return
         self.fund_box.setTitle(self.tr("互助金（%1 年度）").replace("%1", str(self.year())))
-        self.fund_table.setRowCount(0)
-        if fund is None:
-            self.fund_note.setText(self.tr("互助金统计尚未提供"))
-            return
-        rows = list(fund.plans) + [fund.total]
-        self.fund_table.setRowCount(0)
-        for f in rows:
-            r = self.fund_table.rowCount()
-            self.fund_table.insertRow(r)
-            rate = "—" if f.payout_rate is None else f"{f.payout_rate}%"
-            cells = (f.label, f"{f.members:,}", f"{f.shares:,}", format_yuan(f.premiums_fen),
-                     format_yuan(f.benefits_fen), format_yuan(f.balance_fen), rate)
+        self.funds = list(funds)
+        t = self.fund_table
+        t.setRowCount(0)
+        rows = [(f"{f.code} {f.name}", f.premiums_fen, f.premiums_due_fen, f.paid_fen, f.approved_fen,
+                 f.balance_fen, f.payout_rate) for f in self.funds]
+        if len(self.funds) > 1:
+            received = sum(f.premiums_fen for f in self.funds)
+            paid = sum(f.paid_fen for f in self.funds)
+            rows.append((self.tr("合计"), received, sum(f.premiums_due_fen for f in self.funds), paid,
+                         sum(f.approved_fen for f in self.funds), received - paid, rate(paid, received)))
+        for label, received, due, paid, approved, balance, payout in rows:
+            r = t.rowCount()
+            t.insertRow(r)
+            cells = (label, format_yuan(received), format_yuan(due), format_yuan(paid),
+                     format_yuan(approved), format_yuan(balance), show_rate(payout))
             for c, text in enumerate(cells):
-                self.fund_table.setItem(r, c, _item(text, RIGHT if c else None))
-        self.fund_table.resizeColumnsToContents()
+                item = _item(text, RIGHT if c else None)
+                if balance < 0 and c == 5:
+                    item.setForeground(QColor("#b3261e"))
+                t.setItem(r, c, item)
+        t.resizeColumnsToContents()
 
     # ------------------------------------------------------------ selection
 
