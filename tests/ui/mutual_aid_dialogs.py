@@ -16,6 +16,9 @@ def mutual_aid_dialogs(db, staff, qtbot) -> dict[str, QDialog]:
     from app.services.mutual_aid import plans
     from ui.pages.mutual_aid.plan_dialog import PlanDialog
     from app.services.mutual_aid import enrollment
+    from app.services.mutual_aid import claims
+    from app.services.mutual_aid.claims import ClaimInput
+    from ui.pages.mutual_aid.claim_dialog import ClaimDialog, StepDialog
     from ui.pages.mutual_aid.enroll import PaymentDialog
     from ui.pages.mutual_aid.plans import CopyPlansDialog
     ctx = AppContext(db, staff[Role.MANAGER])
@@ -24,10 +27,20 @@ def mutual_aid_dialogs(db, staff, qtbot) -> dict[str, QDialog]:
         member = add_person(s, "赵互助", "110105198001010019", "M", date(1980, 1, 1), emp)
         plan = add_plan(s)
         enroll(s, plan, emp, [member], paid_on=date(2026, 1, 10))
-        plan_id = plan.id
+        plan_id, member_id = plan.id, member.id
     edit = PlanDialog(ctx, plan_id)
+    claim = claims.enter_claim(db, staff[Role.MANAGER], ClaimInput(
+        plan_id=plan_id, person_id=member_id, event=date(2026, 6, 1), until=date(2026, 6, 11),
+        cause="肺炎"))
+    saved = ClaimDialog(ctx, claim.id)
     idle(qtbot)
     return {
+        "理赔/新建申请": ClaimDialog(ctx),
+        "理赔/申请": saved,
+        "理赔/试算": ClaimDialog(ctx, quote_only=True, person_id=member_id),
+        "理赔/批准": StepDialog("approve", claim),
+        "理赔/不予给付": StepDialog("refuse", claim),
+        "理赔/登记给付": StepDialog("pay", claim),
         "互助计划/新建": PlanDialog(ctx, year=2027),
         "互助计划/修改": edit,
         "互助计划/复制上年计划": CopyPlansDialog(2027, plans.list_plans(db, 2026), set()),

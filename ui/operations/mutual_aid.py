@@ -180,3 +180,112 @@ def record_payment(parent: QWidget, ctx: AppContext, batch_id: int, paid_on: dat
     return _write(parent, lambda: _enrollment().record_payment(db, actor, batch_id, paid_on,
                                                               paid_fen=paid_fen, payment_ref=payment_ref),
                   on_done, on_error)
+
+
+# ---------------------------------------------------------------- members 会员
+
+def _members():
+    from app.services.mutual_aid import members
+    return members
+
+
+def member_lookup(parent: QWidget, ctx: AppContext, text: str, limit: int = 20, *,
+                  on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """Members by ID number (prefix) or name (prefix): ``list[MemberHit]``."""
+    db = ctx.db
+    return _read(parent, lambda: _members().lookup(db, text, limit), on_done, on_error)
+
+
+def member_record(parent: QWidget, ctx: AppContext, person_id: int, *, on_done: OnDone = None,
+                  on_error: OnError = None) -> Operation:
+    """Every plan year of one member (``MemberRecord``): 份, cover dates, claims paid, cap left."""
+    db = ctx.db
+    return _read(parent, lambda: _members().member_record(db, person_id), on_done, on_error)
+
+
+def cover_summary(parent: QWidget, ctx: AppContext, person_id: int, *, on_done: OnDone = None,
+                  on_error: OnError = None) -> Operation:
+    """The person page's 互助保障 lines (``CoverSummary``)."""
+    db = ctx.db
+    return _read(parent, lambda: _members().cover_summary(db, person_id), on_done, on_error)
+
+
+# ---------------------------------------------------------------- claims 理赔
+
+def _claims():
+    from app.services.mutual_aid import claims
+    return claims
+
+
+def get_plan(parent: QWidget, ctx: AppContext, plan_id: int, *, on_done: OnDone = None,
+             on_error: OnError = None) -> Operation:
+    """One plan with its rule (``PlanRecord``)."""
+    db = ctx.db
+    return _read(parent, lambda: _plans().get_plan(db, plan_id), on_done, on_error)
+
+
+def quote_claim(parent: QWidget, ctx: AppContext, data, *, on_done: OnDone = None,
+                on_error: OnError = None) -> Operation:
+    """试算: the benefit ``data`` (a ``ClaimInput``) would get now and the rule applied, saving
+    nothing (``Quote``); bad input → ValidationError naming the fields."""
+    db, actor = ctx.db, ctx.actor
+    return _read(parent, lambda: _claims().quote(db, actor, data), on_done, on_error)
+
+
+def load_claim(parent: QWidget, ctx: AppContext, claim_id: int, *, on_done: OnDone = None,
+               on_error: OnError = None) -> Operation:
+    db = ctx.db
+    return _read(parent, lambda: _claims().get_claim(db, claim_id), on_done, on_error)
+
+
+def enter_claim(parent: QWidget, ctx: AppContext, data, *, on_done: OnDone = None,
+                on_error: OnError = None) -> Operation:
+    """Save a claim with its documents and its computed benefit (``ClaimRecord``, 待审批)."""
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _claims().enter_claim(db, actor, data), on_done, on_error)
+
+
+def update_claim(parent: QWidget, ctx: AppContext, claim_id: int, data, *, on_done: OnDone = None,
+                 on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _claims().update_claim(db, actor, claim_id, data), on_done, on_error)
+
+
+def add_claim_documents(parent: QWidget, ctx: AppContext, claim_id: int, paths: list[str], *,
+                        on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _claims().add_documents(db, actor, claim_id, paths), on_done, on_error)
+
+
+def approve_claim(parent: QWidget, ctx: AppContext, claim_id: int, note: str, *,
+                  on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """A manager approves the benefit (computed again against the term as it is now)."""
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _claims().approve_claim(db, actor, claim_id, note), on_done, on_error)
+
+
+def refuse_claim(parent: QWidget, ctx: AppContext, claim_id: int, reason: str | None, note: str, *,
+                 on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """A manager refuses with a coded reason (None: the computed refusal)."""
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _claims().refuse_claim(db, actor, claim_id, reason, note), on_done,
+                  on_error)
+
+
+def pay_claim(parent: QWidget, ctx: AppContext, claim_id: int, paid_on: date, voucher: str, *,
+              on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _claims().pay_claim(db, actor, claim_id, paid_on, voucher), on_done,
+                  on_error)
+
+
+def open_claim_document(parent: QWidget, ctx: AppContext, document_id: int, *,
+                        on_error: OnError = None) -> Operation:
+    """Open a claim's stored document with the desktop's viewer."""
+    db = ctx.db
+
+    def show(path) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    return _read(parent, lambda: _claims().document_file(db, document_id), show, on_error)

@@ -1,10 +1,12 @@
 """Small pickers the mutual-aid pages share: an employer union found as the clerk types (name,
-pinyin initials or credit code) and the plan combo (「2026 ZY 住院津贴互助保障」). GUI thread only;
+pinyin initials or credit code), the plan combo (「2026 ZY 住院津贴互助保障」) and a member found by
+ID number or name. GUI thread only;
 lookups through ``ui.operations``."""
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QCompleter, QLineEdit, QListWidget, QListWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from ui.context import AppContext
 from ui.operations import mutual_aid as ma_ops
@@ -106,3 +108,75 @@ class PlanCombo(QComboBox):
         i = self.findData(plan_id)
         if i >= 0:
             self.setCurrentIndex(i)
+
+
+class MemberPicker(QWidget):
+    """「身份证号或姓名」: as the clerk types, members (enrolled people) whose ID number or name
+    starts with the text are listed under the box; a click, or Enter on the first, picks one and
+    emits ``picked(MemberHit)``."""
+
+    picked = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.hits: list = []
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(self.tr("输入身份证号（可只输前几位）或姓名查找参保人"))
+        self.edit.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.list.setMaximumHeight(110)
+        self.list.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.list)
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self.look_up)
+        self.edit.textEdited.connect(lambda _t: self._timer.start())
+        self.edit.returnPressed.connect(self._enter)
+        self.list.itemActivated.connect(self._chosen)
+        self.list.itemClicked.connect(self._chosen)
+        self._ticket = 0
+
+    def look_up(self) -> None:
+        self._timer.stop()
+        self._ticket += 1
+        ticket, text = self._ticket, self.edit.text()
+        if not text.strip():
+            self._show(ticket, [])
+            return
+        ma_ops.member_lookup(self, self.ctx, text, on_done=lambda hits: self._show(ticket, hits),
+                             on_error=lambda _e: None)
+
+    def _show(self, ticket: int, hits) -> None:
+        if ticket != self._ticket:
+            return
+        self.hits = list(hits)
+        self.list.clear()
+        for h in self.hits:
+            item = QListWidgetItem(f"{h.name}  {h.id_tail}  {h.gender}  {h.employer_name}")
+            item.setData(Qt.ItemDataRole.UserRole, h.person_id)
+            self.list.addItem(item)
+        if not self.hits and self.edit.text().strip():
+            self.list.addItem(self.tr("没有找到参保人（只列出参加过互助保障的人员）"))
+        self.list.setVisible(self.list.count() > 0)
+
+    def _enter(self) -> None:
+        if self._timer.isActive():
+            self.look_up()
+            return
+        if self.hits:
+            self.pick(self.hits[0])
+
+    def _chosen(self, item: QListWidgetItem) -> None:
+        pid = item.data(Qt.ItemDataRole.UserRole)
+        hit = next((h for h in self.hits if h.person_id == pid), None)
+        if hit is not None:
+            self.pick(hit)
+
+    def pick(self, hit) -> None:
+        self.list.hide()
+        self.edit.setText(f"{hit.name}（{hit.id_tail}）")
+        self.picked.emit(hit)
