@@ -61,6 +61,10 @@ PAGES: tuple[PageEntry, ...] = (
               perm=Perm.MA_VIEW),
     PageEntry("ma_enroll", "ui.pages.mutual_aid.enroll", "EnrollPage", "参保登记", group=GROUP_MUTUAL_AID,
               perm=Perm.MA_VIEW),
+    PageEntry("ma_members", "ui.pages.mutual_aid.members", "MembersPage", "会员", group=GROUP_MUTUAL_AID,
+              perm=Perm.MA_VIEW),
+    PageEntry("ma_claims", "ui.pages.mutual_aid.lists", "ClaimsPage", "理赔", group=GROUP_MUTUAL_AID,
+              perm=Perm.MA_VIEW),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
               group=GROUP_SETTINGS),
     # everyone may read the templates; editing them needs Perm.EDIT_OFFICE (read-only otherwise)

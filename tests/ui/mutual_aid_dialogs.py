@@ -18,7 +18,8 @@ def mutual_aid_dialogs(db, staff, qtbot) -> dict[str, QDialog]:
     from app.services.mutual_aid import enrollment
     from app.services.mutual_aid import claims
     from app.services.mutual_aid.claims import ClaimInput
-    from ui.pages.mutual_aid.claim_dialog import ClaimDialog, StepDialog
+    from ui.pages.mutual_aid.claim_dialog import ClaimDialog
+    from ui.pages.mutual_aid.claim_steps import StepDialog
     from ui.pages.mutual_aid.enroll import PaymentDialog
     from ui.pages.mutual_aid.plans import CopyPlansDialog
     ctx = AppContext(db, staff[Role.MANAGER])

@@ -186,3 +186,52 @@ def test_quote_computes_and_saves_nothing(db, actors, ledger, qtbot):
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(MaClaim)) == 0
         assert s.scalar(select(func.count()).select_from(MaClaimDocument)) == 0
+
+
+def test_claim_list_filtered_by_state_and_reason_exported_and_opened(db, actors, ledger, qtbot, tmp_path,
+                                                                     monkeypatch):
+    from openpyxl import load_workbook
+
+    from app.services.mutual_aid.claims import ClaimInput
+    from ui.pages.mutual_aid.lists import ClaimsPage
+    chief = actors[Role.MANAGER]
+    paid = claims.enter_claim(db, chief, ClaimInput(plan_id=ledger["plan"], person_id=ledger["zhang"],
+                                                    event="2026-06-01", until="2026-06-11", cause="肺炎"))
+    claims.approve_claim(db, chief, paid.id)
+    claims.pay_claim(db, chief, paid.id, "2026-12-16", "FK-1")
+    waiting = claims.enter_claim(db, chief, ClaimInput(plan_id=ledger["plan"], person_id=ledger["zhang"],
+                                                       event="2026-03-01", until="2026-03-11", cause="骨折"))
+    claims.refuse_claim(db, chief, waiting.id)
+    page = ClaimsPage(AppContext(db, chief))
+    qtbot.addWidget(page)
+    page.resize(1180, 680)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.total == 2, timeout=5000)
+    m = page.model
+    cols = [c.key for c in m.columns]
+    row = {k: m.data(m.index(0, i)) for i, k in enumerate(cols)}
+    assert row["claim_no"] == "HZ2026-000002" and row["state"] == "不予给付" and row["refusal"] == "观察期内"
+    state = page.bar.widget("state")
+    state.setCurrentIndex(state.findData(ClaimState.PAID.value))
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=5000)
+    row = {k: m.data(m.index(0, i)) for i, k in enumerate(cols)}
+    assert (row["claim_no"], row["benefit"], row["paid_on"], row["voucher"]) == \
+        ("HZ2026-000001", "¥280.00", "2026-12-16", "FK-1")
+    assert row["explanation"] == "住院10天 − 免赔3天 = 7天 × ¥40 = ¥280.00"
+    assert ZHANG_ID not in row["id_number"]
+    state.setCurrentIndex(0)
+    reason = page.bar.widget("refusal")
+    reason.setCurrentIndex(reason.findData(Refusal.WAITING.value))
+    qtbot.waitUntil(lambda: page.model.total == 1 and m.row_at(0).id == waiting.id, timeout=5000)
+    out = tmp_path / "理赔.xlsx"
+    monkeypatch.setattr(page, "ask_export_path", lambda: str(out))
+    page.export()
+    qtbot.waitUntil(lambda: "已导出 1 条" in page.message.text(), timeout=10000)
+    values = [c.value for r in load_workbook(out).active.iter_rows() for c in r if c.value is not None]
+    assert "HZ2026-000002" in values and "HZ2026-000001" not in values and ZHANG_ID not in values
+    # double-click opens the claim
+    dlg = page.open_row(m.row_at(0))
+    qtbot.waitUntil(lambda: dlg.claim is not None, timeout=5000)
+    assert dlg.windowTitle() == "互助保障申请 HZ2026-000002" and dlg.result_label.text() == "不予给付：观察期内"
+    dlg.reject()
+    idle(qtbot)

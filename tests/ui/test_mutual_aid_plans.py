@@ -15,7 +15,6 @@ from app.services.mutual_aid.cover import tiers_to_json
 from tests.services.mutual_aid_data import add_claim, add_employer, add_person, add_plan, enroll
 from tests.ui.util import idle
 from ui.context import AppContext
-from ui.pages.mutual_aid.plan_dialog import PlanDialog
 from ui.pages.mutual_aid.plans import PlansPage
 
 

@@ -12,26 +12,23 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+if TYPE_CHECKING:       # the parser is built before the GUI starts: nothing heavy at import
+    from app.db import Database
+    from app.domain.actor import Actor
 
-from app.db import Database
-from app.db.models_mutual_aid import MaPlan
-from app.domain import clock
-from app.domain.actor import Actor
-from app.domain.dates import format_cn, parse_date
-from app.domain.errors import NotFound, UserError, ValidationError
-from app.domain.money import format_yuan
-from app.domain.mutual_aid import PlanKind
-from app.domain.validation import clean_text
-
-from .claims import ClaimInput, Quote, quote
-from .cover import person_by_id_number
+    from .claims import Quote
 
 
 def plan_for_event(db: Database, code: str, event: date) -> int:
     """The plan with ``code`` whose term holds ``event``; else that code's plan of the event's year,
     else its latest. NotFound lists the codes there are."""
+    from sqlalchemy import select
+
+    from app.db.models_mutual_aid import MaPlan
+    from app.domain.errors import NotFound
+    from app.domain.validation import clean_text
     code = clean_text(code).upper()
     with db.read() as s:
         rows = s.execute(select(MaPlan.id, MaPlan.year, MaPlan.term_start, MaPlan.term_end)
@@ -50,6 +47,16 @@ def claim_quote(db: Database, actor: Actor, *, plan_code: str, id_number: str, e
                 until: str | None = None, tier: str | None = None, amount: str | None = None,
                 today: date | None = None) -> tuple[Quote, str]:
     """(the quote, the text to print). A refusal raises UserError with the reason and the rule."""
+    from app.db.models_mutual_aid import MaPlan
+    from app.domain import clock
+    from app.domain.dates import format_cn, parse_date
+    from app.domain.errors import NotFound, UserError, ValidationError
+    from app.domain.money import format_yuan
+    from app.domain.mutual_aid import PlanKind
+    from app.domain.validation import clean_text
+
+    from .claims import ClaimInput, quote
+    from .cover import person_by_id_number
     day = parse_date(event, "事件日期 --event")
     plan_id = plan_for_event(db, plan_code, day)
     with db.read() as s:

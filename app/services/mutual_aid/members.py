@@ -264,6 +264,11 @@ class MemberRow:
         return (self.enrollment_id,)
 
     @property
+    def id(self) -> int:
+        """The row's id, as every list row has (the enrollment)."""
+        return self.enrollment_id
+
+    @property
     def id_masked(self) -> str:
         return mask_id(self.id_number)
 
