@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain import clock
@@ -178,6 +178,7 @@ class EnrollPage(Page):
         self.rows_table = read_only_rows(QTableWidget(0, len(self.ROW_HEADERS)))
         self.rows_table.setHorizontalHeaderLabels(list(self.ROW_HEADERS))
         self.rows_table.horizontalHeader().setStretchLastSection(False)
+        self.rows_table.verticalHeader().setDefaultSectionSize(24)
         self.rows_table.setAlternatingRowColors(True)
         result = QWidget()
         rl = QVBoxLayout(result)
@@ -191,6 +192,7 @@ class EnrollPage(Page):
         self.batch_table = read_only_rows(QTableWidget(0, len(self.BATCH_HEADERS)))
         self.batch_table.setHorizontalHeaderLabels(list(self.BATCH_HEADERS))
         self.batch_table.horizontalHeader().setStretchLastSection(True)
+        self.batch_table.verticalHeader().setDefaultSectionSize(24)
         self.batch_table.itemSelectionChanged.connect(self._update_buttons)
         self.batch_table.doubleClicked.connect(lambda _i: self.pay_selected())
         self.pay_button = QPushButton(self.tr("登记缴费…"))
@@ -364,8 +366,7 @@ class EnrollPage(Page):
                         item.setToolTip(text)
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
-        if t.columnWidth(1) > 420:
-            t.setColumnWidth(1, 420)
+        t.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)   # reasons whole
 
     def import_file(self) -> None:
         check = self.check

@@ -153,6 +153,8 @@ class PlansPage(Page):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.itemSelectionChanged.connect(self._show_selected)
+        for t in (self.table,):
+            t.verticalHeader().setDefaultSectionSize(24)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
         # the selected plan's rule
@@ -162,9 +164,11 @@ class PlansPage(Page):
         self.params = read_only_rows(QTableWidget(0, 2))
         self.params.setHorizontalHeaderLabels([self.tr("项目"), self.tr("规定")])
         self.params.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.params.verticalHeader().setDefaultSectionSize(22)
         self.tiers = read_only_rows(QTableWidget(0, 2))
         self.tiers.setHorizontalHeaderLabels([self.tr("病种（档次）"), self.tr("给付金额（每份）")])
         self.tiers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tiers.verticalHeader().setDefaultSectionSize(22)
         rule_box = QGroupBox(self.tr("计划规则"))
         rl = QVBoxLayout(rule_box)
         rl.addWidget(self.summary_label)
@@ -177,6 +181,7 @@ class PlansPage(Page):
         self.fund_table = read_only_rows(QTableWidget(0, len(self.FUND_HEADERS)))
         self.fund_table.setHorizontalHeaderLabels(list(self.FUND_HEADERS))
         self.fund_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.fund_table.verticalHeader().setDefaultSectionSize(24)
         self.fund_note = QLabel(self.tr("保费收入为已登记缴费的批次；给付支出为已给付的申请；结余 = 保费收入 − 给付支出；"
                                         "赔付率 = 给付支出 ÷ 保费收入（尚无保费收入时为「—」）"))
         self.fund_note.setWordWrap(True)
@@ -188,13 +193,15 @@ class PlansPage(Page):
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(rule_box)
         lower.addWidget(self.fund_box)
-        lower.setStretchFactor(0, 1)
-        lower.setStretchFactor(1, 1)
+        lower.setStretchFactor(0, 4)
+        lower.setStretchFactor(1, 5)
+        lower.setSizes([480, 600])        # the fund's figures whole, 结余 and 赔付率 in view
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(lower)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([220, 420])
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -279,7 +286,7 @@ class PlansPage(Page):
         self.funds = list(funds)
         t = self.fund_table
         t.setRowCount(0)
-        rows = [(f"{f.code} {f.name}", f.premiums_fen, f.premiums_due_fen, f.paid_fen, f.approved_fen,
+        rows = [(f.code, f.premiums_fen, f.premiums_due_fen, f.paid_fen, f.approved_fen,
                  f.balance_fen, f.payout_rate) for f in self.funds]
         if len(self.funds) > 1:
             received = sum(f.premiums_fen for f in self.funds)
@@ -293,6 +300,8 @@ class PlansPage(Page):
                      format_yuan(approved), format_yuan(balance), show_rate(payout))
             for c, text in enumerate(cells):
                 item = _item(text, RIGHT if c else None)
+                if c == 0:
+                    item.setToolTip(next((f"{f.code} {f.name}" for f in self.funds if f.code == label), label))
                 if balance < 0 and c == 5:
                     item.setForeground(QColor("#b3261e"))
                 t.setItem(r, c, item)
