@@ -109,7 +109,8 @@ def desk(db, admin):
     cases.follow_up(db, boss, d, "basically", now=at(4, 2))
     cases.reopen(db, boss, d, "当事人反映未全额支付", now=at(5, 20))
     # E: never assigned
-    return {"db": db, "cases": (f, a, b, c, d, e), "employer": emp_id, "worker": worker, "admin": admin}
+    return {"db": db, "cases": (f, a, b, c, d, e), "employer": emp_id, "worker": worker, "admin": admin,
+            "boss": boss}
 
 
 def fig(report, key):
@@ -397,3 +398,23 @@ def test_daily_xlsx_has_no_year_or_period_comparison(desk, tmp_path):
     assert ws["A1"].value == "信访受理情况统计表（日报）"
     assert ws["B4"].value == 1 and ws["B5"].value == 2              # 3/2: one letter, two calls
     assert ws["E4"].value == "—" and ws["G4"].value == "—"
+
+
+def test_recovered_and_workers_are_the_totals_as_they_stood_on_the_report_date(desk):
+    """A case concluded in April with ¥1,000 for 2 workers, reopened in May and concluded again with
+    ¥1,500 for 5: the April report printed on 4/30 keeps ¥1,000 and 2; printed in June, ¥1,500 and 5."""
+    db, boss = desk["db"], desk["boss"]
+    h = accept(db, boss, received=datetime(2026, 4, 1, 9))
+    cases.assign(db, boss, h, handler_id=desk["worker"].user_id, now=datetime(2026, 4, 1, 10))
+    cases.conclude(db, boss, h, "supported", "已支付", recovered="1000", workers=2,
+                   now=datetime(2026, 4, 10, 9))
+    april = ReportPeriod.month(2026, 4)
+    before = statistics.compute(db, april, date(2026, 4, 30))
+    cases.reopen(db, boss, h, "职工反映仍有欠款", now=datetime(2026, 5, 2, 9))
+    cases.record_result(db, boss, h, recovered="1500", workers=5, now=datetime(2026, 5, 3, 9))
+    cases.conclude(db, boss, h, "supported", "补足欠款", now=datetime(2026, 5, 4, 9))
+    on_the_day = statistics.compute(db, april, date(2026, 4, 30))
+    later = statistics.compute(db, april, date(2026, 6, 1))
+    for r, fen, workers in ((before, 100000, 2), (on_the_day, 100000, 2), (later, 150000, 5)):
+        assert fig(r, "handling.recovered").current == fen
+        assert fig(r, "handling.workers_benefited").current == workers

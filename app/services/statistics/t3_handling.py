@@ -8,24 +8,23 @@ is the row's when ``followup_on <= D``. Otherwise (a reopened case, or a follow-
 D) the state comes from the timeline (``case_events``), in SQL: the latest 办结/重新办理 event by
 the end of D decides whether the case stood concluded, and on which day; the latest 回访 event by D
 not followed by a 重新办理 gives the follow-up result. 交办 and 延期 count when their timeline event
-(交办, 批准延期) is dated on or before D.
+(交办, 批准延期) is dated on or before D. 追回金额 and 涉及职工人数 are the totals as they stood on D: a
+追回结果 or 办结 entry after D that changed them gives back the figure it replaced.
 
 Definitions (each a figure below; rates are ROUND_HALF_UP, 2 decimals, 「—」 for a zero denominator):
 受理件数 = the cohort (registrations with disposition ``accepted``: each has its case).
 办结 = concluded by D; 办结率 = 办结 ÷ 受理. 按期办结 = concluded on or before the due date;
 按期办结率 = 按期办结 ÷ 办结. 在办 = not concluded by D; 超期 = in 在办 with the due date before D
 (a suspended case has no running due date and is not overdue). 回访满意率 = (满意 + 基本满意) ÷
-(回访 − 未能回访). 追回金额 and 涉及职工人数 = the recorded totals of the cases concluded by D.
+(回访 − 未能回访). 追回金额 and 涉及职工人数 = the totals, as they stood on D, of the cases concluded by D.
 按期反馈 (per handler / lower-level union) = a handling entry (办理记录, 措施, 追回结果 or 办结) dated
 on or before the feedback deadline and by D.
 超期 compares with the due date as it stood on D (an extension approved, or a suspension or
-resumption recorded, after D does not move it). Known limit: the recovered amount and workers
-benefited are the case's present totals (they cannot change once a case is concluded, unless it is
-reopened).
+resumption recorded, after D does not move it).
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, case, exists, func, select, true
+from sqlalchemy import Integer, and_, case, cast, exists, func, select, true
 from sqlalchemy.orm import aliased
 
 from app.db.dialect import json_date, json_text
@@ -101,6 +100,24 @@ def due_date(ctx: Ctx):
     return case((later, replaced), else_=C.due_date)
 
 
+_RESULT_CHANGES = (K.RESULT.value, K.CONCLUDED.value)
+
+
+def total_as_of(ctx: Ctx, column, key: str):
+    """A case's running total (``recovered_fen`` / ``workers_benefited``) as it stood on
+    ``ctx.as_of``: the present value, unless an entry after that day changed it — then the value
+    the first such change replaced (its ``<key>_before``)."""
+    e, x = aliased(CaseEvent), aliased(CaseEvent)
+    before = f"{key}_before"
+    later = exists().where(x.case_id == C.id, x.kind.in_(_RESULT_CHANGES), x.at >= ctx.as_of_end,
+                           json_text(ctx.dialect, x.detail, before).isnot(None))
+    replaced = (select(cast(json_text(ctx.dialect, e.detail, before), Integer))
+                .where(e.case_id == C.id, e.kind.in_(_RESULT_CHANGES), e.at >= ctx.as_of_end,
+                       json_text(ctx.dialect, e.detail, before).isnot(None))
+                .order_by(e.at, e.id).limit(1).scalar_subquery())
+    return case((later, replaced), else_=column)
+
+
 def _concluded(ctx):
     return concluded_day(ctx).isnot(None)
 
@@ -133,9 +150,10 @@ FIGURES = (
     FigureDef("handling.basically", "基本满意", Unit.COUNT, _followup_is(FollowUp.BASICALLY)),
     FigureDef("handling.dissatisfied", "不满意", Unit.COUNT, _followup_is(FollowUp.DISSATISFIED)),
     FigureDef("handling.unreachable", "未能回访", Unit.COUNT, _followup_is(FollowUp.UNREACHABLE)),
-    FigureDef("handling.recovered", "追回金额（元）", Unit.MONEY, _concluded, lambda ctx: C.recovered_fen),
+    FigureDef("handling.recovered", "追回金额（元）", Unit.MONEY, _concluded,
+              lambda ctx: total_as_of(ctx, C.recovered_fen, "recovered")),
     FigureDef("handling.workers_benefited", "涉及职工人数", Unit.PERSONS, _concluded,
-              lambda ctx: C.workers_benefited),
+              lambda ctx: total_as_of(ctx, C.workers_benefited, "workers")),
     FigureDef("handling.fed_back_on_time", "按期反馈件数", Unit.COUNT,
               lambda ctx: and_(C.feedback_due.isnot(None),
                                _event_exists(ctx, *_HANDLING,
