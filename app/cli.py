@@ -48,8 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--pdf", required=True, metavar="OUT", help="输出的 PDF 文件")
 
     _add_statistics_parsers(sub)
-    from app.services.mutual_aid import commands as mutual_aid_commands
-    mutual_aid_commands.add_parsers(sub)
     _add_mutual_aid_parsers(sub)
 
     c = sub.add_parser("calendar", help="节假日日历")
@@ -85,6 +83,12 @@ def _add_mutual_aid_parsers(sub) -> None:
     q.add_argument("--until", metavar="YYYY-MM-DD", help="出院日期（住院津贴、住院医疗）")
     q.add_argument("--tier", metavar="NAME", help="病种（定额给付）")
     q.add_argument("--amount", metavar="YUAN", help="个人自付金额（住院医疗）或医疗费用总额，元")
+    ir = sub.add_parser("import-roster", help="导入互助保障参保名单（xlsx）")
+    ir.add_argument("file", metavar="FILE.xlsx")
+    ir.add_argument("--employer", required=True, metavar="NAME", help="单位（工会）名称")
+    ir.add_argument("--plan", required=True, metavar="PLAN_CODE", help="互助计划代码（最新年度；CODE/2026 指定年度）")
+    ir.add_argument("--paid", default=None, metavar="YYYY-MM-DD", help="缴费日期（也可以以后再登记）")
+    ir.add_argument("--dry-run", action="store_true", help="只检查，不导入")
 
 
 def _open(args, *, create: bool = False):
@@ -309,10 +313,10 @@ def cmd_claim_quote(args) -> int:
     return 0
 
 
-COMMANDS = {"import-roster": cmd_import_roster, "demo": cmd_demo, "deadline": cmd_deadline, "backup": cmd_backup,
+COMMANDS = {"demo": cmd_demo, "deadline": cmd_deadline, "backup": cmd_backup,
             "restore": cmd_restore, "check": cmd_check, "calendar": cmd_calendar,
             "notice": cmd_notice, "stats": cmd_stats, "report": cmd_report,
-            "claim-quote": cmd_claim_quote}
+            "claim-quote": cmd_claim_quote, "import-roster": cmd_import_roster}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from app.domain.enums import Role
 from app.domain.statistics import ReportPeriod
 from app.services.petitions import cases
 from app.services import statistics
-from app.services.statistics import TABLES, t3_handling, workbook
+from app.services.statistics import TABLES, t3_handling, t5_mutual_aid, workbook
 from tests.services.test_cases import accept, make_user
 
 MARCH = ReportPeriod.month(2026, 3)
@@ -244,7 +244,7 @@ def test_every_figure_equals_its_records(desk, period, as_of):
             if f.measure is None:
                 assert len(rows) == value, f.key
             checked += 1
-    assert checked == 13 + 8 + len(t3_handling.FIGURES)
+    assert checked == 13 + 8 + len(t3_handling.FIGURES) + sum(len(t.figures) for t in t5_mutual_aid.TABLES)
     for b in r.by_handler + r.by_lower_union:
         group = "handler" if b in r.by_handler else "lower_union"
         for key, value in b.figures.items():
@@ -277,7 +277,10 @@ def test_cli_stats_json(desk, db_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["intake"]["total"] == 10 and out["intake"]["visit_persons"] == 9
     assert out["handling"]["on_time_rate"] == "66.67" and out["handling"]["recovered"] == "1200.50"
-    assert set(out) == {"period", "intake", "handling"}                  # no hardship/mutual_aid yet
+    assert set(out) == {"period", "intake", "handling", "mutual_aid"}    # no hardship yet
+    assert out["mutual_aid"] == {"plans": [], "refusals": {}, "total": {
+        "units": 0, "members": 0, "shares": 0, "premiums": "0.00", "claims": 0, "paid_times": 0,
+        "paid": "0.00", "refused": 0, "payout_rate": None}}
     design_intake = {"letters", "calls", "online", "visit_batches", "visit_persons", "referrals",
                      "outreach", "other", "total", "group_visit_batches", "group_visit_persons", "repeats"}
     design_handling = {"accepted", "assigned", "concluded", "concluded_rate", "on_time", "on_time_rate",
@@ -344,7 +347,7 @@ def test_xlsx_read_back(desk, tmp_path):
     r = statistics.compute(desk["db"], MARCH, MAY15)
     out = workbook.write(tmp_path / "r.xlsx", r, office="某区总工会", made_on=date(2026, 5, 16))
     wb = load_workbook(out)
-    assert wb.sheetnames == ["T1受理情况", "T2诉求类别×问题类型", "T3办理情况", "图表", "说明"]
+    assert wb.sheetnames == ["T1受理情况", "T2诉求类别×问题类型", "T3办理情况", "T5互助", "图表", "说明"]
     ws = wb["T1受理情况"]
     assert "A1:H1" in [str(m) for m in ws.merged_cells.ranges]
     assert ws["A2"].value == "填报单位：某区总工会" and "2026年3月" in ws["C2"].value

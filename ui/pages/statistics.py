@@ -1,5 +1,5 @@
 """统计报表: pick a period (本月, 上月, 本季度, 本年… or a range of days; the report is a 日报, 月报, 季报,
-年报 or 区间报表 by its days) and the report date, see T1–T3 on screen, click a figure to open the
+年报 or 区间报表 by its days) and the report date, see T1–T3 and T5 互助 on screen, click a figure to open the
 records that make it, export the report to Excel or PDF (with progress and 取消).
 
 The relative periods are ``app.domain.periods`` (the ones the list filters use); the figures, their
@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
 from app.domain import clock
 from app.domain.enums import IssueType, Period
 from app.domain.periods import resolve_period
+from app.domain.mutual_aid import Refusal
 from app.domain.statistics import (FIGURE_COLUMNS, Figure, PeriodKind, ReportPeriod, Unit,
-                                   comparison_as_of, comparison_periods, figure_texts)
+                                   comparison_as_of, comparison_periods, figure_texts, show_rate,
+                                   value_text)
+from app.services.statistics.t5_mutual_aid import KEYS as T5_KEYS, LABELS as T5_LABELS, UNITS as T5_UNITS
 from ui.context import AppContext
 from ui.file_dialogs import Purpose, save_file
 from ui.operations.statistics import compute_report, export_report, list_records
@@ -124,11 +127,23 @@ class StatisticsPage(Page):
         self.t1 = _table(FIGURE_COLUMNS)
         self.t2 = _table(FIGURE_COLUMNS + tuple(t.label for t in IssueType))
         self.t3 = _table(FIGURE_COLUMNS)
+        self.t5 = _table(FIGURE_COLUMNS)
+        self.t5_plans = _table(("计划", "年度", *(T5_LABELS[k] for k in T5_KEYS), "赔付率"), stretch=False)
+        self.t5_refusals = QLabel()
+        self.t5_refusals.setWordWrap(True)
+        t5_box = QWidget()
+        t5_lay = QVBoxLayout(t5_box)
+        t5_lay.setContentsMargins(0, 0, 0, 0)
+        t5_lay.addWidget(self.t5, 3)
+        t5_lay.addWidget(QLabel("按计划（本期）"))
+        t5_lay.addWidget(self.t5_plans, 2)
+        t5_lay.addWidget(self.t5_refusals)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.t1, "表一 受理情况")
         self.tabs.addTab(self.t2, "表二 诉求类别×问题类型")
         self.tabs.addTab(self.t3, "表三 办理情况")
-        for t in (self.t1, self.t2, self.t3):
+        self.tabs.addTab(t5_box, "表五 互助")
+        for t in (self.t1, self.t2, self.t3, self.t5):
             t.cellClicked.connect(lambda r, c, t=t: self.open_figure(t, r, c))
 
         lay = QVBoxLayout(self)
@@ -233,6 +248,27 @@ class StatisticsPage(Page):
         self._fill(self.t2, [row.figure for row in report.categories], daily,
                    [[str(row.cells[t.value]) for t in IssueType] for row in report.categories])
         self._fill(self.t3, list(report.handling), daily)
+        self._show_t5(report.mutual_aid, daily)
+
+    def _show_t5(self, t5, daily: bool) -> None:
+        """T5: the totals (clickable like T1–T3), one row per plan, refusals by reason."""
+        if t5 is None:
+            return
+        self._fill(self.t5, list(t5.totals), daily)
+        rows = [(f"{p.code} {p.name}", str(p.year),
+                 *(value_text(p.figures[k], T5_UNITS[k]) for k in T5_KEYS), show_rate(p.payout_rate))
+                for p in t5.plans]
+        rows.append(("合计", "", *(value_text(t5.figure(k).current, T5_UNITS[k]) for k in T5_KEYS),
+                     show_rate(t5.figure("mutual_aid.payout_rate").current)))
+        self.t5_plans.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if c > 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.t5_plans.setItem(r, c, item)
+        reasons = "、".join(f"{Refusal.label_of(c)} {n} 件" for c, n in t5.refusals.items())
+        self.t5_refusals.setText(f"不予给付原因：{reasons}" if reasons else "本期没有不予给付的申请。")
 
     # ------------------------------------------------------------------ records
     def open_figure(self, table: QTableWidget, row: int, col: int) -> None:

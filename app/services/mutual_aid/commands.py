@@ -1,34 +1,31 @@
 """Bodies of the ledger's command-line commands (DESIGN §5); ``app.cli`` only parses arguments.
 
-``import-roster FILE.xlsx --employer NAME --plan PLAN_CODE [--paid YYYY-MM-DD] [--dry-run]``: a bad
-roster lists ``row N: reason`` on stderr (IDs masked), imports nothing and exits 2; a good one
-prints the members, 份 and premium total (``--dry-run``: checked only).
-
 ``claim_quote``: the benefit a claim would get now and the rule applied (a 试算 by plan code and ID
 number). A refusal is a UserError whose message carries the reason (exit 2, one line).
 """
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:       # the parser is built before the GUI starts: nothing heavy at import
-    from app.db import Database
-    from app.domain.actor import Actor
+from sqlalchemy import select
 
-    from .claims import Quote
+from app.db import Database
+from app.db.models_mutual_aid import MaPlan
+from app.domain import clock
+from app.domain.actor import Actor
+from app.domain.dates import format_cn, parse_date
+from app.domain.errors import NotFound, UserError, ValidationError
+from app.domain.money import format_yuan
+from app.domain.mutual_aid import PlanKind
+from app.domain.validation import clean_text
+
+from .claims import ClaimInput, Quote, quote
+from .cover import person_by_id_number
 
 
 def plan_for_event(db: Database, code: str, event: date) -> int:
     """The plan with ``code`` whose term holds ``event``; else that code's plan of the event's year,
     else its latest. NotFound lists the codes there are."""
-    from sqlalchemy import select
-
-    from app.db.models_mutual_aid import MaPlan
-    from app.domain.errors import NotFound
-    from app.domain.validation import clean_text
     code = clean_text(code).upper()
     with db.read() as s:
         rows = s.execute(select(MaPlan.id, MaPlan.year, MaPlan.term_start, MaPlan.term_end)
@@ -47,16 +44,6 @@ def claim_quote(db: Database, actor: Actor, *, plan_code: str, id_number: str, e
                 until: str | None = None, tier: str | None = None, amount: str | None = None,
                 today: date | None = None) -> tuple[Quote, str]:
     """(the quote, the text to print). A refusal raises UserError with the reason and the rule."""
-    from app.db.models_mutual_aid import MaPlan
-    from app.domain import clock
-    from app.domain.dates import format_cn, parse_date
-    from app.domain.errors import NotFound, UserError, ValidationError
-    from app.domain.money import format_yuan
-    from app.domain.mutual_aid import PlanKind
-    from app.domain.validation import clean_text
-
-    from .claims import ClaimInput, quote
-    from .cover import person_by_id_number
     day = parse_date(event, "事件日期 --event")
     plan_id = plan_for_event(db, plan_code, day)
     with db.read() as s:
@@ -93,19 +80,13 @@ def _option(field: str) -> str:
     return _OPTIONS.get(field, field)
 
 
-def add_parsers(sub) -> None:
-    ir = sub.add_parser("import-roster", help="导入互助保障参保名单（xlsx）")
-    ir.add_argument("file", metavar="FILE.xlsx")
-    ir.add_argument("--employer", required=True, metavar="NAME", help="单位（工会）名称")
-    ir.add_argument("--plan", required=True, metavar="PLAN_CODE", help="互助计划代码")
-    ir.add_argument("--paid", default=None, metavar="YYYY-MM-DD", help="缴费日期（也可以以后再登记）")
-    ir.add_argument("--dry-run", action="store_true", help="只检查，不导入")
+def import_roster(args, open_db) -> int:
+    """``import-roster FILE.xlsx --employer NAME --plan PLAN_CODE[/YEAR] [--paid YYYY-MM-DD]
+    [--dry-run]``: a bad roster lists ``row N: reason`` on stderr (IDs masked), imports nothing and
+    raises RosterRejected (exit 2); a good one prints the members, 份 and premium total."""
+    import sys
 
-
-def import_roster(args, open_db: Callable[[], Database]) -> int:
     from app.domain.actor import CLI_ACTOR
-    from app.domain.dates import parse_date
-    from app.domain.money import format_yuan
 
     from . import enrollment
     paid = parse_date(args.paid, "缴费日期 --paid") if args.paid else None

@@ -1,5 +1,5 @@
-"""Period statistics of the 信访 desk (DESIGN §4 "Statistics"): T1 受理情况, T2 诉求类别 × 问题类型,
-T3 办理情况. (T4 帮扶 and T5 互助 wait for the hardship and mutual-aid ledgers.)
+"""Period statistics (DESIGN §4 "Statistics"): T1 受理情况, T2 诉求类别 × 问题类型, T3 办理情况 of the
+信访 desk, and T5 互助 of the mutual-aid ledger. (T4 帮扶 waits for the hardship ledger.)
 
 Contract: ``compute(db, period, as_of)`` opens one read Session and returns a frozen
 ``StatisticsReport``; ``records(db, key, period, as_of)`` lists the records making one figure from
@@ -13,20 +13,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app.db import Database
 from app.db.models import Employer, User
+from app.db.models_mutual_aid import MaPlan
 from app.domain.enums import AssigneeKind, Category, IssueType
 from app.domain.errors import UserError
 from app.domain.statistics import (Figure, PeriodKind, ReportPeriod, Unit, comparison_as_of,
                                    comparison_periods, rate, rate_text, yuan_text)
 
-from . import t1_intake, t2_categories, t3_handling
+from . import t1_intake, t2_categories, t3_handling, t5_mutual_aid
 from .core import Table, aggregate, aggregate_tables, ctx_for, records_query, total
+from .t5_mutual_aid import MutualAidTable
 
 TABLES: dict[str, Table] = {t.name: t for t in (t1_intake.TABLE, t1_intake.EVENTS,
-                                                   t2_categories.TABLE, t3_handling.TABLE)}
+                                                   t2_categories.TABLE, t3_handling.TABLE,
+                                                   *t5_mutual_aid.TABLES)}
 
 
 def table_of(key: str) -> Table:
@@ -65,13 +68,15 @@ class StatisticsReport:
     by_street: tuple[Breakdown, ...]
     by_handler: tuple[Breakdown, ...]
     by_lower_union: tuple[Breakdown, ...]
+    mutual_aid: MutualAidTable | None = None     # T5
 
     @property
     def kind(self) -> PeriodKind:
         return self.period.kind
 
     def figure(self, key: str) -> Figure:
-        for f in self.intake + self.handling + tuple(r.figure for r in self.categories):
+        more = self.mutual_aid.totals if self.mutual_aid is not None else ()
+        for f in self.intake + self.handling + tuple(r.figure for r in self.categories) + more:
             if f.key == key:
                 return f
         raise KeyError(key)
@@ -166,6 +171,7 @@ def compute(db: Database, period: ReportPeriod, as_of: date) -> StatisticsReport
         employers = {i: (n, ind, st) for i, n, ind, st in
                      s.execute(select(Employer.id, Employer.name, Employer.industry, Employer.street))}
         user_names = dict(s.execute(select(User.id, User.display_name)).all())
+        mutual_aid = _mutual_aid(s, period, as_of, ctx)
 
     v1 = v2 = v12
     intake = (_figures(kind, t1_intake.TABLE, v1, "intake.total")
@@ -199,7 +205,24 @@ def compute(db: Database, period: ReportPeriod, as_of: date) -> StatisticsReport
     by_union = _rollup(sup, lambda g: g[2] if g[0] == AssigneeKind.LOWER_UNION.value else _SKIP,
                        lambda g: g or "（未填）", "handling.assigned")
     return StatisticsReport(period, as_of, tuple(intake), rows, issue_totals, tuple(handling),
-                            by_employer, by_industry, by_street, by_handler, by_union)
+                            by_employer, by_industry, by_street, by_handler, by_union, mutual_aid)
+
+
+def _mutual_aid(s, period: ReportPeriod, as_of: date, ctx) -> MutualAidTable:
+    """T5: the totals with their comparisons, one row per plan (plans in term during the period or
+    with a figure in it), refusals by reason."""
+    T = t5_mutual_aid
+    values = _values(s, period, as_of, T.TABLES)
+    groups: dict[Any, dict[str, int]] = {}
+    for t in T.TABLES:
+        for g, vals in aggregate(s, t, ctx, group="plan").items():
+            groups.setdefault(g, {}).update(vals)
+    refusals = {g: v["mutual_aid.refused"] for g, v in
+                aggregate(s, T.CLAIMS, ctx, ("mutual_aid.refused",), group="refusal").items() if g}
+    P = MaPlan
+    in_term = and_(P.term_start <= period.end, P.term_end >= period.start)
+    plans = s.execute(select(P.id, P.year, P.code, P.name, in_term).order_by(P.year, P.code)).all()
+    return T.assemble(period.kind, values, groups, [tuple(p) for p in plans], refusals)
 
 
 def records(db: Database, key: str, period: ReportPeriod, as_of: date, *, group: str | None = None,
@@ -233,6 +256,28 @@ def _json_value(f: Figure):
     return int(f.current)
 
 
+MUTUAL_AID_JSON = ("units", "members", "shares", "premiums", "claims", "paid_times", "paid", "refused")
+
+
+def _mutual_aid_json(t: MutualAidTable | None) -> dict:
+    """``plans`` [{plan (code), year, name, units, members, shares, premiums, claims, paid_times,
+    paid, refused, payout_rate}], ``total`` (the same over all plans) and ``refusals`` {code: 件}."""
+    if t is None:
+        return {"plans": [], "total": {}, "refusals": {}}
+
+    def values(get, payout) -> dict:
+        out = {}
+        for k in MUTUAL_AID_JSON:
+            v = get(f"mutual_aid.{k}")
+            out[k] = yuan_text(int(v)) if t5_mutual_aid.UNITS[f"mutual_aid.{k}"] is Unit.MONEY else int(v)
+        out["payout_rate"] = rate_text(payout)
+        return out
+    plans = [{"plan": r.code, "year": r.year, "name": r.name,
+              **values(lambda k, r=r: r.figures[k], r.payout_rate)} for r in t.plans]
+    total = values(lambda k: t.figure(k).current, t.figure("mutual_aid.payout_rate").current)
+    return {"plans": plans, "total": total, "refusals": dict(t.refusals)}
+
+
 def to_json(report: StatisticsReport) -> dict:
     """The DESIGN §5 ``stats --json`` object (本期 figures)."""
     return {
@@ -240,4 +285,5 @@ def to_json(report: StatisticsReport) -> dict:
                    "as_of": report.as_of.isoformat(), "kind": report.kind.value},
         "intake": {k: _json_value(report.figure(f"intake.{k}")) for k in INTAKE_JSON},
         "handling": {k: _json_value(report.figure(f"handling.{k}")) for k in HANDLING_JSON},
+        "mutual_aid": _mutual_aid_json(report.mutual_aid),
     }

@@ -12,8 +12,12 @@ from typing import Any
 from sqlalchemy import select
 
 from app.db import Database
-from app.db.models import Case, OutreachEvent, Registration, User
+from app.db.models import Case, Employer, OutreachEvent, Person, Registration, User
+from app.db.models_mutual_aid import MaBatch, MaClaim, MaEnrollment, MaPlan
 from app.domain.enums import CaseStatus, Category, Channel
+from app.domain.money import format_yuan
+from app.domain.mutual_aid import ClaimState, Refusal
+from app.domain.privacy import mask_id
 from app.domain.statistics import ReportPeriod, Unit, yuan_text
 
 from . import records, table_of
@@ -28,8 +32,9 @@ class RecordList:
     unit: Unit
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    ids: tuple[int, ...]            # registration, case or outreach event ids, row by row
-    kind: str                       # "registration", "case" or "outreach_event"
+    ids: tuple[int, ...]            # registration, case, outreach event, … ids, row by row
+    kind: str                       # "registration", "case", "outreach_event", "ma_enrollment",
+                                    # "ma_batch" or "ma_claim"
     count: int                      # number of records
     total: int                      # what they add up to (= the figure)
 
@@ -83,6 +88,38 @@ def record_list(db: Database, key: str, period: ReportPeriod, as_of: date, *,
             rows = [(f[1], f[2], f[3].date().isoformat(), Channel.label_of(f[4]),
                      Category.label_of(f[5]), CaseStatus.label_of(f[6]), f[7] or f[8] or "", f[9])
                     for f in (found[i] for i in ids)]
+        elif table.name == "mutual_aid_enrolled":
+            kind = "ma_enrollment"
+            cols = ("姓名", "身份证号", "单位", "计划", "份数", "保费")
+            E, P = MaEnrollment, MaPlan
+            found = _in_chunks(s, lambda chunk: (
+                select(E.id, Person.name, Person.id_number, Employer.name, P.year, P.code, E.shares,
+                       E.premium_fen)
+                .join(Person, Person.id == E.person_id).join(Employer, Employer.id == E.employer_id)
+                .join(P, P.id == E.plan_id).where(E.id.in_(chunk))), ids)
+            rows = [(f[1], mask_id(f[2]), f[3], f"{f[4]} {f[5]}", str(f[6]), format_yuan(f[7]))
+                    for f in (found[i] for i in ids)]
+        elif table.name == "mutual_aid_batches":
+            kind = "ma_batch"
+            cols = ("单位", "计划", "缴费日期", "人数", "份数", "应缴保费")
+            B, P = MaBatch, MaPlan
+            found = _in_chunks(s, lambda chunk: (
+                select(B.id, Employer.name, P.year, P.code, B.paid_on, B.members, B.shares, B.premium_fen)
+                .join(Employer, Employer.id == B.employer_id).join(P, P.id == B.plan_id)
+                .where(B.id.in_(chunk))), ids)
+            rows = [(f[1], f"{f[2]} {f[3]}", f[4].isoformat() if f[4] else "", str(f[5]), str(f[6]),
+                     format_yuan(f[7])) for f in (found[i] for i in ids)]
+        elif table.name == "mutual_aid_claims":
+            kind = "ma_claim"
+            cols = ("申请编号", "姓名", "计划", "收到日期", "状态", "不予给付原因", "给付金额")
+            C, P = MaClaim, MaPlan
+            found = _in_chunks(s, lambda chunk: (
+                select(C.id, C.claim_no, Person.name, P.year, P.code, C.received_on, C.state, C.refusal,
+                       C.benefit_fen)
+                .join(Person, Person.id == C.person_id).join(P, P.id == C.plan_id)
+                .where(C.id.in_(chunk))), ids)
+            rows = [(f[1], f[2], f"{f[3]} {f[4]}", f[5].isoformat(), ClaimState.label_of(f[6]),
+                     Refusal.label_of(f[7]), format_yuan(f[8])) for f in (found[i] for i in ids)]
         else:
             kind = "registration"
             cols = ("登记编号", "收到日期", "渠道", "诉求类别", "事项摘要")

@@ -1,5 +1,5 @@
 """The statistics report as PDF (DESIGN §4 "Reports"): the same tables as the xlsx — T1 受理情况,
-T2 诉求类别 × 问题类型, T3 办理情况 with the 交办督办 table — and the 说明, on A4 landscape, in the
+T2 诉求类别 × 问题类型, T3 办理情况 with the 交办督办 table, T5 互助 — and the 说明, on A4 landscape, in the
 bundled CJK font embedded as a subset, with 「第 N 页 共 M 页」 at the foot of every page and
 填表人 / 审核人 / 负责人 under the last table, so that it can be signed on paper.
 
@@ -26,13 +26,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.domain.enums import IssueType
+from app.domain.mutual_aid import Refusal
+from app.domain.statistics import show_rate, value_text
 from app.domain.statistics import FIGURE_COLUMNS, FORMULAS, PeriodKind, figure_texts
 from app.output.files import written_whole
 from app.output.fonts import _load_font
 from app.output.pdf_table import flow_table
 from app.paths import bundled_font
 
-from . import StatisticsReport, t1_intake
+from . import StatisticsReport, t1_intake, t5_mutual_aid
 from .trend import Trend
 
 HEAD = FIGURE_COLUMNS
@@ -179,6 +181,26 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
                       f"{b.figures['handling.overdue']:,}"] for b in group]
             story += [Spacer(1, 3 * mm), Paragraph(f"交办督办：{name}", head),
                       _table(rows, font, [52 * mm, 28 * mm, 28 * mm, 28 * mm])]
+        if report.mutual_aid is not None:
+            t5 = report.mutual_aid
+            story += [PageBreak(), Paragraph("表五　互助", head)]
+            story.append(_table([list(HEAD)] + [_row(f, daily) for f in t5.totals], font, widths))
+            keys = t5_mutual_aid.KEYS
+            rows = [[Paragraph(h, small) for h in ("计划", "年度", *(t5_mutual_aid.LABELS[k] for k in keys),
+                                                   "赔付率")]]
+            for r in t5.plans:
+                rows.append([f"{r.code} {r.name}", str(r.year)]
+                            + [value_text(r.figures[k], t5_mutual_aid.UNITS[k]) for k in keys]
+                            + [show_rate(r.payout_rate)])
+            rows.append(["合计", ""] + [value_text(t5.figure(k).current, t5_mutual_aid.UNITS[k]) for k in keys]
+                        + [show_rate(t5.figure("mutual_aid.payout_rate").current)])
+            cw = (277 * mm - 60 * mm - 14 * mm) / (len(keys) + 1)
+            story += [Spacer(1, 3 * mm), Paragraph("按计划", head),
+                      _table(rows, font, [60 * mm, 14 * mm] + [cw] * (len(keys) + 1), size=7.5,
+                             bold_rows=(len(rows) - 1,))]
+            if t5.refusals:
+                rows = [["不予给付原因", "件数"]] + [[Refusal.label_of(c), f"{n:,}"] for c, n in t5.refusals.items()]
+                story += [Spacer(1, 3 * mm), _table(rows, font, [52 * mm, 28 * mm])]
         sign = Table([["填表人：", "", "审核人：", "", "负责人：", ""]],
                      colWidths=[18 * mm, 50 * mm, 18 * mm, 50 * mm, 18 * mm, 50 * mm])
         sign.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 10),

@@ -1,5 +1,5 @@
 """The statistics report as xlsx (DESIGN §4 "Reports"): one sheet per table (T1 受理情况, T2 诉求类别 ×
-问题类型, T3 办理情况) and a 说明 sheet with each figure's formula.
+问题类型, T3 办理情况, T5 互助) and a 说明 sheet with each figure's formula.
 
 Layout of a table sheet: row 1 the merged title; row 2 填报单位 / 统计期间 / 制表日期; row 3 the column
 headers (frozen with the first column); the figures from row 4; the foot 填表人 / 审核人 / 负责人 two
@@ -25,11 +25,12 @@ from openpyxl.utils import get_column_letter
 
 from app.db import Database
 from app.domain.enums import IssueType
+from app.domain.mutual_aid import Refusal
 from app.domain.money import to_decimal
 from app.output.files import written_whole
 from app.domain.statistics import DASH, FORMULAS, Figure, PeriodKind, Unit
 
-from . import StatisticsReport, t1_intake
+from . import StatisticsReport, t1_intake, t5_mutual_aid
 from .trend import Trend
 
 PERCENT = "0.00%"
@@ -222,6 +223,65 @@ def _t3(wb, report, office, made_on) -> None:
     _foot(ws, row)
 
 
+def _t5(wb, report, office, made_on) -> None:
+    """T5 互助: the totals with their comparisons, then one row per plan (合计 by SUM formulas, 赔付率
+    as a formula of its row), then 不予给付 by reason."""
+    t = report.mutual_aid
+    if t is None:
+        return
+    ws = _sheet(wb, "T5互助", f"职工互助保障统计表（{report.kind.label}）", report, office, made_on, HEAD)
+    daily = report.kind is PeriodKind.DAY
+    row = FIRST
+    for f in t.totals:
+        _figure_row(ws, row, f, daily=daily)
+        row += 1
+    row += 1
+    keys = t5_mutual_aid.KEYS
+    heads = ("计划", "年度", *(t5_mutual_aid.LABELS[k] for k in keys), "赔付率")
+    for i, h in enumerate(heads, start=1):
+        c = ws.cell(row, i, h)
+        c.font = Font(bold=True)
+        c.fill = _FILL
+        c.border = _BOX
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    row += 1
+    first = row
+    paid_col = get_column_letter(3 + keys.index("mutual_aid.paid"))
+    prem_col = get_column_letter(3 + keys.index("mutual_aid.premiums"))
+    rate_col = 3 + len(keys)
+
+    def payout(r: int) -> None:
+        c = ws.cell(r, rate_col, f'=IF({prem_col}{r}=0,"{DASH}",{paid_col}{r}/{prem_col}{r})')
+        c.number_format = PERCENT
+        c.border = _BOX
+
+    for p in t.plans:
+        ws.cell(row, 1, f"{p.code} {p.name}").border = _BOX
+        ws.cell(row, 2, p.year).border = _BOX
+        for j, k in enumerate(keys, start=3):
+            c = ws.cell(row, j)
+            _number(c, p.figures[k], t5_mutual_aid.UNITS[k])
+            c.border = _BOX
+        payout(row)
+        row += 1
+    ws.cell(row, 1, "合计").font = Font(bold=True)
+    for j, k in enumerate(keys, start=3):
+        L = get_column_letter(j)
+        c = ws.cell(row, j, f"=SUM({L}{first}:{L}{row - 1})" if t.plans else 0)
+        if t5_mutual_aid.UNITS[k] is Unit.MONEY:
+            c.number_format = MONEY
+        c.border = _BOX
+    payout(row)
+    row += 2
+    ws.cell(row, 1, "不予给付原因（件）").font = Font(bold=True)
+    row += 1
+    for code, n in t.refusals.items():
+        ws.cell(row, 1, Refusal.label_of(code))
+        ws.cell(row, 2, n)
+        row += 1
+    _foot(ws, row)
+
+
 def _notes(wb) -> None:
     ws = wb.create_sheet("说明")
     ws.column_dimensions["A"].width = 24
@@ -283,7 +343,7 @@ def _charts(wb, report: StatisticsReport, trend: Trend | None) -> None:
 
 def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = "",
           made_on: date | None = None, trend: Trend | None = None) -> Path:
-    """Write the T1–T3 workbook; ``made_on`` (制表日期) defaults to the report date; ``trend``
+    """Write the T1–T3 and T5 workbook; ``made_on`` (制表日期) defaults to the report date; ``trend``
     (``trend.monthly``) adds the 12-month chart to the 图表 sheet."""
     path = Path(path)
     made_on = made_on or report.as_of
@@ -292,6 +352,7 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
     _t1(wb, report, office, made_on)
     _t2(wb, report, office, made_on)
     _t3(wb, report, office, made_on)
+    _t5(wb, report, office, made_on)
     _charts(wb, report, trend)
     _notes(wb)
     with written_whole(path) as part:
