@@ -184,3 +184,36 @@ def test_a_clerk_sees_the_plans_but_may_not_change_them(db, ledger, actors, qtbo
     assert w.table.rowCount() == 2
     assert not w.new_button.isEnabled() and not w.edit_button.isEnabled()
     assert "设置互助保障计划" in w.new_button.toolTip()
+
+
+def test_a_plan_with_members_but_no_claims_keeps_its_premium_not_its_benefit(page, ctx, db, qtbot):
+    from app.db.models_mutual_aid import MaEnrollment, MaPlan
+    with db.write() as s:                                   # TJ gets a member, no claim
+        emp = add_employer(s, "另一家公司")
+        li = add_person(s, "李四", "110105198501010028", "F", date(1985, 1, 1), emp)
+        plan = s.query(MaPlan).filter_by(year=2026, code="TJ").one()
+        enroll(s, plan, emp, [li], paid_on=date(2026, 1, 10))
+        assert s.query(MaEnrollment).filter_by(plan_id=plan.id).count() == 1
+    page.refresh()
+    qtbot.waitUntil(lambda: any(p.code == "TJ" and p.members == 1 for p in page.plans), timeout=5000)
+    select_code(page, "TJ")
+    dlg = page.edit_selected()
+    qtbot.waitUntil(lambda: dlg.record is not None, timeout=5000)
+    assert "已有 1 人参保" in dlg.lock_label.text() and "给付标准仍可修改" in dlg.lock_label.text()
+    assert not dlg.premium_edit.isEnabled() and not dlg.waiting_spin.isEnabled()
+    assert dlg.tiers.isEnabled() and dlg.cap_edit.isEnabled()
+    dlg.tiers.add_row("卵巢癌", "6000")
+    with qtbot.waitSignal(dlg.saved, timeout=5000) as saved:
+        dlg.save()
+    assert [t.name for t in saved.args[0].rule.tiers] == ["乳腺癌", "宫颈癌", "卵巢癌"]
+    idle(qtbot)
+
+
+def test_a_new_lump_plan_starts_with_a_tier_row(page, qtbot):
+    dlg = page.new_plan()
+    idle(qtbot)
+    assert dlg.tiers.table.rowCount() == 0
+    dlg.kind_combo.setCurrentIndex(dlg.kind_combo.findData(PlanKind.LUMP.value))
+    assert dlg.rule_stack.currentIndex() == 1 and dlg.tiers.table.rowCount() == 1
+    dlg.reject()
+    idle(qtbot)

@@ -14,7 +14,6 @@ from app.domain.money import format_yuan
 from app.domain.mutual_aid import ClaimState, CoverState, Refusal
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
-from app.domain.privacy import mask_id
 from app.services.mutual_aid import enrollment, lists, members, plans
 from app.services.query.service import ListService
 from ui.context import AppContext
@@ -42,7 +41,7 @@ CLAIM_COLUMNS = (
     Col("person", "参保人", lambda r: r.person_name),
     Col("benefit", "给付金额", lambda r: format_yuan(r.benefit_fen), align=RIGHT),
     Col("refusal", "不予给付原因", lambda r: r.refusal.label if r.refusal else ""),
-    Col("id_number", "身份证号", lambda r: mask_id(r.id_number)),
+    Col("id_number", "身份证号", lambda r: r.id_masked),
     Col("employer", "单位工会", lambda r: r.employer_name),
     Col("event_date", "入院/确诊日期", lambda r: _d(r.event_date)),
     Col("until_date", "出院日期", lambda r: _d(r.until_date)),

@@ -15,7 +15,8 @@ from datetime import date
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout,
                                QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QSpinBox, QStackedWidget,
+                               QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox,
+                               QStackedWidget,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain import clock
@@ -58,6 +59,7 @@ class AgeRange(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.check = QCheckBox(self.tr("可参保"))
         self.low, self.high = _spin(0, 120), _spin(0, 120)
         row = QHBoxLayout(self)
@@ -173,6 +175,8 @@ class PlanDialog(FormDialog):
         self.note_edit.setFixedHeight(56)
 
         plan_form = QFormLayout()
+        plan_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        plan_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for label, widget in ((self.tr("年度"), self.year_spin), (self.tr("计划编号"), self.code_edit),
                               (self.tr("计划名称"), self.name_edit), (self.tr("给付类型"), self.kind_combo),
                               (self.tr("每份保费"), self.premium_edit),
@@ -184,7 +188,9 @@ class PlanDialog(FormDialog):
                               (self.tr("续保宽限期"), self.grace_spin), (self.tr("说明"), self.note_edit)):
             plan_form.addRow(label, widget)
         plan_box = QGroupBox(self.tr("计划"))
-        plan_box.setLayout(plan_form)
+        plan_column = QVBoxLayout(plan_box)
+        plan_column.addLayout(plan_form)
+        plan_column.addStretch(1)
 
         # ---- the rule, by type
         self.deductible_spin = _spin(0, 365, self.tr(" 天"))
@@ -227,7 +233,7 @@ class PlanDialog(FormDialog):
         rule_layout.addLayout(cap_form)
         rule_box = QGroupBox(self.tr("给付规则"))
         rule_box.setLayout(rule_layout)
-        self.kind_combo.currentIndexChanged.connect(self.rule_stack.setCurrentIndex)
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
 
         self.lock_label = QLabel()
         self.lock_label.setWordWrap(True)
@@ -274,6 +280,11 @@ class PlanDialog(FormDialog):
                                  on_error=self._load_failed)
         else:
             self.load()
+
+    def _kind_changed(self, index: int) -> None:
+        self.rule_stack.setCurrentIndex(index)
+        if self.kind_combo.currentData() == PlanKind.LUMP.value and not self.tiers.table.rowCount():
+            self.tiers.add_row()            # a first row to type the first diagnosis into
 
     # -------------------------------------------------------------- loading
 
