@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from app.db.models_mutual_aid import MaClaim, MaClaimDocument
 from app.domain.enums import Role
-from app.domain.mutual_aid import ClaimState, Refusal
+from app.domain.mutual_aid import ClaimState, PlanKind, Refusal, Tier
+from app.services.mutual_aid.cover import tiers_to_json
 from app.services.mutual_aid import claims
 from tests.services.mutual_aid_data import add_employer, add_person, add_plan, enroll
 from tests.ui.util import idle
@@ -19,6 +20,7 @@ from ui.context import AppContext
 from ui.pages.mutual_aid.claim_dialog import ClaimDialog
 
 ZHANG_ID = "110105198001010019"
+LI_ID = "110105198501010028"
 
 
 @pytest.fixture
@@ -30,7 +32,12 @@ def ledger(db):
         zhang = add_person(s, "张三", ZHANG_ID, "M", date(1980, 1, 1), emp)
         plan = add_plan(s)
         enroll(s, plan, emp, [zhang], paid_on=date(2026, 1, 10))
-        return {"plan": plan.id, "zhang": zhang.id}
+        li = add_person(s, "李四", LI_ID, "F", date(1985, 1, 1), emp)
+        lump = add_plan(s, code="TJ", kind=PlanKind.LUMP, name="女职工特殊疾病", waiting_days=180,
+                        male_min_age=None, male_max_age=None, term_cap_fen=None,
+                        tiers=tiers_to_json([Tier("乳腺癌", 1_000_000), Tier("宫颈癌", 800_000)]))
+        enroll(s, lump, emp, [li], paid_on=date(2026, 1, 10), shares=2)
+        return {"plan": plan.id, "zhang": zhang.id, "lump": lump.id, "li": li.id}
 
 
 def open_dialog(ctx, qtbot, **kw) -> ClaimDialog:
@@ -234,4 +241,20 @@ def test_claim_list_filtered_by_state_and_reason_exported_and_opened(db, actors,
     qtbot.waitUntil(lambda: dlg.claim is not None, timeout=5000)
     assert dlg.windowTitle() == "互助保障申请 HZ2026-000002" and dlg.result_label.text() == "不予给付：观察期内"
     dlg.reject()
+    idle(qtbot)
+
+
+def test_quote_of_a_lump_plan_asks_for_the_tier(db, actors, ledger, qtbot):
+    dlg = open_dialog(AppContext(db, actors[Role.CLERK]), qtbot, quote_only=True, person_id=ledger["li"],
+                      plan_id=ledger["lump"])
+    qtbot.waitUntil(lambda: dlg.plan is not None and dlg.plan.id == ledger["lump"], timeout=5000)
+    assert dlg.event_label.text() == "确诊日期"
+    assert not dlg.tier_combo.isHidden() and dlg.until_edit.isHidden() and dlg.claimed_edit.isHidden()
+    assert [dlg.tier_combo.itemText(i) for i in range(dlg.tier_combo.count())] == \
+        ["（请选择病种）", "乳腺癌（¥10,000.00/份）", "宫颈癌（¥8,000.00/份）"]
+    dlg.event_edit.setDate(QDate(2026, 8, 1))
+    qtbot.waitUntil(lambda: "病种：请选择病种" in dlg.missing_label.text(), timeout=5000)
+    dlg.tier_combo.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: dlg.result_label.text() == "应给付 ¥20,000.00", timeout=5000)
+    assert dlg.line_label.text() == "乳腺癌 ¥10,000 × 2份 = ¥20,000.00"
     idle(qtbot)
