@@ -155,3 +155,21 @@ def test_blank_template_and_missing_inputs(page, qtbot, tmp_path, monkeypatch):
     ws = load_workbook(out).active
     assert [ws.cell(2, c).value for c in range(1, 5)] == ["姓名", "性别", "身份证号", "份数"]
     idle(qtbot)
+
+
+def test_a_roster_changed_after_its_check_is_refused_whole_at_import(page, db, ledger, qtbot, tmp_path):
+    path = tmp_path / "名单.xlsx"
+    save_roster(path, [("王明", "男", MAN, 1)])
+    page.employer_picker.set_employer(EMPLOYER)
+    page.set_path(str(path))
+    page.check_file()
+    qtbot.waitUntil(lambda: page.import_button.isEnabled(), timeout=10000)
+    save_roster(path, [("王明", "男", MAN, 1), ("钱错", "男", BAD_CHECKSUM, 1)])   # edited meanwhile
+    first = page.check
+    page.import_file()
+    qtbot.waitUntil(lambda: page.check is not first, timeout=10000)
+    assert not page.imported and not page.import_button.isEnabled()
+    assert "其中1行未通过检查，整份名单未导入" in page.summary.text()
+    assert [r[0] for r in table_rows(page.rows_table) if r[1] != OK_TEXT] == ["3"]
+    assert (count(db, MaEnrollment), count(db, MaBatch)) == (0, 0)
+    idle(qtbot)
