@@ -313,6 +313,17 @@ def _step(c: MaClaim, step: str, **override) -> None:
         raise Conflict(refusal.text, refusal.code)
 
 
+def _audit_change(s: Session, actor: Actor, claim: MaClaim, action: str, before: dict[str, Any], *,
+                  only_if_changed: bool = False) -> None:
+    """One audit row with the columns that changed, before and after."""
+    s.flush()
+    after = _audit(claim)
+    changed = [k for k in after if after[k] != before[k]]
+    if changed or not only_if_changed:
+        audit.record(s, actor, "claim", claim.id, action, {k: before[k] for k in changed},
+                     {k: after[k] for k in changed})
+
+
 def get_claim(db: Database, claim_id: int) -> ClaimRecord:
     with db.read() as s:
         return _record(s, _load(s, claim_id))
@@ -386,12 +397,7 @@ def update_claim(db: Database, actor: Actor, claim_id: int, data: ClaimInput,
         claim.claimed_fen, claim.out_of_pocket_fen = c.claimed_fen, c.facts.out_of_pocket_fen
         _apply(claim, compute(rule, cover, c.facts, history))
         claim.updated_at = now
-        s.flush()
-        after = _audit(claim)
-        changed = [k for k in after if after[k] != before[k]]
-        if changed:
-            audit.record(s, actor, "claim", claim.id, "update", {k: before[k] for k in changed},
-                         {k: after[k] for k in changed})
+        _audit_change(s, actor, claim, "update", before, only_if_changed=True)
         return _record(s, claim)
 
 
@@ -455,11 +461,7 @@ def approve_claim(db: Database, actor: Actor, claim_id: int, note: str = "",
         claim.state = ClaimState.APPROVED.value
         claim.decided_by, claim.decided_on, claim.decision_note = actor.user_id, now.date(), note
         claim.updated_at = now
-        s.flush()
-        after = _audit(claim)
-        changed = [k for k in after if after[k] != before[k]]
-        audit.record(s, actor, "claim", claim.id, "approve", {k: before[k] for k in changed},
-                     {k: after[k] for k in changed})
+        _audit_change(s, actor, claim, "approve", before)
         return _record(s, claim)
 
 
@@ -490,11 +492,7 @@ def refuse_claim(db: Database, actor: Actor, claim_id: int, reason: Refusal | st
         claim.paid_days = claim.stay_paid_days = 0 if claim.paid_days is not None else None
         claim.decided_by, claim.decided_on, claim.decision_note = actor.user_id, now.date(), note
         claim.updated_at = now
-        s.flush()
-        after = _audit(claim)
-        changed = [k for k in after if after[k] != before[k]]
-        audit.record(s, actor, "claim", claim.id, "refuse", {k: before[k] for k in changed},
-                     {k: after[k] for k in changed})
+        _audit_change(s, actor, claim, "refuse", before)
         return _record(s, claim)
 
 
@@ -517,11 +515,7 @@ def pay_claim(db: Database, actor: Actor, claim_id: int, paid_on: date | str, vo
         before = _audit(claim)
         claim.state, claim.paid_on, claim.voucher, claim.paid_by = ClaimState.PAID.value, day, voucher, actor.user_id
         claim.updated_at = now
-        s.flush()
-        after = _audit(claim)
-        changed = [k for k in after if after[k] != before[k]]
-        audit.record(s, actor, "claim", claim.id, "pay", {k: before[k] for k in changed},
-                     {k: after[k] for k in changed})
+        _audit_change(s, actor, claim, "pay", before)
         return _record(s, claim)
 
 
