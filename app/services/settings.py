@@ -122,7 +122,8 @@ def _font_problem(path: str) -> str | None:
 
 
 def validated(values: dict[str, Any]) -> dict[str, Any]:
-    """Coerce and check; raises ValidationError naming every bad field (by its Chinese label)."""
+    """Coerce and check; raises ValidationError naming every bad field (its Chinese label, and the
+    setting's key as the error's ``key``)."""
     errors = Collector()
     clean: dict[str, Any] = {}
     for key, raw in values.items():
@@ -133,7 +134,7 @@ def validated(values: dict[str, Any]) -> dict[str, Any]:
         if not message and key == FONT_KEY and value:
             message = _font_problem(value)
         if message:
-            errors.add(setting.label, message)
+            errors.add(setting.label, message, key=setting.key)
         clean[key] = value
     errors.raise_if_any()
     return clean
@@ -173,8 +174,9 @@ def _check_doc_prefixes(session, clean: dict[str, Any]) -> None:
     for prefix, kinds in shared_doc_prefixes(doc_prefixes(value)):
         titles = "、".join(k.title for k in kinds)
         for k in kinds:
-            errors.add(decl.BY_KEY[DOC_PREFIX_SETTING + k.value].label,
-                       f"{titles}的代字都是「{prefix}」，文号会重复，请给每种文书不同的代字")
+            key = DOC_PREFIX_SETTING + k.value
+            errors.add(decl.BY_KEY[key].label,
+                       f"{titles}的代字都是「{prefix}」，文号会重复，请给每种文书不同的代字", key=key)
     errors.raise_if_any()
 
 

@@ -68,3 +68,11 @@ def test_one_writer_and_no_second_default():
         if any(isinstance(n, ast.Name) and n.id == "SettingRow" for n in ast.walk(tree)):
             found.append(rel)
     assert found == []
+
+
+def test_a_bad_setting_is_reported_with_its_key():
+    from app.domain.errors import ValidationError
+    with pytest.raises(ValidationError) as e:
+        settings.validated({"deadline.warn_workdays": "很多", "office.name": ""})
+    assert e.value.keys == ["deadline.warn_workdays", "office.name"]
+    assert e.value.fields == [decl.BY_KEY["deadline.warn_workdays"].label, "单位名称"]

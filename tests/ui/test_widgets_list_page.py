@@ -47,6 +47,7 @@ class AccountFilter:
     descending: bool = True
 
     LIST = "test_accounts"
+    PERM = Perm.MANAGE_USERS          # who may see the list (and keep saved filters of it)
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ def test_a_list_service_says_what_its_filter_lacks():
     class NoSort:
         text: str = ""
         LIST = "test_no_sort"
-    with pytest.raises(TypeError, match="no field 'sort'.*not registered"):
+    with pytest.raises(TypeError, match="no field 'sort'.*no PERM.*not registered"):
         check_filter_class(NoSort)
 
     @dataclass(frozen=True)
@@ -299,6 +300,19 @@ def test_a_list_service_says_what_its_filter_lacks():
         sort: str = ""
         descending: bool = True
         LIST = "test_accounts"
+        PERM = Perm.VIEW_CASES
     with pytest.raises(TypeError, match="'year' has no default.*another class"):
         ListService(NoDefault, account_page, count_accounts)
     assert ACCOUNTS.name == "test_accounts"
+
+
+def test_saved_filters_of_a_list_need_the_permission_to_see_that_list(db, actors):
+    from app.domain.errors import PermissionDenied
+    from app.services.petitions.lists import CaseFilter
+    from app.services.query import saved_filters
+    clerk = actors[Role.CLERK]
+    with pytest.raises(PermissionDenied):
+        saved_filters.save(db, clerk, "我的账户", AccountFilter(role="clerk"))
+    assert saved_filters.save(db, clerk, "我的案件", CaseFilter()).list_name == "cases"
+    rec = saved_filters.save(db, actors[Role.ADMIN], "启用的", AccountFilter(active=True))
+    assert saved_filters.list_saved(db, actors[Role.ADMIN], AccountFilter)[0].filter == rec.filter

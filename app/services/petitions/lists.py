@@ -44,6 +44,7 @@ from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disp
                               ExtensionStatus, IssueType, ListFlag)
 from app.domain.money import format_yuan
 from app.domain.periods import resolve_period
+from app.domain.permissions import Perm
 
 from . import search
 from ..query.export import every_row
@@ -75,6 +76,8 @@ class _Filter:
     text: str = ""                     # content search
     sort: str = ""                     # a key of the list's sorts
     descending: bool = True
+
+    PERM = Perm.VIEW_CASES             # who may see the list (and keep saved filters of it)
 
     def days(self, today: date) -> tuple[date | None, date | None]:
         if self.period:

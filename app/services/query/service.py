@@ -2,7 +2,8 @@
 saved filters (``saved_filters``) and export work on it without knowing the ledger.
 
 The filter: a frozen dataclass, registered with ``@register_filter`` (``filters``) under its
-``LIST`` name, every field with a default (``cls()`` is "everything"), and at least
+``LIST`` name, with ``PERM`` (the ``Perm`` needed to see the list: saved filters require it), every
+field with a default (``cls()`` is "everything"), and at least
 
 * ``sort: str`` — a key of the list's sorts (``paging.sort_spec``), defaulting to the usual order;
 * ``descending: bool``;
@@ -64,6 +65,8 @@ def check_filter_class(cls: type) -> None:
         for f in names.values():
             if f.default is MISSING and f.default_factory is MISSING:
                 problems.append(f"field {f.name!r} has no default")
+    if getattr(cls, "PERM", None) is None:
+        problems.append("no PERM (the permission to see the list)")
     name = getattr(cls, "LIST", None)
     if not name:
         problems.append("no LIST name")
