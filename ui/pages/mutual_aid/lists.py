@@ -7,7 +7,7 @@ GUI thread only; the rows, counts and exports are read by the list page off the 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.domain.money import format_yuan
@@ -54,21 +54,36 @@ CLAIM_COLUMNS = (
 MEMBER_COLUMNS = (
     Col("name", "姓名", lambda r: r.name),
     Col("id_number", "身份证号", lambda r: r.id_masked),
-    Col("gender", "性别", lambda r: r.gender_label),
-    Col("employer", "单位工会", lambda r: r.employer_name),
-    Col("plan", "计划", lambda r: f"{r.year} {r.plan_code} {r.plan_name}"),
+    Col("plan", "计划", lambda r: f"{r.year} {r.plan_code}"),
+    Col("state", "保障状态", lambda r: r.state_label),
     Col("shares", "份数", lambda r: r.shares, align=RIGHT),
-    Col("renewal", "参保", lambda r: "续保" if r.renewal else "新参保"),
-    Col("premium", "保费", lambda r: r.premium_text, align=RIGHT),
-    Col("paid_on", "缴费日期", lambda r: _d(r.paid_on)),
     Col("cover_start", "保障开始", lambda r: _d(r.cover_start)),
     Col("waiting_end", "观察期至", lambda r: _d(r.waiting_end)),
     Col("term_end", "保障期至", lambda r: _d(r.term_end)),
-    Col("state", "状态", lambda r: r.state_label),
+    Col("employer", "单位工会", lambda r: r.employer_name),
+    Col("gender", "性别", lambda r: r.gender_label),
+    Col("renewal", "参保", lambda r: "续保" if r.renewal else "新参保"),
+    Col("premium", "保费", lambda r: r.premium_text, align=RIGHT),
+    Col("paid_on", "缴费日期", lambda r: _d(r.paid_on)),
 )
 
 
-class ClaimsPage(LedgerListPage):
+class FirstWidths:
+    """Column widths of a list's first showing (until the person resizes: then the remembered
+    layout wins), so an ID number or a date is read whole."""
+
+    FIRST_WIDTHS: dict[str, int] = {}
+
+    def _restore_header(self) -> None:
+        had = isinstance(QSettings().value(self._settings_key()), QByteArray)
+        super()._restore_header()
+        if not had:
+            header = self.view.horizontalHeader()
+            for key, width in self.FIRST_WIDTHS.items():
+                header.resizeSection(self.model.column_index(key), width)
+
+
+class ClaimsPage(FirstWidths, LedgerListPage):
     title = "理赔"
     areas = frozenset({"mutual_aid"})
     spec = ListSpec(
@@ -80,6 +95,8 @@ class ClaimsPage(LedgerListPage):
          Choice("refusal", "不予给付原因", Refusal),
          Hidden("person_id", "参保人")),
         wide="explanation")
+    FIRST_WIDTHS = {"claim_no": 120, "received_on": 90, "state": 70, "plan": 80, "person": 70,
+                    "benefit": 90, "refusal": 130, "id_number": 150, "employer": 200}
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         self.new_button = QPushButton(self.tr("新建申请…"))       # before the base places them
@@ -116,7 +133,7 @@ class ClaimsPage(LedgerListPage):
         return dlg
 
 
-class MembersList(LedgerListPage):
+class MembersList(FirstWidths, LedgerListPage):
     """The 会员名单 tab of the 会员 page; a double-click shows the member's record
     (``member_opened(person_id)``)."""
 
@@ -130,6 +147,8 @@ class MembersList(LedgerListPage):
          DatePeriod("保障开始"),
          Text("姓名或身份证号（可只输开头几位）")),
         wide="employer")
+    FIRST_WIDTHS = {"name": 70, "id_number": 150, "plan": 80, "state": 70, "shares": 45,
+                    "cover_start": 90, "waiting_end": 90, "term_end": 90, "employer": 240}
 
     member_opened = Signal(int)
 
