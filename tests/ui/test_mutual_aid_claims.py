@@ -213,14 +213,14 @@ def test_claim_list_filtered_by_state_and_reason_exported_and_opened(db, actors,
     qtbot.addWidget(page)
     page.resize(1180, 680)
     page.show()
-    qtbot.waitUntil(lambda: page.model.total == 2, timeout=5000)
     m = page.model
+    qtbot.waitUntil(lambda: m.total == 2 and m.rowCount() == 2, timeout=5000)
     cols = [c.key for c in m.columns]
     row = {k: m.data(m.index(0, i)) for i, k in enumerate(cols)}
     assert row["claim_no"] == "HZ2026-000002" and row["state"] == "不予给付" and row["refusal"] == "观察期内"
     state = page.bar.widget("state")
     state.setCurrentIndex(state.findData(ClaimState.PAID.value))
-    qtbot.waitUntil(lambda: page.model.total == 1, timeout=5000)
+    qtbot.waitUntil(lambda: m.total == 1 and m.rowCount() == 1, timeout=5000)
     row = {k: m.data(m.index(0, i)) for i, k in enumerate(cols)}
     assert (row["claim_no"], row["benefit"], row["paid_on"], row["voucher"]) == \
         ("HZ2026-000001", "¥280.00", "2026-12-16", "FK-1")
@@ -229,7 +229,8 @@ def test_claim_list_filtered_by_state_and_reason_exported_and_opened(db, actors,
     state.setCurrentIndex(0)
     reason = page.bar.widget("refusal")
     reason.setCurrentIndex(reason.findData(Refusal.WAITING.value))
-    qtbot.waitUntil(lambda: page.model.total == 1 and m.row_at(0).id == waiting.id, timeout=5000)
+    qtbot.waitUntil(lambda: m.total == 1 and m.rowCount() == 1 and m.row_at(0).id == waiting.id,
+                    timeout=5000)
     out = tmp_path / "理赔.xlsx"
     monkeypatch.setattr(page, "ask_export_path", lambda: str(out))
     page.export()

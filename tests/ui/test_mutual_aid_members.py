@@ -97,7 +97,7 @@ def test_member_list_filtered_and_exported(page, ledger, qtbot, tmp_path, monkey
     qtbot.waitUntil(lambda: lst.model.total == 3, timeout=5000)
     assert lst.count_label.text() == "共 3 条"
     lst.bar.widget("state").setCurrentIndex(lst.bar.widget("state").findData("unpaid"))
-    qtbot.waitUntil(lambda: lst.model.total == 1, timeout=5000)
+    qtbot.waitUntil(lambda: lst.model.total == 1 and lst.model.rowCount() == 1, timeout=5000)
     row = lst.model.row_at(0)
     assert (row.name, row.id_masked, row.state.label) == ("李四", mask_id(LI_ID), "未缴费")
     out = tmp_path / "会员.xlsx"
