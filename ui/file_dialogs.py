@@ -32,6 +32,7 @@ class Purpose(str, Enum):
     CALENDAR_IMPORT = "calendar_import"  # holiday CSV
     BACKUP = "backup"                   # 备份数据库 (save)
     RESTORE = "restore"                 # 恢复数据库 (open)
+    ROSTER = "roster"                   # 互助保障参保名单 xlsx (open)
 
 
 LABELS = {

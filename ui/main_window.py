@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 GROUP_SETTINGS = "系统设置"
 GROUP_HARDSHIP = "困难帮扶"
+GROUP_MUTUAL_AID = "互助保障"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 P = TypeVar("P", bound=QWidget)
 
@@ -58,6 +59,14 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("people", "ui.pages.people", "PeoplePage", "人员与单位", perm=Perm.VIEW_PEOPLE),
     PageEntry("hs_campaigns", "ui.pages.hardship.campaigns", "CampaignsPage", "帮扶活动",
               group=GROUP_HARDSHIP, perm=Perm.VIEW_HARDSHIP),
+    PageEntry("ma_plans", "ui.pages.mutual_aid.plans", "PlansPage", "互助计划", group=GROUP_MUTUAL_AID,
+              perm=Perm.MA_VIEW),
+    PageEntry("ma_enroll", "ui.pages.mutual_aid.enroll", "EnrollPage", "参保登记", group=GROUP_MUTUAL_AID,
+              perm=Perm.MA_VIEW),
+    PageEntry("ma_members", "ui.pages.mutual_aid.members", "MembersPage", "会员", group=GROUP_MUTUAL_AID,
+              perm=Perm.MA_VIEW),
+    PageEntry("ma_claims", "ui.pages.mutual_aid.lists", "ClaimsPage", "理赔", group=GROUP_MUTUAL_AID,
+              perm=Perm.MA_VIEW),
     PageEntry("statistics", "ui.pages.statistics", "StatisticsPage", "统计报表", perm=Perm.VIEW_CASES),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
               group=GROUP_SETTINGS),

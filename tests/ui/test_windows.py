@@ -106,6 +106,8 @@ def all_dialogs(db, staff, zhang, qtbot) -> dict[str, QDialog]:
     qtbot.waitUntil(lambda: panel.select_notice(issued.id), timeout=10000)
     out["文书/登记送达"] = panel.open_delivery()    # open() shows them at once
     out["文书/作废"] = panel.open_void()
+    from tests.ui.mutual_aid_dialogs import mutual_aid_dialogs
+    out.update(mutual_aid_dialogs(db, staff, qtbot))
     return out
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout, QWidget)
 
 from app.domain.enums import Gender
@@ -226,15 +226,30 @@ class PersonDialog(FormDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        # the person's mutual-aid cover (互助保障), read only: a line per plan year
+        self.cover_label = QLabel()
+        self.cover_label.setWordWrap(True)
+        self.cover_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cover_box = QGroupBox(self.tr("互助保障"))
+        QVBoxLayout(self.cover_box).addWidget(self.cover_label)
+        self.cover_box.hide()
+        layout.addWidget(self.cover_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
 
         self._find_employers(initial=True)
         self.load()
+        if person_id is not None:
+            from ui.operations.mutual_aid import cover_summary
+            cover_summary(self, ctx, person_id, on_done=self._show_cover, on_error=lambda _e: None)
 
     @property
     def person_id(self) -> int | None:
         return self.record_id
+
+    def _show_cover(self, summary) -> None:
+        self.cover_label.setText(summary.text)
+        self.cover_box.show()
 
     def fill(self, rec: PersonRecord) -> None:
         self.name_edit.setText(rec.name)

@@ -401,3 +401,13 @@ def save_report(check: RosterCheck, path: str | os.PathLike) -> int:
 
 def write_template(path: str | os.PathLike, *, plan_name: str = "") -> Path:
     return roster.write_template(path, plan=plan_name)
+
+
+def union_choices(db: Database) -> list[tuple[int, str]]:
+    """(employer id, name) of every union that has sent a roster, by name: a list filter's choices
+    (read from the batches, one row per union, plan and year)."""
+    with db.read() as s:
+        rows = s.execute(select(Employer.id, Employer.name)
+                         .where(Employer.id.in_(select(MaBatch.employer_id).distinct()))
+                         .order_by(Employer.name)).all()
+    return [(eid, name) for eid, name in rows]

@@ -63,6 +63,7 @@ class ClaimFilter:
     descending: bool = True
 
     LIST = "ma_claims"
+    PERM = Perm.MA_VIEW                # who may see the list (and keep saved filters of it)
 
     def days(self, today: date) -> tuple[date | None, date | None]:
         if self.period:

@@ -39,6 +39,7 @@ from app.domain.money import format_yuan
 from app.domain.mutual_aid import (COUNTED_STATES, ClaimState, CoverState, PlanKind, age_on,
                                    cover_state)
 from app.domain.periods import resolve_period
+from app.domain.permissions import Perm
 from app.domain.privacy import mask_id, mask_id_tail
 
 from ..query.export import ExportResult, full_ids_allowed, yesno
@@ -222,6 +223,7 @@ def cover_summary(db: Database, person_id: int, today: date | None = None) -> Co
 @dataclass(frozen=True)
 class MemberFilter:
     LIST = "ma_members"
+    PERM = Perm.MA_VIEW                 # who may see the list (and keep saved filters of it)
     plan_id: int | None = None
     year: int | None = None             # every plan of that year
     employer_id: int | None = None
@@ -263,6 +265,11 @@ class MemberRow:
     @property
     def key(self) -> tuple:
         return (self.enrollment_id,)
+
+    @property
+    def id(self) -> int:
+        """The row's id, as every list row has (the enrollment)."""
+        return self.enrollment_id
 
     @property
     def id_masked(self) -> str:

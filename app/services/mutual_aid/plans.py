@@ -379,5 +379,13 @@ def plan_input(record: PlanRecord) -> PlanInput:
                      term_cap=yuan(r.term_cap_fen), note=record.note)
 
 
+def plan_choices(db: Database) -> list[tuple[int, str]]:
+    """(plan id, 「2026 ZY 住院津贴互助保障」) of every plan, newest year first: a list filter's choices."""
+    with db.read() as s:
+        rows = s.execute(select(MaPlan.id, MaPlan.year, MaPlan.code, MaPlan.name)
+                         .order_by(MaPlan.year.desc(), MaPlan.code)).all()
+    return [(pid, f"{year} {code} {name}") for pid, year, code, name in rows]
+
+
 __all__ = ["PlanInput", "PlanRecord", "copy_to_next_year", "create_plan", "get_plan", "list_plans",
-           "new_plan_defaults", "plan_by_code", "plan_input", "plan_years", "update_plan"]
+           "new_plan_defaults", "plan_by_code", "plan_choices", "plan_input", "plan_years", "update_plan"]
