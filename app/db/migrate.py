@@ -17,7 +17,7 @@ from app.domain.errors import UserError
 from .engine import Database, to_url
 from .sqlitefile import online_copy
 
-HEAD = "0006"
+HEAD = "0007"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 

@@ -5,21 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
-                        Text, UniqueConstraint, text)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+from .base import NAMING, Base  # noqa: F401  - re-exported: the ledgers' models use the same Base
 
 
 class SettingRow(Base):
@@ -376,3 +366,6 @@ class Notice(Base):
 
     __table_args__ = (UniqueConstraint("kind", "year", "serial"),
                       Index("ix_notices_issued", "issued_at", "id"))
+
+
+from .models_hardship import *  # noqa: E402,F401,F403  - the hardship ledger (migration 0007)

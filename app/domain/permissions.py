@@ -27,6 +27,12 @@ class Perm(str, Enum):
     REOPEN_ARCHIVE = "reopen_archive"      # reopen with a reason, archive
     ACK_HOTSPOT = "ack_hotspot"            # acknowledge a 预警
     ISSUE_NOTICE = "issue_notice"          # issue, void and record delivery of notices 告知书
+    # hardship ledger 困难职工帮扶
+    VIEW_HARDSHIP = "view_hardship"        # files, payments, funds: lists, pages, export
+    FILE_HARDSHIP = "file_hardship"        # files and their steps, 复核, propose assistance
+    APPROVE_HARDSHIP = "approve_hardship"  # 审批建档, approve/refuse assistance, overrides, 出档
+    PAY_HARDSHIP = "pay_hardship"          # record assistance as paid (date, method, voucher)
+    MANAGE_FUNDS = "manage_funds"          # fund sources and allocations 拨入
 
 
 _ALL = frozenset(Role)
@@ -51,6 +57,11 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.REOPEN_ARCHIVE: frozenset({Role.MANAGER}),
     Perm.ACK_HOTSPOT: frozenset({Role.MANAGER}),
     Perm.ISSUE_NOTICE: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),
+    Perm.VIEW_HARDSHIP: _ALL,
+    Perm.FILE_HARDSHIP: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),
+    Perm.APPROVE_HARDSHIP: frozenset({Role.MANAGER}),
+    Perm.PAY_HARDSHIP: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),   # not the admin
+    Perm.MANAGE_FUNDS: frozenset({Role.MANAGER}),
 }
 
 LABELS: dict[Perm, str] = {
@@ -72,6 +83,11 @@ LABELS: dict[Perm, str] = {
     Perm.REOPEN_ARCHIVE: "重新办理或归档案件",
     Perm.ACK_HOTSPOT: "确认预警",
     Perm.ISSUE_NOTICE: "出具告知书",
+    Perm.VIEW_HARDSHIP: "查看困难职工档案和帮扶记录",
+    Perm.FILE_HARDSHIP: "办理困难职工建档和申请帮扶",
+    Perm.APPROVE_HARDSHIP: "审批困难职工建档和帮扶",
+    Perm.PAY_HARDSHIP: "登记帮扶发放",
+    Perm.MANAGE_FUNDS: "管理帮扶资金",
 }
 
 

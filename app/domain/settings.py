@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .hardship import CAP_SETTING, DEFAULT_CAPS_YUAN
 from .notices import DOC_PREFIX_SETTING, DOC_WORDS
 from .permissions import FULL_ID_ROLES_DEFAULT, FULL_ID_ROLES_KEY, roles_from_text
 
@@ -30,6 +31,7 @@ DEADLINES = "deadlines"
 SECURITY = "security"
 BACKUP = "backup"
 DOC_NUMBERS = "doc_numbers"
+HARDSHIP = "hardship"
 
 SETTINGS: tuple[Setting, ...] = (
     # office profile
@@ -67,6 +69,22 @@ SETTINGS: tuple[Setting, ...] = (
             SECURITY, max_length=60),
     # backup
     Setting("backup.keep", int, 30, "自动备份保留份数", BACKUP, minimum=1, maximum=365),
+    # ---- hardship ledger 困难职工帮扶 (DESIGN §4; read by app.domain.hardship.HardshipRules) ----
+    Setting("hardship.dibao_yuan", int, 1200, "当地低保标准(元/人·月)", HARDSHIP, minimum=1,
+            maximum=100_000),
+    Setting("hardship.relative_percent", int, 200, "相对困难线(低保标准的%)", HARDSHIP, minimum=100,
+            maximum=1000),
+    Setting("hardship.line_inclusive", bool, False, "人均收入等于标准线也认定为困难(≤)", HARDSHIP),
+    Setting("hardship.accident_percent", int, 50, "意外致困：单次事件支出占家庭年收入比例(%)", HARDSHIP,
+            minimum=1, maximum=1000),
+    *(Setting(CAP_SETTING + kind.value, int, yuan, f"{kind.label}每户每年上限(元，0为不限)", HARDSHIP,
+              minimum=0, maximum=10_000_000) for kind, yuan in DEFAULT_CAPS_YUAN.items()),
+    Setting("hardship.temporary_cap_yuan", int, 3000, "未建档临时救助每人每年上限(元)", HARDSHIP,
+            minimum=0, maximum=10_000_000),
+    Setting("hardship.publicity_workdays", int, 5, "公示期(工作日)", HARDSHIP, minimum=1, maximum=30),
+    Setting("hardship.review_months", int, 12, "复核周期(月)", HARDSHIP, minimum=1, maximum=60),
+    Setting("hardship.out_of_poverty_months", int, 6, "连续高于低保几个月提示脱困", HARDSHIP, minimum=1,
+            maximum=60),
 )
 
 # A yes/no setting typed as text (a form field, a script) is understood in either language.
@@ -75,7 +93,7 @@ FALSE_TEXTS = frozenset({"false", "0", "no", "n", "off", "否", "不", ""})
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 GROUP_LABELS = {OFFICE: "单位信息", DOC_NUMBERS: "文书文号", DEADLINES: "期限与预警", SECURITY: "账户安全",
-                BACKUP: "备份"}
+                BACKUP: "备份", HARDSHIP: "困难职工帮扶"}
 
 
 def validate(setting: Setting, value: Any) -> tuple[Any, str | None]:

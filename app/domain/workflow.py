@@ -7,8 +7,9 @@ rules read (``suspended``, ``extension``…) and the words the texts name (``cas
 table serves the service (which raises ``Conflict`` with the refusal) and the page (which disables
 the step's button with the refusal as its tooltip), so both always agree.
 
-``CASE_WORKFLOW`` is the case's table (app/services/petitions/cases.py). Files, payments and claims get
-their own ``Workflow`` here when their ledgers are built.
+``CASE_WORKFLOW`` is the case's table (app/services/petitions/cases.py); ``FILE_WORKFLOW`` and
+``PAYMENT_WORKFLOW`` are the hardship ledger's (app/services/hardship/). Claims get their own
+``Workflow`` here when their ledger is built.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.enums import OPEN_STATUSES, CaseStatus, ExtensionStatus
+from app.domain.hardship import FileState, PaymentState
 
 Facts = Mapping[str, Any]
 
@@ -129,4 +131,91 @@ CASE_WORKFLOW = Workflow("case", CASE_STEPS, (
     Rule("archive", _open, "案件尚未办结，不能归档", "case not concluded"),
     Rule("archive", lambda f: f["state"] is not CaseStatus.FOLLOWED_UP,
          "案件尚未回访，不能归档；联系不上当事人时请登记回访结果「未能回访」", "case not followed up"),
+))
+
+
+# ------------------------------------------------------------------------------ hardship files
+
+def file_facts(*, file_no: str, state: Any, today: Any = None, publicity_end: Any = None,
+               objection_open: bool = False) -> dict[str, Any]:
+    """The facts ``FILE_WORKFLOW`` reads, from a file's columns or its record. ``objection_open``:
+    an objection was raised during 公示 and its result is not recorded yet."""
+    return {"file_no": file_no, "state": FileState(state), "today": today,
+            "publicity_end": publicity_end, "objection_open": bool(objection_open)}
+
+
+def _file_in(*states: str) -> Callable[[Facts], bool]:
+    return lambda f: f["state"].value not in states
+
+
+def _file_ended(f: Facts) -> bool:
+    return f["state"].value in ("closed", "rejected")
+
+
+_PENDING = ("applied", "screened", "investigated", "publicizing")
+
+FILE_STEPS = ("edit", "screen", "investigate", "publicize", "objection", "approve", "send_back",
+              "reject", "confirm_category", "review", "change_category", "close", "pay")
+
+FILE_WORKFLOW = Workflow("hardship_file", FILE_STEPS, (
+    Rule("edit", _file_ended, "档案{file_no}{state.label}，不能修改（档案永久保存，只可查看）",
+         "file is {state.value}"),
+    Rule("screen", _file_in("applied"), "档案{file_no}{state.label}，不在待初审阶段，不能初审",
+         "file is {state.value}"),
+    Rule("investigate", _file_in("screened"),
+         "档案{file_no}{state.label}，尚未通过初审或已入户调查，不能登记入户调查", "file is {state.value}"),
+    Rule("publicize", _file_in("investigated"),
+         "档案{file_no}{state.label}，入户调查后才能公示", "file is {state.value}"),
+    Rule("objection", _file_in("publicizing"), "档案{file_no}{state.label}，不在公示期，不能登记公示异议",
+         "file is {state.value}"),
+    Rule("approve", _file_in("publicizing"),
+         "档案{file_no}{state.label}，须经初审、入户调查和公示后才能审批建档", "file is {state.value}"),
+    Rule("approve", lambda f: f["publicity_end"] is None or f["today"] is None
+         or f["today"] <= f["publicity_end"],
+         "公示期至{publicity_end}结束，公示期满后才能审批建档", "publicity not ended"),
+    Rule("approve", lambda f: f["objection_open"],
+         "公示期间有异议尚未处理，请先登记异议处理结果", "objection open"),
+    Rule("send_back", _file_in(*_PENDING), "档案{file_no}{state.label}，不在审核中，不能退回",
+         "file is {state.value}"),
+    Rule("reject", _file_in(*_PENDING), "档案{file_no}{state.label}，不在审核中，不能作不予建档处理",
+         "file is {state.value}"),
+    Rule("confirm_category", _file_ended, "档案{file_no}{state.label}，不能再确认困难类别",
+         "file is {state.value}"),
+    Rule("review", _file_in("active"), "档案{file_no}{state.label}，只有在档的档案才能复核",
+         "file is {state.value}"),
+    Rule("change_category", _file_in("active"),
+         "档案{file_no}{state.label}，只有在档的档案才能变更类别；审核中的档案请确认困难类别",
+         "file is {state.value}"),
+    Rule("close", lambda f: f["state"].value == "closed", "档案{file_no}已出档", "already closed"),
+    Rule("close", _file_in("active"), "档案{file_no}{state.label}，只有在档的档案才能出档",
+         "file is {state.value}"),
+    Rule("pay", lambda f: f["state"].value == "closed",
+         "档案{file_no}已出档，不能再安排帮扶", "file closed"),
+    Rule("pay", _file_in("active"),
+         "档案{file_no}{state.label}，尚未建档，不能安排帮扶（先建档、后帮扶；临时救助除外）",
+         "file is {state.value}"),
+))
+
+
+# ------------------------------------------------------------------------------ hardship payments
+
+def payment_facts(*, payment_id: int, state: Any) -> dict[str, Any]:
+    return {"payment_id": payment_id, "state": PaymentState(state)}
+
+
+PAYMENT_STEPS = ("edit", "approve", "refuse", "pay")
+
+PAYMENT_WORKFLOW = Workflow("hardship_payment", PAYMENT_STEPS, (
+    Rule("edit", lambda f: f["state"].value != "proposed",
+         "帮扶记录{payment_id}{state.label}，不能修改", "payment is {state.value}"),
+    Rule("approve", lambda f: f["state"].value != "proposed",
+         "帮扶记录{payment_id}{state.label}，不在待审批状态，不能审批", "payment is {state.value}"),
+    Rule("refuse", lambda f: f["state"].value != "proposed",
+         "帮扶记录{payment_id}{state.label}，不在待审批状态，不能不予批准", "payment is {state.value}"),
+    Rule("pay", lambda f: f["state"].value == "proposed",
+         "帮扶记录{payment_id}尚未审批，批准后才能发放", "payment not approved"),
+    Rule("pay", lambda f: f["state"].value == "refused",
+         "帮扶记录{payment_id}未获批准，不能发放", "payment refused"),
+    Rule("pay", lambda f: f["state"].value == "paid",
+         "帮扶记录{payment_id}已发放，不能重复发放", "payment already paid"),
 ))

@@ -81,3 +81,56 @@ def test_generic_table():
         table.refusal("delete", {})
     with pytest.raises(ValueError):
         Workflow("bad", ("a",), (Rule("b", lambda f: True, "x", "x"),))
+
+
+# ---- hardship files and payments ----------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from app.domain.hardship import FileState as FS, PaymentState as PS  # noqa: E402
+from app.domain.workflow import (FILE_STEPS, FILE_WORKFLOW, PAYMENT_STEPS,  # noqa: E402
+                                 PAYMENT_WORKFLOW, file_facts, payment_facts)
+
+FILE_ALLOWED = {
+    FS.APPLIED: {"edit", "screen", "send_back", "reject", "confirm_category"},
+    FS.SCREENED: {"edit", "investigate", "send_back", "reject", "confirm_category"},
+    FS.INVESTIGATED: {"edit", "publicize", "send_back", "reject", "confirm_category"},
+    FS.PUBLICIZING: {"edit", "objection", "approve", "send_back", "reject", "confirm_category"},
+    FS.ACTIVE: {"edit", "confirm_category", "review", "change_category", "close", "pay"},
+    FS.REJECTED: set(),
+    FS.CLOSED: set(),
+}
+
+
+@pytest.mark.parametrize("state", list(FS))
+def test_file_table(state):
+    facts = file_facts(file_no="K2026-000001", state=state, today=date(2026, 12, 20),
+                       publicity_end=date(2026, 12, 11))
+    refusals = FILE_WORKFLOW.refusals(facts)
+    assert set(refusals) == set(FILE_STEPS)
+    assert {s for s, r in refusals.items() if r is None} == FILE_ALLOWED[state]
+    assert all("{" not in r.text for r in refusals.values() if r is not None)
+
+
+def test_file_approval_waits_for_the_end_of_publicity_and_the_objection():
+    def facts(today, objection=False):
+        return file_facts(file_no="K1", state=FS.PUBLICIZING, today=today,
+                          publicity_end=date(2026, 12, 11), objection_open=objection)
+    assert FILE_WORKFLOW.refusal("approve", facts(date(2026, 12, 11))).text == \
+        "公示期至2026-12-11结束，公示期满后才能审批建档"
+    assert FILE_WORKFLOW.refusal("approve", facts(date(2026, 12, 12))) is None
+    assert FILE_WORKFLOW.refusal("approve", facts(date(2026, 12, 12), True)).code == "objection open"
+    closed = file_facts(file_no="K1", state=FS.CLOSED)
+    assert FILE_WORKFLOW.refusal("pay", closed).text == "档案K1已出档，不能再安排帮扶"
+    assert "先建档、后帮扶" in FILE_WORKFLOW.refusal("pay", file_facts(file_no="K1", state="screened")).text
+
+
+def test_payment_table():
+    allowed = {PS.PROPOSED: {"edit", "approve", "refuse"}, PS.APPROVED: {"pay"}, PS.REFUSED: set(),
+               PS.PAID: set()}
+    for state, steps in allowed.items():
+        refusals = PAYMENT_WORKFLOW.refusals(payment_facts(payment_id=7, state=state))
+        assert set(refusals) == set(PAYMENT_STEPS)
+        assert {s for s, r in refusals.items() if r is None} == steps
+    assert PAYMENT_WORKFLOW.refusal("pay", payment_facts(payment_id=7, state="paid")).text == \
+        "帮扶记录7已发放，不能重复发放"
