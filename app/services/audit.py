@@ -356,7 +356,8 @@ ENTITY_LABELS = {
     "user": "用户", "setting": "设置", "calendar": "节假日日历", "person": "人员",
     "employer": "单位", "database": "数据库", "registration": "登记", "case": "案件",
     "notice": "告知书", "hardship_file": "困难职工档案", "assistance": "帮扶记录",
-    "campaign": "帮扶活动", "fund": "资金", "plan": "互助保障计划", "enrollment": "参保",
+    "campaign": "帮扶活动", "fund": "资金", "fund_allocation": "资金拨入",
+    "plan": "互助保障计划", "enrollment": "参保",
     "claim": "理赔", "warning": "预警", "outreach_event": "走访活动", "saved_filter": "常用筛选",
     "export": "导出", "demo": "演示数据",
 }
@@ -374,6 +375,11 @@ ACTION_LABELS = {
     "approve_extension": "批准延期", "reject_extension": "不批准延期", "suspend": "中止",
     "resume": "恢复办理", "flags": "督办/重点关注", "conclude": "办结", "follow_up": "回访",
     "reopen": "重新办理", "archive": "归档",
+    # hardship ledger
+    "confirm_category": "确认困难类别", "screen": "初审", "investigate": "入户调查", "publicize": "公示",
+    "objection": "公示异议", "approve": "审批", "send_back": "退回", "reject": "不予建档",
+    "review": "复核", "change_category": "类别变更", "close": "出档", "propose": "申请帮扶",
+    "refuse": "不予批准", "pay": "发放",
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.models import (AuditLog, Case, Employer, HotspotWarning, Notice, OutreachEvent, Person,
                            Registration, SavedFilter, SettingRow, User)
+from app.db.models_hardship import HardshipAllocation, HardshipFile, HardshipFund, HardshipPayment
 
 from .audit import _SECRET_KEYS, entity_label, secret_digest, to_json
 
@@ -25,6 +26,8 @@ AUDITED_TABLES: dict[str, Any] = {
     "user": User, "setting": SettingRow, "person": Person, "employer": Employer,
     "registration": Registration, "case": Case, "notice": Notice, "warning": HotspotWarning,
     "outreach_event": OutreachEvent, "saved_filter": SavedFilter,
+    "hardship_file": HardshipFile, "assistance": HardshipPayment, "fund": HardshipFund,
+    "fund_allocation": HardshipAllocation,
 }
 
 
