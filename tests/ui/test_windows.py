@@ -99,6 +99,23 @@ def all_dialogs(db, staff, zhang, qtbot) -> dict[str, QDialog]:
     qtbot.waitUntil(lambda: panel.select_notice(issued.id), timeout=10000)
     out["文书/登记送达"] = panel.open_delivery()    # open() shows them at once
     out["文书/作废"] = panel.open_void()
+    out.update(hardship_dialogs(db, ctx, zhang, qtbot))
+    return out
+
+
+def hardship_dialogs(db, ctx, zhang, qtbot) -> dict[str, QDialog]:
+    """The hardship ledger's dialogs: a new file, a file under review and each of its steps."""
+    from app.services.hardship import files
+    from ui.pages.hardship.file_dialog import STEPS as FILE_STEPS
+    from ui.pages.hardship.file_dialog import FileDialog
+    out: dict[str, QDialog] = {"新建困难职工档案": FileDialog(ctx)}
+    rec = files.create_file(db, ctx.actor, files.FileInput(person_id=zhang.id, main_cause="laid_off",
+                                                           applicant_income="800"))
+    dlg = FileDialog(ctx, rec.id)
+    qtbot.waitUntil(lambda: dlg.record is not None, timeout=10000)
+    out["困难职工档案"] = dlg
+    for step in FILE_STEPS:
+        out["困难职工档案/" + step.label] = getattr(dlg, "_make_" + step.key)()
     return out
 
 
