@@ -98,15 +98,25 @@ def test_household_filed_through_every_step_and_approved(db, staff, zhang, qtbot
     assert "建议类别：深度困难" in text
     assert "家庭月收入 ¥2,400.00" in text and "÷ 3人 = ¥633.33" in text and "低保标准 ¥1,200.00" in text
 
-    # another category without a reason: refused, nothing saved
+    # another category without a reason, and a member twice: refused, nothing saved; the
+    # service's member errors are shown on the member's row
     dlg.category_combo.setCurrentIndex(dlg.category_combo.findData("relative"))
     assert dlg.override_edit.isEnabled()
+    dlg.members.add_row()                           # a blank row is left out (not numbered)
+    twice = dlg.members.add_row({"name": "李芳", "relation": "spouse", "id_number": good})
     dlg.save()
     qtbot.waitUntil(lambda: not dlg.busy, timeout=10000)
     idle(qtbot)
     assert dlg.record is None and dlg.error_label.isVisible()
     assert "改定类别理由" in dlg.error_label.text() and "须填写理由" in dlg.error_label.text()
     assert dlg.override_edit.styleSheet()           # the field in error is marked
+    assert "与第1行的身份证号相同" in dlg.members.row_errors[twice]
+    assert "第4行" in dlg.members.error_label.text()  # the table's row number
+    dlg.members.table.selectRow(twice)
+    dlg.members.remove_selected()
+    dlg.members.table.selectRow(twice - 1)
+    dlg.members.remove_selected()
+    assert dlg.members.row_errors == {}
 
     dlg.use_proposed()                             # the clerk confirms the proposal
     assert dlg.category_combo.currentData() == "deep" and not dlg.override_edit.isEnabled()

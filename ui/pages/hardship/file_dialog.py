@@ -17,22 +17,17 @@ file nothing.
 from __future__ import annotations
 
 import logging
-import re
-from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QFormLayout, QGridLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox, QTabWidget,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+                               QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain import clock
 from app.domain.errors import UserError, ValidationError
-from app.domain.hardship import (MAX_SECONDARY_CAUSES, Cause, ClosureReason, FileState,
-                                 HardshipCategory, Health, MaterialKind, MedicalInsurance,
-                                 Relation, ReviewDecision, SchoolLevel, WorkStatus)
-from app.domain.money import format_yuan, to_decimal
+from app.domain.hardship import (MAX_SECONDARY_CAUSES, Cause, FileState, HardshipCategory, Health,
+                                 MaterialKind, MedicalInsurance, Relation, SchoolLevel, WorkStatus)
+from app.domain.money import format_yuan
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
@@ -41,7 +36,9 @@ from ui.file_dialogs import Purpose, open_files
 from ui.operations import OnDone, OnError, show_error
 from ui.operations import hardship as ops
 from ui.operations.intake import lookup_people
-from ui.pages.hardship.parts import Column, RowsTable, Step, id_number_problem, update_step_buttons
+from ui.pages.hardship.file_steps import STEPS, FileSteps
+from ui.pages.hardship.parts import (Column, RowsTable, combo, date_edit, id_number_problem, select,
+                                     text_edit, update_step_buttons, yuan_text)
 from ui.pages.register_fields import LookupField
 from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, HINT_STYLE, qdate
 from ui.windows import fit_to_screen
@@ -49,6 +46,7 @@ from ui.windows import fit_to_screen
 log = logging.getLogger(__name__)
 
 PROPOSE_DEBOUNCE_MS = 400
+MEMBER_ROW = r"^家庭成员第(\d+)行(?:（[^）]*）)?(.*)$"     # the service's label of a member's field
 EDITABLE = frozenset({FileState.APPLIED, FileState.SCREENED, FileState.INVESTIGATED,
                       FileState.PUBLICIZING})
 
@@ -63,56 +61,7 @@ MEMBER_COLUMNS = (
     Column("schooling", "在学情况", SchoolLevel.choices(), width=80),
 )
 
-STEPS: tuple[Step, ...] = (
-    Step("screen", "初审", Perm.FILE_HARDSHIP),
-    Step("investigate", "入户调查", Perm.FILE_HARDSHIP),
-    Step("publicize", "公示", Perm.FILE_HARDSHIP),
-    Step("objection", "公示异议", Perm.FILE_HARDSHIP),
-    Step("approve", "审批建档", Perm.APPROVE_HARDSHIP),
-    Step("send_back", "退回", Perm.FILE_HARDSHIP),
-    Step("reject", "不予建档", Perm.APPROVE_HARDSHIP),
-    Step("review", "复核", Perm.FILE_HARDSHIP),
-    Step("change_category", "类别变更", Perm.FILE_HARDSHIP),
-    Step("close", "出档", Perm.APPROVE_HARDSHIP),
-)
-
-_MEMBER_ROW = re.compile(r"^家庭成员第(\d+)行(?:（[^）]*）)?(.*)$")
-
-
-def _yuan_text(fen: int) -> str:
-    """Fen as the yuan text a field shows and the service reads back (「2000.00」)."""
-    return f"{to_decimal(fen)}" if fen else ""
-
-
-def _text_edit(height: int = 70) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setTabChangesFocus(True)
-    edit.setFixedHeight(height)
-    return edit
-
-
-def _combo(choices, blank: str | None = None) -> QComboBox:
-    combo = QComboBox()
-    if blank is not None:
-        combo.addItem(blank, None)
-    for value, label in choices:
-        combo.addItem(label, value)
-    return combo
-
-
-def _date_edit(d: date) -> QDateEdit:
-    edit = QDateEdit(qdate(d))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _select(combo: QComboBox, value) -> None:
-    i = combo.findData(getattr(value, "value", value))
-    combo.setCurrentIndex(max(0, i))
-
-
-class FileDialog(QDialog):
+class FileDialog(FileSteps, QDialog):
     """``FileDialog(ctx)`` files a new household (``person_id`` preselects the applicant);
     ``FileDialog(ctx, file_id)`` opens one. ``record`` is the loaded ``FileRecord`` (None while
     new or loading); ``action`` the step dialog last opened (tests drive it); ``saved`` carries
@@ -164,9 +113,9 @@ class FileDialog(QDialog):
         self.new_person_button.clicked.connect(self.new_person)
         self.person_info = QLabel()
         self.person_info.setStyleSheet(HINT_STYLE)
-        self.applied_edit = _date_edit(clock.today())
-        self.main_cause = _combo(Cause.choices(), self.tr("（请选择）"))
-        self.secondary = [_combo(Cause.choices(), self.tr("（无）")) for _ in range(MAX_SECONDARY_CAUSES)]
+        self.applied_edit = date_edit(clock.today())
+        self.main_cause = combo(Cause.choices(), self.tr("（请选择）"))
+        self.secondary = [combo(Cause.choices(), self.tr("（无）")) for _ in range(MAX_SECONDARY_CAUSES)]
         self.applicant_income = QLineEdit()
         self.other_income = QLineEdit()
         self.rigid_annual = QLineEdit()
@@ -183,7 +132,7 @@ class FileDialog(QDialog):
         self.formula_label.setWordWrap(True)
         self.formula_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formula_label.setStyleSheet(HINT_STYLE)
-        self.category_combo = _combo(HardshipCategory.choices(), self.tr("（待确认）"))
+        self.category_combo = combo(HardshipCategory.choices(), self.tr("（待确认）"))
         self.category_combo.currentIndexChanged.connect(lambda _i: self._show_override())
         self.use_proposed_button = QPushButton(self.tr("采用测算结果"))
         self.use_proposed_button.setAutoDefault(False)
@@ -243,7 +192,7 @@ class FileDialog(QDialog):
         self.change_account_button = QPushButton(self.tr("修改账号"))
         self.change_account_button.setAutoDefault(False)
         self.change_account_button.clicked.connect(self.edit_account)
-        self.note_edit = _text_edit(80)
+        self.note_edit = text_edit(80)
         account_row = QHBoxLayout()
         account_row.addWidget(self.account_edit, 1)
         account_row.addWidget(self.account_shown, 1)
@@ -262,7 +211,7 @@ class FileDialog(QDialog):
                             "备注": self.note_edit})
 
         # ---- 材料
-        self.material_kind = _combo(MaterialKind.choices())
+        self.material_kind = combo(MaterialKind.choices())
         self.add_material_button = QPushButton(self.tr("添加材料…"))
         self.add_material_button.setAutoDefault(False)
         self.add_material_button.clicked.connect(self.add_materials)
@@ -386,22 +335,22 @@ class FileDialog(QDialog):
         self.person_field.set_value(rec.person_id, rec.person_name)
         self.person_info.setText("  ".join(p for p in (rec.id_masked, rec.employer_name) if p))
         self.applied_edit.setDate(qdate(rec.applied_on))
-        _select(self.main_cause, rec.main_cause)
-        for combo, cause in zip(self.secondary, list(rec.secondary_causes) + [None] * 3):
-            _select(combo, cause)
-        self.applicant_income.setText(_yuan_text(rec.applicant_income_fen))
-        self.other_income.setText(_yuan_text(rec.other_income_fen))
-        self.rigid_annual.setText(_yuan_text(rec.rigid_annual_fen))
-        self.accident_cost.setText(_yuan_text(rec.accident_cost_fen))
+        select(self.main_cause, rec.main_cause)
+        for box, cause in zip(self.secondary, list(rec.secondary_causes) + [None] * 3):
+            select(box, cause)
+        self.applicant_income.setText(yuan_text(rec.applicant_income_fen))
+        self.other_income.setText(yuan_text(rec.other_income_fen))
+        self.rigid_annual.setText(yuan_text(rec.rigid_annual_fen))
+        self.accident_cost.setText(yuan_text(rec.accident_cost_fen))
         self.accident_note.setText(rec.accident_note)
         self.members.set_rows([{
             "name": m.name, "relation": m.relation.value, "id_number": m.id_number or "",
-            "monthly_income": _yuan_text(m.monthly_income_fen), "health": m.health or None,
+            "monthly_income": yuan_text(m.monthly_income_fen), "health": m.health or None,
             "medical_insurance": m.medical_insurance or None, "work_status": m.work_status or None,
             "schooling": m.schooling or None} for m in rec.members])
         self.formula_label.setText(self.tr("测算：") + (rec.category_formula or "—"))
         self.proposal = None
-        _select(self.category_combo, rec.category)
+        select(self.category_combo, rec.category)
         self.override_edit.setText(rec.category_override_reason)
         self.address_edit.setText(rec.address)
         self.phone_edit.setText(rec.phone)
@@ -549,7 +498,7 @@ class FileDialog(QDialog):
         return None
 
     def use_proposed(self) -> None:
-        _select(self.category_combo, self.proposed_category())
+        select(self.category_combo, self.proposed_category())
 
     def _show_override(self) -> None:
         """The reason is asked for only when the chosen category differs from the proposal."""
@@ -604,20 +553,14 @@ class FileDialog(QDialog):
             show_error(self, exc)
             return
         if isinstance(exc, ValidationError):
-            lines, rows, first = [], {}, None
-            for field, msg in exc.errors:
-                m = _MEMBER_ROW.match(field)
-                if m and int(m.group(1)) - 1 < len(self.members.row_map):
-                    table_row = self.members.row_map[int(m.group(1)) - 1]
-                    rows[table_row] = "；".join(filter(None, [rows.get(table_row), f"{m.group(2)}：{msg}"]))
-                    first = first or self.members.table
-                    continue
+            rest = self.members.take_row_errors(exc.errors, MEMBER_ROW)
+            lines, first = [], self.members.table if len(rest) < len(exc.errors) else None
+            for field, msg in rest:
                 lines.append(f"{field}：{msg}" if field else msg)
                 w = self.fields.get(field)
                 if w is not None:
                     w.setStyleSheet(FIELD_ERROR_STYLE)
                     first = first or w
-            self.members.mark_errors(rows)
             text = "\n".join(lines) if lines else self.tr("家庭成员有误，见表格下方的说明")
         else:
             text, first = exc.message, None
@@ -647,137 +590,3 @@ class FileDialog(QDialog):
         ops.add_materials(self, self.ctx, self.record.id, self.material_kind.currentData(),
                           list(paths), on_done=lambda _r: self.reload(),
                           on_error=self._show_failure)
-
-    # ------------------------------------------------------------ steps
-
-    def open_action(self, key: str) -> ActionDialog:
-        """Open the small dialog of step ``key`` (see ``STEPS``) and return it."""
-        dlg = getattr(self, "_make_" + key)()
-        dlg.done.connect(self._step_done)
-        self.action = dlg
-        dlg.open()
-        return dlg
-
-    def _step_done(self, rec) -> None:
-        self._loaded(rec)
-        self.saved.emit(rec)
-
-    def _call(self, step) -> Any:
-        ctx, file_id = self.ctx, self.file_id
-
-        def start(parent: QWidget, values: dict[str, Any], on_done: OnDone, on_error: OnError):
-            return step(parent, ctx, file_id, **values, on_done=on_done, on_error=on_error)
-        return start
-
-    def _today(self) -> date:
-        return clock.today()
-
-    def _make_screen(self) -> ActionDialog:
-        return ActionDialog(self.tr("初审"), [
-            ("on", "日期", _date_edit(self._today())), ("opinion", "初审意见", _text_edit(70))],
-            self._call(ops.screen), self)
-
-    def _make_investigate(self) -> ActionDialog:
-        return ActionDialog(self.tr("入户调查"), [
-            ("on", "日期", _date_edit(self._today())), ("investigators", "调查人员", QLineEdit()),
-            ("findings", "调查情况", _text_edit(90))], self._call(ops.investigate), self)
-
-    def _make_publicize(self) -> ActionDialog:
-        start, end = _date_edit(self._today()), _date_edit(self._today())
-        hint = QLabel(self.tr("结束日期默认按本单位设置的公示工作日数从节假日日历推算。"))
-        hint.setStyleSheet(HINT_STYLE)
-        hint.setWordWrap(True)
-        dlg = ActionDialog(self.tr("公示"), [("start", "公示开始日期", start),
-                                           ("end", "公示结束日期", end), ("hint", "", hint)],
-                           self._call(ops.start_publicity), self)
-
-        def default_end(_d=None) -> None:
-            ops.default_publicity_end(dlg, self.ctx, start.date().toPython(),
-                                      on_done=lambda d: end.setDate(qdate(d)),
-                                      on_error=lambda e: log.warning("publicity end: %s", e))
-        start.dateChanged.connect(default_end)
-        default_end()
-        return dlg
-
-    def _make_objection(self) -> ActionDialog:
-        objection, result = _text_edit(70), _text_edit(70)
-        if self.record is not None:
-            objection.setPlainText(self.record.publicity_objection)
-            result.setPlainText(self.record.publicity_result)
-        return ActionDialog(self.tr("公示异议"), [("objection", "异议内容", objection),
-                                              ("result", "异议处理结果", result)],
-                            self._call(ops.record_objection), self)
-
-    def _make_approve(self) -> ActionDialog:
-        rec = self.record
-        info = QLabel()
-        info.setWordWrap(True)
-        if rec is not None:
-            info.setText(f"{rec.person_name}　{rec.category.label if rec.category else '类别待确认'}"
-                         f"\n{rec.category_formula}\n公示 {rec.publicity_start} 至 {rec.publicity_end}"
-                         + (f"；异议：{rec.publicity_objection}（{rec.publicity_result}）"
-                            if rec.publicity_objection else "；无异议"))
-        return ActionDialog(self.tr("审批建档"), [("info", "", info),
-                                              ("on", "日期", _date_edit(self._today()))],
-                            self._call(ops.approve_file), self)
-
-    def _make_send_back(self) -> ActionDialog:
-        return ActionDialog(self.tr("退回"), [("reason", "理由", _text_edit(90))],
-                            self._call(ops.send_back), self)
-
-    def _make_reject(self) -> ActionDialog:
-        return ActionDialog(self.tr("不予建档"), [("reason", "理由", _text_edit(90))],
-                            self._call(ops.reject_file), self)
-
-    def _make_change_category(self) -> ActionDialog:
-        return ActionDialog(self.tr("类别变更"), [
-            ("category", "困难类别", _combo(HardshipCategory.choices(), self.tr("（请选择）"))),
-            ("reason", "理由", _text_edit(70)), ("on", "日期", _date_edit(self._today()))],
-            self._call(ops.change_category), self)
-
-    def _make_close(self) -> ActionDialog:
-        return ActionDialog(self.tr("出档（脱困/解困/撤档）"), [
-            ("reason", "出档原因", _combo(ClosureReason.choices(), self.tr("（请选择）"))),
-            ("note", "出档说明", _text_edit(70)), ("on", "日期", _date_edit(self._today()))],
-            self._call(ops.close_file), self)
-
-    def _make_review(self) -> ActionDialog:
-        rec = self.record
-        income, rigid = QLineEdit(), QLineEdit()
-        size = QSpinBox()
-        size.setRange(1, 21)
-        if rec is not None:
-            income.setText(_yuan_text(rec.household_income_fen))
-            rigid.setText(_yuan_text(rec.rigid_annual_fen))
-            size.setValue(rec.household_size)
-        reviewer = QLineEdit(self.ctx.actor.display_name)
-        decision = _combo(ReviewDecision.choices())
-        category = _combo(HardshipCategory.choices(), self.tr("（不变）"))
-        closure = _combo(ClosureReason.choices(), self.tr("（不出档）"))
-        next_due = _date_edit(self._today() + timedelta(days=365))
-
-        def decision_changed(_i=0) -> None:
-            d = decision.currentData()
-            category.setEnabled(d == ReviewDecision.CHANGE.value)
-            closure.setEnabled(d == ReviewDecision.CLOSE.value)
-            next_due.setEnabled(d != ReviewDecision.CLOSE.value)
-        decision.currentIndexChanged.connect(decision_changed)
-        decision_changed()
-        ctx, file_id = self.ctx, self.file_id
-
-        def start(parent, v, on_done, on_error):
-            d = v["decision"]
-            return ops.review_file(
-                parent, ctx, file_id, reviewed_on=v["reviewed_on"], reviewer=v["reviewer"],
-                household_income=v["household_income"], rigid_annual=v["rigid_annual"],
-                household_size=v["household_size"], decision=d,
-                category=v["category"] if d == ReviewDecision.CHANGE.value else None,
-                closure_reason=v["closure_reason"] if d == ReviewDecision.CLOSE.value else None,
-                reason=v["reason"], next_due=None if d == ReviewDecision.CLOSE.value else v["next_due"],
-                on_done=on_done, on_error=on_error)
-        return ActionDialog(self.tr("复核"), [
-            ("reviewed_on", "复核日期", _date_edit(self._today())), ("reviewer", "复核人", reviewer),
-            ("household_income", "家庭月收入", income), ("rigid_annual", "刚性支出（年）", rigid),
-            ("household_size", "家庭人口", size), ("decision", "复核结论", decision),
-            ("category", "困难类别", category), ("closure_reason", "出档原因", closure),
-            ("reason", "理由", _text_edit(60)), ("next_due", "下次复核日期", next_due)], start, self)

@@ -7,20 +7,24 @@ and the service checks everything again.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QLabel,
+                               QPlainTextEdit,
                                QPushButton, QStyledItemDelegate, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain.errors import UserError
+from app.domain.money import to_decimal
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
-from ui.util import ERROR_STYLE
+from ui.util import ERROR_STYLE, qdate
 
 ROW_ERROR_COLOUR = QColor("#fdecea")
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -238,6 +242,21 @@ class RowsTable(QWidget):
             if 0 <= r < self.table.rowCount():
                 self._paint_row(r, why)
 
+    def take_row_errors(self, errors: Sequence[tuple[str, str]], pattern: str
+                        ) -> list[tuple[str, str]]:
+        """Paint the service's errors whose field matches ``pattern`` (group 1: the n-th row given
+        to it, 1-based; group 2: the column) on their rows; return the other errors."""
+        rest, rows = [], {}
+        for field, msg in errors:
+            m = re.match(pattern, field)
+            if m and 0 < int(m.group(1)) <= len(self.row_map):
+                r = self.row_map[int(m.group(1)) - 1]
+                rows[r] = "；".join(filter(None, [rows.get(r), f"{m.group(2)}：{msg}"]))
+            else:
+                rest.append((field, msg))
+        self.mark_errors(rows)
+        return rest
+
     def _show_errors(self) -> None:
         lines = [f"第{r + 1}行：{why}" for r, why in sorted(self.row_errors.items())]
         self.error_label.setText("\n".join(lines))
@@ -293,3 +312,38 @@ def update_step_buttons(buttons: dict[str, QPushButton], steps: Sequence[Step], 
         b = buttons[step.key]
         b.setEnabled(why is None)
         b.setToolTip(why or "")
+
+
+# ---------------------------------------------------------------- form fields
+
+def yuan_text(fen: int) -> str:
+    """Fen as the yuan text a field shows and the service reads back (「2000.00」)."""
+    return f"{to_decimal(fen)}" if fen else ""
+
+
+def text_edit(height: int = 70) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(height)
+    return edit
+
+
+def combo(choices, blank: str | None = None) -> QComboBox:
+    combo = QComboBox()
+    if blank is not None:
+        combo.addItem(blank, None)
+    for value, label in choices:
+        combo.addItem(label, value)
+    return combo
+
+
+def date_edit(d: date) -> QDateEdit:
+    edit = QDateEdit(qdate(d))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def select(combo: QComboBox, value) -> None:
+    i = combo.findData(getattr(value, "value", value))
+    combo.setCurrentIndex(max(0, i))
