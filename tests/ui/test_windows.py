@@ -116,6 +116,15 @@ def hardship_dialogs(db, ctx, zhang, qtbot) -> dict[str, QDialog]:
     out["困难职工档案"] = dlg
     for step in FILE_STEPS:
         out["困难职工档案/" + step.label] = getattr(dlg, "_make_" + step.key)()
+    from app.services.hardship import payments
+    from tests.services.hardship_util import funded
+    from ui.pages.hardship.payment_dialogs import PAYMENT_STEPS, STEP_DIALOGS, PaymentDialog
+    out["申请帮扶"] = PaymentDialog(ctx, person_id=zhang.id, person_name="张三")
+    out["申请帮扶/档案"] = PaymentDialog(ctx, file_id=rec.id, file_text=rec.file_no, kind="medical")
+    pay = payments.propose(db, ctx.actor, payments.PaymentInput("temporary", "800", funded(db),
+                                                                person_id=zhang.id))
+    for step in PAYMENT_STEPS:
+        out["帮扶记录/" + step.label] = STEP_DIALOGS[step.key](ctx, pay)
     return out
 
 

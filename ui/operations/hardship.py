@@ -273,3 +273,65 @@ def allocate(parent: QWidget, ctx: AppContext, fund_id: int, *, amount: str, all
     db, actor = ctx.db, ctx.actor
     return _write(parent, lambda: _funds().allocate(db, actor, fund_id, amount, allocated_on, doc_no,
                                                     note), on_done, on_error)
+
+
+# ================================================================ payments 帮扶记录
+
+def load_payment(parent: QWidget, ctx: AppContext, payment_id: int,
+                 *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    db = ctx.db
+    return _read(parent, lambda: _payments().get_payment_record(db, payment_id), on_done, on_error)
+
+
+def payments_of_file(parent: QWidget, ctx: AppContext, file_id: int,
+                     *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """The file's assistance records (``list[PaymentRecord]``)."""
+    db = ctx.db
+    return _read(parent, lambda: _payments().payments_of_file(db, file_id), on_done, on_error)
+
+
+def person_summary(parent: QWidget, ctx: AppContext, person_id: int,
+                   *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """A person's file and payments (``HardshipSummary``), for the person page and the side panel."""
+    db = ctx.db
+    return _read(parent, lambda: _payments().person_summary(db, person_id), on_done, on_error)
+
+
+def remaining_cap(parent: QWidget, ctx: AppContext, kind: str, year: int, *, file_id: int | None,
+                  person_id: int | None, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """What is left of ``kind``'s yearly cap for the household (or the person, 临时救助): ``CapInfo``."""
+    db = ctx.db
+    return _read(parent, lambda: _payments().remaining_cap(db, kind, year, file_id=file_id,
+                                                           person_id=person_id), on_done, on_error)
+
+
+def propose_payment(parent: QWidget, ctx: AppContext, data: Any, *, acknowledge: bool,
+                    on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """申请帮扶. The same kind twice in a month comes back as ``SameMonthWarning`` unless
+    ``acknowledge``."""
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _payments().propose(db, actor, data, acknowledge=acknowledge),
+                  on_done, on_error)
+
+
+def approve_payment(parent: QWidget, ctx: AppContext, payment_id: int,
+                    *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """批准 (负责人)."""
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _payments().approve(db, actor, payment_id), on_done, on_error)
+
+
+def refuse_payment(parent: QWidget, ctx: AppContext, payment_id: int, *, reason: str,
+                   on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """不予批准 with a reason (负责人)."""
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _payments().refuse(db, actor, payment_id, reason), on_done, on_error)
+
+
+def pay_payment(parent: QWidget, ctx: AppContext, payment_id: int, *, paid_on: date, method: str,
+                voucher_no: str, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """登记发放: date, method 打卡/现金, voucher number."""
+    db, actor = ctx.db, ctx.actor
+    return _write(parent, lambda: _payments().pay(db, actor, payment_id, paid_on=paid_on,
+                                                  method=method, voucher_no=voucher_no),
+                  on_done, on_error)
