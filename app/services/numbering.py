@@ -39,9 +39,11 @@ def highest_used(session: Session) -> dict[tuple[str, int], int]:
     from sqlalchemy import Integer, cast, func
 
     from app.db.models import Case, Notice, Registration
+    from app.db.models_hardship import HardshipFile
     used: dict[tuple[str, int], int] = {}
-    # "2026-000123" and "C2026-000123": the year, then the number after the dash.
-    for name, col, at in (("registration", Registration.reg_no, 1), ("case", Case.case_no, 2)):
+    # "2026-000123", "C2026-000123", "K2026-000012": the year, then the number after the dash.
+    for name, col, at in (("registration", Registration.reg_no, 1), ("case", Case.case_no, 2),
+                          ("hardship_file", HardshipFile.file_no, 2)):
         year = cast(func.substr(col, at, 4), Integer)
         q = select(year, func.max(cast(func.substr(col, at + 5), Integer))).group_by(year)
         for y, n in session.execute(q):

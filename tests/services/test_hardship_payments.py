@@ -258,3 +258,23 @@ def test_two_processes_approving_and_paying_from_one_fund_never_overdraw_it(db_p
         assert audit.verify(db) == []
     finally:
         db.close()
+
+
+def test_a_proposal_can_be_corrected_until_it_is_decided(db, household):
+    f, fund = household
+    other = funded(db, "本级经费", 0)
+    rec = payments.propose(db, CLERK, P("living", "500", fund, "2026-12-01", file_id=f.id), now=at(12, 1))
+    with pytest.raises(ValidationError, match="不能为负数"):
+        payments.update_proposal(db, CLERK, rec.id, P("living", "-1", other, "2026-12-01", file_id=f.id),
+                                 now=at(12, 2))
+    assert payments.get_payment_record(db, rec.id).amount_fen == 500_00
+    rec = payments.update_proposal(db, CLERK, rec.id, P("medical", "600", other, "2026-12-01", file_id=f.id),
+                                   now=at(12, 2))
+    assert (rec.kind.value, rec.amount_fen, rec.fund_name) == ("medical", 600_00, "本级经费")
+    # the fund has nothing: approval names it and the shortfall
+    with pytest.raises(Conflict, match="资金「本级经费」可用余额 ¥0.00，本次需支出 ¥600.00，缺口 ¥600.00"):
+        payments.approve(db, MANAGER, rec.id, now=at(12, 3))
+    payments.refuse(db, MANAGER, rec.id, "资金不足", now=at(12, 3))
+    with pytest.raises(Conflict, match="不能修改"):
+        payments.update_proposal(db, CLERK, rec.id, P("medical", "1", fund, file_id=f.id), now=at(12, 4))
+    assert audit_state.verify_state(db) == []

@@ -528,3 +528,28 @@ def person_summary(db: Database, person_id: int, today: date | None = None,
             category=HardshipCategory.label_of(f.category) if f else "",
             review_due=f.review_due if f else None, payments=tuple(_record(s, p) for p in rows),
             paid_fen=total, paid_this_year_fen=this_year, pending=pending)
+
+
+# ---- a case's 经济帮扶 measure -------------------------------------------------------------------
+
+def propose_for_case(s: Session, actor: Actor, case_id: int, person_id: int | None, amount_fen: int,
+                     now: datetime, *, kind: AssistanceKind | str | None = None,
+                     fund_id: int | None = None, note: str = "") -> HardshipPayment | None:
+    """Inside the case service's write transaction: the 经济帮扶 measure proposes an assistance record
+    for the petitioner, linked to the case (``case_id``; the case's timeline names the record).
+    The petitioner's 在档 file is used when there is one (kind default 生活救助), else 临时救助
+    without a file. The fund defaults to the office's first active fund; the manager may correct the
+    proposal before approving it. None when the petitioner is not in the registry (nothing to link).
+    The same-month warning is accepted and kept on the record for the approver."""
+    if person_id is None:
+        return None
+    file_id = s.execute(select(HardshipFile.id).where(
+        HardshipFile.person_id == person_id, HardshipFile.state == FileState.ACTIVE.value)).scalar()
+    if kind is None:
+        kind = AssistanceKind.LIVING if file_id else AssistanceKind.TEMPORARY
+    if fund_id is None:
+        fund_id = s.execute(select(HardshipFund.id).where(HardshipFund.active.is_(True))
+                            .order_by(HardshipFund.sort, HardshipFund.name).limit(1)).scalar()
+    data = PaymentInput(kind=kind, amount=amount_fen, fund_id=fund_id, assist_on=now.date(),
+                        file_id=file_id, person_id=person_id, note=note)
+    return propose_in(s, actor, data, now, acknowledge=True, case_id=case_id)

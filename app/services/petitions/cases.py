@@ -64,6 +64,7 @@ from app.domain.permissions import Perm
 
 from .. import audit
 from ..access import require
+from ..hardship import payments
 from ..numbering import case_no as format_case_no, next_number
 from .case_records import (CaseEventRecord, CaseRecord, F_AID_AMOUNT, F_ASSIGNEE, F_ASSIGNEE_KIND,
                            F_DECISION_NOTE, F_EXT_REASON, F_FEEDBACK, F_FOLLOWUP, F_FOLLOWUP_NOTE,
@@ -246,10 +247,14 @@ def add_note(db: Database, actor: Actor, case_id: int, text: str, *,
 
 def add_measure(db: Database, actor: Actor, case_id: int, measure: Measure | str, text: str = "", *,
                 lawyer: str = "", mediation_result: str = "", amount: Any = None,
+                aid_kind: Any = None, aid_fund_id: int | None = None,
                 now: datetime | None = None) -> CaseRecord:
     """A measure taken (Perm.HANDLE_CASE), on an open case. 法律援助 needs the lawyer's name,
-    调解 its result (成功/不成功 or text), 经济帮扶 an amount (> 0; int fen or yuan text) — the
-    amount is kept in the event detail (the hardship ledger comes in a later issue)."""
+    调解 its result (成功/不成功 or text), 经济帮扶 an amount (> 0; int fen or yuan text): kept in the
+    event detail, and — when the petitioner is in the registry — proposed in the same transaction
+    as a hardship assistance record linked both ways (``payments.propose_for_case``: kind
+    ``aid_kind``, fund ``aid_fund_id``; the ledger's caps and checks apply, a refusal refuses the
+    measure); the event detail names the record (``payment_id``)."""
     require(actor, Perm.HANDLE_CASE)
     errors = Collector()
     m = _enum(errors, Measure, measure, F_MEASURE)
@@ -276,6 +281,11 @@ def add_measure(db: Database, actor: Actor, case_id: int, measure: Measure | str
             parts.append(f"调解结果：{detail['mediation_result']}")
         if "amount_fen" in detail:
             parts.append(f"金额：{format_yuan(detail['amount_fen'])}")
+            aid = payments.propose_for_case(s, actor, case.id, _petitioner(s, case), detail["amount_fen"],
+                                            at, kind=aid_kind, fund_id=aid_fund_id, note=body)
+            if aid is not None:
+                detail["payment_id"] = aid.id
+                parts.append(f"已提交帮扶记录{aid.id}待审批")
         if body:
             parts.append(body)
         detail["text"] = body
@@ -575,3 +585,7 @@ def archive(db: Database, actor: Actor, case_id: int, *, now: datetime | None = 
         _event(s, actor, case, CaseEventKind.ARCHIVED, at, "归档", {})
         _finish(s, actor, case, "archive", before, at)
         return _fresh(s, case, at.date())
+
+
+def _petitioner(s, case: Case) -> int | None:
+    return s.execute(select(Registration.person_id).where(Registration.id == case.registration_id)).scalar()
