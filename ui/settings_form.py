@@ -78,7 +78,6 @@ class SettingsForm(QWidget):
         self.editors: dict[str, Editor] = {}
         self.error_labels: dict[str, QLabel] = {}
         self.file_buttons: dict[str, tuple[QPushButton, QPushButton]] = {}   # key: (选择…, clear)
-        self._by_label = {s.label: s.key for s in self.settings}
         self._loaded: dict[str, Any] = {}
         placeholders = placeholders or {}
 
@@ -185,8 +184,9 @@ class SettingsForm(QWidget):
             try:
                 _CHECKS[spec.check](path)
             except ValidationError as e:
+                from app.domain.errors import FieldError
                 label = next(st.label for st in self.settings if st.key == key)
-                self.show_errors([(label, message) for _field, message in e.errors])
+                self.show_errors([FieldError(label, message, key) for _field, message in e.errors])
                 return None
         self.clear_errors()
         edit.setText(path)
@@ -252,13 +252,15 @@ class SettingsForm(QWidget):
             self.editors[key].setStyleSheet("")
 
     def show_errors(self, errors: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Show each (field label, message) under its field; return those that name no field here."""
+        """Show each field error (``FieldError``: label, message and the setting's key) under its
+        field, found by key; return those that name no field here."""
         self.clear_errors()
         rest: list[tuple[str, str]] = []
         first = None
-        for field, message in errors:
-            key = self._by_label.get(field)
-            if key is None:
+        for error in errors:
+            field, message = error
+            key = getattr(error, "key", None)
+            if key not in self.editors:
                 rest.append((field, message))
                 continue
             label = self.error_labels[key]

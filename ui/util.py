@@ -26,6 +26,16 @@ DEADLINE_COLOURS = {
 }
 
 
+def widget_for(fields: dict[str, QWidget], key: str | None) -> QWidget | None:
+    """The form widget an error's field ``key`` (``FieldError.key``) is about: the widget of that
+    key, else of the nearest key it lies under (``new_person.phone`` → ``new_person``)."""
+    while key:
+        if key in fields:
+            return fields[key]
+        key = key.rpartition(".")[0]
+    return None
+
+
 def qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 

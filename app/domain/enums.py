@@ -240,4 +240,5 @@ class ListFlag(LabelledEnum):
     NOTICE_PENDING = ("notice_pending", "告知书未送达")    # the 受理告知书 not delivered yet
 
 
+LEADER_IN_CHARGE_LABEL = "包案领导"   # Case.leader_in_charge: the leader who took the case on (a name)
 OPEN_STATUSES_LABEL = "未办结"   # the case-list status choice meaning any of OPEN_STATUSES

@@ -18,8 +18,47 @@ class UserError(Exception):
             self.english = english
 
 
+class Label(str):
+    """A field's Chinese label that knows the field's key: ``Label("姓名", "name")`` is the text
+    「姓名」 everywhere a str goes, and an error added under it carries ``key`` "name", so a form
+    finds the field by its key, not by its label."""
+
+    key: str
+
+    def __new__(cls, text: str, key: str) -> "Label":
+        obj = super().__new__(cls, text)
+        obj.key = key
+        return obj
+
+
+def labels(texts: dict[str, str]) -> dict[str, Label]:
+    """``{"name": "姓名"}`` → ``{"name": Label("姓名", "name")}``."""
+    return {k: Label(v, k) for k, v in texts.items()}
+
+
+class FieldError(tuple):
+    """One field error: unpacks as the pair ``(label, message)`` (and equals it), with the field's
+    ``key`` (None for an error of no one field, or from a label that has none)."""
+
+    key: str | None
+
+    def __new__(cls, label: str, message: str, key: str | None = None) -> "FieldError":
+        obj = super().__new__(cls, (label, message))
+        obj.key = key if key is not None else getattr(label, "key", None)
+        return obj
+
+    @property
+    def label(self) -> str:
+        return self[0]
+
+    @property
+    def message(self) -> str:
+        return self[1]
+
+
 class ValidationError(UserError):
-    """One or more fields are wrong. ``errors`` is a list of (field label, message)."""
+    """One or more fields are wrong. ``errors`` is a list of ``FieldError``: (field label,
+    message) pairs that also know the field's ``key``."""
 
     english = "invalid field value"
 
@@ -27,13 +66,18 @@ class ValidationError(UserError):
                  english: str | None = None):
         if isinstance(errors, str):
             errors = [(field or "", errors)]
-        self.errors = list(errors)
+        self.errors = [e if isinstance(e, FieldError) else FieldError(*e) for e in errors]
         text = "；".join(f"{f}：{m}" if f else m for f, m in self.errors)
         super().__init__(text, english)
 
     @property
     def fields(self) -> list[str]:
         return [f for f, _ in self.errors]
+
+    @property
+    def keys(self) -> list[str | None]:
+        """The fields' keys, in the order of ``errors`` (None where an error has none)."""
+        return [e.key for e in self.errors]
 
 
 class PermissionDenied(UserError):
@@ -58,13 +102,30 @@ class Conflict(UserError):
 
 
 class Collector:
-    """Gathers field errors so a form reports all of them at once, then raises."""
+    """Gathers field errors so a form reports all of them at once, then raises.
 
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
+    ``scoped("new_person")`` is a view adding to the same list with keys under "new_person."
+    (a registration reports the fields of the person it creates as ``new_person.name`` …)."""
 
-    def add(self, field: str, message: str) -> None:
-        self.errors.append((field, message))
+    def __init__(self, prefix: str = "") -> None:
+        self.errors: list[FieldError] = []
+        self.prefix = prefix
+
+    def add(self, field: str, message: str, key: str | None = None) -> None:
+        key = key if key is not None else getattr(field, "key", None)
+        if key is not None and self.prefix:
+            key = f"{self.prefix}.{key}"
+        self.errors.append(FieldError(field, message, key))
+
+    def extend(self, errors) -> None:
+        """Add the errors of a ValidationError (or pairs), keeping their keys."""
+        for e in errors:
+            self.add(e[0], e[1], getattr(e, "key", None))
+
+    def scoped(self, prefix: str) -> "Collector":
+        sub = Collector(f"{self.prefix}.{prefix}" if self.prefix else prefix)
+        sub.errors = self.errors
+        return sub
 
     def check(self, ok: bool, field: str, message: str) -> bool:
         if not ok:

@@ -22,15 +22,15 @@ from stdnum.cn import ric, uscc
 from . import clock
 from .dates import format_cn, parse_date
 from .enums import Gender
-from .errors import Collector, ValidationError
+from .errors import Collector, Label, ValidationError
 
 T = TypeVar("T")
 
-ID_FIELD = "身份证号"
-BIRTH_FIELD = "出生日期"
-GENDER_FIELD = "性别"
-USCC_FIELD = "统一社会信用代码"
-PHONE_FIELD = "电话"
+ID_FIELD = Label("身份证号", "id_number")        # their keys: the fields of PersonInput/EmployerInput
+BIRTH_FIELD = Label("出生日期", "birth_date")
+GENDER_FIELD = Label("性别", "gender")
+USCC_FIELD = Label("统一社会信用代码", "uscc")
+PHONE_FIELD = Label("电话", "phone")
 
 # First two digits of a resident ID: province-level division (GB/T 2260), plus 81/82/83 used by
 # residence permits of Hong Kong, Macao and Taiwan residents.
@@ -101,7 +101,7 @@ def checked(errors: Collector, fn: Callable[..., T], *args: Any, default: Any = 
     try:
         return fn(*args, **kwargs)
     except ValidationError as e:
-        errors.errors.extend(e.errors)
+        errors.extend(e.errors)
         return default
 
 

@@ -23,7 +23,7 @@ from app.db import Database
 from app.db.models import Attachment, Registration
 from app.domain import clock
 from app.domain.actor import Actor
-from app.domain.errors import Collector, NotFound, UserError, ValidationError
+from app.domain.errors import Collector, Label, NotFound, UserError, ValidationError
 from app.domain.permissions import Perm
 from app.domain.validation import is_blank
 from app.paths import private_dir
@@ -31,7 +31,7 @@ from app.paths import private_dir
 from . import audit
 from .access import require
 
-FIELD = "附件"          # the form field's label, in every error about the files
+FIELD = Label("附件", "attachments")   # the form field's label, in every error about the files
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
 
 

@@ -33,7 +33,7 @@ from app.db.models import Employer, EmployerInitials, Person
 from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.enums import Gender, PersonFlag
-from app.domain.errors import Collector, NotFound, ValidationError
+from app.domain.errors import Collector, NotFound, ValidationError, labels
 from app.domain.permissions import Perm
 from app.domain.pinyin import SUFFIX_LENGTH, initials, inner_suffixes
 from app.domain.validation import (check_birth_date, check_id_number, check_name, check_phone,
@@ -44,18 +44,18 @@ from . import audit
 from .access import require
 
 
-PERSON_LABELS: dict[str, str] = {
+PERSON_LABELS = labels({
     "name": "姓名", "gender": "性别", "id_number": "身份证号", "birth_date": "出生日期",
     "phone": "电话", "hukou_place": "户籍地", "address": "住址", "employer": "单位",
     "is_migrant": PersonFlag.MIGRANT.label, "is_model_worker": PersonFlag.MODEL_WORKER.label,
     "is_member": PersonFlag.MEMBER.label, "note": "备注",
-}
+})
 
 
-EMPLOYER_LABELS: dict[str, str] = {
+EMPLOYER_LABELS = labels({
     "name": "单位名称", "uscc": "统一社会信用代码", "industry": "行业", "street": "所在街道",
     "has_union": "已建工会", "address": "地址", "contact": "联系人", "phone": "电话",
-}
+})
 
 
 PERSON_MAX = {"name": 50, "hukou_place": 100, "address": 200, "note": 2000}

@@ -676,3 +676,18 @@ def test_get_registration_returns_everything(db, clerk, zhang, employer):
     assert got.request == "补发工资" and got.facts == "三个月未发"
     assert got.created_by == clerk.user_id and got.warnings == ()
     assert rec.warnings == () and rec == got
+
+
+def test_every_error_carries_its_field_key_and_the_new_persons_are_under_new_person(db, clerk, tmp_path):
+    """A form finds each bad field by the error's key (the RegistrationInput field), never by its
+    Chinese label; the inline new person's fields come as ``new_person.<PersonInput field>``."""
+    err = refused(db, clerk, form(channel="visit", summary="", head_count=0,
+                                  attachments=[tmp_path / "nope.pdf"],
+                                  new_person=PersonInput(name="王五", id_number="110105194912310021",
+                                                         employer_name="没有这家公司")),
+                  "事项摘要", "人数", "附件", "身份证号", "单位")
+    by_key = {e.key: e for e in err.errors}
+    assert set(by_key) == {"summary", "head_count", "attachments", "new_person.id_number",
+                           "new_person.employer"}
+    assert by_key["new_person.id_number"] == ("身份证号", "身份证号码校验位不正确，请核对最后一位")
+    assert err.keys == [e.key for e in err.errors]

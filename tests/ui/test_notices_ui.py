@@ -377,3 +377,52 @@ def test_the_preview_of_a_new_notice_warns_of_a_year_without_holiday_data(db, st
     panel.preview()
     again, _ = preview_of(panel, qtbot)
     assert "节假日" not in again.note.text()
+
+
+def test_a_notice_issued_but_not_rendered_stays_issued_and_is_not_offered_again(db, staff, zhang,
+                                                                               qtbot, monkeypatch):
+    """出具 in the panel and 出具并预览 in the offer bar are one operation (issue_and_render): when
+    the PDF cannot be made after the notice was issued, the notice shows as issued, the error is
+    told, and the bar does not offer to issue it a second time."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.dialogs.notices_panel import OfferBar
+    from app.domain.notices import NoticeKind
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a, **k: told.append(text))
+
+    def broken(*_a, **_k):
+        raise OSError("磁盘已满")
+    monkeypatch.setattr(notice_pdf, "render_pdf", broken)
+    from ui.operations import notices as notice_ops
+    calls = []
+    one = notice_ops.issue_and_render
+    monkeypatch.setattr(notice_ops, "issue_and_render",
+                        lambda *a, **k: calls.append(a[2]) or one(*a, **k))
+    rec = registered(db, staff, zhang)
+    ctx = AppContext(db, staff[Role.CLERK])
+
+    panel = NoticesPanel(ctx, case_id=rec.case_id)
+    qtbot.addWidget(panel)
+    panel.show()
+    idle(qtbot)
+    panel.issue("register_sheet")
+    qtbot.waitUntil(lambda: len(panel.records) == 1, timeout=10000)
+    idle(qtbot)
+    assert panel.pdf_dialog is None and not panel.busy
+    assert len(told) == 1 and "磁盘已满" in told[0]
+
+    bar = OfferBar(ctx)
+    qtbot.addWidget(bar)
+    issued = []
+    bar.issued.connect(issued.append)
+    assert bar.offer(NoticeKind.ACCEPT, case_id=rec.case_id)
+    bar.issue()
+    qtbot.waitUntil(lambda: bar.record is not None, timeout=10000)
+    idle(qtbot)
+    assert bar.isHidden() and bar.pdf_dialog is None and issued == [bar.record]
+    assert not bar.issue_button.isEnabled()               # no second 出具并预览 of the same notice
+    assert calls == ["register_sheet", "accept"]
+    assert len(told) == 2 and "磁盘已满" in told[1]
+    kinds = sorted(n.kind.value for n in notices.notices_for_case(db, rec.case_id))
+    assert kinds == ["accept", "register_sheet"]          # each issued once

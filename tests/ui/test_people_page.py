@@ -228,3 +228,27 @@ def test_person_model_pages_without_a_view(qtmodeltester):
     assert model.rowCount() == 5 and not model.canFetchMore()
     assert model.person_id(4) == 4 and model.person_id(5) is None
     qtmodeltester.check(model)
+
+
+def test_each_error_is_shown_on_its_own_field_found_by_key(ctx, qtbot):
+    """The dialog finds a field by the error's key, not by its label: the 电话 error (a label the
+    person and employer forms share) marks the phone box and says what is wrong on it."""
+    from ui.util import FIELD_ERROR_STYLE
+    dlg = PersonDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.name_edit.setText("张三")
+    dlg.id_edit.setText("110105194912310021")
+    dlg.phone_edit.setText("12345")
+    dlg.save()
+    qtbot.waitUntil(lambda: dlg.error_label.isVisible(), timeout=5000)
+    for edit in (dlg.id_edit, dlg.phone_edit):
+        assert edit.styleSheet() == FIELD_ERROR_STYLE
+    assert "校验位" in dlg.id_edit.toolTip() and dlg.phone_edit.toolTip() != ""
+    assert dlg.phone_edit.toolTip() in dlg.error_label.text()
+    assert dlg.name_edit.styleSheet() == "" and dlg.name_edit.toolTip() == ""
+    dlg.id_edit.setText(ZHANG_ID)
+    dlg.phone_edit.setText("13812345678")
+    with qtbot.waitSignal(dlg.saved, timeout=5000):
+        dlg.save()
+    assert dlg.phone_edit.styleSheet() == "" and dlg.phone_edit.toolTip() == ""

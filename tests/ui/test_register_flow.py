@@ -369,3 +369,23 @@ def test_errors_name_fields_as_the_form_labels_them(db, clerk, qtbot):
     assert "信访人" in named
     assert set(named) <= labels, set(named) - labels
     assert page.focusWidget() is page.person_edit
+
+
+def test_an_error_of_the_inline_new_person_lands_on_the_box_it_was_typed_in(db, clerk, qtbot, tmp_path):
+    """Errors are found by key: ``new_person.employer`` on the 单位 box, ``new_person.id_number``
+    on the 信访人 box (the nearest enclosing key), each with its message as the box's tooltip."""
+    from app.domain.errors import ValidationError
+    from ui.util import FIELD_ERROR_STYLE
+    page = open_page(AppContext(db, clerk), qtbot)
+    data = RegistrationInput(channel="visit", received_at=NOW, category="consult", issue_types=["wages"],
+                             summary="咨询", disposition="answered", answer="已答复",
+                             new_person=PersonInput(name="王五", id_number="110105194912310021",
+                                                    employer_name="没有这家公司"))
+    with pytest.raises(ValidationError) as e:
+        registration.register(db, clerk, data, now=NOW)
+    page._save_failed(e.value)                         # noqa: SLF001  (as the operation would)
+    assert page.employer_edit.styleSheet() == FIELD_ERROR_STYLE
+    assert "没有这家公司" in page.employer_edit.toolTip()
+    assert page.person_edit.styleSheet() == FIELD_ERROR_STYLE and "校验位" in page.person_edit.toolTip()
+    assert page.focusWidget() is page.person_edit
+    assert page.summary_edit.styleSheet() == ""

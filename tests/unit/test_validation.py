@@ -227,3 +227,26 @@ def test_checked_collects_every_error():
     with pytest.raises(ValidationError) as e:
         errors.raise_if_any()
     assert "姓名：请填写姓名" in str(e.value)
+
+
+def test_field_errors_carry_the_fields_key_beside_the_label():
+    from app.domain.errors import Collector, FieldError, Label, ValidationError, labels
+    from app.domain.validation import check_id_number, checked
+    names = labels({"name": "姓名"})
+    assert names["name"] == "姓名" and names["name"].key == "name"
+    errors = Collector()
+    errors.add(names["name"], "请填写姓名")
+    errors.add("", "整体的问题")                                    # no field: no key
+    checked(errors.scoped("new_person"), check_id_number, "110105194912310021")
+    with pytest.raises(ValidationError) as e:
+        errors.raise_if_any()
+    err = e.value
+    assert err.keys == ["name", None, "new_person.id_number"]
+    assert err.errors[0] == ("姓名", "请填写姓名")                   # still a (label, message) pair
+    label, message = err.errors[2]
+    assert label == "身份证号" and "校验位" in message
+    assert err.fields == ["姓名", "", "身份证号"]
+    again = ValidationError(err.errors)                              # re-raised: keys kept
+    assert again.keys == err.keys
+    assert FieldError(Label("电话", "phone"), "x").key == "phone"
+    assert ValidationError([("电话", "x")]).keys == [None]

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLa
 
 from app.domain import clock
 from app.domain.case_clock import DeadlineState
-from app.domain.enums import (OPEN_STATUSES, AssigneeKind, FollowUp, ListFlag, Measure, Outcome,
-                              SuspendReason)
+from app.domain.enums import (LEADER_IN_CHARGE_LABEL, OPEN_STATUSES, AssigneeKind, FollowUp, ListFlag,
+                              Measure, Outcome, SuspendReason)
 from app.domain.money import format_yuan
 from app.domain.notices import NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
@@ -94,7 +94,7 @@ def flags_text(rec) -> str:
     flags = [flag.label for flag, on in ((ListFlag.SUPERVISED, rec.supervised),
                                          (ListFlag.FOCUS, rec.focus)) if on]
     if rec.leader_in_charge:
-        flags.append("包案领导：" + rec.leader_in_charge)
+        flags.append(LEADER_IN_CHARGE_LABEL + "：" + rec.leader_in_charge)
     if rec.suspended:
         flags.append(DeadlineState.SUSPENDED.label)
     if rec.is_group:
@@ -149,7 +149,8 @@ STEPS: tuple[Step, ...] = (
     Step("request_extension", "申请延期", Perm.HANDLE_CASE),
     Step("decide_extension", "审批延期", Perm.APPROVE_EXTENSION),
     Step("suspend", "中止", Perm.HANDLE_CASE),
-    Step("flags", "督办/重点关注/包案领导", Perm.FLAG_CASE),
+    Step("flags", "/".join((ListFlag.SUPERVISED.label, ListFlag.FOCUS.label, LEADER_IN_CHARGE_LABEL)),
+         Perm.FLAG_CASE),
     Step("conclude", "办结", Perm.HANDLE_CASE),
     Step("follow_up", "回访", Perm.FOLLOW_UP),
     Step("reopen", "重新办理", Perm.REOPEN_ARCHIVE),
@@ -543,8 +544,9 @@ class CaseDialog(QDialog):
             sup.setChecked(self.record.supervised)
             foc.setChecked(self.record.focus)
             leader.setText(self.record.leader_in_charge)
-        return ActionDialog(self.tr("督办、重点关注和包案领导"), [
-            ("supervised", "", sup), ("focus", "", foc), ("leader_in_charge", "包案领导", leader)],
+        title = f"{ListFlag.SUPERVISED.label}、{ListFlag.FOCUS.label}和{LEADER_IN_CHARGE_LABEL}"
+        return ActionDialog(title, [
+            ("supervised", "", sup), ("focus", "", foc), ("leader_in_charge", LEADER_IN_CHARGE_LABEL, leader)],
             self._call(ops.set_flags), self)
 
     def _make_conclude(self) -> ActionDialog:

@@ -44,7 +44,7 @@ class EmployerDialog(FormDialog):
                             ("has_union", self.union_check), ("address", self.address_edit),
                             ("contact", self.contact_edit), ("phone", self.phone_edit)):
             form.addRow(L[key], widget)
-            self.fields[L[key]] = widget
+            self.fields[key] = widget
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)

@@ -74,6 +74,15 @@ def render_note(result, records=()) -> str:
     return "\n".join(parts)
 
 
+def pdf_title(records) -> str:
+    """「受理告知书 朝工信受〔2026〕12号」 for one notice (「（已作废）」 added when void), 「文书」 for several."""
+    recs = list(records)
+    if len(recs) != 1:
+        return "文书"
+    r = recs[0]
+    return r.kind_label + (" " + r.doc_no if r.doc_no else "") + ("（已作废）" if r.is_void else "")
+
+
 def pdf_name(records) -> str:
     recs = list(records)
     if len(recs) == 1:
@@ -293,16 +302,20 @@ class NoticesPanel(QWidget):
         self.busy = True
         self.error_label.hide()
 
-        def issued(rec) -> None:
+        def issued(answer: ops.Issued) -> None:
             self.busy = False
+            rec = answer.record
             self._select_after = rec.id
             self.changed.emit()
             self.reload()
-            if preview:
-                self.preview_ids([rec.id], [rec])
-        return ops.issue(self, self.ctx, kind, case_id=self.case_id,
-                         registration_id=self.registration_id if self.case_id is None else None,
-                         on_done=issued, on_error=self._show_error)
+            if answer.render_error is not None:
+                self._show_error(answer.render_error)
+            elif preview:
+                self.pdf_dialog = show_pdf(self, answer.pdf, answer.result, pdf_title([rec]),
+                                           pdf_name([rec]), [rec])
+        return ops.issue_and_render(self, self.ctx, kind, case_id=self.case_id,
+                                    registration_id=self.registration_id if self.case_id is None else None,
+                                    render=preview, on_done=issued, on_error=self._show_error)
 
     # ------------------------------------------------------------ 预览/打印
 
@@ -314,14 +327,10 @@ class NoticesPanel(QWidget):
 
     def preview_ids(self, ids: list[int], records=()) -> Operation:
         recs = list(records)
-        title = (recs[0].kind_label + (" " + recs[0].doc_no if recs[0].doc_no else "")
-                 if len(recs) == 1 else self.tr("文书"))
-        if len(recs) == 1 and recs[0].is_void:
-            title += self.tr("（已作废）")
 
         def rendered(answer) -> None:
             data, result = answer
-            self.pdf_dialog = show_pdf(self, data, result, title, pdf_name(recs), recs)
+            self.pdf_dialog = show_pdf(self, data, result, pdf_title(recs), pdf_name(recs), recs)
         return ops.notice_pdf(self, self.ctx, ids, on_done=rendered, on_error=self._show_error)
 
     # ------------------------------------------------------------ 登记送达 / 作废
@@ -471,23 +480,20 @@ class OfferBar(QFrame):
         self.error_label.hide()
         kind = self.kind
 
-        def rendered(answer) -> None:
-            data, result = answer
-            rec = self.record
-            self.pdf_dialog = show_pdf(self.window(), data, result,
-                                       f"{rec.kind_label} {rec.doc_no}".strip(), pdf_name([rec]),
-                                       [rec])
-
-        def done(rec) -> None:
+        def done(answer: ops.Issued) -> None:
             self.busy = False
-            self.record = rec
+            rec = self.record = answer.record
             self.hide()
             self.issued.emit(rec)
-            ops.notice_pdf(self, self.ctx, [rec.id], on_done=rendered, on_error=self._failed)
+            if answer.render_error is not None:     # issued all the same: no second 出具 offered
+                show_error(self.window(), answer.render_error)
+                return
+            self.pdf_dialog = show_pdf(self.window(), answer.pdf, answer.result, pdf_title([rec]),
+                                       pdf_name([rec]), [rec])
 
-        return ops.issue(self, self.ctx, kind.value, case_id=self.case_id,
-                         registration_id=self.registration_id if self.case_id is None else None,
-                         on_done=done, on_error=self._failed)
+        return ops.issue_and_render(self, self.ctx, kind.value, case_id=self.case_id,
+                                    registration_id=self.registration_id if self.case_id is None else None,
+                                    on_done=done, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

@@ -23,7 +23,7 @@ from app.services.people import PersonInput, PersonRecord
 from ui.context import AppContext
 from ui.operations import Operation, show_error
 from ui.operations import people as people_ops
-from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE
+from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, widget_for
 
 EMPLOYER_DEBOUNCE_MS = 250
 
@@ -67,7 +67,7 @@ class FormDialog(QDialog):
         self.ctx = ctx
         self.record_id = record_id
         self.record: Any = None
-        self.fields: dict[str, QWidget] = {}   # Chinese label → widget, for focusing errors
+        self.fields: dict[str, QWidget] = {}   # field key → widget, for showing errors
         self.error_label = ErrorLabel(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -132,6 +132,7 @@ class FormDialog(QDialog):
         self.save_button.setEnabled(False)
         for w in self.fields.values():
             w.setStyleSheet("")
+            w.setToolTip("")
         self.error_label.clear_errors()
 
     def save_failed(self, exc: BaseException) -> None:
@@ -146,12 +147,13 @@ class FormDialog(QDialog):
     def show_validation(self, exc: ValidationError) -> None:
         self.error_label.show_errors(exc.errors)
         first = None
-        for field in exc.fields:
-            w = self.fields.get(field)
+        for error in exc.errors:
+            w = widget_for(self.fields, error.key)
             if w is None:
                 continue
             if isinstance(w, (QLineEdit, QComboBox, QPlainTextEdit)):
                 w.setStyleSheet(FIELD_ERROR_STYLE)
+                w.setToolTip(error.message)
             first = first or w
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -213,14 +215,14 @@ class PersonDialog(FormDialog):
                             ("phone", self.phone_edit), ("hukou_place", self.hukou_edit),
                             ("address", self.address_edit), ("employer", self.employer_combo)):
             form.addRow(L[key], widget)
-            self.fields[L[key]] = widget
+            self.fields[key] = widget
         flags = QHBoxLayout()
         for box in (self.migrant_check, self.model_worker_check, self.member_check):
             flags.addWidget(box)
         flags.addStretch(1)
         form.addRow(self.tr("标记"), flags)
         form.addRow(L["note"], self.note_edit)
-        self.fields[L["note"]] = self.note_edit
+        self.fields["note"] = self.note_edit
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

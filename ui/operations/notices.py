@@ -6,13 +6,15 @@ the GUI thread (see ``ui.operations.run``). Issuing, voiding and recording a del
 and the lists show it). The service checks the permission, the kind against the case's or
 registration's state (refused with a Chinese ``Conflict``) and the office profile.
 
-``notice_pdf(ids)`` renders the issued notices from their snapshots into one PDF in memory and
+``issue_and_render(kind, …)`` is 出具 and, on the same worker, the new notice's PDF: the one operation
+behind 出具… of the 文书 panel and 出具并预览 of the offer bar. ``notice_pdf(ids)`` renders the issued notices from their snapshots into one PDF in memory and
 answers ``(bytes, RenderResult)``; a reprint is the very document first printed.
 """
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ui.operations import OnDone, OnError, Operation, run
 
@@ -50,14 +52,34 @@ def load_notices(parent: QWidget, ctx: AppContext, *, case_id: int | None = None
 
 # ---------------------------------------------------------------- acts
 
-def issue(parent: QWidget, ctx: AppContext, kind: str, *, case_id: int | None = None,
-          registration_id: int | None = None,
-          on_done: OnDone = None, on_error: OnError = None) -> Operation:
-    """出具: answers the new ``NoticeRecord`` with its document number."""
+@dataclass(frozen=True)
+class Issued:
+    """What ``issue_and_render`` answers: the notice issued, and its PDF unless rendering failed."""
+    record: Any                         # NoticeRecord, with its document number
+    pdf: bytes | None = None            # None when not asked for or when rendering failed
+    result: Any = None                  # RenderResult (characters no font has, warnings)
+    render_error: BaseException | None = None
+
+
+def issue_and_render(parent: QWidget, ctx: AppContext, kind: str, *, case_id: int | None = None,
+                     registration_id: int | None = None, render: bool = True,
+                     on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """出具 (and, with ``render``, the new notice's PDF): answers ``Issued``. The notice is issued
+    (committed, its number taken) before it is rendered, so a rendering failure does not undo it:
+    it comes back in ``Issued.render_error`` through ``on_done`` (never ``on_error``, which would
+    invite issuing it again). ``on_error`` gets the refusal of the issue itself."""
     db, actor = ctx.db, ctx.actor
-    return run(parent, lambda _p: _notices().issue(db, actor, kind, case_id=case_id,
-                                                   registration_id=registration_id),
-               on_success=on_done, on_error=on_error, changes=CHANGES)
+
+    def work(_p) -> Issued:
+        rec = _notices().issue(db, actor, kind, case_id=case_id, registration_id=registration_id)
+        if not render:
+            return Issued(rec)
+        try:
+            data, result = _render(db, [rec.id])
+        except Exception as exc:  # noqa: BLE001  (reported with the issued notice)
+            return Issued(rec, render_error=exc)
+        return Issued(rec, data, result)
+    return run(parent, work, on_success=on_done, on_error=on_error, changes=CHANGES)
 
 
 def void(parent: QWidget, ctx: AppContext, notice_id: int, reason: str,

@@ -3,7 +3,7 @@ selected cases (Ctrl/Shift + click, Ctrl+A for the rows loaded) print their noti
 into one PDF (批量打印文书…)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QPushButton, QWidget
 
 from app.domain.case_clock import OPEN_DEADLINE_STATES
 from app.domain.enums import OPEN_STATUSES_LABEL, CaseStatus, ListFlag
@@ -12,36 +12,41 @@ from app.domain.notices import NoticeKind
 from app.domain.permissions import LABELS as PERM_LABELS
 from app.domain.permissions import Perm, allowed
 from app.services.petitions import lists
-from app.services.petitions.lists import CaseFilter
+from app.services.petitions.list_services import CASES
+from app.services.petitions.search import SEARCH_LIMIT
 from ui.context import AppContext
-from ui.models.cases import CasesModel
 from ui.dialogs.batch_print import BatchPrintDialog, summary
-from ui.operations.cases import list_handlers
+from ui.models.cases import COLUMNS
 from ui.operations.printing import BatchPrint, batch_notices
-from ui.pages.list_base import ListPageBase, fill_combo, select_data
-from ui.pages.registrations_list import open_case
+from ui.pages.registrations_list import open_case, petition_filters
+from ui.widgets.filter_bar import Choice, Lookup
+from ui.widgets.list_page import LedgerListPage, ListSpec
 
 DEADLINE_CHOICES = OPEN_DEADLINE_STATES      # a filter on open cases (closed ones have no state to act on)
 
 
-class CasesListPage(ListPageBase):
+def handlers(db) -> list[tuple[int, str]]:
+    """The 承办人 choices (worker thread). The case service is imported only when they are read,
+    not with this page (it would slow the first showing of 案件办理)."""
+    from app.services.petitions import cases
+    return cases.handlers(db)
+
+
+class CasesListPage(LedgerListPage):
     title = "案件办理"
     areas = frozenset({"cases"})
-    list_key = "cases"
-    filter_cls = CaseFilter
-    flags = (ListFlag.SUPERVISED, ListFlag.FOCUS, ListFlag.GROUP_VISIT, ListFlag.LEADER_RECEPTION,
-             ListFlag.EXTENSION_REQUESTED, ListFlag.NOTICE_PENDING)
+    spec = ListSpec(
+        CASES, tuple(COLUMNS),
+        petition_filters(
+            (Choice("status", "状态", [(lists.OPEN, OPEN_STATUSES_LABEL)] + CaseStatus.choices()),
+             Choice("deadline", "期限", [(s.value, s.label) for s in DEADLINE_CHOICES]),
+             Lookup("handler_id", "承办人", handlers, unknown="（指定承办人）")),
+            (ListFlag.SUPERVISED, ListFlag.FOCUS, ListFlag.GROUP_VISIT, ListFlag.LEADER_RECEPTION,
+             ListFlag.EXTENSION_REQUESTED, ListFlag.NOTICE_PENDING)),
+        wide="summary", search_limit=SEARCH_LIMIT)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        # made before the base builds the filter bar from extra_filters()
-        self.status_combo = QComboBox()
-        fill_combo(self.status_combo, [(lists.OPEN, OPEN_STATUSES_LABEL)] + CaseStatus.choices())
-        self.deadline_combo = QComboBox()
-        fill_combo(self.deadline_combo, [(s.value, s.label) for s in DEADLINE_CHOICES])
-        self.handler_combo = QComboBox()
-        self.handler_combo.addItem("全部", None)
-        self._handlers_loaded = False
-        self.print_button = QPushButton(self.tr("批量打印文书…"))
+        self.print_button = QPushButton(self.tr("批量打印文书…"))     # before the base places it
         self.print_button.clicked.connect(self.print_selected)
         if not allowed(ctx.actor.role, Perm.ISSUE_NOTICE):
             self.print_button.setEnabled(False)
@@ -51,53 +56,15 @@ class CasesListPage(ListPageBase):
         self._print_op = None
         super().__init__(ctx, parent)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-
-    def make_model(self):
-        return CasesModel(self.ctx.db, self)
-
-    def extra_filters(self):
-        return [(self.tr("状态"), self.status_combo), (self.tr("期限"), self.deadline_combo),
-                (self.tr("承办人"), self.handler_combo)]
+        self.channel_combo = self.bar.widget("channel")
+        self.category_combo = self.bar.widget("category")
+        self.status_combo = self.bar.widget("status")
+        self.deadline_combo = self.bar.widget("deadline")
+        self.issue_combo = self.bar.widget("issue_type")
+        self.handler_combo = self.bar.widget("handler_id")
 
     def extra_actions(self):
         return [self.print_button]
-
-    def hidden_keys(self) -> tuple[str, ...]:
-        return ("employer_id", "person_id")
-
-    def read_extra(self) -> dict:
-        return {"status": self.status_combo.currentData(), "deadline": self.deadline_combo.currentData(),
-                "handler_id": self.handler_combo.currentData()}
-
-    def show_extra(self, f) -> None:
-        select_data(self.status_combo, f.status)
-        select_data(self.deadline_combo, f.deadline)
-        if f.handler_id is not None and self.handler_combo.findData(f.handler_id) < 0:
-            self.handler_combo.addItem(self.tr("（指定承办人）"), f.handler_id)
-        select_data(self.handler_combo, f.handler_id)
-
-    def refresh(self) -> None:
-        super().refresh()
-        if not self._handlers_loaded:
-            self._load_handlers()
-
-    def _load_handlers(self) -> None:
-        list_handlers(self, self.ctx, on_done=self._show_handlers, on_error=self._show_error)
-
-    def _show_handlers(self, pairs) -> None:
-        self._handlers_loaded = True
-        current = self.handler_combo.currentData()
-        self._applying = True
-        try:
-            self.handler_combo.clear()
-            self.handler_combo.addItem("全部", None)
-            for uid, name in pairs:
-                self.handler_combo.addItem(name, uid)
-            if current is not None and self.handler_combo.findData(current) < 0:
-                self.handler_combo.addItem(self.tr("（指定承办人）"), current)
-            select_data(self.handler_combo, current)
-        finally:
-            self._applying = False
 
     def open_row(self, row) -> None:
         if row is not None and not open_case(self, row.id):

@@ -50,7 +50,7 @@ from ui.pages.register_fields import (BAR_STYLE, DISPOSITION_NOTICE, DRAFT_INTER
                                       PANEL_DEBOUNCE_MS, REPEAT_STYLE, _combo, _text_edit)
 from ui.pages.register_lookups import _LookupsAndFiles
 from ui.pages.register_values import _FormValues
-from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE
+from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, widget_for
 
 
 class RegisterPage(_LookupsAndFiles, _FormValues, Page):
@@ -221,19 +221,21 @@ class RegisterPage(_LookupsAndFiles, _FormValues, Page):
         self._outreach_row = outreach_row
 
         self.fields.update({
-            L["channel"]: self.channel_combo, L["received_at"]: self.received_edit,
-            L["person"]: self.person_edit, "姓名": self.person_edit,
-            L["head_count"]: self.head_spin, L["representatives"]: self.reps_edit,
-            L["employer"]: self.employer_edit, "单位": self.employer_edit,
-            L["category"]: self.category_combo, L["issue_types"]: self.issue_list,
-            L["summary"]: self.summary_edit, L["request"]: self.request_edit,
-            L["facts"]: self.facts_edit, L["attachments"]: self.attach_list,
-            L["disposition"]: self.disposition_combo, L["answer"]: self.answer_edit,
-            L["reject_reason"]: self.reject_combo, L["redirect_to"]: self.redirect_edit,
-            L["transfer_to"]: self.transfer_to_edit, L["transfer_reason"]: self.transfer_reason_edit,
-            L["repeat_of_case"]: self.repeat_case_edit,
-            L["earlier_documents"]: self.earlier_docs_edit, L["leader_name"]: self.leader_edit,
-            L["outreach_event"]: self.outreach_combo,
+            # by the keys of RegistrationInput's fields (FieldError.key); the new person's own
+            # fields (new_person.name …) are typed in the 信访人 box, its employer in the 单位 box
+            "channel": self.channel_combo, "received_at": self.received_edit,
+            "person": self.person_edit, "new_person": self.person_edit,
+            "head_count": self.head_spin, "representatives": self.reps_edit,
+            "employer": self.employer_edit, "new_person.employer": self.employer_edit,
+            "category": self.category_combo, "issue_types": self.issue_list,
+            "summary": self.summary_edit, "request": self.request_edit,
+            "facts": self.facts_edit, "attachments": self.attach_list,
+            "disposition": self.disposition_combo, "answer": self.answer_edit,
+            "reject_reason": self.reject_combo, "redirect_to": self.redirect_edit,
+            "transfer_to": self.transfer_to_edit, "transfer_reason": self.transfer_reason_edit,
+            "repeat_of": self.repeat_case_edit,
+            "earlier_documents": self.earlier_docs_edit, "leader_name": self.leader_edit,
+            "outreach_event": self.outreach_combo,
         })
 
         buttons = QHBoxLayout()
@@ -473,6 +475,7 @@ class RegisterPage(_LookupsAndFiles, _FormValues, Page):
         self.error_label.hide()
         for w in set(self.fields.values()):
             w.setStyleSheet("")
+            w.setToolTip("")
 
     def save(self) -> None:
         if self.saving:
@@ -502,8 +505,16 @@ class RegisterPage(_LookupsAndFiles, _FormValues, Page):
             return
         self.error_label.setText("\n".join(f"{f}：{m}" if f else m for f, m in exc.errors))
         self.error_label.show()
-        bad = [w for w in (self.fields.get(f) for f in exc.fields) if w is not None]
-        for w in bad:
+        bad = []
+        for error in exc.errors:
+            w = widget_for(self.fields, error.key)
+            if w is None:
+                continue
+            if w not in bad:
+                bad.append(w)
+                w.setToolTip(error.message)
+            else:
+                w.setToolTip(w.toolTip() + "\n" + error.message)
             if isinstance(w, (QLineEdit, QPlainTextEdit, QComboBox, QSpinBox)):
                 w.setStyleSheet(FIELD_ERROR_STYLE)
         # the first bad field in the order of the form, not of the messages

@@ -1,4 +1,5 @@
-"""信访登记: every registration, windowed, filtered, searchable, exportable (see list_base).
+"""信访登记: every registration, windowed, filtered, searchable, exportable (a declaration on the
+generic ``ui.widgets.list_page``).
 
 「文书…」 (button and the table's context menu) opens the 文书 panel of the selected registration in
 a window (``ui.dialogs.notices_panel.NoticesDialog``): 不予受理/转送/重复/不再受理告知书 and the
@@ -9,13 +10,24 @@ import importlib.util
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
-from app.domain.enums import Disposition, ListFlag
-from app.services.petitions.lists import RegistrationFilter
+from app.domain.enums import Category, Channel, Disposition, IssueType, ListFlag
+from app.services.petitions.list_services import REGISTRATIONS
+from app.services.petitions.search import SEARCH_LIMIT
 from ui.context import AppContext
-from ui.models.registrations import RegistrationsModel
-from ui.pages.list_base import ListPageBase, fill_combo, select_data
+from ui.models.registrations import COLUMNS
+from ui.widgets.filter_bar import Choice, DatePeriod, FilterField, Flags, Hidden, Text
+from ui.widgets.list_page import LedgerListPage, ListSpec
+
+SEARCH_PLACEHOLDER = "内容搜索：事项摘要、诉求、事实和理由、办理记录"
+
+
+def petition_filters(own: tuple[FilterField, ...], flags: tuple[ListFlag, ...]) -> tuple[FilterField, ...]:
+    """The filter bar both petition lists share, with the list's ``own`` fields and flags."""
+    return (DatePeriod("时间"), Choice("channel", "渠道", Channel), Choice("category", "诉求类别", Category),
+            Choice("issue_type", "问题类型", IssueType), *own, Flags(flags),
+            Hidden("employer_id", "单位"), Hidden("person_id", "信访人"), Text(SEARCH_PLACEHOLDER))
 
 
 def case_dialog_available() -> bool:
@@ -34,20 +46,22 @@ def open_case(page: QWidget, case_id: int) -> bool:
     return True
 
 
-class RegistrationsListPage(ListPageBase):
+class RegistrationsListPage(LedgerListPage):
     title = "信访登记"
     areas = frozenset({"registrations"})
-    list_key = "registrations"
-    filter_cls = RegistrationFilter
-    flags = (ListFlag.GROUP_VISIT, ListFlag.LEADER_RECEPTION)
+    spec = ListSpec(REGISTRATIONS, tuple(COLUMNS),
+                    petition_filters((Choice("disposition", "处理方式", Disposition),),
+                                     (ListFlag.GROUP_VISIT, ListFlag.LEADER_RECEPTION)),
+                    wide="summary", search_limit=SEARCH_LIMIT)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        # made before the base builds the filter bar from extra_filters()
-        self.disposition_combo = QComboBox()
-        fill_combo(self.disposition_combo, Disposition.choices())
-        self.notices_button = QPushButton()
+        self.notices_button = QPushButton()      # made before the base places extra_actions()
         self.notices_dialog = None
         super().__init__(ctx, parent)
+        self.channel_combo = self.bar.widget("channel")
+        self.category_combo = self.bar.widget("category")
+        self.issue_combo = self.bar.widget("issue_type")
+        self.disposition_combo = self.bar.widget("disposition")
         self.notices_button.setText(self.tr("文书…"))
         self.notices_button.setToolTip(self.tr("选中登记的告知书和登记表：出具、重印、登记送达"))
         self.notices_button.clicked.connect(self.open_notices)
@@ -90,18 +104,6 @@ class RegistrationsListPage(ListPageBase):
         dlg.show()
         self.notices_dialog = dlg
         return dlg
-
-    def make_model(self):
-        return RegistrationsModel(self.ctx.db, self)
-
-    def extra_filters(self):
-        return [(self.tr("处理方式"), self.disposition_combo)]
-
-    def read_extra(self) -> dict:
-        return {"disposition": self.disposition_combo.currentData()}
-
-    def show_extra(self, f) -> None:
-        select_data(self.disposition_combo, f.disposition)
 
     def open_row(self, row) -> None:
         if row is None:

@@ -243,14 +243,14 @@ class WorkbenchPage(Page):
     def open_counter(self, name: str) -> None:
         """Open the list page with the filter this number counts (warnings: show the list)."""
         from app.services.petitions import workbench
-        from ui.pages.list_base import ListPageBase
+        from ui.widgets.list_page import LedgerListPage
         if name == "warnings":
             self.warnings_list.setFocus()
             return
         key = next(k for n, _l, k in COUNTERS if n == name)
         f = workbench.workbench_filters(self.ctx.actor)[name]
         window = self.window()
-        page = window.open_page(key, ListPageBase) if isinstance(window, MainWindow) else None
+        page = window.open_page(key, LedgerListPage) if isinstance(window, MainWindow) else None
         if page is not None:
             page.apply_filter(f)
         self.list_requested.emit(key, f)

@@ -5,7 +5,6 @@ transaction.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,19 +14,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import (Case, CaseEvent, CaseSuspension, Employer, Person, Registration,
-                           RegistrationIssue, SettingRow, User)
-from app.domain import clock, case_clock, settings as settings_decl
+                           RegistrationIssue, User)
+from app.domain import clock, case_clock
 from app.domain.actor import Actor
 from app.domain.calendar import WorkCalendar
 from app.domain.case_clock import DeadlineRules, DeadlineState
 from app.domain.enums import (AssigneeKind, CaseEventKind, CaseStatus, Category, Channel,
-                              ExtensionStatus, FollowUp, IssueType, OPEN_STATUSES, Outcome)
+                              ExtensionStatus, FollowUp, IssueType, LEADER_IN_CHARGE_LABEL,
+                              OPEN_STATUSES, Outcome)
 from app.domain.errors import Collector, Conflict, NotFound, ValidationError
 from app.domain.money import format_yuan, parse_yuan
 from app.domain.validation import check_text
 from app.domain.workflow import CASE_WORKFLOW, case_facts
 
-from .. import audit
+from .. import audit, settings
 from ..calendar import _load as _load_calendar
 
 
@@ -94,7 +94,7 @@ F_SUSPEND_DAY = "中止日期"
 F_RESUME_DAY = "恢复日期"
 
 
-F_LEADER = "包案领导"
+F_LEADER = LEADER_IN_CHARGE_LABEL
 
 
 F_OUTCOME = "处理意见"
@@ -241,13 +241,8 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _rules(s: Session) -> DeadlineRules:
-    """The office's deadline settings, read in the caller's session (same values as
-    ``settings.load(db)``)."""
-    values = {st.key: st.default for st in settings_decl.SETTINGS if st.key.startswith("deadline.")}
-    for row in s.execute(select(SettingRow).where(SettingRow.key.like("deadline.%"))).scalars():
-        if row.key in values:
-            values[row.key] = json.loads(row.value)
-    return DeadlineRules.from_settings(values)
+    """The office's deadline settings, read in the caller's session."""
+    return DeadlineRules.from_settings(settings.load(s, "deadline."))
 
 
 def _calendar(s: Session, first: date, today: date) -> WorkCalendar:

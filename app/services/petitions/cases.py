@@ -475,8 +475,8 @@ def set_flags(db: Database, actor: Actor, case_id: int, *, supervised: bool | No
         if "focus" in a:
             parts.append("设为重点关注" if case.focus else "取消重点关注")
         if "leader_in_charge" in a:
-            parts.append(f"包案领导：{case.leader_in_charge}" if case.leader_in_charge
-                         else "取消包案领导")
+            parts.append(f"{F_LEADER}：{case.leader_in_charge}" if case.leader_in_charge
+                         else f"取消{F_LEADER}")
         _event(s, actor, case, CaseEventKind.FLAGS, at, "；".join(parts),
                {"before": b, "after": a})
         _finish(s, actor, case, "flags", before, at)

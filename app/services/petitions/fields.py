@@ -14,13 +14,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from app.domain.enums import Channel, LabelledEnum
-from app.domain.errors import Collector, ValidationError
+from app.domain.errors import Collector, ValidationError, labels
 from app.domain.validation import clean_text, is_blank
 
 from ..attachments import FIELD as ATTACHMENTS_FIELD
 
 
-LABELS: dict[str, str] = {
+LABELS = labels({
     "channel": "渠道", "received_at": "接待时间", "person": "信访人", "head_count": "人数",
     "representatives": "代表", "employer": "用人单位", "category": "诉求类别",
     "issue_types": "问题类型", "summary": "事项摘要", "request": "诉求", "facts": "事实和理由",
@@ -28,7 +28,7 @@ LABELS: dict[str, str] = {
     "redirect_to": "告知去向", "transfer_to": "转送机关", "transfer_reason": "转送理由",
     "repeat_of": "原案件", "earlier_documents": "此前文书", "outreach_event": "走访活动",
     "leader_name": "接待领导", "attachments": ATTACHMENTS_FIELD,
-}
+})
 
 
 MAX = {"summary": 500, "request": 2000, "facts": 10000, "answer": 5000, "redirect_to": 200,

@@ -18,8 +18,7 @@ from app.domain.enums import CaseStatus, Category, Channel, Disposition, IssueTy
 from app.domain.privacy import mask_id
 
 from . import search
-from ..query.export import ExportResult, full_ids_allowed, ticking, yesno
-from ..query.filters import filter_to_dict
+from ..query.export import ExportResult, export_table, ticking, yesno
 from .lists import (CaseFilter, ListFilter, OPEN, RegistrationFilter, count_cases,
                     count_registrations, iter_rows)
 
@@ -114,48 +113,28 @@ def filter_in_words(db: Database, f: ListFilter, today: date) -> str:
 
 def export_xlsx(db: Database, actor: Actor, f: ListFilter, path, *, full_ids: bool = False,
                 progress=None, today: date | None = None) -> ExportResult:
-    """Every row the filter shows, in the list's order, to an xlsx file (worker thread).
-
-    ID numbers are masked unless ``full_ids`` is asked for by a role the office allows
-    (``full_ids_allowed``; others get masked numbers and ``ExportResult.full_ids`` False). An
-    export with full ID numbers is written to the audit trail (after the file is complete). The
-    title says what the filter selected (``filter_in_words``). ``progress(frac, message)`` may
-    raise ``Cancelled``: then no file is left behind and nothing is audited."""
+    """Every row the filter shows, in the list's order, to an xlsx file (worker thread; see
+    ``query.export.export_table``: masked ID numbers unless the office allows the role full ones,
+    then audited; the title says what the filter selected, ``filter_in_words``)."""
     from app.domain.permissions import Perm
-    from app.output.excel import write_table
-
-    from .. import audit
-    from ..access import require
-    require(actor, Perm.VIEW_CASES)
     today = today or wall_clock.today()
-    full_ids = bool(full_ids) and full_ids_allowed(db, actor)
-    if full_ids:        # the file exists before its audit row: a revoked account gets no file
-        from ..access import check_account
-        with db.read() as s:
-            check_account(s, actor)
     is_reg = isinstance(f, RegistrationFilter)
-    spec = _registration_export(full_ids) if is_reg else _case_export(full_ids)
+    hits: list = []
     if search.normalize(f.text):        # at most SEARCH_LIMIT hits: searched once, then counted
-        hits = list(iter_rows(db, f, today=today))
-        total, source = len(hits), (lambda tick: ticking(hits, tick))
+        def count() -> int:
+            hits[:] = iter_rows(db, f, today=today)
+            return len(hits)
+
+        def rows(tick):
+            return ticking(hits, tick)
     else:
-        total = count_registrations(db, f, today) if is_reg else count_cases(db, f, today)
-        source = (lambda tick: iter_rows(db, f, today=today, progress=tick))
-    words = filter_in_words(db, f, today)
-    title = (("信访登记" if is_reg else "案件办理") + f"（导出于 {today.isoformat()}，共 {total} 条）"
-             + "　筛选条件：" + words)
+        def count() -> int:
+            return count_registrations(db, f, today) if is_reg else count_cases(db, f, today)
 
-    def tick(done: int) -> None:
-        if progress is not None:
-            progress(done / total if total else 1.0, f"已导出 {done} / {total} 条")
-
-    rows = ([get(r) for _c, get in spec] for r in source(tick))
-    n = write_table(path, title, [c for c, _g in spec], rows,
-                    sheet_title="信访登记" if is_reg else "案件办理",
-                    footer=f"审计指纹：{audit.fingerprint(db)}")
-    if full_ids:
-        with db.write() as s:
-            audit.record(s, actor, "export", f.LIST, "export_full_ids", None,
-                         {"rows": n, "file": str(path), "filter": filter_to_dict(f),
-                          "filter_text": words})
-    return ExportResult(str(path), n, full_ids)
+        def rows(tick):
+            return iter_rows(db, f, today=today, progress=tick)
+    return export_table(db, actor, f, path, perm=Perm.VIEW_CASES,
+                        name="信访登记" if is_reg else "案件办理",
+                        columns=_registration_export if is_reg else _case_export,
+                        count=count, rows=rows, words=lambda: filter_in_words(db, f, today),
+                        today=today, full_ids=full_ids, progress=progress)

@@ -44,10 +44,12 @@ from app.domain.enums import (OPEN_STATUSES, CaseStatus, Category, Channel, Disp
                               ExtensionStatus, IssueType, ListFlag)
 from app.domain.money import format_yuan
 from app.domain.periods import resolve_period
+from app.domain.permissions import Perm
 
 from . import search
+from ..query.export import every_row
 from ..query.filters import register_filter
-from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
+from ..query.paging import ListPage, SortSpec, day_bounds, read_page, sort_spec
 
 
 PAGE_SIZE = 100
@@ -74,6 +76,8 @@ class _Filter:
     text: str = ""                     # content search
     sort: str = ""                     # a key of the list's sorts
     descending: bool = True
+
+    PERM = Perm.VIEW_CASES             # who may see the list (and keep saved filters of it)
 
     def days(self, today: date) -> tuple[date | None, date | None]:
         if self.period:
@@ -406,13 +410,8 @@ def registration_page(db: Database, f: RegistrationFilter, *, after: tuple | Non
             found = _reg_hits(s, stmt, f, today, resume=resume, budget=budget)
             return _search_page(found, _reg_rows(s, found.rows, spec))
         stmt = _registration_select(registration_conditions(f, today))
-        stmt, backwards = paged(stmt, spec, Registration.id, f.descending, after=after,
-                                 before=before, tail=tail, limit=limit)
-        raw = s.execute(stmt).all()
-        more = len(raw) > limit
-        raw = raw[:limit]
-        if backwards:
-            raw.reverse()
+        raw, more = read_page(s, stmt, spec, Registration.id, f.descending, after=after,
+                              before=before, tail=tail, limit=limit)
         return ListPage(_reg_rows(s, raw, spec), more)
 
 
@@ -502,13 +501,9 @@ def case_page(db: Database, f: CaseFilter, *, after: tuple | None = None, before
             ids_stmt = ids_stmt.join(Registration, Registration.id == Case.registration_id)
         ids_stmt = ids_stmt.where(*case_conditions(f, today, clock, col=_case_col(s, f),
                                                    reg_col=lambda c: search.unindexed(s, c)))
-        ids_stmt, backwards = paged(ids_stmt, spec, Case.id, f.descending, after=after,
-                                     before=before, tail=tail, limit=limit)
-        ids = list(s.execute(ids_stmt).scalars())
-        more = len(ids) > limit
-        ids = ids[:limit]
-        if backwards:
-            ids.reverse()
+        raw, more = read_page(s, ids_stmt, spec, Case.id, f.descending, after=after,
+                              before=before, tail=tail, limit=limit)
+        ids = [r[0] for r in raw]
         by_id = {r[0]: r for r in s.execute(_case_select([Case.id.in_(ids)])).all()} if ids else {}
         return ListPage(_case_rows(s, [by_id[i] for i in ids], spec, clock), more)
 
@@ -556,14 +551,5 @@ def iter_rows(db: Database, f: ListFilter, *, today: date | None = None, page_si
     searched to the end (as ``count_*`` counts it), not cut short by the time budget."""
     today = today or wall_clock.today()
     fetch = registration_page if isinstance(f, RegistrationFilter) else case_page
-    after = None
-    done = 0
-    while True:
-        page = fetch(db, f, after=after, limit=page_size, today=today, budget=search.NO_BUDGET)
-        yield from page.rows
-        done += len(page.rows)
-        if progress is not None:
-            progress(done)
-        if page.complete or not page.more or not page.rows:
-            return
-        after = page.rows[-1].key
+    return every_row(fetch, db, f, page_size=page_size, progress=progress, today=today,
+                     budget=search.NO_BUDGET)

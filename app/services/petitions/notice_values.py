@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import (Case, CaseEvent, Employer, Person, Registration, RegistrationIssue,
-                           SettingRow, User)
+                           User)
 from app.domain import notices as rules
 from app.domain.dates import format_cn
 from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, Disposition, IssueType,
@@ -21,6 +21,7 @@ from app.domain.enums import (CaseEventKind, CaseStatus, Category, Channel, Disp
 from app.domain.errors import NotFound, UserError, ValidationError
 from app.domain.notices import NoticeKind, SubjectState
 
+from .. import settings
 from ..calendar import _years_without_data, reissue_message
 
 
@@ -31,8 +32,8 @@ CHINESE_DATE_KEY = "office.notice_date_chinese"
 
 
 def _setting(s: Session, key: str) -> str:
-    row = s.get(SettingRow, key)
-    return str(json.loads(row.value)).strip() if row else ""
+    """A text setting as the notices print it (``settings.get`` in the caller's session)."""
+    return str(settings.get(s, key))
 
 
 def _doc_prefix(s: Session, kind: NoticeKind) -> str:
@@ -150,7 +151,7 @@ def _values(s: Session, k: NoticeKind, reg: Registration, case: Case | None,
         "redirect_to": reg.redirect_to or "", "transfer_to": reg.transfer_to or "",
         "transfer_reason": reg.transfer_reason or "",
         "earlier_documents": reg.earlier_documents or "",
-        "review_days": review_days or _setting(s, "deadline.review_days") or "30",
+        "review_days": review_days or _setting(s, "deadline.review_days"),
         "notice_days": "15",
     }
     if reg.reject_reason:
@@ -202,8 +203,7 @@ def _addressee(k: NoticeKind, values: dict[str, str]) -> str:
 
 
 def _flag(s: Session, key: str) -> bool:
-    row = s.get(SettingRow, key)
-    return bool(row is not None and json.loads(row.value) is True)
+    return bool(settings.get(s, key))
 
 
 def _date_text(d: date, chinese: bool) -> str:

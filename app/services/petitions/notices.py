@@ -178,7 +178,7 @@ def _issuing(s: Session, k: NoticeKind) -> _Issuing:
         raise UserError(f"{k.label}的模板含有未知的占位符 " + "、".join("{" + n + "}" for n in unknown)
                         + "，请在「设置 → 文书模板」中修改", "template has unknown placeholders")
     return _Issuing(k, office, text, _flag(s, CHINESE_DATE_KEY),
-                    _setting(s, "deadline.review_days") or "30")
+                    _setting(s, "deadline.review_days"))
 
 
 def _issue_in(s: Session, actor: Actor, ctx: _Issuing, reg: Registration, case: Case | None,

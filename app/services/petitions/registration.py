@@ -360,14 +360,14 @@ def register(db: Database, actor: Actor, data: RegistrationInput,
         with db.read() as s:
             _check_references(s, data, c, errors)
             if data.new_person is not None:
-                people.prepare_person(s, data.new_person, errors)
+                people.prepare_person(s, data.new_person, errors.scoped("new_person"))
         errors.raise_if_any()
     created: list[Path] = []
     try:
         created = _place(db, staged)
         with db.write() as s:
             _check_references(s, data, c, errors)
-            prepared = people.prepare_person(s, data.new_person, errors) \
+            prepared = people.prepare_person(s, data.new_person, errors.scoped("new_person")) \
                 if data.new_person is not None else None
             errors.raise_if_any()
             person_id = data.person_id

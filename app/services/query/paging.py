@@ -86,6 +86,21 @@ def paged(stmt: Select, spec: SortSpec, id_col, descending: bool, *, after: tupl
     return stmt.order_by(*ordering(spec, id_col, ascending)).limit(limit + 1), backwards
 
 
+def read_page(s, stmt: Select, spec: SortSpec, id_col, descending: bool, *, after: tuple | None,
+              before: tuple | None, tail: bool, limit: int) -> tuple[list, bool]:
+    """The result rows of one keyset page of ``stmt`` in display order, and whether there are more
+    in the direction read (``ListPage.more``): ``paged``, run in the Session ``s``, cut to ``limit``
+    and flipped when read backwards."""
+    stmt, backwards = paged(stmt, spec, id_col, descending, after=after, before=before, tail=tail,
+                            limit=limit)
+    raw = s.execute(stmt).all()
+    more = len(raw) > limit
+    raw = raw[:limit]
+    if backwards:
+        raw.reverse()
+    return raw, more
+
+
 def sort_spec(sorts: dict[str, SortSpec], name: str) -> SortSpec:
     try:
         return sorts[name]

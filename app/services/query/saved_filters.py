@@ -1,9 +1,11 @@
-"""Saved list filters, per user and list (信访登记 / 案件办理).
+"""Saved list filters, per user and list (any list whose filter class is registered:
+``filters.register_filter``; the list is the class's ``LIST`` name).
 
 A filter is stored as JSON by ``filters.filter_to_dict``: a relative period stays a code
 (``this_month``), so a filter saved as 本月 shows the current month whenever it is reopened.
-Saving under an existing name replaces that filter. Writes require ``Perm.VIEW_CASES`` (whoever may
-see the lists may keep their own filters) and are audited in the same transaction.
+Saving under an existing name replaces that filter. Writes require the permission to see the list
+(the filter class's ``PERM``: whoever may see a list may keep their own filters) and are audited
+in the same transaction.
 """
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from app.db import Database
 from app.db.models import SavedFilter
 from app.domain.actor import Actor
 from app.domain.errors import Collector, NotFound
-from app.domain.permissions import Perm
 from app.domain.validation import check_text, checked
 
 from .. import audit
@@ -43,7 +44,7 @@ def _record(row: SavedFilter) -> SavedFilterRecord:
 
 def save(db: Database, actor: Actor, name: str, f: Any) -> SavedFilterRecord:
     """Keep ``f`` under ``name`` for ``actor`` (replacing a filter of the same name)."""
-    require(actor, Perm.VIEW_CASES)
+    require(actor, type(f).PERM)
     errors = Collector()
     clean = checked(errors, check_text, name, NAME_FIELD, NAME_MAX, True, default="")
     errors.raise_if_any()
@@ -68,7 +69,7 @@ def save(db: Database, actor: Actor, name: str, f: Any) -> SavedFilterRecord:
 
 
 def list_saved(db: Database, actor: Actor, cls: type) -> list[SavedFilterRecord]:
-    """``actor``'s filters of the list that ``cls`` (RegistrationFilter / CaseFilter) filters, by name."""
+    """``actor``'s filters of the list that ``cls`` (a registered filter class) filters, by name."""
     with db.read() as s:
         rows = s.execute(select(SavedFilter).where(
             SavedFilter.user_id == (actor.user_id or 0), SavedFilter.list_name == cls.LIST)
@@ -77,11 +78,11 @@ def list_saved(db: Database, actor: Actor, cls: type) -> list[SavedFilterRecord]
 
 
 def delete(db: Database, actor: Actor, filter_id: int) -> None:
-    require(actor, Perm.VIEW_CASES)
     with db.write() as s:
         row = s.get(SavedFilter, filter_id)
         if row is None or row.user_id != (actor.user_id or 0):
             raise NotFound("该筛选条件已不存在，请刷新列表", "saved filter not found")
+        require(actor, filter_class(row.list_name).PERM)
         audit.record(s, actor, "saved_filter", row.id, "delete",
                      {"name": row.name, "list": row.list_name}, None)
         s.delete(row)

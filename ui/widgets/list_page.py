@@ -1,46 +1,116 @@
-"""What the 信访登记 and 案件办理 pages share: the filter bar, the windowed table, the count that
-arrives later, sorting by header click, the column chooser and remembered column layout, saved
-filters, export to xlsx and jumping to the last row. A content search that its time budget cut
-short shows 「已搜索至 2024年3月1日，继续搜索更早的记录」 under the table; clicking it reads the
-older hits (``KeysetModel.continue_search``).
+'''The generic list page of every ledger: a filter bar built from a declaration, a windowed table
+over keyset pages (``ui.models.KeysetModel``: the count arrives later, 「跳到末尾」 reads the last
+rows backwards), sorting by a click on a header, a column chooser whose layout is remembered, saved
+filters (``app.services.query.saved_filters``, through the filter registry), export to xlsx with a
+progress dialog, and a content search cut short by its time budget that goes on when
+「已搜索至 …，继续搜索更早的记录」 is clicked.
 
-Every read and write goes through ``ui.operations.lists`` (the table model reads its pages through
-``ui.operations.run``). Dialog helpers (``ask_name``, ``ask_export_path``) are small methods so
-tests can replace them; errors are shown in ``message`` (a label), never in a modal box.
-"""
+A ledger's list page is a declaration, not a copy::
+
+    from app.domain.enums import Period                       # (the period picker offers them all)
+    from app.domain.hardship import FileStatus, Hardship      # LabelledEnums of the ledger
+    from app.services.hardship import files                    # the service: filter, page, count…
+    from app.services.query.service import ListService
+    from ui.models import Col
+    from ui.widgets.filter_bar import Choice, DatePeriod, Hidden, Lookup, Text, YesNo
+    from ui.widgets.list_page import LedgerListPage, ListSpec
+
+    FILES = ListService(files.FileFilter, files.file_page, files.count_files, files.export_xlsx)
+
+    class HardshipFilesPage(LedgerListPage):
+        title = "困难职工档案"
+        areas = frozenset({"hardship"})             # AppContext.changed areas that refresh it
+        spec = ListSpec(
+            FILES,
+            columns=(
+                Col("file_no", "档案编号", lambda r: r.file_no, sort="file_no"),
+                Col("name", "姓名", lambda r: r.name),
+                Col("status", "状态", lambda r: r.status_label, sort="status"),
+                Col("opened_on", "建档日期", lambda r: r.opened_on.isoformat(), sort="opened"),
+            ),
+            filters=(
+                DatePeriod("建档时间"),                        # period / date_from / date_to
+                Choice("status", "状态", FileStatus),          # choice from an enum
+                Choice("hardship", "困难类型", Hardship),
+                YesNo("has_students", "有在读子女"),           # 全部 / 是 / 否 → None/True/False
+                Lookup("employer_id", "单位", files.employers),   # (db) -> [(id, name)], loaded later
+                Hidden("person_id", "职工"),                   # set from outside only
+                Text("搜索：姓名、身份证号后四位、困难情形"),   # the filter's ``text``
+            ),
+            wide="name")
+
+        def open_row(self, row):                      # double-click (optional)
+            ...
+
+The service side (contract: ``app.services.query.service``), e.g. in ``app/services/hardship/files.py``::
+
+    @register_filter                                   # app.services.query.filters
+    @dataclass(frozen=True)
+    class FileFilter:
+        LIST = "hardship_files"                        # saved filters find the class by this
+        period: str | None = None                      # DatePeriod
+        date_from: date | None = None
+        date_to: date | None = None
+        status: str | None = None                      # Choice
+        has_students: bool | None = None               # YesNo
+        employer_id: int | None = None                 # Lookup
+        person_id: int | None = None                   # Hidden
+        text: str = ""                                 # Text (answered as one complete page)
+        sort: str = "file_no"                          # a key of SORTS (paging.SortSpec)
+        descending: bool = True
+
+    def file_page(db, f, *, after=None, before=None, tail=False, limit=100) -> ListPage:
+        with db.read() as s:
+            raw, more = read_page(s, select(...).where(*conditions(f)), sort_spec(SORTS, f.sort),
+                                  HardshipFile.id, f.descending, after=after, before=before,
+                                  tail=tail, limit=limit)          # app.services.query.paging
+            return ListPage(tuple(row(r) for r in raw), more)     # rows with ``id`` and ``key``
+
+    def export_xlsx(db, actor, f, path, *, full_ids=False, progress=None):
+        return export_table(db, actor, f, path, perm=Perm.VIEW_HARDSHIP, name="困难职工档案",
+                            columns=export_columns, count=lambda: count_files(db, f),
+                            rows=lambda tick: every_row(file_page, db, f, progress=tick),
+                            words=lambda: describe(f), today=clock.today(),
+                            full_ids=full_ids, progress=progress)  # app.services.query.export
+
+Register the page in ``ui/main_window.py``'s navigation. The filter class and the three service
+calls are described in ``app.services.query.service`` (``ListService``); the page reads its rows
+and count through ``ListService.page`` / ``count`` off the GUI thread, exports through ``export``
+(no export button when it is None). ``page.bar.widget("status")`` is the status drop-down, and
+``page.apply_filter(files.FileFilter(status="open"))`` shows and lists a filter from outside.
+
+Hooks a page may override: ``extra_actions()`` (its own buttons, placed before 列…),
+``open_row(row)``, ``default_filter()``, ``make_model()``. Dialog helpers (``ask_name``,
+``ask_export_path``) are small methods so tests can replace them; errors show in ``message`` (a
+label under the table), never in a modal box.
+'''
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit,
-                               QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
-                               QMenu, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QInputDialog,
+                               QLabel, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.domain import clock
-from app.domain.enums import Category, Channel, IssueType, ListFlag, Period
 from app.domain.errors import Cancelled, UserError
-from app.domain.periods import resolve_period
-from app.services.petitions import lists
-from app.services.petitions.search import SEARCH_LIMIT
+from app.services.query.service import ListService
 from ui.context import AppContext
 from ui.file_dialogs import Purpose, save_file
-from ui.models import KeysetModel
-from ui.operations.lists import delete_filter, export_xlsx, list_saved_filters, save_filter
+from ui.models import Col, KeysetModel
+from ui.operations.lists import (delete_filter, export_xlsx, list_saved_filters, load_choices,
+                                 save_filter)
 from ui.pages.base import Page
 from ui.util import ERROR_STYLE
+from ui.widgets.filter_bar import FilterBar, FilterField
 
 log = logging.getLogger(__name__)
 
-ALL = "全部"
-CUSTOM = "custom"
-CUSTOM_LABEL = "自定义日期"
-NO_LIMIT = QDate(2000, 1, 1)       # a date box at its minimum means no limit on that side
-NO_LIMIT_LABEL = "不限"
 LINK_STYLE = "QPushButton { color: #1565c0; text-decoration: underline; border: none; padding: 0 4px; }"
+WIDE = 320          # first-show width of the spec's ``wide`` column
 
 
 def searched_back_to_text(day: date) -> str:
@@ -48,90 +118,53 @@ def searched_back_to_text(day: date) -> str:
     return f"已搜索至 {day.year}年{day.month}月{day.day}日，继续搜索更早的记录"
 
 
-def fill_combo(combo: QComboBox, choices: list[tuple[str, str]], all_label: str = ALL) -> None:
-    combo.clear()
-    combo.addItem(all_label, None)
-    for value, label in choices:
-        combo.addItem(label, value)
+@dataclass(frozen=True)
+class ListSpec:
+    """A ledger's list: its service, its columns, its filter fields."""
+    service: ListService
+    columns: tuple[Col, ...]
+    filters: tuple[FilterField, ...]
+    key: str = ""                    # where the column layout is remembered (default: the LIST name)
+    wide: str | None = None          # a column key shown WIDE px wide until the person resizes
+    search_limit: int | None = None  # a content search shows at most this many hits (said so)
+
+    @property
+    def list_key(self) -> str:
+        return self.key or self.service.name
 
 
-def select_data(combo: QComboBox, value) -> None:
-    i = combo.findData(value)
-    combo.setCurrentIndex(i if i >= 0 else 0)
-
-
-class ListPageBase(Page):
-    """Subclasses set ``list_key``, ``filter_cls``, ``make_model`` and add their own filters in
-    ``extra_filters`` / ``read_extra`` / ``show_extra``; ``flags`` lists the flag check boxes."""
-
-    list_key = ""
-    filter_cls: type = lists.RegistrationFilter
-    flags: tuple[ListFlag, ...] = ()
+class LedgerListPage(Page):
+    spec: ListSpec
     SETTINGS_GROUP = "ListPages"
 
+    @property
+    def filter_cls(self) -> type:
+        return self.spec.service.filter_cls
+
+    @property
+    def list_key(self) -> str:
+        return self.spec.list_key
+
     def make_model(self) -> KeysetModel:
-        raise NotImplementedError
+        service, db = self.spec.service, self.ctx.db
+        return KeysetModel(list(self.spec.columns), lambda f, **k: service.page(db, f, **k),
+                           lambda f: service.count(db, f), self)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
-        self.hidden_filter: dict = {}        # employer_id, person_id… set by apply_filter
-        self._applying = False
         self.model = self.make_model()
+        self._lookups_loaded = False
 
-        # ---- filter bar
-        self.period_combo = QComboBox()
-        self.period_combo.addItem(ALL, None)
-        for p in Period:
-            self.period_combo.addItem(p.label, p.value)
-        self.period_combo.addItem(CUSTOM_LABEL, CUSTOM)
-        self.date_from, self.date_to = QDateEdit(), QDateEdit()
-        for d in (self.date_from, self.date_to):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
-            d.setMinimumDate(NO_LIMIT)
-            d.setSpecialValueText(NO_LIMIT_LABEL)      # the earliest date reads 「不限」
-            d.setDate(NO_LIMIT)
-            d.setEnabled(False)
-        self.channel_combo, self.category_combo, self.issue_combo = QComboBox(), QComboBox(), QComboBox()
-        fill_combo(self.channel_combo, Channel.choices())
-        fill_combo(self.category_combo, Category.choices())
-        fill_combo(self.issue_combo, IssueType.choices())
-        self.text_edit = QLineEdit()
-        self.text_edit.setPlaceholderText(self.tr("内容搜索：事项摘要、诉求、事实和理由、办理记录"))
-        self.text_edit.setClearButtonEnabled(True)
-        self.flag_boxes = {f.value: QCheckBox(f.label) for f in self.flags}
-        self.hidden_label = QLabel()
-        self.clear_hidden_button = QPushButton(self.tr("取消此条件"))
-        self.clear_hidden_button.clicked.connect(self.clear_hidden)
-        self.hidden_label.hide()
-        self.clear_hidden_button.hide()
-
-        grid = QGridLayout()
-        grid.addWidget(QLabel(self.tr("时间")), 0, 0)
-        dates = QHBoxLayout()
-        dates.addWidget(self.period_combo)
-        dates.addWidget(self.date_from)
-        dates.addWidget(QLabel("—"))
-        dates.addWidget(self.date_to)
-        grid.addLayout(dates, 0, 1)
-        grid.addWidget(QLabel(self.tr("渠道")), 0, 2)
-        grid.addWidget(self.channel_combo, 0, 3)
-        grid.addWidget(QLabel(self.tr("诉求类别")), 0, 4)
-        grid.addWidget(self.category_combo, 0, 5)
-        grid.addWidget(QLabel(self.tr("问题类型")), 0, 6)
-        grid.addWidget(self.issue_combo, 0, 7)
-        extra = QHBoxLayout()
-        for label, widget in self.extra_filters():
-            extra.addWidget(QLabel(label))
-            extra.addWidget(widget)
-        for box in self.flag_boxes.values():
-            extra.addWidget(box)
-        extra.addWidget(self.hidden_label)
-        extra.addWidget(self.clear_hidden_button)
-        extra.addStretch(1)
-        grid.addLayout(extra, 1, 0, 1, 8)
-        grid.addWidget(QLabel(self.tr("搜索")), 2, 0)
-        grid.addWidget(self.text_edit, 2, 1, 1, 7)
+        # ---- filter bar (the page's names for the generic parts)
+        self.bar = FilterBar(self.spec.filters, today=lambda: self.today())
+        picker = self.bar.period
+        self.period_combo = picker.combo if picker else None
+        self.date_from = picker.date_from if picker else None
+        self.date_to = picker.date_to if picker else None
+        self.text_edit = self.bar.text_edit
+        self.flag_boxes = self.bar.flag_boxes
+        self.hidden_label = self.bar.hidden_label
+        self.clear_hidden_button = self.bar.clear_hidden_button
 
         # ---- actions
         self.saved_combo = QComboBox()
@@ -155,6 +188,9 @@ class ListPageBase(Page):
             actions.addWidget(w)
         for w in (self.columns_button, self.end_button, self.export_button, self.full_ids_box):
             actions.addWidget(w)
+        if self.spec.service.export is None:
+            self.export_button.hide()
+            self.full_ids_box.hide()
 
         # ---- table
         self.view = QTableView()
@@ -197,23 +233,13 @@ class ListPageBase(Page):
         status.addWidget(self.message, 1)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(grid)
+        layout.addWidget(self.bar)
         layout.addLayout(actions)
         layout.addWidget(self.view, 1)
         layout.addLayout(status)
 
         # ---- wiring
-        self._text_timer = QTimer(self, singleShot=True, interval=300)
-        self._text_timer.timeout.connect(self.apply)
-        self.text_edit.textChanged.connect(lambda _t: self._text_timer.start())
-        self.text_edit.returnPressed.connect(self.apply)
-        self.period_combo.currentIndexChanged.connect(self._period_changed)
-        for w in (self.date_from, self.date_to):
-            w.dateChanged.connect(lambda _d: self._changed())
-        for combo in [self.channel_combo, self.category_combo, self.issue_combo] + self.extra_combos():
-            combo.currentIndexChanged.connect(lambda _i: self._changed())
-        for box in self.flag_boxes.values():
-            box.toggled.connect(lambda _b: self._changed())
+        self.bar.changed.connect(self.apply)
         self.reset_button.clicked.connect(self.reset)
         self.end_button.clicked.connect(self.jump_to_end)
         self.export_button.clicked.connect(self.export)
@@ -229,84 +255,34 @@ class ListPageBase(Page):
         self._pending_scroll_end = False
         self._filter_ready = False
 
-    # ------------------------------------------------------------ subclass hooks
-
-    def extra_filters(self) -> list[tuple[str, QWidget]]:
-        return []
+    # ------------------------------------------------------------ hooks
 
     def extra_actions(self) -> list[QWidget]:
         """Buttons of the page's own, placed before 列… / 跳到末尾 / 导出 Excel…."""
         return []
 
-    def extra_combos(self) -> list[QComboBox]:
-        return [w for _l, w in self.extra_filters() if isinstance(w, QComboBox)]
-
-    def read_extra(self) -> dict:
-        return {}
-
-    def show_extra(self, f) -> None:
-        pass
-
     def default_filter(self):
         return self.filter_cls()
 
     def open_row(self, row) -> None:
-        """Double-click on a row (subclasses open the case)."""
+        """Double-click on a row."""
+
+    def today(self) -> date:
+        """The day relative periods are resolved on (tests replace it)."""
+        return clock.today()
 
     # ------------------------------------------------------------ filter ⇄ widgets
 
+    @property
+    def hidden_filter(self) -> dict:
+        return self.bar.hidden
+
     def current_filter(self):
-        period = self.period_combo.currentData()
-        kwargs = dict(
-            channel=self.channel_combo.currentData(), category=self.category_combo.currentData(),
-            issue_type=self.issue_combo.currentData(), text=self.text_edit.text().strip(),
-            flags=tuple(k for k, box in self.flag_boxes.items() if box.isChecked()))
-        if period == CUSTOM:
-            kwargs.update(date_from=self._day(self.date_from), date_to=self._day(self.date_to))
-        else:
-            kwargs["period"] = period
-        kwargs.update(self.read_extra())
-        kwargs.update(self.hidden_filter)
         base = self.model.filter or self.default_filter()
-        return replace(self.filter_cls(**kwargs), sort=base.sort, descending=base.descending)
+        return replace(self.filter_cls(**self.bar.read()), sort=base.sort, descending=base.descending)
 
     def show_filter(self, f) -> None:
-        self._applying = True
-        try:
-            if f.period:
-                select_data(self.period_combo, f.period)
-            elif f.date_from or f.date_to:
-                select_data(self.period_combo, CUSTOM)
-                self.date_from.setDate(QDate(f.date_from) if f.date_from else NO_LIMIT)
-                self.date_to.setDate(QDate(f.date_to) if f.date_to else NO_LIMIT)
-            else:
-                select_data(self.period_combo, None)
-            self._show_period_days()
-            select_data(self.channel_combo, f.channel)
-            select_data(self.category_combo, f.category)
-            select_data(self.issue_combo, f.issue_type)
-            self.text_edit.setText(f.text)
-            self._text_timer.stop()
-            for k, box in self.flag_boxes.items():
-                box.setChecked(k in f.flags)
-            self.show_extra(f)
-            self.hidden_filter = {k: getattr(f, k) for k in self.hidden_keys()
-                                  if getattr(f, k, None) is not None}
-            self._show_hidden()
-        finally:
-            self._applying = False
-
-    def hidden_keys(self) -> tuple[str, ...]:
-        return ("employer_id", "person_id")
-
-    def _show_hidden(self) -> None:
-        shown = bool(self.hidden_filter)
-        if shown:
-            names = {"employer_id": "单位", "person_id": "信访人", "handler_id": "承办人"}
-            self.hidden_label.setText(self.tr("另按") + "、".join(names.get(k, k) for k in self.hidden_filter)
-                                      + self.tr("筛选"))
-        self.hidden_label.setVisible(shown)
-        self.clear_hidden_button.setVisible(shown)
+        self.bar.show(f)
 
     def apply_filter(self, f) -> None:
         """Show ``f`` in the filter bar and list what it selects (workbench buttons call this)."""
@@ -317,51 +293,13 @@ class ListPageBase(Page):
         self._sort_indicator()
 
     def apply(self) -> None:
-        if self._applying:
-            return
         self.message.clear()
         self.model.set_filter(self.current_filter())
         self._filter_ready = True
         self._sort_indicator()
 
-    def _changed(self) -> None:
-        if not self._applying:
-            self.apply()
-
-    def today(self) -> date:
-        """The day relative periods are resolved on (tests replace it)."""
-        return clock.today()
-
-    @staticmethod
-    def _day(edit: QDateEdit) -> date | None:
-        return None if edit.date() == NO_LIMIT else edit.date().toPython()
-
-    def _show_period_days(self) -> None:
-        """Greyed, the days a relative period means (近30天: 30 days back to today), or 「不限 — 不限」
-        for 全部; editable for 自定义日期 (starting from the days last shown)."""
-        period = self.period_combo.currentData()
-        custom = period == CUSTOM
-        self.date_from.setEnabled(custom)
-        self.date_to.setEnabled(custom)
-        if custom:
-            return
-        start, end = resolve_period(period, self.today()) if period else (None, None)
-        was = self._applying
-        self._applying = True       # showing the days is not a filter change
-        try:
-            self.date_from.setDate(QDate(start) if start else NO_LIMIT)
-            self.date_to.setDate(QDate(end) if end else NO_LIMIT)
-        finally:
-            self._applying = was
-
-    def _period_changed(self, _i: int) -> None:
-        self._show_period_days()
-        self._changed()
-
     def clear_hidden(self) -> None:
-        self.hidden_filter = {}
-        self._show_hidden()
-        self.apply()
+        self.bar.clear_hidden()
 
     def reset(self) -> None:
         self.apply_filter(self.default_filter())
@@ -372,6 +310,16 @@ class ListPageBase(Page):
         else:
             self.apply_filter(self.default_filter())
         self.load_saved()
+        if not self._lookups_loaded:
+            self.load_lookups()
+
+    def load_lookups(self) -> None:
+        """Fill the Lookup drop-downs (off the GUI thread), once."""
+        for fld in self.bar.lookups():
+            def done(pairs, key=fld.key) -> None:
+                self._lookups_loaded = True
+                self.bar.set_lookup(key, pairs)
+            load_choices(self, self.ctx, fld.load, on_done=done, on_error=self._show_error)
 
     # ------------------------------------------------------------ table
 
@@ -427,14 +375,15 @@ class ListPageBase(Page):
             self.model.fetch_before()
 
     def _show_total(self, n) -> None:
-        searching = self.model.filter is not None and bool(self.model.filter.text.strip())
+        searching = bool(getattr(self.model.filter, "text", "").strip()) if self.model.filter else False
         self._show_search_state()
+        limit = self.spec.search_limit
         if n is None:
             self.count_label.setText(self.tr("正在搜索…") if searching else self.tr("正在统计…"))
         elif searching:
             self.count_label.setText(self.tr("找到 ") + str(n) + self.tr(" 条")
-                                     + (self.tr("（只显示最新的 ") + str(SEARCH_LIMIT) + self.tr(" 条）")
-                                        if n >= SEARCH_LIMIT else ""))
+                                     + (self.tr("（只显示最新的 ") + str(limit) + self.tr(" 条）")
+                                        if limit and n >= limit else ""))
         else:
             self.count_label.setText(self.tr("共 ") + f"{n:,}" + self.tr(" 条"))
 
@@ -483,8 +432,8 @@ class ListPageBase(Page):
         state = QSettings().value(self._settings_key())
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.view.horizontalHeader().restoreState(state)
-        else:
-            self.view.horizontalHeader().resizeSection(self.model.column_index("summary"), 320)
+        elif self.spec.wide:
+            self.view.horizontalHeader().resizeSection(self.model.column_index(self.spec.wide), WIDE)
 
     # ------------------------------------------------------------ saved filters
 
@@ -537,6 +486,8 @@ class ListPageBase(Page):
                          self.tr("Excel 工作簿 (*.xlsx)"), suggested)
 
     def export(self):
+        if self.spec.service.export is None:
+            return None
         path = self.ask_export_path()
         if not path:
             return None
@@ -551,8 +502,8 @@ class ListPageBase(Page):
                 text += self.tr("（身份证号已部分隐藏：本单位只允许「系统设置 → 单位信息与参数 → 账户安全」中指定的角色"
                                 "导出完整号码）")
             self._info(text)
-        return export_xlsx(self, self.ctx, f, path, full, self.tr("正在导出…"), on_done=done,
-                           on_error=self._show_error)
+        return export_xlsx(self, self.ctx, self.spec.service.export, f, path, full,
+                           self.tr("正在导出…"), on_done=done, on_error=self._show_error)
 
     def hideEvent(self, event) -> None:  # noqa: N802
         self.save_header()
