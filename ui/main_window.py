@@ -34,6 +34,7 @@ from ui.windows import restore_window_state, save_window_state
 log = logging.getLogger(__name__)
 
 GROUP_SETTINGS = "系统设置"
+GROUP_HARDSHIP = "困难帮扶"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 P = TypeVar("P", bound=QWidget)
 
@@ -56,6 +57,12 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("cases", "ui.pages.cases_list", "CasesListPage", "案件办理", perm=Perm.VIEW_CASES),
     PageEntry("people", "ui.pages.people", "PeoplePage", "人员与单位", perm=Perm.VIEW_PEOPLE),
     PageEntry("statistics", "ui.pages.statistics", "StatisticsPage", "统计报表", perm=Perm.VIEW_CASES),
+    PageEntry("hardship_files", "ui.pages.hardship.files_page", "HardshipFilesPage", "困难职工档案",
+              group=GROUP_HARDSHIP, perm=Perm.VIEW_HARDSHIP),
+    PageEntry("hardship_payments", "ui.pages.hardship.payments_page", "HardshipPaymentsPage", "帮扶记录",
+              group=GROUP_HARDSHIP, perm=Perm.VIEW_HARDSHIP),
+    PageEntry("hardship_funds", "ui.pages.hardship.funds_page", "HardshipFundsPage", "资金管理",
+              group=GROUP_HARDSHIP, perm=Perm.VIEW_HARDSHIP),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",
               group=GROUP_SETTINGS),
     # everyone may read the templates; editing them needs Perm.EDIT_OFFICE (read-only otherwise)

@@ -125,6 +125,9 @@ def hardship_dialogs(db, ctx, zhang, qtbot) -> dict[str, QDialog]:
                                                                 person_id=zhang.id))
     for step in PAYMENT_STEPS:
         out["帮扶记录/" + step.label] = STEP_DIALOGS[step.key](ctx, pay)
+    from ui.pages.hardship.funds_page import HardshipFundsPage
+    funds_page = HardshipFundsPage(ctx)
+    out["新增资金来源"] = funds_page.new_fund()
     return out
 
 
