@@ -116,3 +116,27 @@ def test_temporary_relief_for_a_person_without_a_file(db, staff, zhang, qtbot):
     assert dlg.result() == ActionDialog.DialogCode.Accepted, dlg.error_label.text()
     [rec] = payments.person_summary(db, zhang.id).payments
     assert rec.file_id is None and rec.amount_fen == 500_00
+
+
+def test_case_assistance_measure_proposes_a_linked_record(db, staff, zhang, qtbot):
+    from app.services.petitions import cases, registration
+    from tests.ui.test_case_flow import open_case, step
+    fund = funded(db)
+    chief = staff[Role.MANAGER]
+    case_id = registration.register(db, staff[Role.CLERK], registration.RegistrationInput(
+        channel="visit", person_id=zhang.id, category="help", issue_types=["hardship"],
+        summary="家庭困难申请帮扶", disposition="accepted")).case_id
+    dlg = open_case(db, chief, case_id, qtbot)
+    qtbot.mouseClick(dlg.buttons["measure"], Qt.MouseButton.LeftButton)
+    action = dlg.action
+    assert not action["amount"].isEnabled()           # only for 经济帮扶
+    action.reject()
+    action = step(dlg, "measure", qtbot, measure="assistance", text="送去慰问金", amount="800",
+                  aid_fund_id=fund)
+    assert action.result() == ActionDialog.DialogCode.Accepted, action.error_label.text()
+    event = cases.timeline(db, case_id)[-1]
+    pay = payments.get_payment_record(db, event.detail["payment_id"])
+    assert (pay.case_id, pay.person_id, pay.amount_fen, pay.fund_id) == (case_id, zhang.id, 800_00, fund)
+    assert f"已提交帮扶记录{pay.id}待审批" in event.text
+    qtbot.waitUntil(lambda: dlg.timeline.topLevelItemCount() == len(cases.timeline(db, case_id)),
+                    timeout=10000)
