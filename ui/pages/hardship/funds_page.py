@@ -47,6 +47,8 @@ def _fill(t: QTableWidget, rows: list[list[str]], money_from: int) -> None:
                 item.setTextAlignment(RIGHT)
             t.setItem(r, c, item)
     t.resizeColumnsToContents()
+    for c in range(t.columnCount() - 1):       # room to read the figures (the last one stretches)
+        t.setColumnWidth(c, max(t.columnWidth(c) + 24, 120))
 
 
 class HardshipFundsPage(Page):

@@ -347,3 +347,19 @@ def date_edit(d: date) -> QDateEdit:
 def select(combo: QComboBox, value) -> None:
     i = combo.findData(getattr(value, "value", value))
     combo.setCurrentIndex(max(0, i))
+
+
+class FirstWidths:
+    """A list page's column widths the first time it is shown (``widths``: column key → px), before
+    the person has a layout of their own (which ``ui.widgets.list_page`` remembers)."""
+
+    widths: dict[str, int] = {}
+
+    def _restore_header(self) -> None:
+        from PySide6.QtCore import QByteArray, QSettings
+        state = QSettings().value(self._settings_key())
+        super()._restore_header()
+        if not (isinstance(state, QByteArray) and not state.isEmpty()):
+            header = self.view.horizontalHeader()
+            for key, width in self.widths.items():
+                header.resizeSection(self.model.column_index(key), width)
