@@ -191,3 +191,36 @@ def test_approval_waits_for_the_publicity_and_a_step_refusal_stays_in_its_dialog
     idle(qtbot)
     assert action.isVisible() and "请先填写异议内容" in action.field_errors["异议内容"].text()
     assert files.get_file_record(db, rec.id).publicity_result == ""
+
+
+def test_review_then_closure_and_a_payment_from_the_file(db, staff, qtbot):
+    from app.services.hardship import payments
+    from tests.services.hardship_util import active_file, funded, person
+    clerk, chief = staff[Role.CLERK], staff[Role.MANAGER]
+    f = active_file(db, person(db, "张伟", 1), income="1000")
+    fund = funded(db)
+    dlg = open_file(db, clerk, f.id, qtbot)
+    tab = dlg.payments_tab
+    assert tab.propose_button.isEnabled()
+    pay = tab.propose()
+    idle(qtbot)
+    assert "还可安排 ¥10,000.00" in pay.cap_label.text()            # 生活救助's yearly cap
+    pay.amount_edit.setText("600")
+    pay.fund_combo.setCurrentIndex(pay.fund_combo.findData(fund))
+    qtbot.mouseClick(pay.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not pay.busy, timeout=10000)
+    idle(qtbot)
+    assert [p.amount_fen for p in payments.payments_of_file(db, f.id)] == [600_00]
+    qtbot.waitUntil(lambda: "¥600.00" in tab.list.item(0).text(), timeout=10000)
+    # 复核 keeps the category; the clerk may not close the file
+    step(dlg, "review", qtbot, reviewed_on=TODAY, household_income="1100", rigid_annual="0",
+         household_size=1, decision="keep")
+    assert [v.decision.label for v in dlg.record.reviews] == ["维持"]
+    assert dlg.reviews.topLevelItemCount() == 1
+    assert dlg.buttons["close"].toolTip() == "需要「审批困难职工建档和帮扶」权限"
+    dlg.close()
+    boss = open_file(db, chief, f.id, qtbot)
+    step(boss, "close", qtbot, reason="out_of_poverty", note="再就业，收入稳定", on=TODAY)
+    assert boss.record.state is FileState.CLOSED and boss.state_label.text() == "已出档"
+    assert "已出档" in boss.payments_tab.propose_button.toolTip()
+    assert not boss.save_button.isEnabled()            # a closed file is kept as it is

@@ -157,3 +157,4 @@ class PersonHardshipBox(QGroupBox):
             return None
         self.dialog = open_file_dialog(self.ctx, self.summary.file_id, self)
         return self.dialog
+

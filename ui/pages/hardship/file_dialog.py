@@ -253,6 +253,9 @@ class FileDialog(FileSteps, QDialog):
         self.tabs.addTab(contact, self.tr("联系与账户"))
         self.tabs.addTab(materials, self.tr("材料"))
         self.tabs.addTab(history, self.tr("办理记录"))
+        from ui.pages.hardship.payment_dialogs import FilePaymentsTab
+        self.payments_tab = FilePaymentsTab(ctx)
+        self.tabs.addTab(self.payments_tab, self.tr("帮扶记录"))
 
         # ---- steps and buttons
         self.buttons: dict[str, QPushButton] = {}
@@ -377,6 +380,7 @@ class FileDialog(FileSteps, QDialog):
             QTreeWidgetItem(self.reviews, [v.reviewed_on.isoformat(), v.reviewer,
                                            format_yuan(v.per_head_fen), v.decision.label, v.reason,
                                            v.next_due.isoformat() if v.next_due else "—"])
+        self.payments_tab.show_file(rec)
         self.error_label.hide()
         self._apply_state()
         self.loaded.emit(rec)

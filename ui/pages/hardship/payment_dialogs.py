@@ -14,12 +14,13 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app.domain import clock
 from app.domain.hardship import AssistanceKind, FileState, PayMethod, SchoolLevel
 from app.domain.money import format_yuan
-from app.domain.permissions import Perm
+from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
 from ui.dialogs.action_dialog import ActionDialog, widget_value
 from ui.operations import OnDone, OnError
@@ -258,3 +259,52 @@ def pay_dialog(ctx: AppContext, p, parent: QWidget | None = None) -> ActionDialo
 
 
 STEP_DIALOGS = {"approve": approve_dialog, "refuse": refuse_dialog, "pay": pay_dialog}
+
+
+class FilePaymentsTab(QWidget):
+    """The file form's 帮扶记录 tab: the household's assistance records and 申请帮扶… (enabled when
+    the file may take a payment: 在档, the workflow's ``pay`` step)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.record = None
+        self.dialog = None
+        self.list = QListWidget()
+        self.propose_button = QPushButton(self.tr("申请帮扶…"))
+        self.propose_button.setAutoDefault(False)
+        self.propose_button.clicked.connect(lambda: self.propose())
+        row = QHBoxLayout()
+        row.addWidget(self.propose_button)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(self.list, 1)
+
+    def show_file(self, rec) -> None:
+        self.record = rec
+        why = rec.refusals.get("pay")
+        if why is None and not allowed(self.ctx.actor.role, Perm.FILE_HARDSHIP):
+            why = self.tr("需要「办理困难职工建档和申请帮扶」权限")
+        self.propose_button.setEnabled(why is None)
+        self.propose_button.setToolTip(why or "")
+        ops.payments_of_file(self, self.ctx, rec.id, on_done=self._loaded,
+                             on_error=lambda e: log.warning("payments of file: %r", e))
+
+    def _loaded(self, rows) -> None:
+        self.list.clear()
+        for p in rows:
+            self.list.addItem(payment_line(p) + (f"  不予批准：{p.refusal_reason}" if p.refusal_reason else ""))
+        if not rows:
+            self.list.addItem(self.tr("（无帮扶记录）"))
+
+    def propose(self):
+        rec = self.record
+        dlg = PaymentDialog(self.ctx, self, file_id=rec.id,
+                            file_text=f"{rec.file_no}  {rec.person_name}（{rec.state.label}）",
+                            kind="living")
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.done.connect(lambda _p: self.show_file(self.record))
+        self.dialog = dlg
+        dlg.open()
+        return dlg
