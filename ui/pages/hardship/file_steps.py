@@ -80,10 +80,14 @@ class FileSteps:
                                            ("end", "公示结束日期", end), ("hint", "", hint)],
                            self._call(ops.start_publicity), self)
 
+        asked = []          # the start days asked about, in order: only the latest answer counts
+
         def default_end(_d=None) -> None:
-            ops.default_publicity_end(dlg, self.ctx, start.date().toPython(),
-                                      on_done=lambda d: end.setDate(qdate(d)),
-                                      on_error=lambda e: log.warning("publicity end: %s", e))
+            day = start.date().toPython()
+            asked.append(day)
+            ops.default_publicity_end(
+                dlg, self.ctx, day, on_error=lambda e: log.warning("publicity end: %s", e),
+                on_done=lambda d, day=day: end.setDate(qdate(d)) if asked[-1] == day else None)
         start.dateChanged.connect(default_end)
         default_end()
         return dlg
