@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--pdf", required=True, metavar="OUT", help="输出的 PDF 文件")
 
     _add_statistics_parsers(sub)
+    _add_mutual_aid_parsers(sub)
 
     c = sub.add_parser("calendar", help="节假日日历")
     csub = c.add_subparsers(dest="calendar_command", required=True, parser_class=_Parser)
@@ -72,6 +73,16 @@ def _add_statistics_parsers(sub) -> None:
                     help="统计截止日（默认今天）")
     rp.add_argument("--xlsx", metavar="OUT", default=None)
     rp.add_argument("--pdf", metavar="OUT", default=None)
+
+
+def _add_mutual_aid_parsers(sub) -> None:
+    q = sub.add_parser("claim-quote", help="互助保障试算：按计划规则计算一笔申请现在可得的给付")
+    q.add_argument("--plan", required=True, metavar="PLAN_CODE", help="计划编号，例如 ZY")
+    q.add_argument("--id", required=True, metavar="ID_NUMBER", help="参保人身份证号")
+    q.add_argument("--event", required=True, metavar="YYYY-MM-DD", help="入院日期或确诊日期")
+    q.add_argument("--until", metavar="YYYY-MM-DD", help="出院日期（住院津贴、住院医疗）")
+    q.add_argument("--tier", metavar="NAME", help="病种（定额给付）")
+    q.add_argument("--amount", metavar="YUAN", help="个人自付金额（住院医疗）或医疗费用总额，元")
 
 
 def _open(args, *, create: bool = False):
@@ -278,9 +289,23 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_claim_quote(args) -> int:
+    from app.domain.actor import CLI_ACTOR
+    from app.services.mutual_aid.commands import claim_quote
+    db = _open(args)
+    try:
+        _q, text = claim_quote(db, CLI_ACTOR, plan_code=args.plan, id_number=args.id, event=args.event,
+                               until=args.until, tier=args.tier, amount=args.amount)
+    finally:
+        db.close()
+    print(text)
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "deadline": cmd_deadline, "backup": cmd_backup,
             "restore": cmd_restore, "check": cmd_check, "calendar": cmd_calendar,
-            "notice": cmd_notice, "stats": cmd_stats, "report": cmd_report}
+            "notice": cmd_notice, "stats": cmd_stats, "report": cmd_report,
+            "claim-quote": cmd_claim_quote}
 
 
 def main(argv: list[str] | None = None) -> int:

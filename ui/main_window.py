@@ -61,6 +61,8 @@ PAGES: tuple[PageEntry, ...] = (
               group=GROUP_HARDSHIP, perm=Perm.VIEW_HARDSHIP),
     PageEntry("hardship_payments", "ui.pages.hardship.payments_page", "HardshipPaymentsPage", "帮扶记录",
               group=GROUP_HARDSHIP, perm=Perm.VIEW_HARDSHIP),
+    PageEntry("hs_campaigns", "ui.pages.hardship.campaigns", "CampaignsPage", "帮扶活动",
+              group=GROUP_HARDSHIP, perm=Perm.VIEW_HARDSHIP),
     PageEntry("hardship_funds", "ui.pages.hardship.funds_page", "HardshipFundsPage", "资金管理",
               group=GROUP_HARDSHIP, perm=Perm.VIEW_HARDSHIP),
     PageEntry("office", "ui.pages.settings_office", "OfficeSettingsPage", "单位信息与参数",

@@ -369,3 +369,4 @@ class Notice(Base):
 
 
 from .models_hardship import *  # noqa: E402,F401,F403  - the hardship ledger (migration 0007)
+from . import models_mutual_aid  # noqa: E402,F401  the mutual-aid ledger's tables (migration 0008)

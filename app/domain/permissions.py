@@ -33,6 +33,13 @@ class Perm(str, Enum):
     APPROVE_HARDSHIP = "approve_hardship"  # 审批建档, approve/refuse assistance, overrides, 出档
     PAY_HARDSHIP = "pay_hardship"          # record assistance as paid (date, method, voucher)
     MANAGE_FUNDS = "manage_funds"          # fund sources and allocations 拨入
+    # mutual-aid ledger 职工互助保障
+    MA_VIEW = "ma_view"                    # plans, members, claims, fund, lists, 试算
+    MA_PLANS = "ma_plans"                  # create and change plans (their rule, premium, term)
+    MA_ENROLL = "ma_enroll"                # import rosters, record premium payments
+    MA_CLAIM = "ma_claim"                  # enter claims and their documents
+    MA_APPROVE = "ma_approve"              # approve or refuse a claim
+    MA_PAY = "ma_pay"                      # record a claim as paid (date, voucher)
 
 
 _ALL = frozenset(Role)
@@ -62,6 +69,12 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.APPROVE_HARDSHIP: frozenset({Role.MANAGER}),
     Perm.PAY_HARDSHIP: frozenset({Role.CLERK, Role.CASEWORKER, Role.MANAGER}),   # not the admin
     Perm.MANAGE_FUNDS: frozenset({Role.MANAGER}),
+    Perm.MA_VIEW: _ALL,
+    Perm.MA_PLANS: frozenset({Role.MANAGER}),
+    Perm.MA_ENROLL: frozenset({Role.CLERK, Role.MANAGER}),
+    Perm.MA_CLAIM: frozenset({Role.CLERK, Role.MANAGER}),
+    Perm.MA_APPROVE: frozenset({Role.MANAGER}),
+    Perm.MA_PAY: frozenset({Role.CLERK, Role.MANAGER}),
 }
 
 LABELS: dict[Perm, str] = {
@@ -88,6 +101,12 @@ LABELS: dict[Perm, str] = {
     Perm.APPROVE_HARDSHIP: "审批困难职工建档和帮扶",
     Perm.PAY_HARDSHIP: "登记帮扶发放",
     Perm.MANAGE_FUNDS: "管理帮扶资金",
+    Perm.MA_VIEW: "查看互助保障",
+    Perm.MA_PLANS: "设置互助保障计划",
+    Perm.MA_ENROLL: "办理互助保障参保",
+    Perm.MA_CLAIM: "受理互助保障申请",
+    Perm.MA_APPROVE: "审批互助保障给付",
+    Perm.MA_PAY: "登记互助保障给付",
 }
 
 

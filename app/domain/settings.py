@@ -32,6 +32,7 @@ SECURITY = "security"
 BACKUP = "backup"
 DOC_NUMBERS = "doc_numbers"
 HARDSHIP = "hardship"
+MUTUAL_AID = "mutual_aid"
 
 SETTINGS: tuple[Setting, ...] = (
     # office profile
@@ -85,6 +86,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hardship.review_months", int, 12, "复核周期(月)", HARDSHIP, minimum=1, maximum=60),
     Setting("hardship.out_of_poverty_months", int, 6, "连续高于低保几个月提示脱困", HARDSHIP, minimum=1,
             maximum=60),
+    # mutual-aid ledger 职工互助保障: the defaults of a new plan (each plan keeps its own numbers)
+    Setting("mutual_aid.waiting_days", int, 90, "新计划观察期(天)", MUTUAL_AID, minimum=0, maximum=365),
+    Setting("mutual_aid.renewal_grace_days", int, 30, "新计划续保宽限期(天)", MUTUAL_AID, minimum=0, maximum=365),
+    Setting("mutual_aid.readmission_days", int, 30, "同病因再次住院合并天数", MUTUAL_AID, minimum=0, maximum=365),
+    Setting("mutual_aid.max_shares", int, 3, "新计划最多份数", MUTUAL_AID, minimum=1, maximum=10),
+    Setting("mutual_aid.min_age", int, 16, "参保最低年龄(周岁)", MUTUAL_AID, minimum=0, maximum=120),
+    Setting("mutual_aid.male_max_age", int, 60, "男性参保最高年龄(周岁)", MUTUAL_AID, minimum=0, maximum=120),
+    Setting("mutual_aid.female_max_age", int, 55, "女性参保最高年龄(周岁)", MUTUAL_AID, minimum=0, maximum=120),
 )
 
 # A yes/no setting typed as text (a form field, a script) is understood in either language.
@@ -93,7 +102,7 @@ FALSE_TEXTS = frozenset({"false", "0", "no", "n", "off", "否", "不", ""})
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 GROUP_LABELS = {OFFICE: "单位信息", DOC_NUMBERS: "文书文号", DEADLINES: "期限与预警", SECURITY: "账户安全",
-                BACKUP: "备份", HARDSHIP: "困难职工帮扶"}
+                BACKUP: "备份", HARDSHIP: "困难职工帮扶", MUTUAL_AID: "互助保障"}
 
 
 def validate(setting: Setting, value: Any) -> tuple[Any, str | None]:

@@ -8,8 +8,8 @@ table serves the service (which raises ``Conflict`` with the refusal) and the pa
 the step's button with the refusal as its tooltip), so both always agree.
 
 ``CASE_WORKFLOW`` is the case's table (app/services/petitions/cases.py); ``FILE_WORKFLOW`` and
-``PAYMENT_WORKFLOW`` are the hardship ledger's (app/services/hardship/). Claims get their own
-``Workflow`` here when their ledger is built.
+``PAYMENT_WORKFLOW`` are the hardship ledger's (app/services/hardship/); ``CLAIM_WORKFLOW`` the
+mutual-aid claim's (app/services/mutual_aid/claims.py).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from typing import Any
 
 from app.domain.enums import OPEN_STATUSES, CaseStatus, ExtensionStatus
 from app.domain.hardship import FileState, PaymentState
+from app.domain.mutual_aid import ClaimState, Refusal as ClaimRefusal
 
 Facts = Mapping[str, Any]
 
@@ -218,4 +219,36 @@ PAYMENT_WORKFLOW = Workflow("hardship_payment", PAYMENT_STEPS, (
          "帮扶记录{payment_id}未获批准，不能发放", "payment refused"),
     Rule("pay", lambda f: f["state"].value == "paid",
          "帮扶记录{payment_id}已发放，不能重复发放", "payment already paid"),
+))
+
+
+# ------------------------------------------------------------------------------ mutual-aid claims
+
+def claim_facts(*, claim_no: str, state: ClaimState | str, refusal: ClaimRefusal | str | None = None,
+                benefit_fen: int = 0) -> dict[str, Any]:
+    """The facts ``CLAIM_WORKFLOW`` reads, from a claim's columns or its record."""
+    return {"claim_no": claim_no, "state": ClaimState(state),
+            "refusal": ClaimRefusal(refusal) if refusal else None, "benefit_fen": benefit_fen}
+
+
+def _claim_decided(step: str, doing: str) -> Rule:
+    return Rule(step, lambda f: f["state"] is not ClaimState.RECEIVED,
+                "申请{claim_no}{state.label}，不能" + doing, "claim is {state.value}")
+
+
+CLAIM_STEPS = ("edit", "attach", "approve", "refuse", "pay")
+
+CLAIM_WORKFLOW = Workflow("claim", CLAIM_STEPS, (
+    _claim_decided("edit", "修改"),
+    Rule("attach", lambda f: f["state"] is ClaimState.PAID, "申请{claim_no}已给付，不能再添加材料",
+         "claim paid"),
+    _claim_decided("approve", "审批"),
+    Rule("approve", lambda f: f["refusal"] is not None,
+         "按计划规则不予给付（{refusal.label}），只能作不予给付处理", "computed refusal"),
+    Rule("approve", lambda f: f["benefit_fen"] <= 0, "给付金额为零，只能作不予给付处理",
+         "nothing to pay"),
+    _claim_decided("refuse", "作不予给付处理"),
+    Rule("pay", lambda f: f["state"] is ClaimState.PAID, "申请{claim_no}已给付", "already paid"),
+    Rule("pay", lambda f: f["state"] is not ClaimState.APPROVED,
+         "申请{claim_no}{state.label}，审批通过后才能登记给付", "claim not approved"),
 ))

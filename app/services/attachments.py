@@ -1,4 +1,5 @@
-"""Attachments (附件): files kept with a registration (and, later, with any ledger's record).
+"""Attachments (附件): files kept with a registration, and with any ledger's record (a claim's
+documents: ``stored_files`` hands the stored copies to the caller's own transaction).
 
 * Files are read, hashed and copied into ``<data_dir>/attachments/<sha[:2]>/<sha>`` BEFORE the
   transaction that records them (content-addressed, so the same file is stored once). When that
@@ -12,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.db import Database
-from app.db.models import Attachment, Registration
+from app.db.models import Attachment, Base, Registration
 from app.domain import clock
 from app.domain.actor import Actor
 from app.domain.errors import Collector, Label, NotFound, UserError, ValidationError
@@ -129,14 +131,20 @@ def _place(db: Database, staged: Iterable[_Staged]) -> list[Path]:
     return created
 
 
+def _sha_columns() -> list:
+    """The ``sha256`` column of every table that refers to stored files (attachments, a claim's
+    documents…): a stored file is in use while any of them names it."""
+    return [t.c.sha256 for t in Base.metadata.sorted_tables if "sha256" in t.c]
+
+
 def _remove_unreferenced(db: Database, created: list[Path]) -> None:
     """After a failed save: delete the files this call created unless a row refers to them."""
     if not created:
         return
     try:
         with db.read() as s:
-            used = set(s.scalars(select(Attachment.sha256)
-                                 .where(Attachment.sha256.in_([p.name for p in created]))))
+            names = [p.name for p in created]
+            used = {sha for col in _sha_columns() for sha in s.scalars(select(col).where(col.in_(names)))}
     except Exception:  # cannot tell: keeping a content-addressed file is harmless
         return
     for p in created:
@@ -164,6 +172,44 @@ def _stage_all(db: Database, paths: Sequence[str | os.PathLike], errors: Collect
 def _attachment_record(a: Attachment) -> AttachmentRecord:
     return AttachmentRecord(id=a.id, registration_id=a.registration_id, sha256=a.sha256,
                             filename=a.filename, size=a.size, added_at=a.added_at)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    filename: str
+    size: int
+
+
+@contextmanager
+def stored_files(db: Database, paths: Sequence[str | os.PathLike]) -> Iterator[list[StoredFile]]:
+    """Copy ``paths`` into the store (each under its SHA-256; blank entries skipped, the same file
+    once) and hand the stored files to the caller, who records them in its own ``db.write()``
+    inside the ``with`` block. A file that cannot be read raises ValidationError naming it before
+    anything is copied; when the block raises, the files this call newly stored are removed again
+    unless some row refers to them."""
+    errors = Collector()
+    staged = _stage_all(db, list(paths or ()), errors)
+    if errors.errors:
+        _discard_staged(staged)
+        errors.raise_if_any()
+    created: list[Path] = []
+    try:
+        created = _place(db, staged)
+        yield [StoredFile(st.sha256, st.filename, st.size) for st in staged]
+    except BaseException:
+        _discard_staged(staged)
+        _remove_unreferenced(db, created)
+        raise
+
+
+def stored_file(db: Database, sha256: str, filename: str) -> Path:
+    """Where the stored copy of a file recorded elsewhere (a claim's document) is, to open it."""
+    path = _stored_path(db, sha256)
+    if not path.is_file():
+        raise UserError(f"附件「{filename}」的文件在数据文件夹中找不到（{path}），请从备份恢复",
+                        "attachment file missing")
+    return path
 
 
 def add_attachments(db: Database, actor: Actor, registration_id: int,
@@ -222,9 +268,5 @@ def attachment_file(db: Database, attachment_id: int) -> Path:
         a = s.get(Attachment, attachment_id)
         if a is None:
             raise NotFound(f"找不到编号为 {attachment_id} 的附件", "attachment not found")
-        path = _stored_path(db, a.sha256)
-        name = a.filename
-    if not path.is_file():
-        raise UserError(f"附件「{name}」的文件在数据文件夹中找不到（{path}），请从备份恢复",
-                        "attachment file missing")
-    return path
+        sha, name = a.sha256, a.filename
+    return stored_file(db, sha, name)

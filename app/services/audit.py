@@ -377,9 +377,10 @@ ACTION_LABELS = {
     "reopen": "重新办理", "archive": "归档",
     # hardship ledger
     "confirm_category": "确认困难类别", "screen": "初审", "investigate": "入户调查", "publicize": "公示",
-    "objection": "公示异议", "approve": "审批", "send_back": "退回", "reject": "不予建档",
+    "objection": "公示异议", "send_back": "退回", "reject": "不予建档",
     "review": "复核", "change_category": "类别变更", "close": "出档", "propose": "申请帮扶",
-    "refuse": "不予批准", "pay": "发放",
+    # both ledgers (the 对象 column says which: 帮扶记录 or 理赔)
+    "approve": "审批通过", "refuse": "不予批准/不予给付", "pay": "发放/给付",
 }
 
 

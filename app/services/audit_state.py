@@ -18,6 +18,7 @@ from app.db import Database
 from app.db.models import (AuditLog, Case, Employer, HotspotWarning, Notice, OutreachEvent, Person,
                            Registration, SavedFilter, SettingRow, User)
 from app.db.models_hardship import HardshipAllocation, HardshipFile, HardshipFund, HardshipPayment
+from app.db.models_mutual_aid import MaClaim, MaPlan
 
 from .audit import _SECRET_KEYS, entity_label, secret_digest, to_json
 
@@ -28,6 +29,7 @@ AUDITED_TABLES: dict[str, Any] = {
     "outreach_event": OutreachEvent, "saved_filter": SavedFilter,
     "hardship_file": HardshipFile, "assistance": HardshipPayment, "fund": HardshipFund,
     "fund_allocation": HardshipAllocation,
+    "plan": MaPlan, "claim": MaClaim,                                   # mutual-aid ledger
 }
 
 

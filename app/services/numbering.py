@@ -40,10 +40,12 @@ def highest_used(session: Session) -> dict[tuple[str, int], int]:
 
     from app.db.models import Case, Notice, Registration
     from app.db.models_hardship import HardshipFile
+    from app.db.models_mutual_aid import MaClaim
     used: dict[tuple[str, int], int] = {}
-    # "2026-000123", "C2026-000123", "K2026-000012": the year, then the number after the dash.
+    # "2026-000123", "C2026-000123", "K2026-000012", "HZ2026-000123": the year, then the number
+    # after the dash.
     for name, col, at in (("registration", Registration.reg_no, 1), ("case", Case.case_no, 2),
-                          ("hardship_file", HardshipFile.file_no, 2)):
+                          ("hardship_file", HardshipFile.file_no, 2), ("ma_claim", MaClaim.claim_no, 3)):
         year = cast(func.substr(col, at, 4), Integer)
         q = select(year, func.max(cast(func.substr(col, at + 5), Integer))).group_by(year)
         for y, n in session.execute(q):

@@ -18,7 +18,7 @@ from app.domain.enums import Role
 from app.domain.statistics import ReportPeriod
 from app.services.petitions import cases
 from app.services import statistics
-from app.services.statistics import TABLES, t3_handling, workbook
+from app.services.statistics import TABLES, t3_handling, t4_hardship, workbook
 from tests.services.test_cases import accept, make_user
 
 MARCH = ReportPeriod.month(2026, 3)
@@ -244,7 +244,8 @@ def test_every_figure_equals_its_records(desk, period, as_of):
             if f.measure is None:
                 assert len(rows) == value, f.key
             checked += 1
-    assert checked == 13 + 8 + len(t3_handling.FIGURES)
+    assert checked == (13 + 8 + len(t3_handling.FIGURES) + len(t4_hardship.FILES.figures)
+                       + len(t4_hardship.PAYMENTS.figures))
     for b in r.by_handler + r.by_lower_union:
         group = "handler" if b in r.by_handler else "lower_union"
         for key, value in b.figures.items():
@@ -277,7 +278,10 @@ def test_cli_stats_json(desk, db_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["intake"]["total"] == 10 and out["intake"]["visit_persons"] == 9
     assert out["handling"]["on_time_rate"] == "66.67" and out["handling"]["recovered"] == "1200.50"
-    assert set(out) == {"period", "intake", "handling"}                  # no hardship/mutual_aid yet
+    assert set(out) == {"period", "intake", "handling", "hardship"}      # no mutual_aid yet
+    design_hardship = {"files_open", "files_new", "files_closed", "assisted_households", "assisted_times",
+                       "amount", "by_kind", "funds"}
+    assert design_hardship <= set(out["hardship"]) and out["hardship"]["amount"] == "0.00"
     design_intake = {"letters", "calls", "online", "visit_batches", "visit_persons", "referrals",
                      "outreach", "other", "total", "group_visit_batches", "group_visit_persons", "repeats"}
     design_handling = {"accepted", "assigned", "concluded", "concluded_rate", "on_time", "on_time_rate",
@@ -344,7 +348,7 @@ def test_xlsx_read_back(desk, tmp_path):
     r = statistics.compute(desk["db"], MARCH, MAY15)
     out = workbook.write(tmp_path / "r.xlsx", r, office="某区总工会", made_on=date(2026, 5, 16))
     wb = load_workbook(out)
-    assert wb.sheetnames == ["T1受理情况", "T2诉求类别×问题类型", "T3办理情况", "图表", "说明"]
+    assert wb.sheetnames == ["T1受理情况", "T2诉求类别×问题类型", "T3办理情况", "T4帮扶", "图表", "说明"]
     ws = wb["T1受理情况"]
     assert "A1:H1" in [str(m) for m in ws.merged_cells.ranges]
     assert ws["A2"].value == "填报单位：某区总工会" and "2026年3月" in ws["C2"].value

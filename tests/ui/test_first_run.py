@@ -284,7 +284,7 @@ def test_office_settings_page_saves_a_change_and_names_a_refused_value(qtbot, db
     assert form.value("deadline.accept_notice_days") == 15
     # one group box per settings group, with its label
     titles = [b.title() for b in form.findChildren(QGroupBox)]
-    assert titles == ["单位信息", "文书文号", "期限与预警", "账户安全", "备份", "困难职工帮扶"]
+    assert titles == ["单位信息", "文书文号", "期限与预警", "账户安全", "备份", "困难职工帮扶", "互助保障"]
 
     form.editors["office.doc_prefix"].setText("朝工访")
     op = page.save()

@@ -87,6 +87,13 @@ def all_dialogs(db, staff, zhang, qtbot) -> dict[str, QDialog]:
         "重置密码": ResetPasswordDialog(ctx, user),
         "打印预览": PdfDialog(_pdf(3), "受理告知书", "受理告知书.pdf"),
     }
+    from datetime import date
+
+    from app.services.hardship.campaigns import SheetRecord
+    from ui.pages.hardship.campaigns import CampaignDialog, PayDialog
+    out["新建帮扶活动"] = CampaignDialog(ctx)
+    out["登记发放"] = PayDialog(SheetRecord(1, "QL2027-0001", 1, "2027年元旦春节送温暖慰问金签领表",
+                                            "上级拨款", date(2026, 12, 28), 30, 15_000_00, False))
     case = CaseDialog(ctx, case_id)
     out["案件"] = case
     for step in STEPS:

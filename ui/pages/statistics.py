@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
 
 from app.domain import clock
 from app.domain.enums import IssueType, Period
+from app.domain.money import format_yuan
 from app.domain.periods import resolve_period
 from app.domain.statistics import (FIGURE_COLUMNS, Figure, PeriodKind, ReportPeriod, Unit,
                                    comparison_as_of, comparison_periods, figure_texts)
@@ -124,11 +125,20 @@ class StatisticsPage(Page):
         self.t1 = _table(FIGURE_COLUMNS)
         self.t2 = _table(FIGURE_COLUMNS + tuple(t.label for t in IssueType))
         self.t3 = _table(FIGURE_COLUMNS)
+        self.t4 = _table(FIGURE_COLUMNS)
+        self.t4_funds = _table(("资金来源", "期初", "拨入", "支出", "期末"))
+        t4_page = QWidget()
+        t4_lay = QVBoxLayout(t4_page)
+        t4_lay.setContentsMargins(0, 0, 0, 0)
+        t4_lay.addWidget(self.t4, 3)
+        t4_lay.addWidget(QLabel("帮扶资金（期初 + 拨入 − 支出 = 期末）"))
+        t4_lay.addWidget(self.t4_funds, 1)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.t1, "表一 受理情况")
         self.tabs.addTab(self.t2, "表二 诉求类别×问题类型")
         self.tabs.addTab(self.t3, "表三 办理情况")
-        for t in (self.t1, self.t2, self.t3):
+        self.tabs.addTab(t4_page, "表四 帮扶")
+        for t in (self.t1, self.t2, self.t3, self.t4):
             t.cellClicked.connect(lambda r, c, t=t: self.open_figure(t, r, c))
 
         lay = QVBoxLayout(self)
@@ -233,6 +243,15 @@ class StatisticsPage(Page):
         self._fill(self.t2, [row.figure for row in report.categories], daily,
                    [[str(row.cells[t.value]) for t in IssueType] for row in report.categories])
         self._fill(self.t3, list(report.handling), daily)
+        self._fill(self.t4, list(report.hardship), daily)
+        self.t4_funds.setRowCount(len(report.funds))
+        for r, line in enumerate(report.funds):
+            for c, text in enumerate((line.fund, format_yuan(line.opening), format_yuan(line.allocated),
+                                      format_yuan(line.paid), format_yuan(line.closing))):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.t4_funds.setItem(r, c, item)
 
     # ------------------------------------------------------------------ records
     def open_figure(self, table: QTableWidget, row: int, col: int) -> None:

@@ -34,6 +34,7 @@ from app.domain.actor import SYSTEM_ACTOR
 from app.domain.errors import UserError
 
 from .. import audit
+from .hardship import _hardship, file_count
 from .desk import DEFAULT_REGISTRATIONS, MAX_REGISTRATIONS, _registrations
 from .people import (DEFAULT_EMPLOYERS, DEFAULT_PEOPLE, MAX_PEOPLE, _accounts, _employers, _office,
                      _people)
@@ -46,6 +47,7 @@ STEPS: list[Step] = [
     Step("employers", _employers, lambda run: run.employers * 5),
     Step("people", _people, lambda run: run.people),
     Step("registrations", _registrations, lambda run: run.registrations * 4),
+    Step("hardship", _hardship, lambda run: file_count(run.registrations) * 12),
 ]
 
 

@@ -1,5 +1,6 @@
-"""Period statistics of the 信访 desk (DESIGN §4 "Statistics"): T1 受理情况, T2 诉求类别 × 问题类型,
-T3 办理情况. (T4 帮扶 and T5 互助 wait for the hardship and mutual-aid ledgers.)
+"""Period statistics (DESIGN §4 "Statistics"): T1 受理情况, T2 诉求类别 × 问题类型, T3 办理情况 of the
+信访 desk and T4 帮扶 of the hardship ledger (with its funds' 期初/拨入/支出/期末). (T5 互助 waits for
+the mutual-aid ledger.)
 
 Contract: ``compute(db, period, as_of)`` opens one read Session and returns a frozen
 ``StatisticsReport``; ``records(db, key, period, as_of)`` lists the records making one figure from
@@ -19,14 +20,18 @@ from app.db import Database
 from app.db.models import Employer, User
 from app.domain.enums import AssigneeKind, Category, IssueType
 from app.domain.errors import UserError
+from app.domain.hardship import AssistanceKind
+from app.domain.ledger import LedgerLine
+from app.services.hardship.funds import ledger_in
 from app.domain.statistics import (Figure, PeriodKind, ReportPeriod, Unit, comparison_as_of,
                                    comparison_periods, rate, rate_text, yuan_text)
 
-from . import t1_intake, t2_categories, t3_handling
+from . import t1_intake, t2_categories, t3_handling, t4_hardship
 from .core import Table, aggregate, aggregate_tables, ctx_for, records_query, total
 
 TABLES: dict[str, Table] = {t.name: t for t in (t1_intake.TABLE, t1_intake.EVENTS,
-                                                   t2_categories.TABLE, t3_handling.TABLE)}
+                                                   t2_categories.TABLE, t3_handling.TABLE,
+                                                   t4_hardship.FILES, t4_hardship.PAYMENTS)}
 
 
 def table_of(key: str) -> Table:
@@ -65,13 +70,15 @@ class StatisticsReport:
     by_street: tuple[Breakdown, ...]
     by_handler: tuple[Breakdown, ...]
     by_lower_union: tuple[Breakdown, ...]
+    hardship: tuple[Figure, ...] = ()   # T4: files, then assistance (t4_hardship)
+    funds: tuple[LedgerLine, ...] = ()  # T4: each fund's 期初/拨入/支出/期末 in the period
 
     @property
     def kind(self) -> PeriodKind:
         return self.period.kind
 
     def figure(self, key: str) -> Figure:
-        for f in self.intake + self.handling + tuple(r.figure for r in self.categories):
+        for f in self.intake + self.handling + tuple(r.figure for r in self.categories) + self.hardship:
             if f.key == key:
                 return f
         raise KeyError(key)
@@ -166,6 +173,8 @@ def compute(db: Database, period: ReportPeriod, as_of: date) -> StatisticsReport
         employers = {i: (n, ind, st) for i, n, ind, st in
                      s.execute(select(Employer.id, Employer.name, Employer.industry, Employer.street))}
         user_names = dict(s.execute(select(User.id, User.display_name)).all())
+        vh = _values(s, period, as_of, (t4_hardship.FILES, t4_hardship.PAYMENTS))
+        fund_lines = ledger_in(s, period.start, period.end).lines
 
     v1 = v2 = v12
     intake = (_figures(kind, t1_intake.TABLE, v1, "intake.total")
@@ -198,8 +207,11 @@ def compute(db: Database, period: ReportPeriod, as_of: date) -> StatisticsReport
                          lambda g: user_names.get(g, "（未指定）"), "handling.assigned")
     by_union = _rollup(sup, lambda g: g[2] if g[0] == AssigneeKind.LOWER_UNION.value else _SKIP,
                        lambda g: g or "（未填）", "handling.assigned")
+    hardship = (_figures(kind, t4_hardship.FILES, vh, "hardship.files_open")
+                + _figures(kind, t4_hardship.PAYMENTS, vh, None))
     return StatisticsReport(period, as_of, tuple(intake), rows, issue_totals, tuple(handling),
-                            by_employer, by_industry, by_street, by_handler, by_union)
+                            by_employer, by_industry, by_street, by_handler, by_union,
+                            tuple(hardship), tuple(fund_lines))
 
 
 def records(db: Database, key: str, period: ReportPeriod, as_of: date, *, group: str | None = None,
@@ -240,4 +252,22 @@ def to_json(report: StatisticsReport) -> dict:
                    "as_of": report.as_of.isoformat(), "kind": report.kind.value},
         "intake": {k: _json_value(report.figure(f"intake.{k}")) for k in INTAKE_JSON},
         "handling": {k: _json_value(report.figure(f"handling.{k}")) for k in HANDLING_JSON},
+        "hardship": hardship_json(report),
     }
+
+
+HARDSHIP_JSON = ("files_open", "files_new", "files_closed", "files_out_of_poverty", "files_guaranteed",
+                 "files_withdrawn", "assisted_households", "assisted_times", "amount")
+
+
+def hardship_json(report: StatisticsReport) -> dict:
+    """DESIGN §5 ``hardship``: files at period end, new, closed (and why), assisted households,
+    人次, amount, ``by_kind`` {kind code: amount} and ``funds`` [{fund, opening, allocated, paid,
+    closing}]; also ``files_by_category`` {category code: files on file at period end}."""
+    out = {k: _json_value(report.figure(f"hardship.{k}")) for k in HARDSHIP_JSON}
+    out["files_by_category"] = {k.split("files_open_")[1]: int(report.figure(k).current)
+                                for k in t4_hardship.CATEGORY_KEYS}
+    out["by_kind"] = {k.value: _json_value(report.figure(f"hardship.amount_{k.value}")) for k in AssistanceKind}
+    out["funds"] = [{"fund": line.fund, "opening": yuan_text(line.opening), "allocated": yuan_text(line.allocated),
+                     "paid": yuan_text(line.paid), "closing": yuan_text(line.closing)} for line in report.funds]
+    return out

@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import select
 
 from app.db import Database
-from app.db.models import Case, OutreachEvent, Registration, User
+from app.db.models import Case, OutreachEvent, Person, Registration, User
+from app.db.models_hardship import HardshipFile, HardshipPayment
+from app.domain.hardship import AssistanceKind, FileState, HardshipCategory
 from app.domain.enums import CaseStatus, Category, Channel
 from app.domain.statistics import ReportPeriod, Unit, yuan_text
 
@@ -29,7 +31,7 @@ class RecordList:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     ids: tuple[int, ...]            # registration, case or outreach event ids, row by row
-    kind: str                       # "registration", "case" or "outreach_event"
+    kind: str                       # "registration", "case", "outreach_event", "hardship_file", "hardship_payment"
     count: int                      # number of records
     total: int                      # what they add up to (= the figure)
 
@@ -67,7 +69,26 @@ def record_list(db: Database, key: str, period: ReportPeriod, as_of: date, *,
 
     R, C, E = Registration, Case, OutreachEvent
     with db.read() as s:
-        if table.name == "intake_events":
+        if table.name == "hardship_files":
+            kind = "hardship_file"
+            cols = ("档案编号", "申请人", "状态", "困难类别", "建档日期", "出档日期")
+            F = HardshipFile
+            found = _in_chunks(s, lambda chunk: (
+                select(F.id, F.file_no, Person.name, F.state, F.category, F.filed_on, F.closed_on)
+                .join(Person, Person.id == F.person_id).where(F.id.in_(chunk))), ids)
+            rows = [(f[1], f[2], FileState.label_of(f[3]), HardshipCategory.label_of(f[4]) if f[4] else "",
+                     f[5].isoformat() if f[5] else "", f[6].isoformat() if f[6] else "")
+                    for f in (found[i] for i in ids)]
+        elif table.name == "hardship_payments":
+            kind = "hardship_payment"
+            cols = ("记录号", "帮扶对象", "帮扶类型", "帮扶日期", "发放日期")
+            Y = HardshipPayment
+            found = _in_chunks(s, lambda chunk: (
+                select(Y.id, Person.name, Y.kind, Y.assist_on, Y.paid_on)
+                .join(Person, Person.id == Y.person_id).where(Y.id.in_(chunk))), ids)
+            rows = [(str(f[0]), f[1], AssistanceKind.label_of(f[2]), f[3].isoformat(),
+                     f[4].isoformat() if f[4] else "") for f in (found[i] for i in ids)]
+        elif table.name == "intake_events":
             kind = "outreach_event"
             cols = ("活动日期", "主题")
             found = _in_chunks(s, lambda chunk: select(E.id, E.held_on, E.theme).where(E.id.in_(chunk)), ids)

@@ -26,6 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.domain.enums import IssueType
+from app.domain.money import format_yuan
 from app.domain.statistics import FIGURE_COLUMNS, FORMULAS, PeriodKind, figure_texts
 from app.output.files import written_whole
 from app.output.fonts import _load_font
@@ -179,6 +180,13 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
                       f"{b.figures['handling.overdue']:,}"] for b in group]
             story += [Spacer(1, 3 * mm), Paragraph(f"交办督办：{name}", head),
                       _table(rows, font, [52 * mm, 28 * mm, 28 * mm, 28 * mm])]
+        story += [PageBreak(), Paragraph("表四　帮扶", head)]
+        story.append(_table([list(HEAD)] + [_row(f, daily) for f in report.hardship], font, widths))
+        rows = [["资金来源", "期初", "拨入", "支出", "期末"]]
+        rows += [[x.fund, format_yuan(x.opening), format_yuan(x.allocated), format_yuan(x.paid),
+                  format_yuan(x.closing)] for x in report.funds]
+        story += [Spacer(1, 3 * mm), Paragraph("帮扶资金（期初 + 拨入 − 支出 = 期末）", head),
+                  _table(rows, font, [52 * mm] + [36 * mm] * 4)]
         sign = Table([["填表人：", "", "审核人：", "", "负责人：", ""]],
                      colWidths=[18 * mm, 50 * mm, 18 * mm, 50 * mm, 18 * mm, 50 * mm])
         sign.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 10),

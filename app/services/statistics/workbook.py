@@ -1,5 +1,5 @@
 """The statistics report as xlsx (DESIGN §4 "Reports"): one sheet per table (T1 受理情况, T2 诉求类别 ×
-问题类型, T3 办理情况) and a 说明 sheet with each figure's formula.
+问题类型, T3 办理情况, T4 帮扶 with the funds' ledger, its 期末 a formula) and a 说明 sheet with each figure's formula.
 
 Layout of a table sheet: row 1 the merged title; row 2 填报单位 / 统计期间 / 制表日期; row 3 the column
 headers (frozen with the first column); the figures from row 4; the foot 填表人 / 审核人 / 负责人 two
@@ -222,6 +222,33 @@ def _t3(wb, report, office, made_on) -> None:
     _foot(ws, row)
 
 
+def _t4(wb, report, office, made_on) -> None:
+    ws = _sheet(wb, "T4帮扶", f"困难职工帮扶情况统计表（{report.kind.label}）", report, office, made_on, HEAD)
+    daily = report.kind is PeriodKind.DAY
+    row = FIRST
+    for f in report.hardship:
+        _figure_row(ws, row, f, daily=daily)
+        row += 1
+    row += 1
+    for i, h in enumerate(("资金来源", "期初", "拨入", "支出", "期末"), start=1):
+        c = ws.cell(row, i, h)
+        c.font = Font(bold=True)
+        c.fill = _FILL
+    row += 1
+    first = row
+    for line in report.funds:
+        ws.cell(row, 1, line.fund)
+        for col, fen in ((2, line.opening), (3, line.allocated), (4, line.paid)):
+            _number(ws.cell(row, col), fen, Unit.MONEY)
+        ws.cell(row, 5, f"=B{row}+C{row}-D{row}").number_format = MONEY     # 期初 + 拨入 − 支出
+        row += 1
+    ws.cell(row, 1, "合计").font = Font(bold=True)
+    for col in (2, 3, 4, 5):
+        L = get_column_letter(col)
+        ws.cell(row, col, f"=SUM({L}{first}:{L}{row - 1})" if report.funds else 0).number_format = MONEY
+    _foot(ws, row)
+
+
 def _notes(wb) -> None:
     ws = wb.create_sheet("说明")
     ws.column_dimensions["A"].width = 24
@@ -292,6 +319,7 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
     _t1(wb, report, office, made_on)
     _t2(wb, report, office, made_on)
     _t3(wb, report, office, made_on)
+    _t4(wb, report, office, made_on)
     _charts(wb, report, trend)
     _notes(wb)
     with written_whole(path) as part:
