@@ -108,6 +108,35 @@ def all_dialogs(db, staff, zhang, qtbot) -> dict[str, QDialog]:
     out["文书/作废"] = panel.open_void()
     from tests.ui.mutual_aid_dialogs import mutual_aid_dialogs
     out.update(mutual_aid_dialogs(db, staff, qtbot))
+    out.update(hardship_dialogs(db, ctx, zhang, qtbot))
+    return out
+
+
+def hardship_dialogs(db, ctx, zhang, qtbot) -> dict[str, QDialog]:
+    """The hardship ledger's dialogs: a new file, a file under review and each of its steps."""
+    from app.services.hardship import files
+    from ui.pages.hardship.file_dialog import STEPS as FILE_STEPS
+    from ui.pages.hardship.file_dialog import FileDialog
+    out: dict[str, QDialog] = {"新建困难职工档案": FileDialog(ctx)}
+    rec = files.create_file(db, ctx.actor, files.FileInput(person_id=zhang.id, main_cause="laid_off",
+                                                           applicant_income="800"))
+    dlg = FileDialog(ctx, rec.id)
+    qtbot.waitUntil(lambda: dlg.record is not None, timeout=10000)
+    out["困难职工档案"] = dlg
+    for step in FILE_STEPS:
+        out["困难职工档案/" + step.label] = getattr(dlg, "_make_" + step.key)()
+    from app.services.hardship import payments
+    from tests.services.hardship_util import funded
+    from ui.pages.hardship.payment_dialogs import PAYMENT_STEPS, STEP_DIALOGS, PaymentDialog
+    out["申请帮扶"] = PaymentDialog(ctx, person_id=zhang.id, person_name="张三")
+    out["申请帮扶/档案"] = PaymentDialog(ctx, file_id=rec.id, file_text=rec.file_no, kind="medical")
+    pay = payments.propose(db, ctx.actor, payments.PaymentInput("temporary", "800", funded(db),
+                                                                person_id=zhang.id))
+    for step in PAYMENT_STEPS:
+        out["帮扶记录/" + step.label] = STEP_DIALOGS[step.key](ctx, pay)
+    from ui.pages.hardship.funds_page import HardshipFundsPage
+    funds_page = HardshipFundsPage(ctx)
+    out["新增资金来源"] = funds_page.new_fund()
     return out
 
 

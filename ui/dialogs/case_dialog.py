@@ -494,10 +494,30 @@ class CaseDialog(QDialog):
 
     def _make_measure(self) -> ActionDialog:
         measure = _combo(Measure.choices(), self.tr("（请选择）"))
-        return ActionDialog(self.tr("办理措施"), [
+        # 经济帮扶: proposes an assistance record of the hardship ledger for the petitioner
+        amount = QLineEdit()
+        amount.setPlaceholderText(self.tr("元；提交后生成待审批的帮扶记录"))
+        from app.domain.hardship import AssistanceKind
+        kind = _combo(AssistanceKind.choices(), self.tr("（按是否建档自动选择）"))
+        fund = QComboBox()
+        fund.addItem(self.tr("（默认资金来源）"), None)
+
+        def measure_changed(_i=0) -> None:
+            aid = measure.currentData() == Measure.ASSISTANCE.value
+            for w in (amount, kind, fund):
+                w.setEnabled(aid)
+        measure.currentIndexChanged.connect(measure_changed)
+        measure_changed()
+        dlg = ActionDialog(self.tr("办理措施"), [
             ("measure", "办理措施", measure), ("text", "措施说明", _text_edit(70)),
-            ("lawyer", "律师姓名", QLineEdit()), ("mediation_result", "调解结果", QLineEdit())],
-            self._call(ops.add_measure), self)
+            ("lawyer", "律师姓名", QLineEdit()), ("mediation_result", "调解结果", QLineEdit()),
+            ("amount", "帮扶金额", amount), ("aid_kind", "帮扶类别", kind),
+            ("aid_fund_id", "资金来源", fund)], self._call(ops.add_measure), self)
+        from ui.operations.hardship import load_funds
+        load_funds(dlg, self.ctx, include_inactive=False,
+                   on_done=lambda funds: [fund.addItem(f.name, f.id) for f in funds],
+                   on_error=lambda e: log.warning("funds: %s", e))
+        return dlg
 
     def _make_result(self) -> ActionDialog:
         amount = QLineEdit()

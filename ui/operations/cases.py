@@ -77,12 +77,16 @@ def add_note(parent: QWidget, ctx: AppContext, case_id: int, text: str,
 
 
 def add_measure(parent: QWidget, ctx: AppContext, case_id: int, measure: str | None, text: str,
-                lawyer: str, mediation_result: str,
+                lawyer: str, mediation_result: str, amount: str = "", aid_kind: str | None = None,
+                aid_fund_id: int | None = None,
                 *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
-    """办理措施."""
-    return _step(parent, ctx, lambda c, db, actor: c.add_measure(
-        db, actor, case_id, measure, text, lawyer=lawyer, mediation_result=mediation_result),
-        on_done, on_error)
+    """办理措施. 经济帮扶 (``amount``, ``aid_kind``, ``aid_fund_id``) also proposes an assistance
+    record of the hardship ledger for the petitioner, linked both ways (announces {"hardship"})."""
+    db, actor = ctx.db, ctx.actor
+    return run(parent, lambda _p: _cases().add_measure(
+        db, actor, case_id, measure, text, lawyer=lawyer, mediation_result=mediation_result,
+        amount=amount or None, aid_kind=aid_kind, aid_fund_id=aid_fund_id),
+        on_success=on_done, on_error=on_error, changes=CHANGES | {"hardship"})
 
 
 def record_result(parent: QWidget, ctx: AppContext, case_id: int, recovered: Any, workers: Any,

@@ -231,9 +231,15 @@ class PeoplePage(Page):
         self.tabs.addTab(employer_tab, self.tr("单位"))
         self.tabs.currentChanged.connect(self._update_buttons)
 
+        from ui.pages.hardship.desk import PersonHardshipBox     # the selected person's file, payments
+        self.hardship = PersonHardshipBox(ctx)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.hardship.show_person(self._selected_person_id()))
+
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.hardship)
 
     # -------------------------------------------------------------- searching
 
@@ -294,6 +300,10 @@ class PeoplePage(Page):
         self._update_buttons()
 
     # -------------------------------------------------------------- forms
+
+    def _selected_person_id(self) -> int | None:
+        row = self._selected_row(self.table)
+        return self.model.person_id(row) if row is not None else None
 
     def _selected_row(self, view: QTableView) -> int | None:
         rows = view.selectionModel().selectedRows()

@@ -286,6 +286,9 @@ class RegisterPage(_LookupsAndFiles, _FormValues, Page):
         pl.addWidget(self.person_history, 1)
         pl.addWidget(QLabel(self.tr("该单位此前的来访")))
         pl.addWidget(self.employer_history, 1)
+        from ui.pages.hardship.desk import PersonHardshipBox   # the person's file and payments
+        self.hardship = PersonHardshipBox(ctx)
+        pl.addWidget(self.hardship)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(form_column)

@@ -202,6 +202,7 @@ class _FormValues:
         self._panel_timer.stop()
         person_id = self.person_field.selected_id
         employer_id = self.employer_field.selected_id
+        self.hardship.show_person(person_id)
         text = self.person_edit.text().strip()
         issues = tuple(self.issue_types())
         self._panel_ticket += 1

@@ -77,7 +77,7 @@ WARN_STYLE = (COUNTER_STYLE + " QPushButton { color: %s; font-weight: bold; }"
 
 class WorkbenchPage(Page):
     title = "工作台"
-    areas = frozenset({"calendar", "settings", "registrations", "cases", "warnings"})
+    areas = frozenset({"calendar", "settings", "registrations", "cases", "warnings", "hardship"})
     list_requested = Signal(str, object)      # page key, filter (when there is no main window)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
@@ -153,6 +153,10 @@ class WorkbenchPage(Page):
         layout.addWidget(self.banner)
         layout.addWidget(self.desk)
         layout.addWidget(self.warnings_box)
+        from ui.pages.hardship.desk import HardshipDesk     # 困难帮扶: overdue reviews, 脱困 proposed
+        self.hardship = HardshipDesk(ctx)
+        self.hardship.hide()                                 # shown when it has something to show
+        layout.addWidget(self.hardship)
         layout.addWidget(self.desk_message)
         layout.addWidget(line)
         bottom = QHBoxLayout()          # the charts beside the hints: the page fits 1366×768
@@ -187,6 +191,8 @@ class WorkbenchPage(Page):
     def refresh(self) -> None:
         today = clock.today()
         load_workbench(self, self.ctx, today, on_done=self._show, on_error=self._failed)
+        if allowed(self.ctx.actor.role, Perm.VIEW_HARDSHIP):
+            self.hardship.load(today)
         if self.desk.isVisibleTo(self):
             load_desk(self, self.ctx, today, on_done=self._show_desk, on_error=self._desk_failed)
             load_trend(self, self.ctx, today, on_done=self._show_trend, on_error=self._desk_failed)

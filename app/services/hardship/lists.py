@@ -31,6 +31,7 @@ from app.domain.actor import Actor
 from app.domain.hardship import (OPEN_FILE_STATES, AssistanceKind, Cause, FileState, HardshipCategory,
                                  PayMethod, PaymentState, add_months, causes_text)
 from app.domain.periods import describe, resolve_period
+from app.domain.permissions import Perm
 from app.domain.privacy import mask_id
 
 from ..query.export import ExportResult, full_ids_allowed
@@ -65,6 +66,7 @@ class FileFilter:
     descending: bool = True
 
     LIST = "hardship_files"
+    PERM = Perm.VIEW_HARDSHIP          # who may see the list (and keep saved filters of it)
 
 
 @register_filter
@@ -84,6 +86,7 @@ class PaymentFilter:
     descending: bool = True
 
     LIST = "hardship_payments"
+    PERM = Perm.VIEW_HARDSHIP
 
 
 def _days(f, today: date) -> tuple[date | None, date | None]:
@@ -500,3 +503,11 @@ def export_payments(db: Database, actor: Actor, f: PaymentFilter, path, *, full_
     """The assistance list as the filter shows it to xlsx (as ``export_files``)."""
     return _export(db, actor, f, path, full_ids, progress, today, "帮扶记录", _payment_columns,
                    count_payments(db, f, today))
+
+
+def file_streets(db: Database) -> list[tuple[str, str]]:
+    """The streets 所在街道 of the filed households' employers, for the file list's street filter."""
+    q = (select(Employer.street).join(HardshipFile, HardshipFile.employer_id == Employer.id)
+         .where(Employer.street != "").distinct().order_by(Employer.street))
+    with db.read() as s:
+        return [(x, x) for x in s.scalars(q) if x]
