@@ -403,14 +403,16 @@ class MainWindow(QMainWindow):
         box.open()
 
     def about_text(self) -> str:
-        """What the program does today — not what is planned (the ledgers are not built yet)."""
+        """What the program does today: the petition desk, the two ledgers and the statistics."""
         return (f"{WINDOW_TITLE}\n" + self.tr("版本 ") + __version__ + "\n\n"
-                + self.tr("区/县总工会信访维权工作台：\n"
+                + self.tr("区/县总工会信访维权与帮扶台账：\n"
                           "· 信访登记：来访、来电、来信、网上和走访活动现场，重复信访与集体访预警；\n"
                           "· 案件办理：交办、延期、中止、办结、回访、归档，办理期限按工作日计算并提醒；\n"
                           "· 告知书：受理、不予受理、转送等文书的生成、打印和送达登记；\n"
+                          "· 困难职工帮扶：建档、审批、复核、帮扶记录、资金管理、送温暖与金秋助学签领表；\n"
+                          "· 职工互助保障：互助计划、参保名单导入、会员、理赔与试算、互助金收支；\n"
+                          "· 统计报表：受理、办理、帮扶、互助五张表，导出 Excel 和 PDF；\n"
                           "· 人员与单位、列表筛选与导出 Excel、操作日志、数据备份与恢复。\n\n"
-                          "困难职工帮扶台账、职工互助保障台账和统计报表尚未提供。\n"
                           "界面字体：文泉驿微米黑（Apache-2.0）。"))
 
     def show_about(self) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
-from app.services import people
+from app.services import people, people_search
 from app.services.hardship import files, lists, payments
 from app.services.query.filters import filter_class, filter_from_dict, filter_to_dict
 from tests.services.hardship_util import CLERK, MANAGER, active_file, at, file_input, funded, id_number, person
@@ -83,6 +84,12 @@ def test_assistance_list_filters_paging_and_export(db, tmp_path):
     assert [r.id for r in lists.payment_page(db, F(state="approved"), today=TODAY).rows] == [ids[0]]
     assert [r.id for r in lists.payment_page(db, F(period="this_month"), today=TODAY).rows] == [ids[3], ids[2]]
     assert [r.id for r in lists.payment_page(db, F(text="李娜"), today=TODAY).rows] == [ids[3], ids[1]]
+    # a common surname (more namesakes than FEW_PEOPLE) takes the other plan and finds the same rows
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(people_search, "FEW_PEOPLE", 0)
+        assert [r.id for r in lists.payment_page(db, F(text="李娜"), today=TODAY).rows] == [ids[3], ids[1]]
+        assert lists.count_payments(db, F(text="李"), TODAY) == 2
+        assert _nos(lists.file_page(db, lists.FileFilter(text="李"), today=TODAY)) == [b.file_no]
     assert [r.id for r in lists.payment_page(db, F(file_id=a.id), today=TODAY).rows] == [ids[2], ids[0]]
     assert lists.count_payments(db, F(fund_id=fund), TODAY) == 4
     assert lists.payment_total(db, F(), TODAY) == 1_000_00

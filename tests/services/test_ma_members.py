@@ -13,6 +13,7 @@ from app.db.models import AuditLog
 from app.db.models_mutual_aid import MaEnrollment
 from app.domain.enums import Role
 from app.domain.mutual_aid import CoverState, PlanKind, Tier, cover_state
+from app.services import people_search
 from app.services.mutual_aid import members
 from app.services.mutual_aid.cover import tiers_to_json
 from app.services.mutual_aid.members import MemberFilter
@@ -169,7 +170,7 @@ def test_export_masks_ids_unless_the_role_may_and_audits_full_ones(db, data, act
 
 def test_name_filter_with_many_matches_gives_the_same_rows(db, data, monkeypatch):
     few = members.member_page(db, MemberFilter(text="李"), today=TODAY)
-    monkeypatch.setattr(members, "_FEW", 0)                 # as for a common surname on a big office
+    monkeypatch.setattr(people_search, "FEW_PEOPLE", 0)     # as for a common surname on a big office
     many = members.member_page(db, MemberFilter(text="李"), today=TODAY)
     assert [r.enrollment_id for r in many.rows] == [r.enrollment_id for r in few.rows] and len(few.rows) == 2
     assert members.count_members(db, MemberFilter(text=LI[:10]), TODAY) == 2

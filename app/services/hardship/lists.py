@@ -33,6 +33,7 @@ from app.domain.hardship import (OPEN_FILE_STATES, AssistanceKind, Cause, FileSt
 from app.domain.periods import describe, resolve_period
 from app.domain.permissions import Perm
 from app.domain.privacy import mask_id
+from app.services.people_search import person_prefix_condition
 
 from ..query.export import ExportResult, full_ids_allowed
 from ..query.filters import filter_to_dict, register_filter
@@ -162,20 +163,19 @@ _ID_PREFIX = re.compile(r"^\d{6,17}[\dXx]?$")
 _TOP = "\U0010ffff"
 
 
-def _person_matches(text: str) -> list:
-    """Conditions on the joined ``Person``: the ID number (≥ 6 characters) or the name starts
-    with ``text``. Checked on the joined row, so a page stops after its rows (a common surname
-    does not read every person of that name first)."""
+def _person_matches(db: Database, person_fk, text: str) -> list:
+    """The row's person: the ID number (≥ 6 characters) or the name starts with ``text``
+    (``people_search.person_prefix_condition``: few namesakes by their ids, a common surname by a
+    walk in the list's own order)."""
     t = text.strip()
-    if _ID_PREFIX.match(t):
-        t = t.upper()
-        return [Person.id_number >= t, Person.id_number < t + _TOP]
-    return [Person.name >= t, Person.name < t + _TOP]
+    column = "id_number" if _ID_PREFIX.match(t) else "name"
+    with db.read() as s:
+        return [person_prefix_condition(s, person_fk, column, t.upper() if column == "id_number" else t)]
 
 
 # ---- the file list ------------------------------------------------------------------------------
 
-def file_conditions(f: FileFilter, today: date, *, months: int = 6) -> list:
+def file_conditions(db: Database, f: FileFilter, today: date, *, months: int = 6) -> list:
     """WHERE conditions of the filter; ``months``: the office's 脱困 months (OUT_OF_POVERTY)."""
     conds: list = []
     if f.category:
@@ -209,7 +209,7 @@ def file_conditions(f: FileFilter, today: date, *, months: int = 6) -> list:
             conds.append(HardshipFile.file_no >= t.upper())
             conds.append(HardshipFile.file_no < t.upper() + _TOP)
         else:
-            conds += _person_matches(t)
+            conds += _person_matches(db, HardshipFile.person_id, t)
     return conds
 
 
@@ -255,7 +255,7 @@ def file_page(db: Database, f: FileFilter, *, after: tuple | None = None, before
     today = today or wall_clock.today()
     spec = sort_spec(FILE_SORTS, f.sort)
     months = _months(db) if f.review == OUT_OF_POVERTY else 6
-    stmt = _file_select(file_conditions(f, today, months=months))
+    stmt = _file_select(file_conditions(db, f, today, months=months))
     stmt, backwards = paged(stmt, spec, HardshipFile.id, f.descending, after=after, before=before,
                             tail=tail, limit=limit)
     with db.read() as s:
@@ -273,12 +273,12 @@ def count_files(db: Database, f: FileFilter, today: date | None = None) -> int:
     with db.read() as s:
         return s.execute(select(func.count()).select_from(HardshipFile)
                          .join(Person, Person.id == HardshipFile.person_id)
-                         .where(*file_conditions(f, today, months=months))).scalar_one()
+                         .where(*file_conditions(db, f, today, months=months))).scalar_one()
 
 
 # ---- the assistance list ------------------------------------------------------------------------
 
-def payment_conditions(f: PaymentFilter, today: date) -> list:
+def payment_conditions(db: Database, f: PaymentFilter, today: date) -> list:
     conds: list = []
     if f.kind:
         conds.append(HardshipPayment.kind == f.kind)
@@ -300,7 +300,7 @@ def payment_conditions(f: PaymentFilter, today: date) -> list:
             conds.append(HardshipPayment.file_id.in_(select(HardshipFile.id).where(
                 HardshipFile.file_no >= t.upper(), HardshipFile.file_no < t.upper() + _TOP)))
         else:
-            conds += _person_matches(t)
+            conds += _person_matches(db, HardshipPayment.person_id, t)
     return conds
 
 
@@ -339,7 +339,7 @@ def payment_page(db: Database, f: PaymentFilter, *, after: tuple | None = None,
     """One page of the assistance list, by assistance date (see the module docstring)."""
     today = today or wall_clock.today()
     spec = sort_spec(PAYMENT_SORTS, f.sort)
-    stmt, backwards = paged(_payment_select(payment_conditions(f, today)), spec, HardshipPayment.id,
+    stmt, backwards = paged(_payment_select(payment_conditions(db, f, today)), spec, HardshipPayment.id,
                             f.descending, after=after, before=before, tail=tail, limit=limit)
     with db.read() as s:
         raw = s.execute(stmt).all()
@@ -355,7 +355,7 @@ def count_payments(db: Database, f: PaymentFilter, today: date | None = None) ->
     with db.read() as s:
         return s.execute(select(func.count()).select_from(HardshipPayment)
                          .join(Person, Person.id == HardshipPayment.person_id)
-                         .where(*payment_conditions(f, today))).scalar_one()
+                         .where(*payment_conditions(db, f, today))).scalar_one()
 
 
 def payment_total(db: Database, f: PaymentFilter, today: date | None = None) -> int:
@@ -365,7 +365,7 @@ def payment_total(db: Database, f: PaymentFilter, today: date | None = None) -> 
         return int(s.execute(select(func.sum(HardshipPayment.amount_fen + HardshipPayment.goods_value_fen))
                              .select_from(HardshipPayment)
                              .join(Person, Person.id == HardshipPayment.person_id)
-                             .where(*payment_conditions(f, today))).scalar() or 0)
+                             .where(*payment_conditions(db, f, today))).scalar() or 0)
 
 
 # ---- export -------------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
 
 from app.db import Database
 from app.db.models import Employer, Person
@@ -41,6 +40,7 @@ from app.domain.mutual_aid import (COUNTED_STATES, ClaimState, CoverState, PlanK
 from app.domain.periods import resolve_period
 from app.domain.permissions import Perm
 from app.domain.privacy import mask_id, mask_id_tail
+from app.services.people_search import person_prefix_condition
 
 from ..query.export import ExportResult, full_ids_allowed, yesno
 from ..query.filters import register_filter
@@ -305,22 +305,9 @@ def state_condition(state: CoverState | str, today: date):
     }[st]
 
 
-_FEW = 2000
-
-
 def _people_matching(s, column: str, text: str):
-    """Enrollments of the people whose ``column`` (name or id_number) starts with ``text`` (an
-    index range on ``people``): a short list of ids when few match (then the enrollments are read
-    by ``ix_ma_enrollments_person``), else a correlated EXISTS — many matches (a common surname)
-    are dense, so a page in enrollment order is found after a short walk."""
-    def starts(p):
-        col = getattr(p, column)
-        return and_(col >= text, col < text + TOP)
-    ids = s.execute(select(Person.id).where(starts(Person)).limit(_FEW + 1)).scalars().all()
-    if len(ids) <= _FEW:
-        return E.person_id.in_(ids)
-    other = aliased(Person)
-    return exists().where(other.id == E.person_id, starts(other))
+    """Enrollments of the people whose ``column`` (name or id_number) starts with ``text``."""
+    return person_prefix_condition(s, E.person_id, column, text)
 
 
 def _conditions(s, f: MemberFilter, today: date) -> list:
