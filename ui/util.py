@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QLabel, QLayout, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialogButtonBox, QLabel, QLayout,
+                               QPlainTextEdit, QTableView, QVBoxLayout, QWidget)
 
 from app.domain.case_clock import DeadlineState
 
@@ -86,3 +86,22 @@ def with_error_line(content: QWidget | QLayout) -> tuple[QWidget, QLabel]:
         column.addWidget(content)
     column.addWidget(error)
     return field, error
+
+
+def text_edit(height: int = 70) -> QPlainTextEdit:
+    """A multi-line field of a form: Tab moves on (it types no tab), a fixed height."""
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(height)
+    return edit
+
+
+def combo(choices, blank: str | None = None) -> QComboBox:
+    """A drop-down of ``(value, label)`` choices (an enum's ``choices()``), with an optional first
+    item ``blank`` meaning none (its data is None)."""
+    box = QComboBox()
+    if blank is not None:
+        box.addItem(blank, None)
+    for value, label in choices:
+        box.addItem(label, value)
+    return box

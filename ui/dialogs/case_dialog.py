@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QSpinBox, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -46,7 +46,7 @@ from ui.file_dialogs import Purpose, open_files
 from ui.operations import OnDone, OnError, Operation
 from ui.operations import cases as ops
 from ui.operations import intake as intake_ops
-from ui.util import DEADLINE_COLOURS, ERROR_STYLE
+from ui.util import DEADLINE_COLOURS, ERROR_STYLE, combo, text_edit
 from ui.windows import fit_to_screen
 
 log = logging.getLogger(__name__)
@@ -116,22 +116,6 @@ def details_html(rec) -> str:
     body = "".join(f"<p><b>{k}</b><br>{para(v)}</p>" for k, v in
                    (("事项摘要", rec.summary), ("诉求", rec.request), ("事实和理由", rec.facts)))
     return f"<table>{head}</table>{body}"
-
-
-def _text_edit(height: int = 80) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setTabChangesFocus(True)
-    edit.setFixedHeight(height)
-    return edit
-
-
-def _combo(choices, blank: str | None = None) -> QComboBox:
-    combo = QComboBox()
-    if blank is not None:
-        combo.addItem(blank, None)
-    for value, label in choices:
-        combo.addItem(label, value)
-    return combo
 
 
 @dataclass(frozen=True)
@@ -446,7 +430,7 @@ class CaseDialog(QDialog):
         return start
 
     def _make_assign(self) -> ActionDialog:
-        kind = _combo(AssigneeKind.choices())
+        kind = combo(AssigneeKind.choices())
         handler = QComboBox()
         handler.addItem(self.tr("（请选择承办人）"), None)
         name = QLineEdit()
@@ -457,7 +441,7 @@ class CaseDialog(QDialog):
         feedback.setSpecialValueText(self.tr("（默认）"))
         feedback.setMinimumDate(QDate(2000, 1, 1))
         feedback.setDate(feedback.minimumDate())
-        note = _text_edit(60)
+        note = text_edit(60)
 
         def kind_changed(_i=0) -> None:
             name.setEnabled(kind.currentData() != AssigneeKind.HANDLER.value)
@@ -489,16 +473,16 @@ class CaseDialog(QDialog):
         return dlg
 
     def _make_note(self) -> ActionDialog:
-        return ActionDialog(self.tr("记录进展"), [("text", "办理记录", _text_edit(120))],
+        return ActionDialog(self.tr("记录进展"), [("text", "办理记录", text_edit(120))],
                             self._call(ops.add_note), self)
 
     def _make_measure(self) -> ActionDialog:
-        measure = _combo(Measure.choices(), self.tr("（请选择）"))
+        measure = combo(Measure.choices(), self.tr("（请选择）"))
         # 经济帮扶: proposes an assistance record of the hardship ledger for the petitioner
         amount = QLineEdit()
         amount.setPlaceholderText(self.tr("元；提交后生成待审批的帮扶记录"))
         from app.domain.hardship import AssistanceKind
-        kind = _combo(AssistanceKind.choices(), self.tr("（按是否建档自动选择）"))
+        kind = combo(AssistanceKind.choices(), self.tr("（按是否建档自动选择）"))
         fund = QComboBox()
         fund.addItem(self.tr("（默认资金来源）"), None)
 
@@ -509,7 +493,7 @@ class CaseDialog(QDialog):
         measure.currentIndexChanged.connect(measure_changed)
         measure_changed()
         dlg = ActionDialog(self.tr("办理措施"), [
-            ("measure", "办理措施", measure), ("text", "措施说明", _text_edit(70)),
+            ("measure", "办理措施", measure), ("text", "措施说明", text_edit(70)),
             ("lawyer", "律师姓名", QLineEdit()), ("mediation_result", "调解结果", QLineEdit()),
             ("amount", "帮扶金额", amount), ("aid_kind", "帮扶类别", kind),
             ("aid_fund_id", "资金来源", fund)], self._call(ops.add_measure), self)
@@ -533,7 +517,7 @@ class CaseDialog(QDialog):
             self._call(ops.record_result), self)
 
     def _make_request_extension(self) -> ActionDialog:
-        return ActionDialog(self.tr("申请延期"), [("reason", "延期理由", _text_edit(90))],
+        return ActionDialog(self.tr("申请延期"), [("reason", "延期理由", text_edit(90))],
                             self._call(ops.request_extension), self)
 
     def _make_decide_extension(self) -> ActionDialog:
@@ -543,18 +527,18 @@ class CaseDialog(QDialog):
         reason = QLabel(self.record.extension_reason if self.record else "")
         reason.setWordWrap(True)
         dlg = ActionDialog(self.tr("审批延期"), [
-            ("approve", "审批结果", decision), ("note", "审批意见", _text_edit(60))],
+            ("approve", "审批结果", decision), ("note", "审批意见", text_edit(60))],
             self._call(ops.decide_extension), self)
         dlg.layout().insertWidget(0, reason)
         return dlg
 
     def _make_suspend(self) -> ActionDialog:
         if self.record is not None and self.record.suspended:
-            return ActionDialog(self.tr("恢复办理"), [("note", "说明", _text_edit(60))],
+            return ActionDialog(self.tr("恢复办理"), [("note", "说明", text_edit(60))],
                                 self._call(ops.resume), self)
         return ActionDialog(self.tr("中止办理"), [
-            ("reason", "中止原因", _combo(SuspendReason.choices())),
-            ("note", "中止说明", _text_edit(60))], self._call(ops.suspend), self)
+            ("reason", "中止原因", combo(SuspendReason.choices())),
+            ("note", "中止说明", text_edit(60))], self._call(ops.suspend), self)
 
     def _make_flags(self) -> ActionDialog:
         sup = QCheckBox(ListFlag.SUPERVISED.label)
@@ -571,16 +555,16 @@ class CaseDialog(QDialog):
 
     def _make_conclude(self) -> ActionDialog:
         return ActionDialog(self.tr("办结"), [
-            ("outcome", "处理意见", _combo(Outcome.choices(), self.tr("（请选择）"))),
-            ("outcome_text", "处理意见内容", _text_edit(120))], self._call(ops.conclude), self)
+            ("outcome", "处理意见", combo(Outcome.choices(), self.tr("（请选择）"))),
+            ("outcome_text", "处理意见内容", text_edit(120))], self._call(ops.conclude), self)
 
     def _make_follow_up(self) -> ActionDialog:
         return ActionDialog(self.tr("回访"), [
-            ("result", "回访结果", _combo(FollowUp.choices(), self.tr("（请选择）"))),
-            ("note", "回访情况", _text_edit(90))], self._call(ops.follow_up), self)
+            ("result", "回访结果", combo(FollowUp.choices(), self.tr("（请选择）"))),
+            ("note", "回访情况", text_edit(90))], self._call(ops.follow_up), self)
 
     def _make_reopen(self) -> ActionDialog:
-        return ActionDialog(self.tr("重新办理"), [("reason", "重新办理原因", _text_edit(90))],
+        return ActionDialog(self.tr("重新办理"), [("reason", "重新办理原因", text_edit(90))],
                             self._call(ops.reopen), self)
 
     def _make_archive(self) -> ActionDialog:

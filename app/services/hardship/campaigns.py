@@ -39,7 +39,7 @@ from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.db.models import Employer, Person, SettingRow
+from app.db.models import Employer, Person
 from app.db.models_hardship import (HardshipCampaign, HardshipFile, HardshipFund, HardshipPayment,
                                     HardshipSheet)
 from app.domain import clock
@@ -52,6 +52,7 @@ from app.domain.permissions import Perm
 from app.domain.privacy import mask_id
 
 from .. import audit, numbering
+from .. import settings as office_settings
 from ..access import require
 from . import campaign_lists as lists
 from . import funds, sign_sheet
@@ -369,8 +370,7 @@ def campaign_detail(db: Database, campaign_id: int) -> CampaignDetail:
 # ------------------------------------------------------------------------------ approval and sheet
 
 def _office_name(s: Session) -> str:
-    raw = s.execute(select(SettingRow.value).where(SettingRow.key == "office.name")).scalar_one_or_none()
-    return json.loads(raw) if raw else ""
+    return office_settings.get(s, "office.name") or ""
 
 
 def _sheet_rows(s: Session, camp: HardshipCampaign) -> list[tuple[int, dict[str, Any]]]:

@@ -4,7 +4,6 @@ into one ``Collector``, snapshots for the audit trail, lookups that raise ``NotF
 Internal to app/services/hardship/ (the GUI calls files, payments, funds and lists)."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -12,15 +11,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Person, SettingRow
+from app.db.models import Person
 from app.db.models_hardship import HardshipFile, HardshipFund, HardshipPayment
-from app.domain import settings as settings_decl
 from app.domain.calendar import WorkCalendar
 from app.domain.dates import parse_date
 from app.domain.errors import Collector, NotFound, ValidationError
 from app.domain.hardship import SETTING_PREFIX, HardshipRules
 from app.domain.validation import check_text
 
+from .. import settings as office_settings
 from ..calendar import _load as _load_calendar
 from ..petitions.case_records import _parse_fen
 from ..petitions.fields import _enum
@@ -31,11 +30,7 @@ __all__ = ["rules", "calendar", "enum", "fen", "text", "day", "snapshot", "diff"
 
 def rules(s: Session) -> HardshipRules:
     """The office's ``hardship.*`` settings, read in the caller's session."""
-    values = {st.key: st.default for st in settings_decl.SETTINGS if st.key.startswith(SETTING_PREFIX)}
-    for row in s.execute(select(SettingRow).where(SettingRow.key.like(SETTING_PREFIX + "%"))).scalars():
-        if row.key in values:
-            values[row.key] = json.loads(row.value)
-    return HardshipRules.from_settings(values)
+    return HardshipRules.from_settings(office_settings.load(s, SETTING_PREFIX))
 
 
 def calendar(s: Session, first: date, last: date) -> WorkCalendar:

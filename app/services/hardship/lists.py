@@ -35,7 +35,7 @@ from app.domain.permissions import Perm
 from app.domain.privacy import mask_id
 from app.services.people_search import person_prefix_condition
 
-from ..query.export import ExportResult, full_ids_allowed
+from ..query.export import ExportResult, every_row, full_ids_allowed
 from ..query.filters import filter_to_dict, register_filter
 from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
 from .common import rules
@@ -374,18 +374,9 @@ def iter_rows(db: Database, f: FileFilter | PaymentFilter, *, today: date | None
               page_size: int = 1000, progress=None):
     """Every row the filter shows, in display order, page by page; ``progress(n)`` may raise
     ``Cancelled``."""
-    today = today or wall_clock.today()
     fetch = file_page if isinstance(f, FileFilter) else payment_page
-    after, done = None, 0
-    while True:
-        page = fetch(db, f, after=after, limit=page_size, today=today)
-        yield from page.rows
-        done += len(page.rows)
-        if progress is not None:
-            progress(done)
-        if not page.more or not page.rows:
-            return
-        after = page.rows[-1].key
+    yield from every_row(fetch, db, f, page_size=page_size, progress=progress,
+                         today=today or wall_clock.today())
 
 
 def _file_columns(full: bool):

@@ -32,7 +32,7 @@ from app.domain.permissions import Perm
 from app.domain.privacy import mask_id
 
 from ..access import require
-from ..query.export import ExportResult, full_ids_allowed
+from ..query.export import ExportResult, every_row, full_ids_allowed
 from ..query.filters import filter_to_dict, register_filter
 from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
 
@@ -202,18 +202,8 @@ def iter_claims(db: Database, f: ClaimFilter, *, today: date | None = None, page
                 progress=None):
     """Every row the filter shows, in display order, page by page. ``progress(n read)`` may raise
     ``Cancelled``."""
-    today = today or wall_clock.today()
-    after = None
-    done = 0
-    while True:
-        page = claim_page(db, f, after=after, limit=page_size, today=today)
-        yield from page.rows
-        done += len(page.rows)
-        if progress is not None:
-            progress(done)
-        if not page.more or not page.rows:
-            return
-        after = page.rows[-1].key
+    yield from every_row(claim_page, db, f, page_size=page_size, progress=progress,
+                         today=today or wall_clock.today())
 
 
 def filter_in_words(db: Database, f: ClaimFilter, today: date) -> str:

@@ -20,8 +20,8 @@ from ui.context import AppContext
 from ui.dialogs.action_dialog import ActionDialog
 from ui.operations import hardship as ops
 from ui.pages.base import Page
-from ui.pages.hardship.parts import date_edit, text_edit
-from ui.util import ERROR_STYLE, read_only_rows
+from ui.pages.hardship.parts import date_edit
+from ui.util import ERROR_STYLE, read_only_rows, text_edit
 from ui.widgets.period_picker import PeriodPicker
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QLabel,
-                               QPlainTextEdit,
                                QPushButton, QStyledItemDelegate, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -319,22 +318,6 @@ def update_step_buttons(buttons: dict[str, QPushButton], steps: Sequence[Step], 
 def yuan_text(fen: int) -> str:
     """Fen as the yuan text a field shows and the service reads back (「2000.00」)."""
     return f"{to_decimal(fen)}" if fen else ""
-
-
-def text_edit(height: int = 70) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setTabChangesFocus(True)
-    edit.setFixedHeight(height)
-    return edit
-
-
-def combo(choices, blank: str | None = None) -> QComboBox:
-    combo = QComboBox()
-    if blank is not None:
-        combo.addItem(blank, None)
-    for value, label in choices:
-        combo.addItem(label, value)
-    return combo
 
 
 def date_edit(d: date) -> QDateEdit:
