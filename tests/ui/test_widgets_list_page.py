@@ -316,3 +316,35 @@ def test_saved_filters_of_a_list_need_the_permission_to_see_that_list(db, actors
     assert saved_filters.save(db, clerk, "我的案件", CaseFilter()).list_name == "cases"
     rec = saved_filters.save(db, actors[Role.ADMIN], "启用的", AccountFilter(active=True))
     assert saved_filters.list_saved(db, actors[Role.ADMIN], AccountFilter)[0].filter == rec.filter
+
+
+def test_a_next_page_arriving_after_a_jump_to_the_end_is_dropped(qtbot):
+    """The race the suite once hit: the view asked for the next page, the user jumped to the end,
+    and the next page arrived after the tail — it must not be appended to the tail window."""
+    from types import SimpleNamespace
+
+    from ui.models import KeysetModel
+    names = ["甲", "乙", "丙", "丁", "戊", "己"]
+    rows = [SimpleNamespace(name=n, key=(i,)) for i, n in enumerate(names)]
+
+    def fetch(_f, *, limit, after=None, before=None, tail=False):
+        if tail:
+            return ListPage(tuple(rows[-limit:]), True)
+        start = 0 if after is None else after[0] + 1
+        return ListPage(tuple(rows[start:start + limit]), start + limit < len(rows))
+
+    pending = []                                        # reads held until the test delivers them
+    model = KeysetModel([Col("name", "姓名", lambda r: r.name)], fetch, lambda _f: len(rows),
+                        page_size=2, runner=lambda fn, ok, _err: pending.append((fn, ok)))
+    model.set_filter(object())
+    for fn, ok in pending[:]:                           # first page and count
+        ok(fn())
+    pending.clear()
+    assert [r.name for r in model.rows] == ["甲", "乙"]
+    model.fetchMore()                                   # the view asks for 丙, 丁 …
+    model.jump_to_end()                                 # … and the user jumps to the end
+    (next_fn, next_ok), (tail_fn, tail_ok) = pending
+    tail_ok(tail_fn())
+    next_ok(next_fn())                                  # the next page arrives last
+    assert model.tail_mode and [r.name for r in model.rows] == ["戊", "己"]
+    assert not model.loading

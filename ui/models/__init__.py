@@ -77,6 +77,7 @@ class KeysetModel(QAbstractTableModel):
         self.searched_back_to = None      # date: a content search cut short got back to this day
         self._resume = None               # …and goes on from here (ListPage.resume)
         self._gen = 0
+        self._window = 0        # bumped by a jump to the end: a page read before it is stale
 
     # ------------------------------------------------------------ Qt model
 
@@ -179,6 +180,7 @@ class KeysetModel(QAbstractTableModel):
         if not self.tail_mode and not self.more_after:
             self.loaded.emit()          # everything is already here
             return
+        self._window += 1               # a next page still on its way must not land on the tail
         self._read(dict(tail=True), self._tail)
 
     def fetch_before(self) -> None:
@@ -188,15 +190,16 @@ class KeysetModel(QAbstractTableModel):
 
     def _read(self, kwargs: dict, apply) -> None:
         self.loading = True
-        gen, f, size = self._gen, self.filter, self.page_size
+        gen, window, f, size = self._gen, self._window, self.filter, self.page_size
         self._runner(lambda: self._fetch(f, limit=size, **kwargs),
-                     lambda page: self._arrived(gen, page, apply), lambda e: self._failed(gen, e))
+                     lambda page: self._arrived(gen, page, apply, window),
+                     lambda e: self._failed(gen, e))
 
     def _alive(self, gen: int) -> bool:
         return isValid(self) and gen == self._gen
 
-    def _arrived(self, gen: int, page, apply) -> None:
-        if not self._alive(gen):
+    def _arrived(self, gen: int, page, apply, window: int | None = None) -> None:
+        if not self._alive(gen) or (window is not None and window != self._window):
             return
         self.loading = False
         apply(page)
