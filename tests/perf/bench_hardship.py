@@ -25,18 +25,7 @@ from sqlalchemy import text  # noqa: E402
 
 from tests.perf.bench_foundation import Row, fmt_ms, fmt_s, print_table  # noqa: E402
 
-T4_SQL = """
-SELECT
- (SELECT COUNT(*) FROM hardship_files WHERE filed_on IS NOT NULL AND filed_on <= :e
-    AND (closed_on IS NULL OR closed_on > :e)),
- (SELECT COUNT(*) FROM hardship_files WHERE filed_on >= :s AND filed_on <= :e),
- (SELECT COUNT(*) FROM hardship_files WHERE closed_on >= :s AND closed_on <= :e),
- (SELECT COUNT(*) FROM (SELECT DISTINCT COALESCE(file_id, -person_id) FROM hardship_payments
-    WHERE state = 'paid' AND paid_on >= :s AND paid_on <= :e)),
- (SELECT COUNT(*) FROM hardship_payments WHERE state = 'paid' AND paid_on >= :s AND paid_on <= :e),
- (SELECT COALESCE(SUM(amount_fen + goods_value_fen), 0) FROM hardship_payments
-    WHERE state = 'paid' AND paid_on >= :s AND paid_on <= :e)
-"""
+from tests.perf.bench_statistics import T4_SQL  # noqa: E402  (one home for T4 by hand)
 
 
 def timed(fn, runs: int = 5) -> tuple[list[float], object]:
