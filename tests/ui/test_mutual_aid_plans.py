@@ -217,3 +217,20 @@ def test_a_new_lump_plan_starts_with_a_tier_row(page, qtbot):
     assert dlg.rule_stack.currentIndex() == 1 and dlg.tiers.table.rowCount() == 1
     dlg.reject()
     idle(qtbot)
+
+
+def test_showing_the_plans_page_does_not_load_the_plan_form_or_its_service():
+    """DESIGN §6 (GUI thread ≤ 50 ms): importing the page on its first show must not pull in the plan
+    form and the plan service with it (they cost ~60 ms on the GUI thread); they load on 新建/修改."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys, ui.pages.mutual_aid.plans; "
+            "print(sorted(m for m in ('ui.pages.mutual_aid.plan_dialog', 'app.services.mutual_aid.plans') "
+            "if m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(root), QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 from app.domain import clock
 from app.domain.errors import Conflict, ValidationError
 from app.domain.mutual_aid import PlanKind
-from app.services.mutual_aid.plans import PlanInput
 from ui.context import AppContext
 from ui.dialogs.person_dialog import FormDialog
 from ui.operations import mutual_aid as ma_ops
@@ -351,6 +350,7 @@ class PlanDialog(FormDialog):
     # -------------------------------------------------------------- saving
 
     def form_input(self):
+        from app.services.mutual_aid.plans import PlanInput   # on saving only: keeps the page light
         return PlanInput(
             year=self.year_spin.value(), code=self.code_edit.text(), name=self.name_edit.text(),
             kind=self.kind_combo.currentData(), premium=self.premium_edit.text(),

@@ -8,6 +8,8 @@ methods so tests can drive them.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QComboBox, QDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
@@ -24,9 +26,11 @@ from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
 from ui.operations import mutual_aid as ma_ops
 from ui.pages.base import Page
-from ui.pages.mutual_aid.plan_dialog import PlanDialog
 from ui.util import ERROR_STYLE, ok_cancel, read_only_rows
 from ui.windows import fit_to_screen
+
+if TYPE_CHECKING:   # the form (and the service types it builds) load when it is first opened
+    from ui.pages.mutual_aid.plan_dialog import PlanDialog
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -361,6 +365,7 @@ class PlansPage(Page):
     # ------------------------------------------------------------ actions
 
     def new_plan(self) -> PlanDialog:
+        from ui.pages.mutual_aid.plan_dialog import PlanDialog
         dlg = PlanDialog(self.ctx, None, self, year=self.year())
         return self._open(dlg)
 
@@ -368,6 +373,7 @@ class PlansPage(Page):
         p = self.selected_plan()
         if p is None:
             return None
+        from ui.pages.mutual_aid.plan_dialog import PlanDialog
         return self._open(PlanDialog(self.ctx, p.id, self))
 
     def _open(self, dlg: PlanDialog) -> PlanDialog:
