@@ -11,7 +11,7 @@ from app.services.petitions import cases
 from app.services import attachments
 from app.services.petitions import registration
 from app.services.petitions.registration import RegistrationInput
-from tests.ui.util import idle
+from tests.ui.util import fill, idle
 from ui import operations
 from ui.context import AppContext
 from ui.dialogs.case_dialog import ActionDialog, CaseDialog
@@ -39,24 +39,6 @@ def step(dlg: CaseDialog, key: str, qtbot, **values) -> ActionDialog:
     qtbot.waitUntil(lambda: not action.busy, timeout=10000)
     idle(qtbot)
     return action
-
-
-def fill(action: ActionDialog, **values) -> None:
-    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
-    for key, value in values.items():
-        w = action[key]
-        if isinstance(w, QComboBox):
-            i = w.findData(value)
-            assert i >= 0, (key, value)
-            w.setCurrentIndex(i)
-        elif isinstance(w, QLineEdit):
-            w.setText(value)
-        elif isinstance(w, QPlainTextEdit):
-            w.setPlainText(value)
-        elif isinstance(w, QSpinBox):
-            w.setValue(value)
-        elif isinstance(w, QCheckBox):
-            w.setChecked(value)
 
 
 def done_ok(dlg: CaseDialog, action: ActionDialog, qtbot) -> None:

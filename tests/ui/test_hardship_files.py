@@ -7,35 +7,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QSpinBox
 
 from app.domain.enums import Role
 from app.domain.hardship import FileState, HardshipCategory
 from app.services.hardship import files
 from tests.clock import TODAY
 from tests.services.hardship_util import id_number
-from tests.ui.util import idle
+from tests.ui.util import fill, idle
 from ui.context import AppContext
 from ui.dialogs.action_dialog import ActionDialog
 from ui.pages.hardship.file_dialog import FileDialog
 from ui.util import qdate
-
-
-def fill(action: ActionDialog, **values) -> None:
-    for key, value in values.items():
-        w = action[key]
-        if isinstance(w, QComboBox):
-            i = w.findData(value)
-            assert i >= 0, (key, value)
-            w.setCurrentIndex(i)
-        elif isinstance(w, QLineEdit):
-            w.setText(value)
-        elif isinstance(w, QPlainTextEdit):
-            w.setPlainText(value)
-        elif isinstance(w, QSpinBox):
-            w.setValue(value)
-        elif isinstance(w, QDateEdit):
-            w.setDate(qdate(value))
 
 
 def step(dlg: FileDialog, key: str, qtbot, **values) -> ActionDialog:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
@@ -46,6 +45,7 @@ from ui.file_dialogs import Purpose, open_files
 from ui.operations import OnDone, OnError, Operation
 from ui.operations import cases as ops
 from ui.operations import intake as intake_ops
+from ui.step_buttons import Step, step_refusal, update_step_buttons, workflow_refusals
 from ui.util import DEADLINE_COLOURS, ERROR_STYLE, combo, text_edit
 from ui.windows import fit_to_screen
 
@@ -116,13 +116,6 @@ def details_html(rec) -> str:
     body = "".join(f"<p><b>{k}</b><br>{para(v)}</p>" for k, v in
                    (("事项摘要", rec.summary), ("诉求", rec.request), ("事实和理由", rec.facts)))
     return f"<table>{head}</table>{body}"
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    label: str
-    perm: Perm
 
 
 STEPS: tuple[Step, ...] = (
@@ -376,27 +369,26 @@ class CaseDialog(QDialog):
         """Why step ``key`` may not be taken now — the role's permission, then the case workflow
         table the service checks too (``app.domain.workflow``) — or None when it may."""
         step = next(s for s in STEPS if s.key == key)
-        if not allowed(self.ctx.actor.role, step.perm):
-            return self.tr("需要「") + PERM_LABELS[step.perm] + self.tr("」权限")
+        return step_refusal(self.ctx.actor.role, step, self._workflow_refusal(),
+                            self.tr("正在读取案件…"))
+
+    def _workflow_refusal(self):
+        """The case workflow's refusal of a step key (None while the case is loading)."""
         rec = self.record
         if rec is None:
-            return self.tr("正在读取案件…")
-        if key == "suspend" and rec.suspended:
-            key = "resume"          # the same button resumes a suspended case
-        refusal = CASE_WORKFLOW.refusal(key, case_facts(
+            return None
+        refusal_of = workflow_refusals(CASE_WORKFLOW, case_facts(
             case_no=rec.case_no, state=rec.status, suspended=rec.suspended,
             extended=rec.extended, extension=rec.extension_status))
-        return refusal.text if refusal is not None else None
+        # the same button resumes a suspended case
+        return lambda key: refusal_of("resume" if key == "suspend" and rec.suspended else key)
 
     def _update_buttons(self) -> None:
         """Each step's button is enabled exactly when the step may be taken; a disabled one says
         why in its tooltip."""
         rec = self.record
-        for step in STEPS:
-            b = self.buttons[step.key]
-            why = self.step_refusal(step.key)
-            b.setEnabled(why is None)
-            b.setToolTip(why or "")
+        update_step_buttons(self.buttons, STEPS, self.ctx.actor.role, self._workflow_refusal(),
+                            self.tr("正在读取案件…"))
         if rec is not None:
             self.buttons["assign"].setText(self.tr("改派") if rec.assignee_kind else self.tr("交办"))
             self.buttons["suspend"].setText(self.tr("恢复") if rec.suspended else self.tr("中止"))

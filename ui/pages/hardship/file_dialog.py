@@ -38,7 +38,8 @@ from ui.operations import hardship as ops
 from ui.operations.intake import lookup_people
 from ui.pages.hardship.file_steps import STEPS, FileSteps
 from ui.pages.hardship.parts import (Column, RowsTable, date_edit, id_number_problem, select,
-                                     update_step_buttons, yuan_text)
+                                     yuan_text)
+from ui.step_buttons import update_step_buttons
 from ui.pages.register_fields import LookupField
 from ui.util import ERROR_STYLE, FIELD_ERROR_STYLE, HINT_STYLE, combo, qdate, text_edit
 from ui.windows import fit_to_screen

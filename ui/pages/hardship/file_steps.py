@@ -16,7 +16,8 @@ from app.domain.permissions import Perm
 from ui.dialogs.action_dialog import ActionDialog
 from ui.operations import OnDone, OnError
 from ui.operations import hardship as ops
-from ui.pages.hardship.parts import Step, date_edit, yuan_text
+from ui.pages.hardship.parts import date_edit, yuan_text
+from ui.step_buttons import Step
 from ui.util import HINT_STYLE, combo, qdate, text_edit
 
 log = logging.getLogger(__name__)

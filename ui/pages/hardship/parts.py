@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLay
 
 from app.domain.errors import UserError
 from app.domain.money import to_decimal
-from app.domain.permissions import LABELS as PERM_LABELS
-from app.domain.permissions import Perm, allowed
 from ui.util import ERROR_STYLE, qdate
 
 ROW_ERROR_COLOUR = QColor("#fdecea")
@@ -275,43 +273,6 @@ def id_number_problem(text: str) -> str | None:
 
 
 # ---------------------------------------------------------------- step buttons
-
-@dataclass(frozen=True)
-class Step:
-    key: str            # the workflow table's step
-    label: str
-    perm: Perm
-
-
-def step_refusal(role, step: Step, refusal_of: Callable[[str], str | None] | None) -> str | None:
-    """Why ``step`` may not be taken now — the role's permission, then ``refusal_of(step key)``
-    (the workflow table the service checks too) — or None when it may (``refusal_of`` None: the
-    record is still loading)."""
-    if not allowed(role, step.perm):
-        return "需要「" + PERM_LABELS[step.perm] + "」权限"
-    if refusal_of is None:
-        return "正在读取…"
-    return refusal_of(step.key)
-
-
-def workflow_refusals(workflow, facts: dict) -> Callable[[str], str | None]:
-    """``refusal_of`` for ``update_step_buttons`` from a workflow table and a record's facts."""
-    def refusal_of(key: str) -> str | None:
-        refusal = workflow.refusal(key, facts)
-        return refusal.text if refusal is not None else None
-    return refusal_of
-
-
-def update_step_buttons(buttons: dict[str, QPushButton], steps: Sequence[Step], role,
-                        refusal_of: Callable[[str], str | None] | None) -> None:
-    """Each step's button enabled exactly when the step may be taken; a disabled one says why in
-    its tooltip."""
-    for step in steps:
-        why = step_refusal(role, step, refusal_of)
-        b = buttons[step.key]
-        b.setEnabled(why is None)
-        b.setToolTip(why or "")
-
 
 # ---------------------------------------------------------------- form fields
 

@@ -26,7 +26,8 @@ from ui.dialogs.action_dialog import ActionDialog, widget_value
 from ui.operations import OnDone, OnError
 from ui.operations import hardship as ops
 from ui.operations.intake import lookup_people
-from ui.pages.hardship.parts import Step, date_edit
+from ui.pages.hardship.parts import date_edit
+from ui.step_buttons import Step
 from ui.pages.register_fields import BAR_STYLE, LookupField
 from ui.util import HINT_STYLE, combo, text_edit
 

@@ -15,7 +15,8 @@ from app.services.query.service import ListService
 from ui.context import AppContext
 from ui.models import Col
 from ui.operations import hardship as ops
-from ui.pages.hardship.parts import FirstWidths, update_step_buttons, workflow_refusals
+from ui.pages.hardship.parts import FirstWidths
+from ui.step_buttons import update_step_buttons, workflow_refusals
 from ui.pages.hardship.payment_dialogs import PAYMENT_STEPS, STEP_DIALOGS, PaymentDialog
 from ui.widgets.filter_bar import Choice, DatePeriod, Hidden, Lookup, Text
 from ui.widgets.list_page import LedgerListPage, ListSpec

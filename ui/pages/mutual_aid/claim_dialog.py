@@ -31,6 +31,7 @@ from ui.file_dialogs import Purpose, open_files
 from ui.operations import mutual_aid as ma_ops
 from ui.pages.mutual_aid.claim_steps import BLANK_DATE, StepDialog, date_edit as _date_edit
 from ui.pages.mutual_aid.pickers import MemberPicker
+from ui.step_buttons import permission_refusal
 from ui.util import FIELD_ERROR_STYLE, HINT_STYLE, pydate, qdate
 from ui.windows import fit_to_screen
 
@@ -468,9 +469,9 @@ class ClaimDialog(QDialog):
 
     def step_refusal(self, key: str) -> str | None:
         """Why step ``key`` may not be taken now: the role first, then the claim's workflow."""
-        perm = next(p for k, _l, p in STEPS if k == key)
-        if not allowed(self.ctx.actor.role, perm):
-            return self.tr("需要「") + PERM_LABELS[perm] + self.tr("」权限")
+        why = permission_refusal(self.ctx.actor.role, next(p for k, _l, p in STEPS if k == key))
+        if why is not None:
+            return why
         return self.claim.steps.get(key) if self.claim is not None else self.tr("请先保存申请")
 
     def _show_steps(self, rec) -> None:
