@@ -17,7 +17,7 @@ from app.domain.errors import UserError
 from .engine import Database, to_url
 from .sqlitefile import online_copy
 
-HEAD = "0008"
+HEAD = "0009"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
