@@ -269,10 +269,11 @@ def _output(arg: str, kind: str) -> Path:
 
 
 def cmd_report(args) -> int:
-    """The period's statistics T1–T3 to xlsx and/or PDF (at least one of them)."""
+    """The period's statistics T1–T5, with the trend of the 12 months ending with the period's last
+    month, to xlsx and/or PDF (at least one of them)."""
     from app.domain import clock
     from app.services import statistics
-    from app.services.statistics import report_pdf, trend, workbook
+    from app.services.statistics import report_pdf, workbook
     period, as_of = _report_period(args)
     if not args.xlsx and not args.pdf:
         raise UserError("请用 --xlsx 或 --pdf 指定输出文件", "give --xlsx OUT and/or --pdf OUT")
@@ -280,14 +281,13 @@ def cmd_report(args) -> int:
                                                (args.pdf, "PDF ", report_pdf.write)) if a]
     db = _open(args)
     try:
-        report = statistics.compute(db, period, as_of)
+        report = statistics.compute(db, period, as_of, trend=True)
         office = workbook.office_name(db)
-        series = trend.monthly(db, as_of)
     finally:
         db.close()
     for out, write in outs:
         try:
-            write(out, report, office=office, made_on=clock.today(), trend=series)
+            write(out, report, office=office, made_on=clock.today())
         except OSError as e:
             raise UserError(f"无法写入 {out}（{e.strerror or e}）",
                             f"cannot write {out}: {e.strerror or e}") from e

@@ -129,6 +129,11 @@ class ReportPeriod:
         return ReportPeriod(date(self.end.year, 1, 1), self.end)
 
     @property
+    def whole_months(self) -> bool:
+        """From the first of a month to the last day of a month (a month, quarter, year…)."""
+        return self.start.day == 1 and self.end == _month_end(self.end.year, self.end.month)
+
+    @property
     def label(self) -> str:
         s, e, kind = self.start, self.end, self.kind
         if kind is PeriodKind.DAY:
@@ -224,6 +229,16 @@ def figure_texts(f: Figure, daily: bool) -> list[str]:
     mom = DASH if daily else change(f.mom)
     return [f.label, value_text(f.current, f.unit), share, value_text(f.last_year, f.unit), yoy,
             value_text(f.previous, f.unit), mom, value_text(f.ytd, f.unit)]
+
+
+def months_ending(last: date, months: int) -> list[ReportPeriod]:
+    """The ``months`` calendar months ending with the month of ``last``, oldest first (a trend)."""
+    y, m = last.year, last.month
+    out = []
+    for _ in range(months):
+        out.append(ReportPeriod.month(y, m))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out[::-1]
 
 
 def comparison_periods(period: ReportPeriod) -> dict[str, ReportPeriod]:

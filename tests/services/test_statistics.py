@@ -315,7 +315,10 @@ def test_cli_report_xlsx(desk, db_path, tmp_path, capsys):
     ws = load_workbook(out)["T1受理情况"]
     assert [ws.cell(i, 2).value for i in range(4, 11)] == [2, 2, 1, 2, 1, 1, 1]
     charts = load_workbook(out)["图表"]
-    assert len(charts._charts) == 2 and charts.cell(32, 1).value == "2026-03"   # mix and trend
+    assert len(charts._charts) == 2                                    # mix and trend
+    # the trend: the 12 months ending with the report's month (April 2025 – March 2026)
+    assert [charts.cell(r, 1).value for r in (23, 34, 35)] == ["2025-04", "2026-03", None]
+    assert charts.cell(34, 9).value == 10                              # March's 合计
     assert not (tmp_path / "march.xlsx.part").exists()
     assert main(["--db", str(db_path), "report", "--from", "2026-03-01", "--to", "2026-03-31",
                  "--xlsx", str(tmp_path / "no" / "such" / "r.xlsx")]) == 2

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from openpyxl import load_workbook
-from sqlalchemy import event
-
 from app.domain.statistics import ReportPeriod
 from app.services import statistics
 from app.services.statistics import report_pdf, t1_intake, trend, workbook
@@ -30,18 +28,6 @@ def test_months_equal_the_monthly_reports(desk):  # noqa: F811
     assert t.points[0].concluded_rate is None                          # no cases: 「—」
     dec = t.points[6]
     assert dec.label == "2025-12" and dec.channels["intake.calls"] == 2
-
-
-def test_trend_is_two_queries(desk):  # noqa: F811
-    db = desk["db"]
-    seen: list[str] = []
-    listener = lambda *a: seen.append(a[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        trend.monthly(db, MAY15)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert len([q for q in seen if q.lstrip().upper().startswith("SELECT")]) == 2
 
 
 def test_xlsx_charts(desk, tmp_path):  # noqa: F811

@@ -63,7 +63,7 @@ def export_report(parent: QWidget, ctx: AppContext, report: StatisticsReport, pa
         from app.services.statistics import report_pdf, trend, workbook
         progress(0.05, "正在读取单位信息和12个月趋势…")
         office = workbook.office_name(db)
-        series = trend.monthly(db, report.as_of)
+        series = report.trend or trend.monthly(db, report.as_of, last=report.period.end)
         progress(0.4, "正在写入文件…")
         writer = workbook.write if fmt == "xlsx" else report_pdf.write
         out = writer(path, report, office=office, made_on=made_on, trend=series)

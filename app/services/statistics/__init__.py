@@ -25,11 +25,13 @@ from app.domain.hardship import AssistanceKind
 from app.domain.ledger import LedgerLine
 from app.services.hardship.funds import ledger_in
 from app.domain.statistics import (Figure, PeriodKind, ReportPeriod, Unit, comparison_as_of,
-                                   comparison_periods, rate, rate_text, yuan_text)
+                                   comparison_periods, months_ending, rate, rate_text, yuan_text)
 
-from . import t1_intake, t2_categories, t3_handling, t4_hardship, t5_mutual_aid
-from .core import Table, aggregate, aggregate_tables, ctx_for, records_query, total
+from . import passes, t1_intake, t2_categories, t3_handling, t4_hardship, t5_mutual_aid
+from .core import Table, aggregate, ctx_for, records_query
+from .passes import Need, Spans
 from .t5_mutual_aid import MutualAidTable
+from .trend import Trend, trend_of
 
 TABLES: dict[str, Table] = {t.name: t for t in (t1_intake.TABLE, t1_intake.EVENTS,
                                                    t2_categories.TABLE, t3_handling.TABLE,
@@ -76,6 +78,7 @@ class StatisticsReport:
     hardship: tuple[Figure, ...] = ()   # T4: files, then assistance (t4_hardship)
     funds: tuple[LedgerLine, ...] = ()  # T4: each fund's 期初/拨入/支出/期末 in the period
     mutual_aid: MutualAidTable | None = None     # T5
+    trend: Trend | None = None          # the 12 months ending with the period's (``compute(trend=True)``)
 
     @property
     def kind(self) -> PeriodKind:
@@ -100,25 +103,6 @@ def _check(period: ReportPeriod, as_of: date) -> None:
     if as_of < period.start:
         raise UserError(f"统计截止日 {as_of.isoformat()} 早于统计期间开始日 {period.start.isoformat()}，请调整",
                         "--as-of is before the period starts")
-
-
-def _values(s, period: ReportPeriod, as_of: date, tables: tuple[Table, ...],
-            current: dict[str, int] | None = None) -> dict[str, dict[str, int]]:
-    """{comparison name: {figure key: value}}; a period (with its report date, where the tables
-    depend on it) is computed once however many comparisons name it. ``current``: the figures of
-    the period itself when the caller has them already."""
-    dated = any(t.uses_as_of for t in tables)
-    cache: dict[tuple, dict[str, int]] = {}
-    if current is not None:
-        cache[(period, as_of if dated else None)] = current
-    out: dict[str, dict[str, int]] = {}
-    for name, p in comparison_periods(period).items():
-        when = comparison_as_of(name, as_of)
-        k = (p, when if dated else None)
-        if k not in cache:
-            cache[k] = aggregate_tables(s, tables, ctx_for(s, p, when))
-        out[name] = cache[k]
-    return out
 
 
 def _figures(kind: PeriodKind, table: Table, values, base_key: str | None) -> list[Figure]:
@@ -157,85 +141,93 @@ def _rollup(groups: dict[Any, dict[str, int]], key_of: Callable[[Any], Any], lab
     return tuple(out)
 
 
-def compute(db: Database, period: ReportPeriod, as_of: date) -> StatisticsReport:
-    """T1–T3 for ``period`` as of the report date ``as_of`` (see the table modules for the rules).
+REGISTRATIONS = (t1_intake.TABLE, t1_intake.EVENTS, t2_categories.TABLE)
 
-    Queries: per distinct comparison period one aggregate over the registrations (T1 and T2's
-    rows together) and one over the T3 cohort; the period's T3 is aggregated grouped by assignee,
-    its totals and the handler / lower-level-union rows being sums over those groups; T1's 合计 once
-    by employer, rolled up to industry and street; T2's cells once by issue type."""
+
+def compute(db: Database, period: ReportPeriod, as_of: date, *, trend: bool = False,
+            workers: int | None = None) -> StatisticsReport:
+    """T1–T5 for ``period`` as of the report date ``as_of`` (see the table modules for the rules);
+    with ``trend`` also the 12 months ending with the period's last month (``report.trend``).
+
+    Queries (``passes``): T1 with T2's rows, and T3, once per span of overlapping periods needed at
+    one report date — the period's T3 grouped by assignee too, its totals and the handler /
+    lower-level-union rows being sums over those groups; T4 and T5 once per distinct period, the
+    period's T5 grouped by plan; T1's 合计 once by employer, rolled up to industry and street; T2's
+    cells once by issue type. They run on up to ``workers`` connections at once (default: one per
+    core, up to four)."""
     _check(period, as_of)
     kind = period.kind
-    with db.read() as s:
-        ctx = ctx_for(s, period, as_of)
-        by_emp = aggregate(s, t1_intake.TABLE, ctx, ("intake.total",), group="employer")
-        t3_groups = aggregate(s, t3_handling.TABLE, ctx, group="assignee")
-        t3_sum = total(t3_groups)
-        t3_now = {f.key: t3_sum.get(f.key, 0) for f in t3_handling.TABLE.figures}
-        registrations = (t1_intake.TABLE, t1_intake.EVENTS, t2_categories.TABLE)
-        v12 = _values(s, period, as_of, registrations)
-        v3 = _values(s, period, as_of, (t3_handling.TABLE,), t3_now)
-        cells = aggregate(s, t2_categories.TABLE, ctx, group="issue_type")
-        employers = {i: (n, ind, st) for i, n, ind, st in
-                     s.execute(select(Employer.id, Employer.name, Employer.industry, Employer.street))}
-        user_names = dict(s.execute(select(User.id, User.display_name)).all())
-        vh = _values(s, period, as_of, (t4_hardship.FILES, t4_hardship.PAYMENTS))
-        fund_lines = ledger_in(s, period.start, period.end).lines
-        mutual_aid = _mutual_aid(s, period, as_of, ctx)
+    now = Need(period, as_of)
+    needs = {name: Need(p, comparison_as_of(name, as_of)) for name, p in comparison_periods(period).items()}
+    months = months_ending(period.end, 12) if trend else []
+    reg = Spans("reg", REGISTRATIONS, [*needs.values(), *(Need(m, as_of) for m in months)])
+    t3 = Spans("t3", (t3_handling.TABLE,), [*needs.values(), *(Need(m, as_of) for m in months)],
+               detail=("assignee", now))
+    t4 = Spans("t4", (t4_hardship.FILES, t4_hardship.PAYMENTS), list(needs.values()))
+    t5 = Spans("t5", t5_mutual_aid.TABLES, list(needs.values()), detail=("plan", now))
+    P = MaPlan
+    in_term = and_(P.term_start <= period.end, P.term_end >= period.start)
 
-    v1 = v2 = v12
-    intake = (_figures(kind, t1_intake.TABLE, v1, "intake.total")
-              + _figures(kind, t1_intake.EVENTS, v1, None))
+    def current(s, table: Table, keys=None, group=None):
+        return aggregate(s, table, ctx_for(s, period, as_of), keys, group=group)
+
+    tasks = {**t3.tasks(), **reg.tasks(),
+             "cells": lambda s: current(s, t2_categories.TABLE, group="issue_type"),
+             "by_employer": lambda s: current(s, t1_intake.TABLE, ("intake.total",), "employer"),
+             **t4.tasks(), **t5.tasks(),
+             "refusals": lambda s: current(s, t5_mutual_aid.CLAIMS, ("mutual_aid.refused",), "refusal"),
+             "funds": lambda s: ledger_in(s, period.start, period.end).lines,
+             "employers": lambda s: {i: (n, ind, st) for i, n, ind, st in s.execute(
+                 select(Employer.id, Employer.name, Employer.industry, Employer.street))},
+             "users": lambda s: dict(s.execute(select(User.id, User.display_name)).all()),
+             "plans": lambda s: [tuple(p) for p in s.execute(
+                 select(P.id, P.year, P.code, P.name, in_term).order_by(P.year, P.code))]}
+    got = passes.run(db, tasks, workers)
+
+    v12 = {name: reg.of(n) for name, n in needs.items()}
+    v3 = {name: t3.of(n) for name, n in needs.items()}
+    intake = (_figures(kind, t1_intake.TABLE, v12, "intake.total")
+              + _figures(kind, t1_intake.EVENTS, v12, None))
     handling = _figures(kind, t3_handling.TABLE, v3, "handling.accepted")
     for rd in t3_handling.RATES:
         vals = {n: _rate_value(rd, v3[n]) for n in v3}
         handling.append(Figure.build(rd.key, rd.label, Unit.RATE, kind, current=vals["current"],
                                      last_year=vals["last_year"], previous=vals["previous"],
                                      ytd=vals["ytd"]))
-    total_new = v1["current"]["intake.total"]
-    cats = _figures(kind, t2_categories.TABLE, v2, None)
+    total_new = v12["current"]["intake.total"]
+    cats = _figures(kind, t2_categories.TABLE, v12, None)
     cats = [Figure.build(f.key, f.label, f.unit, kind, current=f.current, last_year=f.last_year,
                          previous=f.previous, ytd=f.ytd, base=total_new) for f in cats]
+    cells = got["cells"]
     rows = tuple(CategoryRow(c.value, c.label, fig,
                              {t.value: cells.get(t.value, {}).get(fig.key, 0) for t in IssueType})
                  for c, fig in zip(Category, cats))
     issue_totals = {t.value: sum(r.cells[t.value] for r in rows) for t in IssueType}
 
-    new = "intake.total"
-    t1_total = by_emp
-    by_employer = _rollup(t1_total, lambda g: g,
+    new, employers, user_names = "intake.total", got["employers"], got["users"]
+    by_emp = got["by_employer"]
+    by_employer = _rollup(by_emp, lambda g: g,
                           lambda g: employers[g][0] if g in employers else "（未填单位）", new)
-    by_industry = _rollup(t1_total, lambda g: employers[g][1] if g in employers else None,
+    by_industry = _rollup(by_emp, lambda g: employers[g][1] if g in employers else None,
                           lambda g: g or "（未填行业）", new)
-    by_street = _rollup(t1_total, lambda g: employers[g][2] if g in employers else None,
+    by_street = _rollup(by_emp, lambda g: employers[g][2] if g in employers else None,
                         lambda g: g or "（未填街道）", new)
-    sup = {g: {k: v[k] for k in t3_handling.SUPERVISION_KEYS} for g, v in t3_groups.items()}
+    sup = {g: {k: v[k] for k in t3_handling.SUPERVISION_KEYS} for g, v in t3.groups(now).items()}
     by_handler = _rollup(sup, lambda g: g[1] if g[0] == AssigneeKind.HANDLER.value else _SKIP,
                          lambda g: user_names.get(g, "（未指定）"), "handling.assigned")
     by_union = _rollup(sup, lambda g: g[2] if g[0] == AssigneeKind.LOWER_UNION.value else _SKIP,
                        lambda g: g or "（未填）", "handling.assigned")
+    vh = {name: t4.of(n) for name, n in needs.items()}
     hardship = (_figures(kind, t4_hardship.FILES, vh, "hardship.files_open")
                 + _figures(kind, t4_hardship.PAYMENTS, vh, None))
+    refusals = {g: v["mutual_aid.refused"] for g, v in got["refusals"].items() if g}
+    mutual_aid = t5_mutual_aid.assemble(kind, {name: t5.of(n) for name, n in needs.items()},
+                                        t5.groups(now), got["plans"], refusals)
+    series = trend_of(months, as_of, lambda m: reg.of(Need(m, as_of)),
+                      lambda m: t3.of(Need(m, as_of))) if trend else None
     return StatisticsReport(period, as_of, tuple(intake), rows, issue_totals, tuple(handling),
                             by_employer, by_industry, by_street, by_handler, by_union,
-                            tuple(hardship), tuple(fund_lines), mutual_aid)
-
-
-def _mutual_aid(s, period: ReportPeriod, as_of: date, ctx) -> MutualAidTable:
-    """T5: the totals with their comparisons, one row per plan (plans in term during the period or
-    with a figure in it), refusals by reason."""
-    T = t5_mutual_aid
-    values = _values(s, period, as_of, T.TABLES)
-    groups: dict[Any, dict[str, int]] = {}
-    for t in T.TABLES:
-        for g, vals in aggregate(s, t, ctx, group="plan").items():
-            groups.setdefault(g, {}).update(vals)
-    refusals = {g: v["mutual_aid.refused"] for g, v in
-                aggregate(s, T.CLAIMS, ctx, ("mutual_aid.refused",), group="refusal").items() if g}
-    P = MaPlan
-    in_term = and_(P.term_start <= period.end, P.term_end >= period.start)
-    plans = s.execute(select(P.id, P.year, P.code, P.name, in_term).order_by(P.year, P.code)).all()
-    return T.assemble(period.kind, values, groups, [tuple(p) for p in plans], refusals)
+                            tuple(hardship), tuple(got["funds"]), mutual_aid, series)
 
 
 def records(db: Database, key: str, period: ReportPeriod, as_of: date, *, group: str | None = None,

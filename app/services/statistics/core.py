@@ -85,6 +85,11 @@ class Table:
     groups: dict[str, Callable[[Ctx], ColumnElement]]
     uses_as_of: bool = False      # False: the figures depend on the period only (not the report date)
     base_id: str = ""             # tables with the same base_id have the same ungrouped base
+    # The date column whose day puts a record in a period, for a table whose figures over a period
+    # are the sums of its days' (each record counted in the one day its base dates it: T1, T2, T3's
+    # cohort by date received) — ``passes`` aggregates such a table once per span of days, grouped
+    # by day or month. None: a period is computed on its own (period-end states, firsts in a period).
+    dated_by: Callable[[], ColumnElement] | None = None
 
     def figure(self, key: str) -> FigureDef:
         for f in self.figures:
@@ -93,11 +98,16 @@ class Table:
         raise KeyError(key)
 
 
-def month_of(ctx: Ctx, column) -> ColumnElement[str]:
-    """「2026-03」: the calendar month of a datetime column, in SQL (for the 12-month trend)."""
+def bucket_of(ctx: Ctx, column, grain: str) -> ColumnElement[str]:
+    """「2026-03」 (``grain`` "month") or 「2026-03-05」 ("day") of a date or datetime column, in SQL."""
     if ctx.dialect == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+        return func.to_char(column, "YYYY-MM" if grain == "month" else "YYYY-MM-DD")
+    return func.substr(column, 1, 7 if grain == "month" else 10)   # SQLite: ISO text
+
+
+def month_of(ctx: Ctx, column) -> ColumnElement[str]:
+    """「2026-03」: the calendar month of a date or datetime column, in SQL (the 12-month trend)."""
+    return bucket_of(ctx, column, "month")
 
 
 def ctx_for(s: Session, period: ReportPeriod, as_of: date) -> Ctx:
@@ -110,37 +120,47 @@ def _group_cols(table: Table, group: str, ctx: Ctx) -> tuple[ColumnElement, ...]
 
 
 def aggregate(s: Session, table: Table, ctx: Ctx, keys: Sequence[str] | None = None,
-              group: str | None = None) -> dict[Any, dict[str, int]]:
+              group: str | None = None, by: Sequence[ColumnElement] = ()) -> dict[Any, dict[str, int]]:
     """Every figure of ``table`` for ``ctx`` in one query: ``{None: {key: value}}``, or with
     ``group`` (a name of ``table.groups``) ``{group value: {key: value}}`` for groups with rows (a
-    group of several columns has a tuple as its value)."""
+    group of several columns has a tuple as its value). ``by``: columns grouped by before the
+    group's (the key is then the tuple of all of them)."""
     figs = [f for f in table.figures if keys is None or f.key in keys]
     base = table.base(ctx, group)
     cols = [func.coalesce(func.sum(case((f.where(ctx), f.amount(ctx)), else_=0)), 0).label(f"f{i}")
             for i, f in enumerate(figs)]
-    if group is None:
+    if group is None and not by:
         row = s.execute(select(*cols).select_from(base.source).where(base.where)).one()
         return {None: {f.key: int(v) for f, v in zip(figs, row)}}
-    g = _group_cols(table, group, ctx)
+    g = (*by, *(_group_cols(table, group, ctx) if group else ()))
     n = len(g)
     q = (select(*(c.label(f"g{i}") for i, c in enumerate(g)), *cols).select_from(base.source)
          .where(base.where).group_by(*g))
-    multi = isinstance(table.groups[group](ctx), tuple)
+    multi = bool(by) or isinstance(table.groups[group](ctx), tuple)
     return {(tuple(r[:n]) if multi else r[0]): {f.key: int(v) for f, v in zip(figs, r[n:])}
             for r in s.execute(q)}
 
 
-def aggregate_tables(s: Session, tables: Sequence[Table], ctx: Ctx) -> dict[str, int]:
-    """The ungrouped figures of several tables; tables sharing a ``base_id`` in one query."""
-    out: dict[str, int] = {}
+def merged(tables: Sequence[Table]) -> list[Table]:
+    """The tables, those sharing a ``base_id`` merged into one (one query for all their figures)."""
+    out: list[Table] = []
     done: set[str] = set()
     for t in tables:
         if t.base_id and t.base_id in done:
             continue
         same = [u for u in tables if t.base_id and u.base_id == t.base_id] or [t]
         done.add(t.base_id)
-        merged = Table(t.name, t.base, [f for u in same for f in u.figures], {}, t.uses_as_of)
-        out.update(aggregate(s, merged, ctx)[None])
+        out.append(t if len(same) == 1 else
+                   Table(t.name, t.base, [f for u in same for f in u.figures], {}, t.uses_as_of,
+                         t.base_id, t.dated_by))
+    return out
+
+
+def aggregate_tables(s: Session, tables: Sequence[Table], ctx: Ctx) -> dict[str, int]:
+    """The ungrouped figures of several tables; tables sharing a ``base_id`` in one query."""
+    out: dict[str, int] = {}
+    for t in merged(tables):
+        out.update(aggregate(s, t, ctx)[None])
     return out
 
 

@@ -127,9 +127,10 @@ def _trend(trend: Trend, font: str) -> Drawing:
 
 def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = "",
           made_on: date | None = None, trend: Trend | None = None) -> Path:
-    """Write the T1–T3 report PDF; ``made_on`` (制表日期) defaults to the report date; ``trend``
-    (``trend.monthly``) adds the 12-month chart after the channel mix."""
+    """Write the T1–T5 report PDF; ``made_on`` (制表日期) defaults to the report date; the trend
+    (``trend``, else ``report.trend``) adds the 12-month chart after the channel mix."""
     path = Path(path)
+    trend = trend if trend is not None else report.trend
     made_on = made_on or report.as_of
     font = _font()
     title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)

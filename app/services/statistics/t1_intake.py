@@ -61,7 +61,7 @@ FIGURES = (
 CHANNEL_KEYS = ("intake.letters", "intake.calls", "intake.online", "intake.visit_batches",
                 "intake.referrals", "intake.outreach", "intake.other")
 
-TABLE = Table("intake", _base, FIGURES, base_id="registrations", groups={
+TABLE = Table("intake", _base, FIGURES, base_id="registrations", dated_by=lambda: R.received_at, groups={
     "employer": lambda ctx: R.employer_id,
     "industry": lambda ctx: Employer.industry,
     "street": lambda ctx: Employer.street,
@@ -76,5 +76,5 @@ def _events_base(ctx: Ctx, group: str | None) -> Base:
 
 EVENTS = Table("intake_events", _events_base, (
     FigureDef("intake.outreach_events", "走访活动（场）", Unit.COUNT, lambda ctx: true()),
-), {})
+), {}, dated_by=lambda: OutreachEvent.held_on)
 

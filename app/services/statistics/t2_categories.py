@@ -33,5 +33,5 @@ def _category(cat: Category):
 
 FIGURES = tuple(FigureDef(f"categories.{c.value}", c.label, Unit.COUNT, _category(c)) for c in Category)
 
-TABLE = Table("categories", _base, FIGURES, base_id="registrations",
+TABLE = Table("categories", _base, FIGURES, base_id="registrations", dated_by=lambda: R.received_at,
               groups={"issue_type": lambda ctx: I.issue_type})

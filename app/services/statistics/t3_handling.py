@@ -177,4 +177,4 @@ TABLE = Table("handling", _base, FIGURES, {
     # supervision table in one pass from it
     "assignee": lambda ctx: (C.assignee_kind, C.handler_id, C.assignee_name),
     "month": lambda ctx: month_of(ctx, R.received_at),     # the cohort's month (12-month trend)
-}, uses_as_of=True)
+}, uses_as_of=True, dated_by=lambda: R.received_at)

@@ -371,9 +371,10 @@ def _charts(wb, report: StatisticsReport, trend: Trend | None) -> None:
 
 def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = "",
           made_on: date | None = None, trend: Trend | None = None) -> Path:
-    """Write the T1–T3 and T5 workbook; ``made_on`` (制表日期) defaults to the report date; ``trend``
-    (``trend.monthly``) adds the 12-month chart to the 图表 sheet."""
+    """Write the T1–T5 workbook; ``made_on`` (制表日期) defaults to the report date; the trend
+    (``trend``, else ``report.trend``) adds the 12-month chart to the 图表 sheet."""
     path = Path(path)
+    trend = trend if trend is not None else report.trend
     made_on = made_on or report.as_of
     wb = Workbook()
     wb.remove(wb.active)
