@@ -28,7 +28,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from app.domain.enums import IssueType
 from app.domain.money import format_yuan
 from app.domain.mutual_aid import Refusal
-from app.domain.statistics import show_rate, value_text
+from app.domain.statistics import rate, show_rate, value_text
 from app.domain.statistics import FIGURE_COLUMNS, FORMULAS, PeriodKind, figure_texts
 from app.output.files import written_whole
 from app.output.fonts import _load_font
@@ -71,12 +71,22 @@ def _pie(report: StatisticsReport, font: str) -> Drawing:
     pie = Pie()
     pie.x, pie.y, pie.width, pie.height = 10 * mm, 5 * mm, 50 * mm, 50 * mm
     pie.data = [v for _l, v in shown]
-    pie.labels = [f"{label} {v}" for label, v in shown]
-    pie.slices.fontName = font
-    pie.slices.fontSize = 8
+    pie.simpleLabels = 1
+    pie.labels = None              # small slices' labels would overlap: the legend names them
     for i in range(len(shown)):
         pie.slices[i].fillColor = _PALETTE[i % len(_PALETTE)]
     d.add(pie)
+    total = sum(v for _l, v in shown)
+    legend = Legend()
+    legend.x, legend.y = 68 * mm, 52 * mm
+    legend.fontName, legend.fontSize = font, 8
+    legend.alignment = "right"
+    legend.columnMaximum = 8
+    legend.dx = legend.dy = 7
+    legend.deltay = 12
+    legend.colorNamePairs = [(_PALETTE[i % len(_PALETTE)], f"{label}  {v:,}（{show_rate(rate(v, total))}）")
+                             for i, (label, v) in enumerate(shown)]
+    d.add(legend)
     return d
 
 
