@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from .calendar import WorkCalendar
 from .enums import LabelledEnum
+from .settings import SETTINGS
 
 _ONE = timedelta(days=1)
 
@@ -43,16 +44,20 @@ OPEN_DEADLINE_STATES = (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineS
 SHORT_CATEGORIES = frozenset({"consult", "suggest"})
 
 
+# The defaults are the settings' (``deadline.*`` in app.domain.settings, their one home).
+_DEFAULT = {s.key.removeprefix("deadline."): s.default for s in SETTINGS if s.key.startswith("deadline.")}
+
+
 @dataclass(frozen=True)
 class DeadlineRules:
-    accept_notice_days: int = 15
-    reply_workdays: int = 5
-    handle_workdays: int = 20
-    extended_workdays: int = 30
-    statutory_days: int = 60
-    extension_days: int = 30
-    warn_workdays: int = 2
-    feedback_workdays: int = 10   # an assignment's default feedback deadline (交办反馈期限)
+    accept_notice_days: int = _DEFAULT["accept_notice_days"]
+    reply_workdays: int = _DEFAULT["reply_workdays"]
+    handle_workdays: int = _DEFAULT["handle_workdays"]
+    extended_workdays: int = _DEFAULT["extended_workdays"]
+    statutory_days: int = _DEFAULT["statutory_days"]
+    extension_days: int = _DEFAULT["extension_days"]
+    warn_workdays: int = _DEFAULT["warn_workdays"]
+    feedback_workdays: int = _DEFAULT["feedback_workdays"]   # 交办反馈期限, an assignment's default
 
     @classmethod
     def from_settings(cls, values: dict) -> "DeadlineRules":

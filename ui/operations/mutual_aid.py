@@ -64,9 +64,7 @@ def load_plan(parent: QWidget, ctx: AppContext, plan_id: int, *, on_done: OnDone
     def work():
         plans = _plans()
         rec = plans.get_plan(db, plan_id)
-        allowed = (plans.FREE_COLUMNS if rec.claims else
-                   plans.FREE_COLUMNS | plans.BENEFIT_COLUMNS if rec.members else None)
-        return rec, plans.plan_input(rec), allowed
+        return rec, plans.plan_input(rec), plans.changeable_columns(rec.members, rec.claims)
     return _read(parent, work, on_done, on_error)
 
 

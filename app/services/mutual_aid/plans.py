@@ -93,6 +93,16 @@ class PlanRecord:
 FREE_COLUMNS = frozenset({"name", "note"})
 BENEFIT_COLUMNS = frozenset({"deductible_days", "daily_fen", "stay_day_cap", "readmission_days", "tiers",
                              "threshold_fen", "ratio_bp", "term_cap_fen"})
+
+
+def changeable_columns(members: int, claims: int) -> frozenset[str] | None:
+    """The columns a plan with ``members`` enrollments and ``claims`` claims may still change
+    (None: all of them) — the one rule ``update_plan`` refuses by and the plan form locks by."""
+    if claims:
+        return FREE_COLUMNS
+    if members:
+        return FREE_COLUMNS | BENEFIT_COLUMNS
+    return None
 _COLUMN_LABELS = {
     "year": "年度", "code": CODE_FIELD, "kind": "给付类型", "premium_fen": "每份保费", "max_shares": "最多份数",
     "term_start": "保障期开始", "term_end": "保障期结束", "male_min_age": "男性年龄", "male_max_age": "男性年龄",
@@ -256,7 +266,7 @@ def update_plan(db: Database, actor: Actor, plan_id: int, data: PlanInput,
         members, claims = _counts(s, plan_id)
         before = _audit(plan)
         changed = [k for k, v in values.items() if before.get(k) != v]
-        allowed = FREE_COLUMNS if claims else FREE_COLUMNS | BENEFIT_COLUMNS if members else None
+        allowed = changeable_columns(members, claims)
         if allowed is not None:
             locked = [k for k in changed if k not in allowed]
             if locked:
