@@ -251,7 +251,11 @@ class DatabaseOpening(QObject):
         if not self._started:
             self._started = True
             from ui.operations import run
-            run(None, self._open, on_success=lambda _r: self.ready.emit())
+            run(None, self._open, on_success=self._opened)
+
+    def _opened(self, _result) -> None:
+        self.ready.emit()
+        WarmUp(self)        # while the clerk types the password
 
     def wait(self) -> None:
         if not self._started:
@@ -344,6 +348,50 @@ def _sign_in(opening: DatabaseOpening, username_hint: str = ""):
         finally:
             opening.ready.disconnect(opened)
     return dialog.actor if accepted else None
+
+
+class WarmUp(QObject):
+    """Behind the sign-in dialog, a head start for the main window (DESIGN §6: no GUI-thread block
+    over 50 ms): the pages' modules imported on a worker thread (``main_window.warm_up``), then
+    Qt's first-use costs (``main_window.qt_warm_up``) paid on the GUI thread, about 8 ms per turn
+    of the event loop every 20 ms. Owned by ``parent``; nothing depends on it having finished."""
+
+    STEP_S = 0.008
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        self._imported = threading.Event()
+        self._steps = None
+        threading.Thread(target=self._import, name="warm-up", daemon=True).start()
+        self._timer = QTimer(self)
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._step)
+        self._timer.start()
+
+    def _import(self) -> None:  # worker thread
+        try:
+            from ui.main_window import warm_up
+            warm_up()
+        except Exception:  # noqa: BLE001 - only a head start: the GUI thread imports what it needs
+            logging.getLogger(__name__).exception("warm-up failed")
+        finally:
+            self._imported.set()
+
+    def _step(self) -> None:
+        if not self._imported.is_set():
+            return
+        if self._steps is None:
+            from ui.main_window import qt_warm_up
+            self._steps = qt_warm_up()
+        until = time.perf_counter() + self.STEP_S
+        try:
+            while time.perf_counter() < until:
+                next(self._steps)
+        except StopIteration:
+            self._timer.stop()
+        except Exception:  # noqa: BLE001
+            logging.getLogger(__name__).exception("Qt warm-up failed")
+            self._timer.stop()
 
 
 def _smoke_sign_in(dialog) -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QMainWindow, QMessageBox,
                                QSplitter, QStackedWidget, QTreeWidget, QTreeWidgetItem,
@@ -102,6 +104,75 @@ SHORTCUTS = (
 )
 
 
+def warm_up(keys: set[str] | None = None) -> None:
+    """Import the pages' modules (all, or the pages in ``keys``) — on a worker thread while the
+    sign-in dialog waits for the clerk (``ui.main``), so that the main window's first paint and
+    each page's first opening only build widgets (DESIGN §6: no GUI-thread block over 50 ms).
+
+    Safe off the GUI thread: the modules create no Qt object when imported (value types such as
+    QColor and QDate only), there are no import circles (tests/unit/test_layering), and Python's
+    per-module import lock makes a page the GUI thread opens meanwhile wait for this import of
+    it, never run it twice. A page that fails to import is logged; opening it shows why."""
+    for entry in PAGES:
+        if keys is None or entry.key in keys:
+            try:
+                importlib.import_module(entry.module)
+            except Exception:  # noqa: BLE001 - the page's own opening reports it
+                log.exception("cannot import page %s", entry.key)
+
+
+def _code_names(module) -> set[str]:
+    """The capitalised names a module's code looks up (its functions', classes' and nested code's)."""
+    names: set[str] = set()
+    todo = []
+    for v in vars(module).values():
+        if isinstance(v, type) and v.__module__ == module.__name__:
+            todo.extend(getattr(f, "__code__", None) for f in vars(v).values())
+        todo.append(getattr(v, "__code__", None))
+    while todo:
+        code = todo.pop()
+        if code is None:
+            continue
+        names.update(n for n in code.co_names if n[:1].isupper())
+        todo.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    return names
+
+
+def qt_warm_up() -> Iterator[None]:
+    """The first-use costs of Qt that the loaded ``ui`` modules would meet, paid one small step at
+    a time (the sign-in dialog steps it on idle turns of its event loop, ``ui.main``): PySide6
+    builds an enum type the first time it is used (about 0.3 ms each), and the first widget of
+    a class sets up its Python type and its module's enums (a first QMainWindow: about 120 enum
+    types, 25 ms). So each step touches the enums one module's code names (``Qt.ItemFlag``…) or
+    makes and drops one widget of a class the modules use (dialogs excepted: they are opened on
+    demand). GUI thread only — what the first use would do, done earlier."""
+    from PySide6.QtWidgets import QDialog, QWidget
+    made: set[type] = set()
+    for name in sorted(n for n in sys.modules if n == "ui" or n.startswith("ui.")):
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        qt = [v for v in vars(module).values()
+              if isinstance(v, type) and v.__module__.startswith("PySide6.")]
+        if not qt:
+            continue
+        names = _code_names(module)
+        for cls in qt:
+            for n in names:
+                getattr(cls, n, None)
+        yield
+        for cls in qt:
+            if cls in made or not issubclass(cls, QWidget) or issubclass(cls, QDialog):
+                continue
+            made.add(cls)
+            try:
+                widget = cls()
+            except (TypeError, NotImplementedError):   # needs arguments, or abstract
+                continue
+            widget.deleteLater()
+            yield
+
+
 class _Unavailable(QWidget):
     """Stands in for a page that could not be opened (logged)."""
 
@@ -178,7 +249,12 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._restore_layout()
         self.nav.currentItemChanged.connect(self._nav_changed)
+        # the start page is selected now and built on the next turn of the event loop, after the
+        # window's first paint (two short blocks of the GUI thread instead of one long one)
+        self.nav.blockSignals(True)
         self.nav.setCurrentItem(self._items[START_PAGE])
+        self.nav.blockSignals(False)
+        QTimer.singleShot(0, self, self._open_start_page)
         ctx.changed.connect(self._on_changed)
         ctx.revoked.connect(self._account_revoked)
         self._load_office()
@@ -217,6 +293,11 @@ class MainWindow(QMainWindow):
             return None
         page = self.show_page(key)
         return page if isinstance(page, cls) else None
+
+    def _open_start_page(self) -> None:
+        key = self.current_key()
+        if key and key not in self._pages:
+            self._activate(key)
 
     def _nav_changed(self, current: QTreeWidgetItem | None, _previous) -> None:
         key = current.data(0, KEY_ROLE) if current is not None else None

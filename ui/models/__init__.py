@@ -36,6 +36,11 @@ from ui.util import DEADLINE_COLOURS
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 DEADLINE_ROLE = Qt.ItemDataRole.UserRole + 3
+_R = Qt.ItemDataRole
+_DISPLAY, _ALIGN, _TOOLTIP, _FOREGROUND, _FONT = (int(r.value) for r in (
+    _R.DisplayRole, _R.TextAlignmentRole, _R.ToolTipRole, _R.ForegroundRole, _R.FontRole))
+_ROW, _ID, _DEADLINE = int(ROW_ROLE), int(ID_ROLE), int(DEADLINE_ROLE)
+_ANSWERED = frozenset({_DISPLAY, _ALIGN, _TOOLTIP, _FOREGROUND, _FONT, _ROW, _ID, _DEADLINE})
 
 DEADLINE_COLORS = {s: QColor(DEADLINE_COLOURS[s]) for s in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON)}
 PAGE = 100
@@ -92,30 +97,32 @@ class KeysetModel(QAbstractTableModel):
             return self.columns[section].header
         return None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self.rows):
+    def data(self, index: QModelIndex, role=_DISPLAY):
+        # called for every cell and role at each paint: roles compared as plain ints, and the
+        # roles no column answers dismissed first
+        if role not in _ANSWERED or not index.isValid() or index.row() >= len(self.rows):
             return None
         row, col = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             value = col.get(row)
             return "" if value is None else value if isinstance(value, str) else str(value)
-        if role == ROW_ROLE:
+        if role == _ROW:
             return row
-        if role == ID_ROLE:
+        if role == _ID:
             return row.id
+        if role == _ALIGN:
+            return int(col.align)
+        if role == _TOOLTIP:
+            return col.get(row) if col.key == "summary" else None
         state = getattr(row, "deadline", None)
-        if role == DEADLINE_ROLE:
+        if role == _DEADLINE:
             return state.value if state is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole and col.deadline:
+        if role == _FOREGROUND and col.deadline:
             return DEADLINE_COLORS.get(state)
-        if role == Qt.ItemDataRole.FontRole and col.deadline and state in DEADLINE_COLORS:
+        if role == _FONT and col.deadline and state in DEADLINE_COLORS:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(col.align)
-        if role == Qt.ItemDataRole.ToolTipRole and col.key == "summary":
-            return col.get(row)
         return None
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802

@@ -16,7 +16,7 @@ from app.domain.money import format_yuan
 from app.domain.permissions import Perm, allowed
 from ui.context import AppContext
 from ui.operations import hardship as ops
-from ui.pages.hardship.payment_dialogs import payment_line
+from ui.pages.hardship.parts import payment_line
 
 log = logging.getLogger(__name__)
 

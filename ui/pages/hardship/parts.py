@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLay
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.domain.errors import UserError
-from app.domain.money import to_decimal
+from app.domain.money import format_yuan, to_decimal
 from ui.util import ERROR_STYLE, qdate
 
 ROW_ERROR_COLOUR = QColor("#fdecea")
@@ -307,3 +307,9 @@ class FirstWidths:
             header = self.view.horizontalHeader()
             for key, width in self.widths.items():
                 header.resizeSection(self.model.column_index(key), width)
+
+
+def payment_line(p) -> str:
+    """「2026-12-03 医疗救助 ¥5,000.00 上级拨款 已发放」 (plus goods) for short lists."""
+    goods = f"（物资：{p.goods} {format_yuan(p.goods_value_fen)}）" if p.goods else ""
+    return f"{p.assist_on}  {p.kind.label}  {format_yuan(p.amount_fen)}{goods}  {p.fund_name}  {p.state.label}"

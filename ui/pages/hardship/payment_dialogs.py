@@ -26,7 +26,7 @@ from ui.dialogs.action_dialog import ActionDialog, widget_value
 from ui.operations import OnDone, OnError
 from ui.operations import hardship as ops
 from ui.operations.intake import lookup_people
-from ui.pages.hardship.parts import date_edit
+from ui.pages.hardship.parts import date_edit, payment_line
 from ui.step_buttons import Step
 from ui.pages.register_fields import BAR_STYLE, LookupField
 from ui.util import HINT_STYLE, combo, text_edit
@@ -39,12 +39,6 @@ PAYMENT_STEPS: tuple[Step, ...] = (
     Step("refuse", "不予批准", Perm.APPROVE_HARDSHIP),
     Step("pay", "登记发放", Perm.PAY_HARDSHIP),
 )
-
-
-def payment_line(p) -> str:
-    """「2026-12-03 医疗救助 ¥5,000.00 上级拨款 已发放」 (plus goods) for short lists."""
-    goods = f"（物资：{p.goods} {format_yuan(p.goods_value_fen)}）" if p.goods else ""
-    return f"{p.assist_on}  {p.kind.label}  {format_yuan(p.amount_fen)}{goods}  {p.fund_name}  {p.state.label}"
 
 
 class PaymentDialog(ActionDialog):
