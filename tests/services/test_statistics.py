@@ -336,7 +336,7 @@ def test_cli_report_pdf(desk, db_path, tmp_path, capsys):
     n = len(pages)
     assert all(f"第 {i} 页 共 {n} 页" in t for i, t in enumerate(pages, start=1))
     text = "\n".join(pages)
-    assert "信访统计报表（月报）" in text and "统计期间：2026年3月" in text
+    assert "信访帮扶统计报表（月报）" in text and "统计期间：2026年3月" in text
     assert "合计（件/批）\n10\n100.00%" in text                       # 合计 row: 10, its share
     assert "按期办结率\n66.67%" in text and "追回金额（元）\n¥1,200.50" in text
     assert "城关街道工会" in text and "负责人：" in text and "ROUND_HALF_UP" in text

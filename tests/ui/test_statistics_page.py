@@ -105,7 +105,7 @@ def test_export_xlsx_and_pdf(qtbot, desk, tmp_path, monkeypatch):  # noqa: F811
     assert ws.cell(labels["来信（件）"], 2).value == page.report.figure("intake.letters").current
     assert len(wb["图表"]._charts) == 2                                 # channel mix, 12-month trend
     text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "march.pdf").pages)
-    assert "信访统计报表（月报）" in text and "合计（件/批）\n10\n100.00%" in text
+    assert "信访帮扶统计报表（月报）" in text and "合计（件/批）\n10\n100.00%" in text
 
 
 def test_page_is_in_the_navigation(qtbot, desk):  # noqa: F811

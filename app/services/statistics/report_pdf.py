@@ -153,7 +153,7 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
             f"统计截止 {report.as_of.isoformat()}）　　制表日期：{made_on.isoformat()}")
     def make_story() -> list:
         """Fresh flowables for each pass (reportlab marks them while laying out)."""
-        story = [Paragraph(f"信访统计报表（{report.kind.label}）", title), Spacer(1, 2 * mm),
+        story = [Paragraph(f"信访帮扶统计报表（{report.kind.label}）", title), Spacer(1, 2 * mm),
                  Paragraph(info, body), Spacer(1, 3 * mm)]
 
         widths = [52 * mm] + [28 * mm] * 7
@@ -245,7 +245,7 @@ def write(path: str | os.PathLike, report: StatisticsReport, *, office: str = ""
     def build(target) -> None:
         doc = SimpleDocTemplate(str(target), pagesize=landscape(A4), leftMargin=10 * mm,
                                 rightMargin=10 * mm, topMargin=12 * mm, bottomMargin=16 * mm,
-                                title=f"信访统计报表 {p.label}", author=office or "UnionDesk")
+                                title=f"信访帮扶统计报表 {p.label}", author=office or "UnionDesk")
         doc._ud_total = max(pages) if pages else None
         doc.build(make_story(), onFirstPage=foot, onLaterPages=foot)
 
