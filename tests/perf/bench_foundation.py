@@ -302,12 +302,13 @@ def measure_memory(label: str, needs: str | None = None) -> Callable[[Bench], li
 def measure_main_window(b: Bench, warm_runs: int = 3) -> list[Row]:
     """(b) in-process: MainWindow(AppContext(db, actor)) constructed and shown until first paint.
     The first one includes importing the window's modules, as after a real sign-in."""
-    from PySide6.QtCore import QEventLoop, QThreadPool
+    from PySide6.QtCore import QThreadPool
     from sqlalchemy import select
 
     from app.db.models import User
     from app.domain.actor import Actor
     from app.domain.enums import Role
+    from gui_watchdog import pump
     from ui.main import PaintTimer, make_application
 
     app = make_application()
@@ -323,9 +324,7 @@ def measure_main_window(b: Bench, warm_runs: int = 3) -> list[Row]:
         from ui.main_window import MainWindow
         window = MainWindow(AppContext(b.db, actor))
         window.show()
-        deadline = t + 30
-        while "MainWindow" not in timer.painted and time.perf_counter() < deadline:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        pump(app, lambda: "MainWindow" in timer.painted, 30)     # not a processEvents() loop (pump)
         took = time.perf_counter() - t
         app.removeEventFilter(timer)
         b.state.setdefault("windows", []).append(window)  # keep open for the memory row
