@@ -96,6 +96,24 @@ def test_payment_list_approves_the_selected_record(db, staff, qtbot):
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=10000)   # refreshed: none proposed
 
 
+def test_payment_list_footer_totals_the_listed_records(db, staff, qtbot):
+    """「金额合计」 under the list: cash + goods value of the records the filter shows, again after
+    each filter change (¥1,200 + ¥150 goods paid; ¥3,000 proposed)."""
+    _office(db)
+    w = _window(db, staff[Role.CLERK], qtbot)
+    page = w.show_page("hardship_payments")
+    qtbot.waitUntil(lambda: page.total_label.text() == "　金额合计 ¥4,350.00", timeout=10000)
+    assert page.count_label.text() == "共 2 条"
+    state = page.bar.widget("state")
+    state.setCurrentIndex(state.findData("paid"))
+    qtbot.waitUntil(lambda: page.total_label.text() == "　金额合计 ¥1,350.00", timeout=10000)
+    assert page.model.total == 1
+    assert lists.payment_total(db, page.model.filter) == 135000
+    state.setCurrentIndex(state.findData("refused"))
+    qtbot.waitUntil(lambda: page.total_label.text() == "　金额合计 ¥0.00" and page.model.total == 0,
+                    timeout=10000)
+
+
 def test_fund_ledger_matches_the_payments(db, staff, qtbot):
     _a, _b, fund, _w = _office(db)
     w = _window(db, staff[Role.MANAGER], qtbot)

@@ -224,6 +224,7 @@ def test_claim_list_filtered_by_state_and_reason_exported_and_opened(db, actors,
     row = {k: m.data(m.index(0, i)) for i, k in enumerate(cols)}
     assert (row["claim_no"], row["benefit"], row["paid_on"], row["voucher"]) == \
         ("HZ2026-000001", "¥280.00", "2026-12-16", "FK-1")
+    qtbot.waitUntil(lambda: page.total_label.text() == "　给付金额合计 ¥280.00", timeout=5000)
     assert row["explanation"] == "住院10天 − 免赔3天 = 7天 × ¥40 = ¥280.00"
     assert ZHANG_ID not in row["id_number"]
     state.setCurrentIndex(0)

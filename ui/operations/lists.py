@@ -52,6 +52,13 @@ def load_choices(parent: QWidget, ctx: AppContext, load: Callable[[Any], Any],
     return run(parent, lambda _p: load(db), on_success=on_done, on_error=on_error)
 
 
+def load_total(parent: QWidget, ctx: AppContext, total: Callable[[Any, Any], int], f: Any,
+               *, on_done: OnDone = None, on_error: OnError = None) -> Operation:
+    """A list's footer sum (fen) of the rows of ``f`` (``ListService.total``)."""
+    db = ctx.db
+    return run(parent, lambda _p: total(db, f), on_success=on_done, on_error=on_error)
+
+
 def export_xlsx(parent: QWidget, ctx: AppContext, export: Callable[..., Any], f: Any, path: str,
                 full_ids: bool, progress_label: str, *, on_done: OnDone = None,
                 on_error: OnError = None) -> Operation:

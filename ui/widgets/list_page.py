@@ -97,12 +97,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 
 from app.domain import clock
 from app.domain.errors import Cancelled, UserError
+from app.domain.money import format_yuan
 from app.services.query.service import ListService
 from ui.context import AppContext
 from ui.file_dialogs import Purpose, save_file
 from ui.models import Col, KeysetModel
 from ui.operations.lists import (delete_filter, export_xlsx, list_saved_filters, load_choices,
-                                 save_filter)
+                                 load_total, save_filter)
 from ui.pages.base import Page
 from ui.util import ERROR_STYLE
 from ui.widgets.filter_bar import FilterBar, FilterField
@@ -127,6 +128,7 @@ class ListSpec:
     key: str = ""                    # where the column layout is remembered (default: the LIST name)
     wide: str | None = None          # a column key shown WIDE px wide until the person resizes
     search_limit: int | None = None  # a content search shows at most this many hits (said so)
+    total_label: str = "金额合计"     # the footer's words before the service's ``total`` (money)
 
     @property
     def list_key(self) -> str:
@@ -218,6 +220,8 @@ class LedgerListPage(Page):
         self._header_timer.timeout.connect(self.save_header)
 
         self.count_label = QLabel()
+        self.total_label = QLabel()      # the service's money sum of the listed rows, if it has one
+        self.total_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.continue_button = QPushButton()
         self.continue_button.setFlat(True)
         self.continue_button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -229,6 +233,7 @@ class LedgerListPage(Page):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status = QHBoxLayout()
         status.addWidget(self.count_label)
+        status.addWidget(self.total_label)
         status.addWidget(self.continue_button)
         status.addWidget(self.message, 1)
 
@@ -386,6 +391,24 @@ class LedgerListPage(Page):
                                         if limit and n >= limit else ""))
         else:
             self.count_label.setText(self.tr("共 ") + f"{n:,}" + self.tr(" 条"))
+        self._load_total(n)
+
+    def _load_total(self, n) -> None:
+        """The footer's 合计 of the rows now listed: asked when their count arrives, shown only if
+        the filter is still the same when it comes back."""
+        total = self.spec.service.total
+        if total is None:
+            return
+        f = self.model.filter
+        if n is None or f is None:
+            self.total_label.setText("")
+            return
+
+        def shown(fen: int) -> None:
+            if self.model.filter is f:
+                self.total_label.setText(f"　{self.spec.total_label} {format_yuan(fen)}")
+        self.total_label.setText(f"　{self.spec.total_label} …")
+        load_total(self, self.ctx, total, f, on_done=shown, on_error=self._show_error)
 
     def _show_error(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):

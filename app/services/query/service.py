@@ -24,7 +24,9 @@ The three calls (each opens its own Session, safe on a worker thread):
 * ``export(db, actor, f, path, *, full_ids=False, progress=None) -> export.ExportResult`` — every row
   in the list's order into an xlsx: write it with ``export.export_table`` (permission, masked or
   audited full ID numbers, title, progress with 取消, audit fingerprint) over
-  ``export.every_row(page, db, f)``; optional (a list without export shows no export button).
+  ``export.every_row(page, db, f)``; optional (a list without export shows no export button);
+* ``total(db, f) -> int`` — optional: a money sum (fen) over the rows ``f`` selects, shown in the
+  list's footer beside the count (帮扶记录: 金额合计; 理赔: 给付金额合计).
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ class ListService:
     page: Callable[..., ListPage]
     count: Callable[[Any, Any], int]
     export: Callable[..., ExportResult] | None = None
+    total: Callable[[Any, Any], int] | None = None
 
     def __post_init__(self) -> None:
         check_filter_class(self.filter_cls)

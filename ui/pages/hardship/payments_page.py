@@ -22,7 +22,7 @@ from ui.widgets.filter_bar import Choice, DatePeriod, Hidden, Lookup, Text
 from ui.widgets.list_page import LedgerListPage, ListSpec
 
 PAYMENTS = ListService(lists.PaymentFilter, lists.payment_page, lists.count_payments,
-                       lists.export_payments)
+                       lists.export_payments, total=lists.payment_total)
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 

@@ -24,7 +24,8 @@ from ui.widgets.list_page import LedgerListPage, ListSpec
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
-CLAIMS = ListService(lists.ClaimFilter, lists.claim_page, lists.count_claims, lists.export_xlsx)
+CLAIMS = ListService(lists.ClaimFilter, lists.claim_page, lists.count_claims, lists.export_xlsx,
+                     total=lists.total_benefit)
 MEMBERS = ListService(members.MemberFilter, members.member_page, members.count_members,
                       members.export_members)
 
@@ -94,7 +95,7 @@ class ClaimsPage(FirstWidths, LedgerListPage):
          Choice("state", "状态", ClaimState),
          Choice("refusal", "不予给付原因", Refusal),
          Hidden("person_id", "参保人")),
-        wide="explanation")
+        wide="explanation", total_label="给付金额合计")
     FIRST_WIDTHS = {"claim_no": 120, "received_on": 90, "state": 70, "plan": 80, "person": 70,
                     "benefit": 90, "refusal": 130, "id_number": 150, "employer": 200}
 
