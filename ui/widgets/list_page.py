@@ -37,7 +37,7 @@ A ledger's list page is a declaration, not a copy::
                 Hidden("person_id", "职工"),                   # set from outside only
                 Text("搜索：姓名、身份证号后四位、困难情形"),   # the filter's ``text``
             ),
-            wide="name")
+            wide="name", widths={"file_no": 110, "opened_on": 86})   # first-show widths
 
         def open_row(self, row):                      # double-click (optional)
             ...
@@ -87,7 +87,8 @@ label under the table), never in a modal box.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -127,6 +128,7 @@ class ListSpec:
     filters: tuple[FilterField, ...]
     key: str = ""                    # where the column layout is remembered (default: the LIST name)
     wide: str | None = None          # a column key shown WIDE px wide until the person resizes
+    widths: Mapping[str, int] = field(default_factory=dict)   # first-show widths (key → px) too
     search_limit: int | None = None  # a content search shows at most this many hits (said so)
     total_label: str = "金额合计"     # the footer's words before the service's ``total`` (money)
 
@@ -453,10 +455,17 @@ class LedgerListPage(Page):
 
     def _restore_header(self) -> None:
         state = QSettings().value(self._settings_key())
+        header = self.view.horizontalHeader()
         if isinstance(state, QByteArray) and not state.isEmpty():
-            self.view.horizontalHeader().restoreState(state)
-        elif self.spec.wide:
-            self.view.horizontalHeader().resizeSection(self.model.column_index(self.spec.wide), WIDE)
+            header.restoreState(state)
+            return
+        # the first showing, before the person has a layout of their own: an ID number or a date
+        # read whole, the spec's wide column wide
+        widths = dict(self.spec.widths)
+        if self.spec.wide:
+            widths[self.spec.wide] = WIDE
+        for key, width in widths.items():
+            header.resizeSection(self.model.column_index(key), width)
 
     # ------------------------------------------------------------ saved filters
 

@@ -16,7 +16,6 @@ from app.services.hardship import lists
 from app.services.query.service import ListService
 from ui.context import AppContext
 from ui.models import Col
-from ui.pages.hardship.parts import FirstWidths
 from ui.widgets.filter_bar import Choice, DatePeriod, Hidden, Lookup, Text
 from ui.widgets.list_page import LedgerListPage, ListSpec
 
@@ -50,11 +49,8 @@ COLUMNS = (
 )
 
 
-class HardshipFilesPage(FirstWidths, LedgerListPage):
+class HardshipFilesPage(LedgerListPage):
     title = "困难职工档案"
-    widths = {"file_no": 110, "name": 70, "id": 150, "employer": 170, "street": 90,
-              "category": 72, "state": 72, "causes": 180, "size": 40, "per_head": 90,
-              "applied": 86, "filed": 86}
     areas = frozenset({"hardship"})
     spec = ListSpec(
         FILES, COLUMNS,
@@ -67,7 +63,9 @@ class HardshipFilesPage(FirstWidths, LedgerListPage):
          Hidden("employer_id", "单位"),
          Hidden("person_id", "申请人"),
          Text("搜索：档案编号、申请人姓名或身份证号")),
-        )
+        widths={"file_no": 110, "name": 70, "id": 150, "employer": 170, "street": 90,
+                "category": 72, "state": 72, "causes": 180, "size": 40, "per_head": 90,
+                "applied": 86, "filed": 86})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         self.new_button = QPushButton(self.tr("新建档案…"))       # before the base places it

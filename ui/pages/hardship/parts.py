@@ -293,22 +293,6 @@ def select(combo: QComboBox, value) -> None:
     combo.setCurrentIndex(max(0, i))
 
 
-class FirstWidths:
-    """A list page's column widths the first time it is shown (``widths``: column key → px), before
-    the person has a layout of their own (which ``ui.widgets.list_page`` remembers)."""
-
-    widths: dict[str, int] = {}
-
-    def _restore_header(self) -> None:
-        from PySide6.QtCore import QByteArray, QSettings
-        state = QSettings().value(self._settings_key())
-        super()._restore_header()
-        if not (isinstance(state, QByteArray) and not state.isEmpty()):
-            header = self.view.horizontalHeader()
-            for key, width in self.widths.items():
-                header.resizeSection(self.model.column_index(key), width)
-
-
 def payment_line(p) -> str:
     """「2026-12-03 医疗救助 ¥5,000.00 上级拨款 已发放」 (plus goods) for short lists."""
     goods = f"（物资：{p.goods} {format_yuan(p.goods_value_fen)}）" if p.goods else ""

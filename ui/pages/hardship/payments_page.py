@@ -15,7 +15,6 @@ from app.services.query.service import ListService
 from ui.context import AppContext
 from ui.models import Col
 from ui.operations import hardship as ops
-from ui.pages.hardship.parts import FirstWidths
 from ui.step_buttons import update_step_buttons, workflow_refusals
 from ui.pages.hardship.payment_dialogs import PAYMENT_STEPS, STEP_DIALOGS, PaymentDialog
 from ui.widgets.filter_bar import Choice, DatePeriod, Hidden, Lookup, Text
@@ -47,10 +46,8 @@ COLUMNS = (
 )
 
 
-class HardshipPaymentsPage(FirstWidths, LedgerListPage):
+class HardshipPaymentsPage(LedgerListPage):
     title = "帮扶记录"
-    widths = {"assist_on": 86, "name": 70, "id": 150, "file_no": 110, "kind": 90,
-              "amount": 90, "goods": 130, "fund": 80, "state": 60, "paid": 200}
     areas = frozenset({"hardship"})
     spec = ListSpec(
         PAYMENTS, COLUMNS,
@@ -62,7 +59,8 @@ class HardshipPaymentsPage(FirstWidths, LedgerListPage):
          Hidden("person_id", "帮扶对象"),
          Hidden("campaign_id", "帮扶活动"),
          Text("搜索：帮扶对象姓名、身份证号或档案编号")),
-        )
+        widths={"assist_on": 86, "name": 70, "id": 150, "file_no": 110, "kind": 90,
+                "amount": 90, "goods": 130, "fund": 80, "state": 60, "paid": 200})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         self.propose_button = QPushButton(self.tr("申请帮扶…"))

@@ -7,7 +7,7 @@ GUI thread only; the rows, counts and exports are read by the list page off the 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.domain.money import format_yuan
@@ -69,22 +69,7 @@ MEMBER_COLUMNS = (
 )
 
 
-class FirstWidths:
-    """Column widths of a list's first showing (until the person resizes: then the remembered
-    layout wins), so an ID number or a date is read whole."""
-
-    FIRST_WIDTHS: dict[str, int] = {}
-
-    def _restore_header(self) -> None:
-        had = isinstance(QSettings().value(self._settings_key()), QByteArray)
-        super()._restore_header()
-        if not had:
-            header = self.view.horizontalHeader()
-            for key, width in self.FIRST_WIDTHS.items():
-                header.resizeSection(self.model.column_index(key), width)
-
-
-class ClaimsPage(FirstWidths, LedgerListPage):
+class ClaimsPage(LedgerListPage):
     title = "理赔"
     areas = frozenset({"mutual_aid"})
     spec = ListSpec(
@@ -95,9 +80,9 @@ class ClaimsPage(FirstWidths, LedgerListPage):
          Choice("state", "状态", ClaimState),
          Choice("refusal", "不予给付原因", Refusal),
          Hidden("person_id", "参保人")),
-        wide="explanation", total_label="给付金额合计")
-    FIRST_WIDTHS = {"claim_no": 120, "received_on": 90, "state": 70, "plan": 80, "person": 70,
-                    "benefit": 90, "refusal": 130, "id_number": 150, "employer": 200}
+        wide="explanation", total_label="给付金额合计",
+        widths={"claim_no": 120, "received_on": 90, "state": 70, "plan": 80, "person": 70,
+                "benefit": 90, "refusal": 130, "id_number": 150, "employer": 200})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         self.new_button = QPushButton(self.tr("新建申请…"))       # before the base places them
@@ -134,7 +119,7 @@ class ClaimsPage(FirstWidths, LedgerListPage):
         return dlg
 
 
-class MembersList(FirstWidths, LedgerListPage):
+class MembersList(LedgerListPage):
     """The 会员名单 tab of the 会员 page; a double-click shows the member's record
     (``member_opened(person_id)``)."""
 
@@ -147,9 +132,8 @@ class MembersList(FirstWidths, LedgerListPage):
          Choice("state", "保障状态", CoverState),
          DatePeriod("保障开始"),
          Text("姓名或身份证号（可只输开头几位）")),
-        wide="employer")
-    FIRST_WIDTHS = {"name": 70, "id_number": 150, "plan": 80, "state": 70, "shares": 45,
-                    "cover_start": 90, "waiting_end": 90, "term_end": 90, "employer": 240}
+        widths={"name": 70, "id_number": 150, "plan": 80, "state": 70, "shares": 45,
+                "cover_start": 90, "waiting_end": 90, "term_end": 90, "employer": 240})
 
     member_opened = Signal(int)
 
