@@ -308,8 +308,6 @@ class FirstRunWizard(QWizard):
         return self.demo_summary is not None
 
     def generate_demo(self, progress) -> str:  # worker thread
-        from datetime import date
-
         from app.services import demo
         return demo.generate(self.db, seed=1, progress=progress, today=clock.today())
 
