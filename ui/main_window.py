@@ -277,12 +277,14 @@ class MainWindow(QMainWindow):
         return item.data(0, KEY_ROLE) if item is not None else None
 
     def show_page(self, key: str) -> QWidget:
-        """Select ``key`` in the navigation (creating the page if needed) and return the page."""
+        """Select ``key`` in the navigation (creating the page if needed) and return the page,
+        current at once."""
         item = self._items[key]
         if self.nav.currentItem() is not item:
+            self.nav.blockSignals(True)
             self.nav.setCurrentItem(item)
-        else:
-            self._activate(key)
+            self.nav.blockSignals(False)
+        self._activate(key)
         return self._pages[key]
 
     def open_page(self, key: str, cls: type[P]) -> P | None:
@@ -300,17 +302,26 @@ class MainWindow(QMainWindow):
             self._activate(key)
 
     def _nav_changed(self, current: QTreeWidgetItem | None, _previous) -> None:
+        """A click in the navigation: a page opened for the first time is built in this turn of
+        the event loop and shown in the next (two short blocks of the GUI thread, not one)."""
         key = current.data(0, KEY_ROLE) if current is not None else None
         if key:
-            self._activate(key)
+            self._activate(key, show_later=True)
 
-    def _activate(self, key: str) -> None:
+    def _activate(self, key: str, show_later: bool = False) -> None:
         page = self._pages.get(key)
         if page is None:
             page = self._create(next(e for e in self.entries if e.key == key))
             self._pages[key] = page
             self.stack.addWidget(page)
+            if show_later:
+                QTimer.singleShot(0, self, lambda: self._show_if_current(key))
+                return
         self.stack.setCurrentWidget(page)
+
+    def _show_if_current(self, key: str) -> None:
+        if self.current_key() == key:
+            self.stack.setCurrentWidget(self._pages[key])
 
     def _create(self, entry: PageEntry) -> QWidget:
         try:

@@ -155,7 +155,9 @@ def _idle_list(page) -> Callable[[], bool]:
 def drive(window, app: QApplication, dog: Watchdog, *, pages: int = 20) -> None:
     """Drive ``window`` (a shown MainWindow) through the lists; ``dog`` records each phase."""
     dog.mark("案件办理 opened: first page and count")
-    cases = window.show_page("cases")
+    window.nav.setCurrentItem(window._items["cases"])     # noqa: SLF001  a click, as a clerk opens it
+    pump(app, lambda: window.stack.currentWidget() is window.page("cases"))
+    cases = window.page("cases")
     pump(app, lambda: cases.model.rowCount() > 0 and cases.model.total is not None)
     pump(app, _idle_list(cases))
     settle(app)
@@ -185,7 +187,9 @@ def drive(window, app: QApplication, dog: Watchdog, *, pages: int = 20) -> None:
         pump(app, _idle_list(cases))
 
     dog.mark("信访登记 opened, searched, jumped to the end")
-    regs = window.show_page("registrations")
+    window.nav.setCurrentItem(window._items["registrations"])     # noqa: SLF001
+    pump(app, lambda: window.stack.currentWidget() is window.page("registrations"))
+    regs = window.page("registrations")
     pump(app, lambda: regs.model.rowCount() > 0)
     pump(app, _idle_list(regs))
     regs.text_edit.setText("拖欠工资")

@@ -60,3 +60,26 @@ def test_main_window_paints_before_it_builds_the_start_page(qtbot, db, boss):
     qtbot.wait(50)
     assert other.current_key() == "people" and other.stack.currentWidget() is people
     assert other.page("workbench") is None
+
+
+def test_a_click_builds_a_new_page_then_shows_it_on_the_next_turn(qtbot, db, boss):
+    """A first click on 人员与单位 builds the page in one turn of the event loop and shows it in the
+    next; a second click shows it at once; show_page (for code) is always at once."""
+    from ui.main_window import MainWindow
+    window = MainWindow(AppContext(db, boss))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.page("workbench") is not None, timeout=5000)
+    window.nav.setCurrentItem(window._items["people"])
+    people = window.page("people")
+    assert people is not None and window.stack.currentWidget() is not people
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is people, timeout=5000)
+    window.nav.setCurrentItem(window._items["workbench"])
+    assert window.stack.currentWidget() is window.page("workbench")
+    window.nav.setCurrentItem(window._items["people"])
+    assert window.stack.currentWidget() is people
+    # clicked away before the next turn: the page built is not shown over the one chosen since
+    window.nav.setCurrentItem(window._items["cases"])
+    window.nav.setCurrentItem(window._items["workbench"])
+    qtbot.wait(50)
+    assert window.stack.currentWidget() is window.page("workbench") and window.page("cases") is not None
