@@ -67,9 +67,15 @@ def test_a_year_report_with_its_trend_is_three_cohort_queries(desk):  # noqa: F8
     year before, as of the report date) and 上年同期 (as of a year earlier) one each."""
     t3 = Spans("t3", (t3_handling.TABLE,), _needs(ReportPeriod.year(2026), MAY15, trend_months=True))
     assert len(t3.tasks()) == 3
-    # the 工作台's twelve months do not share days: a plain query each
+    # twelve months that share no days: a plain query each, or as a series (the 工作台) one query
     months = [Need(m, MAY15) for m in months_ending(MAY15, 12)]
     assert len(Spans("t1", (t1_intake.TABLE,), months).tasks()) == 12
+    assert len(Spans("t1", (t1_intake.TABLE,), months, series=True).tasks()) == 1
+
+
+def test_the_workbench_trend_is_two_queries(desk):  # noqa: F811
+    queries = _selects(desk["db"], lambda: trend.monthly(desk["db"], MAY15))
+    assert len(queries) == 2 and all("GROUP BY substr(registrations.received_at, ?, ?)" in q for q in queries)
 
 
 def test_report_trend_ends_with_the_period(desk):  # noqa: F811

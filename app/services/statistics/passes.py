@@ -7,7 +7,9 @@ same are computed once. For a table whose figures over a period are the sums of 
 share days form a span; when reading the span once, grouped by day — by month when every period in
 it is whole months — costs less than reading each period (``_grouped_pays``), the span is one query
 and each period the sum of its days or months: a month report's 本期, 上期 and 本年累计 are one query,
-and so are a year report's 本期, 本年累计 and its trend's twelve months. Any other table (period-end states, firsts in a period: T4, T5) is
+and so are a year report's 本期, 本年累计 and its trend's twelve months. A ``series`` (the 工作台's
+twelve months) is one query grouped by month however its months fall: the fewest statements to
+build, which matters on a worker thread beside the GUI's (Python holds one lock for both). Any other table (period-end states, firsts in a period: T4, T5) is
 aggregated once per distinct period (and report date, where it depends on one).
 
 A ``detail`` need is also grouped by one of the table's groups (T3 by assignee for the 交办督办
@@ -29,7 +31,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -70,8 +72,10 @@ class Spans:
     and each needed period's figures from their results. ``detail``: (group name, need)."""
 
     def __init__(self, name: str, tables: Sequence[Table], needs: Sequence[Need], *,
-                 keys: Sequence[str] | None = None, detail: tuple[str, Need] | None = None):
+                 keys: Sequence[str] | None = None, detail: tuple[str, Need] | None = None,
+                 series: bool = False):
         self.name = name
+        self.series = series        # consecutive periods (a trend): always one query, grouped
         self.tables = merged(tables)
         self.keys = keys
         self.detail = detail
@@ -100,14 +104,15 @@ class Spans:
                 continue
             runs: list[list] = []          # [start, end, periods] of periods sharing days
             for p in sorted(periods, key=lambda p: (p.start, p.end)):
-                if runs and p.start <= runs[-1][1]:
+                if runs and (p.start <= runs[-1][1]
+                             or (self.series and p.start == runs[-1][1] + timedelta(days=1))):
                     runs[-1][1] = max(runs[-1][1], p.end)
                     runs[-1][2].append(p)
                 else:
                     runs.append([p.start, p.end, [p]])
             for start, end, members in runs:
                 span = ReportPeriod(start, end)
-                if not _grouped_pays(span, members):
+                if not (self.series and len(members) > 1) and not _grouped_pays(span, members):
                     out.extend(_Span(p, as_of, None, group if wants_detail and p == detail_need.period
                                      else None) for p in members)
                     continue

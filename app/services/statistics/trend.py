@@ -59,10 +59,12 @@ def trend_of(months: list[ReportPeriod], as_of: date, t1: Callable[[ReportPeriod
 
 def monthly(db: Database, as_of: date, months: int = 12, *, last: date | None = None) -> Trend:
     """The ``months`` calendar months ending with the month of ``last`` (default: of ``as_of``),
-    oldest first, as of ``as_of``; one query for T1 and one for T3 (``passes.Spans``)."""
+    oldest first, as of ``as_of``; one query for T1 and one for T3 (``passes.Spans``, a series)."""
     firsts = months_ending(last or as_of, months)
     needs = [Need(m, as_of) for m in firsts]
-    t1 = Spans("t1", (t1_intake.TABLE,), needs, keys=(*t1_intake.CHANNEL_KEYS, "intake.total"))
-    t3 = Spans("t3", (t3_handling.TABLE,), needs, keys=("handling.accepted", "handling.concluded"))
+    t1 = Spans("t1", (t1_intake.TABLE,), needs, keys=(*t1_intake.CHANNEL_KEYS, "intake.total"),
+               series=True)
+    t3 = Spans("t3", (t3_handling.TABLE,), needs, keys=("handling.accepted", "handling.concluded"),
+               series=True)
     passes.run(db, {**t3.tasks(), **t1.tasks()})
     return trend_of(firsts, as_of, lambda m: t1.of(Need(m, as_of)), lambda m: t3.of(Need(m, as_of)))
