@@ -153,7 +153,13 @@ def _idle_list(page) -> Callable[[], bool]:
 
 
 def drive(window, app: QApplication, dog: Watchdog, *, pages: int = 20) -> None:
-    """Drive ``window`` (a shown MainWindow) through the lists; ``dog`` records each phase."""
+    """Drive ``window`` (a shown MainWindow) through the lists; ``dog`` records each phase. The
+    工作台 is read first, as a clerk looks at it before the first click (its reads on worker
+    threads would otherwise share Python's one lock with the GUI thread while a page opens)."""
+    from ui import operations
+    dog.mark("工作台 read (its counters, warnings and charts)")
+    pump(app, lambda: not operations._running, 15)     # noqa: SLF001
+    settle(app)
     dog.mark("案件办理 opened: first page and count")
     window.nav.setCurrentItem(window._items["cases"])     # noqa: SLF001  a click, as a clerk opens it
     pump(app, lambda: window.stack.currentWidget() is window.page("cases"))

@@ -6,7 +6,9 @@ from ui import operations
 
 def idle(qtbot, timeout: int = 20000) -> None:
     """Wait until no background operation (ui.operations) is running; returns as soon as that holds,
-    so the timeout only bounds a failing wait."""
+    so the timeout only bounds a failing wait. The event loop turns once first: a page may start its
+    reads on the turn after it is shown (the 工作台)."""
+    qtbot.wait(5)
     qtbot.waitUntil(lambda: not operations._running, timeout=timeout)   # noqa: SLF001
 
 

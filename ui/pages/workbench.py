@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
@@ -189,6 +189,11 @@ class WorkbenchPage(Page):
         return "<b>" + self.tr("在这里可以做什么") + "</b><ul>" + body + "</ul>"
 
     def refresh(self) -> None:
+        # the start page paints first, then reads (its reads on worker threads would share
+        # Python's one lock with the GUI thread during the main window's first paint)
+        QTimer.singleShot(0, self, self._load)
+
+    def _load(self) -> None:
         today = clock.today()
         load_workbench(self, self.ctx, today, on_done=self._show, on_error=self._failed)
         if allowed(self.ctx.actor.role, Perm.VIEW_HARDSHIP):
