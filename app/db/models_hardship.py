@@ -282,8 +282,10 @@ class HardshipPayment(Base):
         Index("ix_hardship_payments_kind", "kind", "assist_on", "id"),
         Index("ix_hardship_payments_fund", "fund_id", "assist_on", "id"),
         Index("ix_hardship_payments_fund_paid", "fund_id", "paid_on"),
-        # T4 帮扶: the records paid in a period, and each household's earlier ones (migration 0009)
-        Index("ix_hardship_payments_state_paid", "state", "paid_on"),
+        # T4 帮扶: the records paid in a period (with their fund and amounts: the fund ledger's
+        # 支出 from the index alone), and each household's earlier ones (migration 0009)
+        Index("ix_hardship_payments_state_paid", "state", "paid_on", "fund_id", "amount_fen",
+              "goods_value_fen"),
         Index("ix_hardship_payments_file_paid", "file_id", "paid_on", "state"),
         Index("ix_hardship_payments_person_paid", "person_id", "file_id", "paid_on", "state"),
         Index("ix_hardship_payments_file", "file_id", "kind", "assist_on"),
