@@ -159,6 +159,9 @@ def test_export_masks_ids_unless_the_role_may_and_audits_full_ones(db, data, act
     assert ws.cell(2, 2).value == "身份证号"
     ids = [ws.cell(r, 2).value for r in range(3, 6)]
     assert all("********" in i for i in ids) and ZHANG not in ids
+    # as every list export (query.export.export_table): count and date in the title, fingerprint last
+    assert "参保会员（导出于 " in ws.cell(1, 1).value and "共 3 条" in ws.cell(1, 1).value
+    assert ws.cell(ws.max_row, 1).value.startswith("审计指纹：")
     res = members.export_members(db, actors[Role.MANAGER], MemberFilter(plan_id=data["zy26"]), out,
                                  full_ids=True, today=TODAY)
     assert res.full_ids

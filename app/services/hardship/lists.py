@@ -35,8 +35,8 @@ from app.domain.permissions import Perm
 from app.domain.privacy import mask_id
 from app.services.people_search import person_prefix_condition
 
-from ..query.export import ExportResult, every_row, full_ids_allowed
-from ..query.filters import filter_to_dict, register_filter
+from ..query.export import ExportResult, every_row, export_table
+from ..query.filters import register_filter
 from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
 from .common import rules
 
@@ -452,48 +452,29 @@ def filter_in_words(db: Database, f: FileFilter | PaymentFilter, today: date) ->
 
 
 def _export(db: Database, actor: Actor, f, path, full_ids: bool, progress, today: date | None,
-            name: str, columns, total: int) -> ExportResult:
+            name: str, columns, count) -> ExportResult:
     from app.domain.permissions import Perm
-    from app.output.excel import write_table
-
-    from .. import audit
-    from ..access import check_account, require
-    require(actor, Perm.VIEW_HARDSHIP)
     today = today or wall_clock.today()
-    full_ids = bool(full_ids) and full_ids_allowed(db, actor)
-    if full_ids:
-        with db.read() as s:
-            check_account(s, actor)
-    spec = columns(full_ids)
-    words = filter_in_words(db, f, today)
-
-    def tick(done: int) -> None:
-        if progress is not None:
-            progress(done / total if total else 1.0, f"已导出 {done} / {total} 条")
-    rows = ([get(r) for _c, get in spec] for r in iter_rows(db, f, today=today, progress=tick))
-    n = write_table(path, f"{name}（导出于 {today.isoformat()}，共 {total} 条）　筛选条件：{words}",
-                    [c for c, _g in spec], rows, sheet_title=name,
-                    footer=f"审计指纹：{audit.fingerprint(db)}")
-    if full_ids:
-        with db.write() as s:
-            audit.record(s, actor, "export", f.LIST, "export_full_ids", None,
-                         {"rows": n, "file": str(path), "filter": filter_to_dict(f), "filter_text": words})
-    return ExportResult(str(path), n, full_ids)
+    return export_table(db, actor, f, path, perm=Perm.VIEW_HARDSHIP, name=name, columns=columns,
+                        count=lambda: count(db, f, today),
+                        rows=lambda tick: iter_rows(db, f, today=today, progress=tick),
+                        words=lambda: filter_in_words(db, f, today), today=today,
+                        full_ids=full_ids, progress=progress)
 
 
 def export_files(db: Database, actor: Actor, f: FileFilter, path, *, full_ids: bool = False,
                  progress=None, today: date | None = None) -> ExportResult:
-    """The file list as the filter shows it to xlsx (worker thread); ``progress(frac, msg)`` may
-    raise ``Cancelled`` (no file left behind)."""
+    """The file list as the filter shows it to xlsx (worker thread, ``query.export.export_table``);
+    ``progress(frac, msg)`` may raise ``Cancelled`` (no file left behind)."""
     return _export(db, actor, f, path, full_ids, progress, today, "困难职工档案", _file_columns,
-                   count_files(db, f, today))
+                   count_files)
 
 
 def export_payments(db: Database, actor: Actor, f: PaymentFilter, path, *, full_ids: bool = False,
                     progress=None, today: date | None = None) -> ExportResult:
     """The assistance list as the filter shows it to xlsx (as ``export_files``)."""
     return _export(db, actor, f, path, full_ids, progress, today, "帮扶记录", _payment_columns,
-                   count_payments(db, f, today))
+                   count_payments)
 
 
 def file_streets(db: Database) -> list[tuple[str, str]]:

@@ -31,9 +31,8 @@ from app.domain.periods import resolve_period
 from app.domain.permissions import Perm
 from app.domain.privacy import mask_id
 
-from ..access import require
-from ..query.export import ExportResult, every_row, full_ids_allowed
-from ..query.filters import filter_to_dict, register_filter
+from ..query.export import ExportResult, every_row, export_table
+from ..query.filters import register_filter
 from ..query.paging import ListPage, SortSpec, day_bounds, paged, sort_spec
 
 PAGE_SIZE = 100
@@ -256,36 +255,15 @@ def _export_columns(full: bool):
 
 def export_xlsx(db: Database, actor: Actor, f: ClaimFilter, path, *, full_ids: bool = False,
                 progress=None, today: date | None = None) -> ExportResult:
-    """Every claim the filter shows, in the list's order, to an xlsx file (worker thread). IDs are
-    masked unless ``full_ids`` is asked for by a role the office allows (then audited, after the
-    file is complete). ``progress(frac, message)`` may raise ``Cancelled``: no file is left."""
-    from app.output.excel import write_table
-
-    from .. import audit
-    require(actor, Perm.MA_VIEW)
+    """Every claim the filter shows, in the list's order, to an xlsx file (worker thread,
+    ``query.export.export_table``): IDs masked unless ``full_ids`` is asked for by a role the
+    office allows (then audited); ``progress(frac, message)`` may raise ``Cancelled``."""
     today = today or wall_clock.today()
-    full_ids = bool(full_ids) and full_ids_allowed(db, actor)
-    if full_ids:
-        from ..access import check_account
-        with db.read() as s:
-            check_account(s, actor)
-    spec = _export_columns(full_ids)
-    total = count_claims(db, f, today)
-    words = filter_in_words(db, f, today)
-    title = f"互助保障申请（导出于 {today.isoformat()}，共 {total} 条）　筛选条件：{words}"
-
-    def tick(done: int) -> None:
-        if progress is not None:
-            progress(done / total if total else 1.0, f"已导出 {done} / {total} 条")
-
-    rows = ([get(r) for _c, get in spec] for r in iter_claims(db, f, today=today, progress=tick))
-    n = write_table(path, title, [c for c, _g in spec], rows, sheet_title="互助保障申请",
-                    footer=f"审计指纹：{audit.fingerprint(db)}")
-    if full_ids:
-        with db.write() as s:
-            audit.record(s, actor, "export", f.LIST, "export_full_ids", None,
-                         {"rows": n, "file": str(path), "filter": filter_to_dict(f), "filter_text": words})
-    return ExportResult(str(path), n, full_ids)
+    return export_table(db, actor, f, path, perm=Perm.MA_VIEW, name="互助保障申请",
+                        columns=_export_columns, count=lambda: count_claims(db, f, today),
+                        rows=lambda tick: iter_claims(db, f, today=today, progress=tick),
+                        words=lambda: filter_in_words(db, f, today), today=today,
+                        full_ids=full_ids, progress=progress)
 
 
 __all__ = ["CLAIM_SORTS", "ClaimFilter", "ClaimRow", "claim_page", "conditions", "count_claims",

@@ -42,7 +42,7 @@ from app.domain.permissions import Perm
 from app.domain.privacy import mask_id, mask_id_tail
 from app.services.people_search import person_prefix_condition
 
-from ..query.export import ExportResult, full_ids_allowed, yesno
+from ..query.export import ExportResult, every_row, export_table, yesno
 from ..query.filters import register_filter
 from ..query.paging import ListPage, SortSpec, day_bounds, paged
 from .cover import tiers_from_json
@@ -367,16 +367,12 @@ def count_members(db: Database, f: MemberFilter, today: date | None = None) -> i
         return int(s.scalar(q.where(*_conditions(s, f, today))))
 
 
-def iter_members(db: Database, f: MemberFilter, *, today: date | None = None, page_size: int = 1000):
-    """Every row of the filter in list order, read page by page (exports)."""
-    today = today or clock.today()
-    after = None
-    while True:
-        page = member_page(db, f, after=after, limit=page_size, today=today)
-        yield from page.rows
-        if not page.more or not page.rows:
-            return
-        after = page.rows[-1].key
+def iter_members(db: Database, f: MemberFilter, *, today: date | None = None, page_size: int = 1000,
+                 progress=None):
+    """Every row of the filter in list order, read page by page (exports); ``progress(n read)``
+    may raise ``Cancelled``."""
+    yield from every_row(member_page, db, f, page_size=page_size, progress=progress,
+                         today=today or clock.today())
 
 
 def filter_in_words(db: Database, f: MemberFilter, today: date) -> str:
@@ -426,36 +422,13 @@ def _export_columns(full: bool) -> list[tuple[object, Callable[[MemberRow], obje
 
 def export_members(db: Database, actor: Actor, f: MemberFilter, path, *, full_ids: bool = False,
                    progress=None, today: date | None = None) -> ExportResult:
-    """Every row the filter shows to an xlsx file (worker thread); ID numbers masked unless
-    ``full_ids`` is asked by a role the office allows (then audited once the file is complete).
-    ``progress(frac, message)`` may raise ``Cancelled``: no file is left behind."""
+    """Every row the filter shows to an xlsx file (worker thread, ``query.export.export_table``);
+    ID numbers masked unless ``full_ids`` is asked by a role the office allows (then audited once
+    the file is complete). ``progress(frac, message)`` may raise ``Cancelled``: no file is left."""
     from app.domain.permissions import Perm
-    from app.output.excel import write_table
-
-    from .. import audit
-    from ..access import check_account, require
-    from ..query.filters import filter_to_dict
-    require(actor, Perm.MA_VIEW)
     today = today or clock.today()
-    full_ids = bool(full_ids) and full_ids_allowed(db, actor)
-    if full_ids:
-        with db.read() as s:
-            check_account(s, actor)
-    total = count_members(db, f, today) if progress else 0
-    spec = _export_columns(full_ids)
-    title = f"参保会员名单：{filter_in_words(db, f, today)}"
-
-    def rows():
-        for r in iter_members(db, f, today=today):
-            yield [get(r) for _c, get in spec]
-
-    def tick(n: int) -> None:
-        if progress:
-            progress(n / total if total else 1.0, f"已导出 {n:,} / {total:,} 行")
-
-    n = write_table(path, title, [c for c, _g in spec], rows(), sheet_title="参保会员", on_row=tick)
-    if full_ids:
-        with db.write() as s:
-            audit.record(s, actor, "export", "ma_members", "export_full_ids", None,
-                         {"filter": filter_to_dict(f), "rows": n, "file": str(path)})
-    return ExportResult(str(path), n, full_ids)
+    return export_table(db, actor, f, path, perm=Perm.MA_VIEW, name="参保会员",
+                        columns=_export_columns, count=lambda: count_members(db, f, today),
+                        rows=lambda tick: iter_members(db, f, today=today, progress=tick),
+                        words=lambda: filter_in_words(db, f, today), today=today,
+                        full_ids=full_ids, progress=progress)
